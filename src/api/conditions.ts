@@ -1,0 +1,80 @@
+// Pure. Condition types, reasons and the no-churn setter. Conditions follow kstatus: Ready is always present,
+// Reconciling and Stalled are present only while True; MFAEnforced carries the PIM alert.
+import type { Condition } from './v1alpha1/types.js';
+
+/** The condition types rolegate writes. */
+export const ConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  MFAEnforced: 'MFAEnforced',
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** CamelCase reasons, for machines. */
+export const Reason = {
+  InSync: 'InSync',
+  DriftDetected: 'DriftDetected',
+  DriftCorrected: 'DriftCorrected',
+  Progressing: 'Progressing',
+  ProgressingWithRetry: 'ProgressingWithRetry',
+  MFARequired: 'MFARequired',
+  MFANotRequired: 'MFANotRequired',
+  WeakeningRefused: 'WeakeningRefused',
+  AuthenticationContextInUse: 'AuthenticationContextInUse',
+  Conflict: 'Conflict',
+  RoleNotFound: 'RoleNotFound',
+  AmbiguousRole: 'AmbiguousRole',
+  InvalidSpec: 'InvalidSpec',
+  ProviderNotFound: 'ProviderNotFound',
+  ProviderNotReady: 'ProviderNotReady',
+  ProviderError: 'ProviderError',
+  Throttled: 'Throttled',
+  PermissionDenied: 'PermissionDenied',
+  Paused: 'Paused',
+  Unknown: 'Unknown',
+  CredentialsReady: 'CredentialsReady',
+  CredentialsMissing: 'CredentialsMissing',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** A condition without its transition time: what plan() decides. */
+export interface ConditionSpec {
+  type: ConditionType;
+  status: 'True' | 'False' | 'Unknown';
+  reason: Reason;
+  message: string;
+}
+
+/**
+ * Merges the desired conditions into the previous ones. A condition whose status did not change keeps its
+ * lastTransitionTime, so a status that only re-states itself compares equal and costs no write.
+ * Types absent from `desired` are dropped (Reconciling and Stalled disappear when no longer True).
+ */
+export function mergeConditions(
+  previous: readonly Condition[] | undefined,
+  desired: readonly ConditionSpec[],
+  generation: number | undefined,
+  now: string,
+): Condition[] {
+  const order: string[] = [ConditionType.Ready, ConditionType.Reconciling, ConditionType.Stalled, ConditionType.MFAEnforced];
+  return [...desired]
+    .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
+    .map((d) => {
+      const prev = previous?.find((p) => p.type === d.type);
+      const c: Condition = {
+        type: d.type,
+        status: d.status,
+        reason: d.reason,
+        message: d.message,
+        lastTransitionTime: prev && prev.status === d.status ? prev.lastTransitionTime : now,
+      };
+      if (generation !== undefined) c.observedGeneration = generation;
+      return c;
+    });
+}
+
+/** Finds a condition by type. */
+export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}

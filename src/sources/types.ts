@@ -1,0 +1,28 @@
+// The contract between where desired state comes from (a Kubernetes API server or a directory of YAML) and the
+// controller. Sources only enqueue keys; the reconciler reads the current object from the store.
+import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
+import type { ObjectKey } from '../api/keys.js';
+
+/** A read-only view of the objects a source currently holds. */
+export interface Store<T> {
+  get(key: ObjectKey): T | undefined;
+  list(): readonly T[];
+}
+
+/** The kinds a source delivers. */
+export type WatchedKind = 'PrivilegedRole' | 'IdentityProvider';
+
+/** A problem with one object that a source found before the reconciler ever saw it (directory mode). */
+export interface SourceIssue {
+  key: ObjectKey;
+  message: string;
+}
+
+/** A Source delivers desired state. `start` must not block; `waitForSync` resolves once the stores are full. */
+export interface Source {
+  readonly roles: Store<PrivilegedRole>;
+  readonly providers: Store<IdentityProvider>;
+  start(enqueue: (kind: WatchedKind, key: ObjectKey) => void, signal: AbortSignal): Promise<void>;
+  waitForSync(signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default', 'junit', './test/harness/summary-reporter.ts'] : ['default'],
+    reporters: process.env.CI
+      ? ['default', 'junit', './test/harness/summary-reporter.ts']
+      : ['default', './test/harness/summary-reporter.ts'],
     outputFile: { junit: './reports/junit.xml' },
     projects: [
       {

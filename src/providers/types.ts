@@ -46,7 +46,17 @@ export interface ProviderClient {
   checkAccess?(signal?: AbortSignal): Promise<void>;
   /** The provider's own alerts about roles without MFA, if it has any. */
   alerts?(signal?: AbortSignal): Promise<ProviderAlert[]>;
+  /** Requests sent so far (for plan/apply summaries, metrics and benchmarks). */
+  stats?(): ProviderStats;
   close?(): Promise<void>;
+}
+
+/** Request counters of a provider client. */
+export interface ProviderStats {
+  requests: number;
+  reads: number;
+  writes: number;
+  retries: number;
 }
 
 /** Why a provider call failed, in terms the reconciler can act on. */

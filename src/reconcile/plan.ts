@@ -100,7 +100,14 @@ export function plan(input: PlanInput): Plan {
   const blocked = (reason: ConditionSpec['reason'], message: string, isStalled = true): Plan => ({
     ...base,
     outcome: 'Blocked',
-    conditions: [ready('False', reason, message), ...(isStalled ? [stalled(reason, message)] : []), alert],
+    // Not stalled means rolegate keeps retrying, which kstatus calls Reconciling.
+    conditions: [
+      ready('False', reason, message),
+      isStalled
+        ? stalled(reason, message)
+        : { type: ConditionType.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message },
+      alert,
+    ],
     summary: message,
   });
 

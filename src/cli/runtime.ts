@@ -1,0 +1,101 @@
+// Assembles a directory-mode controller for the CLI (plan, apply, run --dir): the same reconciler and plan()
+// as the Kubernetes controller, with status going to the log and a report instead of an API server.
+import type { Logger } from 'pino';
+import type { IdentityProvider } from '../api/v1alpha1/types.js';
+import { DirectorySource } from '../sources/directory.js';
+import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
+import { LogEventRecorder } from '../status/log-event-recorder.js';
+import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
+import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
+import { createProviderClient } from '../controller/provider-factory.js';
+import { Reconciler } from '../controller/reconciler.js';
+import { Controller } from '../controller/controller.js';
+import { ControllerMetrics } from '../controller/metrics.js';
+import { startGraphEmulator, type GraphEmulator } from '../emulator/graph/index.js';
+
+/** Options shared by plan, apply and run in directory mode. */
+export interface DirectoryRuntimeOptions {
+  paths: string[];
+  watch: boolean;
+  allowWeakening: boolean;
+  workers: number;
+  defaultResyncMs: number;
+  /** Start the in-process Graph emulator and point IdentityProviders with Emulator credentials at it. */
+  emulator: boolean;
+  /** Fixed port for the emulator (0 = any free port). */
+  emulatorPort?: number;
+  statusFile?: string;
+  log: Logger;
+  withDefaultMetrics?: boolean;
+}
+
+/** A directory-mode controller and what it is made of. */
+export interface DirectoryRuntime {
+  source: DirectorySource;
+  reconciler: Reconciler;
+  controller: Controller;
+  writer: DirectoryStatusWriter;
+  events: LogEventRecorder;
+  registry: ProviderRegistry;
+  metrics: ControllerMetrics;
+  emulator?: GraphEmulator;
+  close(): Promise<void>;
+}
+
+/** Rewrites Emulator-credential Entra providers to the in-process emulator's URL. */
+export function emulatorFactory(base: ProviderFactory, emulatorUrl: string, log: Logger): ProviderFactory {
+  return (idp: IdentityProvider, secrets) => {
+    const entra = idp.spec.entra;
+    if (entra?.credentials.type !== 'Emulator') return base(idp, secrets);
+    if (entra.graphBaseUrl !== emulatorUrl) {
+      log.info({ provider: idp.metadata.name, from: entra.graphBaseUrl, to: emulatorUrl }, 'using the in-process Graph emulator');
+    }
+    return base({ ...idp, spec: { ...idp.spec, entra: { ...entra, graphBaseUrl: emulatorUrl } } }, secrets);
+  };
+}
+
+/** Builds (but does not start) a directory-mode controller. */
+export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<DirectoryRuntime> {
+  const source = new DirectorySource(opts.paths, { watch: opts.watch, log: opts.log });
+  const writer = new DirectoryStatusWriter(source, opts.log, opts.statusFile);
+  const events = new LogEventRecorder(opts.log);
+  const metrics = new ControllerMetrics(opts.withDefaultMetrics ?? false);
+  let emulator: GraphEmulator | undefined;
+  let factory: ProviderFactory = createProviderClient;
+  if (opts.emulator) {
+    emulator = await startGraphEmulator({ port: opts.emulatorPort ?? 0 });
+    opts.log.info({ url: emulator.url }, 'Graph emulator started');
+    factory = emulatorFactory(factory, emulator.url, opts.log);
+  }
+  const registry = new ProviderRegistry(factory, new EnvSecretResolver());
+  let controller: Controller | undefined;
+  const reconciler = new Reconciler({
+    roles: source.roles,
+    providers: source.providers,
+    registry,
+    status: writer,
+    events,
+    log: opts.log,
+    metrics,
+    options: { allowWeakening: opts.allowWeakening, defaultResyncMs: opts.defaultResyncMs },
+    enqueueRole: (key) => controller?.enqueueRole(key),
+  });
+  controller = new Controller(source, reconciler, opts.log, { workers: opts.workers, jitter: 0.1 }, metrics);
+  const c = controller;
+  return {
+    source,
+    reconciler,
+    controller: c,
+    writer,
+    events,
+    registry,
+    metrics,
+    ...(emulator ? { emulator } : {}),
+    async close() {
+      await c.stop();
+      await writer.flush();
+      await registry.close();
+      await emulator?.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Runs the reconcile loop: a source fills stores and enqueues keys, a bounded pool of workers takes keys off
+// one queue, and each IdentityProvider key re-arms itself at its resync interval (with jitter) because
+// identity providers send no events.
+import type { Logger } from 'pino';
+import type { Source, WatchedKind } from '../sources/types.js';
+import { objectKey } from '../api/keys.js';
+import { WorkQueue } from './work-queue.js';
+import type { Reconciler, Result } from './reconciler.js';
+import type { ControllerMetrics } from './metrics.js';
+
+/** Options of the loop. */
+export interface ControllerOptions {
+  /** Concurrent workers; a key is never processed by two at once. */
+  workers: number;
+  /** Fraction of the resync interval added at random, so replicas and providers do not synchronise. */
+  jitter: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+const ROLE = 'PrivilegedRole/';
+const PROVIDER = 'IdentityProvider/';
+const NAME = 'privilegedrole';
+
+/** A Controller reconciles everything a Source delivers until stopped. */
+export class Controller {
+  readonly queue: WorkQueue;
+  private readonly inflight = new Set<Promise<void>>();
+  private running = false;
+  private synced = false;
+  private abort = new AbortController();
+  private workersDone: Promise<void> | undefined;
+
+  constructor(
+    private readonly source: Source,
+    private readonly reconciler: Reconciler,
+    private readonly log: Logger,
+    private readonly options: ControllerOptions,
+    private readonly metrics?: ControllerMetrics,
+  ) {
+    const labels = { name: NAME, controller: NAME };
+    this.queue = new WorkQueue(options.backoff ?? { baseMs: 1000, maxMs: 60_000 }, {
+      onAdd: () => metrics?.queueAdds.inc(labels),
+      onRetry: () => metrics?.queueRetries.inc(labels),
+      onDepth: (d) => metrics?.queueDepth.set({ ...labels, priority: '' }, d),
+      onQueueLatency: (s) => metrics?.queueLatency.observe(labels, s),
+    });
+    metrics?.maxConcurrent.set({ controller: NAME }, options.workers);
+  }
+
+  /** Whether the stores are synced and workers run (readiness). */
+  get ready(): boolean {
+    return this.running && this.synced;
+  }
+
+  /** Enqueues a role for reconciliation. */
+  enqueueRole(key: string): void {
+    this.queue.add(ROLE + key);
+  }
+
+  /** Starts the source and the workers; resolves once the stores have synced. */
+  async start(): Promise<void> {
+    this.running = true;
+    const signal = this.abort.signal;
+    await this.source.start((kind: WatchedKind, key: string) => this.queue.add((kind === 'PrivilegedRole' ? ROLE : PROVIDER) + key), signal);
+    await this.source.waitForSync(signal);
+    this.synced = true;
+    for (const idp of this.source.providers.list()) this.queue.add(PROVIDER + objectKey(idp.metadata));
+    const workers = Array.from({ length: this.options.workers }, () => this.work(signal));
+    this.workersDone = Promise.all(workers).then(() => undefined);
+    this.log.info({ workers: this.options.workers, roles: this.source.roles.list().length, providers: this.source.providers.list().length }, 'controller started');
+  }
+
+  /** Stops taking new keys, lets in-flight reconciles finish (drain), then stops the source. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.queue.shutDown();
+    await Promise.allSettled([...this.inflight]);
+    this.abort.abort();
+    await this.workersDone;
+    await this.source.stop();
+    this.log.info('controller stopped');
+  }
+
+  /**
+   * Waits until nothing is queued, in flight or waiting to be retried (one-shot runs, tests). Resyncs that are
+   * merely scheduled do not count. Resolves false if the deadline passes first.
+   */
+  async idle(deadlineMs = Number.POSITIVE_INFINITY, pollMs = 20): Promise<boolean> {
+    const end = Date.now() + deadlineMs;
+    // Two quiet polls in a row: a finished reconcile may enqueue more keys (a provider resync enqueues roles).
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > end) return false;
+      const busy = this.queue.length > 0 || this.inflight.size > 0 || this.queue.pendingRetries() > 0;
+      quiet = busy ? 0 : quiet + 1;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+    return true;
+  }
+
+  private async work(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      const p = this.process(key, signal).finally(() => {
+        this.inflight.delete(p);
+        this.queue.done(key);
+      });
+      this.inflight.add(p);
+      await p;
+    }
+  }
+
+  private async process(key: string, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    this.metrics?.activeWorkers.inc({ controller: NAME });
+    let result: Result;
+    try {
+      result = key.startsWith(PROVIDER)
+        ? await this.reconciler.reconcileProvider(key.slice(PROVIDER.length), signal)
+        : await this.reconciler.reconcileRole(key.slice(ROLE.length), signal);
+    } catch (err) {
+      // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
+      const quiet = err instanceof Error && (err.name === 'StaleObjectError' || /conflict/i.test(err.name));
+      if (!quiet) this.log.error({ key, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'reconcile failed');
+      result = { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      this.metrics?.activeWorkers.dec({ controller: NAME });
+      const secs = (performance.now() - started) / 1000;
+      this.metrics?.reconcileTime.observe({ controller: NAME }, secs);
+      this.metrics?.workDuration.observe({ name: NAME, controller: NAME }, secs);
+    }
+    if (result.kind === 'retry') {
+      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'error' });
+      this.metrics?.reconcileErrors.inc({ controller: NAME });
+      const delay = this.queue.addRateLimited(key, result.afterMs);
+      this.log.debug({ key, delayMs: delay, error: result.error }, 'requeued with backoff');
+      return;
+    }
+    this.queue.forget(key);
+    if (result.requeueAfterMs !== undefined) {
+      const jittered = Math.round(result.requeueAfterMs * (1 + Math.random() * this.options.jitter));
+      this.queue.addAfter(key, jittered);
+      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'requeue_after' });
+    } else {
+      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'success' });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// The operations endpoint: /healthz (the process is alive), /readyz (synced and working), /metrics
+// (Prometheus) and /status (directory mode's report).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ControllerMetrics } from './metrics.js';
+
+/** What the server serves. */
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  metrics: ControllerMetrics;
+  ready: () => boolean;
+  status?: () => unknown;
+}
+
+/** A started operations server. */
+export interface OpsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the operations server. */
+export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (code: number, type: string, body: string): void => {
+      res.writeHead(code, { 'content-type': type });
+      res.end(body);
+    };
+    if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed\n');
+    switch (path) {
+      case '/healthz':
+        return send(200, 'text/plain', 'ok\n');
+      case '/readyz':
+        return opts.ready() ? send(200, 'text/plain', 'ok\n') : send(503, 'text/plain', 'not ready\n');
+      case '/metrics':
+        opts.metrics.registry.metrics().then(
+          (text) => send(200, opts.metrics.registry.contentType, text),
+          (err: unknown) => send(500, 'text/plain', `${String(err)}\n`),
+        );
+        return;
+      case '/status':
+        if (!opts.status) return send(404, 'text/plain', 'status is served in directory mode; use kubectl in Kubernetes mode\n');
+        return send(200, 'application/json', JSON.stringify(opts.status(), null, 2) + '\n');
+      default:
+        return send(404, 'text/plain', 'not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+// Keeps one ProviderSession per IdentityProvider, rebuilt when the IdentityProvider's spec changes.
+import type { IdentityProvider } from '../api/v1alpha1/types.js';
+import { canonical } from '../reconcile/status.js';
+import type { ProviderClient } from '../providers/types.js';
+import { ProviderSession } from './provider-session.js';
+
+/** A reference to one key of a Secret. */
+export interface SecretKeyRef {
+  name: string;
+  namespace?: string | undefined;
+  key: string;
+}
+
+/** Resolves secret references: from the API server in Kubernetes mode, from the environment otherwise. */
+export interface SecretResolver {
+  get(ref: SecretKeyRef, signal?: AbortSignal): Promise<string>;
+}
+
+/** Builds a ProviderClient for an IdentityProvider. */
+export type ProviderFactory = (idp: IdentityProvider, secrets: SecretResolver) => Promise<ProviderClient>;
+
+/** An error building a provider client: bad or missing credentials, unsupported configuration. */
+export class ProviderConfigError extends Error {
+  override readonly name = 'ProviderConfigError';
+}
+
+/** A ProviderRegistry hands out the session of an IdentityProvider, building it on first use. */
+export class ProviderRegistry {
+  private readonly sessions = new Map<string, { hash: string; session: Promise<ProviderSession> }>();
+
+  constructor(
+    private readonly factory: ProviderFactory,
+    private readonly secrets: SecretResolver,
+    private readonly batchWindowMs = 20,
+  ) {}
+
+  /** Returns the session for an IdentityProvider, rebuilding it if the spec changed since it was built. */
+  session(idp: IdentityProvider): Promise<ProviderSession> {
+    const hash = canonical(idp.spec);
+    const existing = this.sessions.get(idp.metadata.name);
+    if (existing && existing.hash === hash) return existing.session;
+    if (existing) void existing.session.then((s) => s.close()).catch(() => undefined);
+    const session = this.factory(idp, this.secrets).then(
+      (client) => new ProviderSession(idp.metadata.name, client, { batchWindowMs: this.batchWindowMs }),
+    );
+    // A failed build is not cached, so that a fixed Secret is picked up on the next try.
+    session.catch(() => {
+      if (this.sessions.get(idp.metadata.name)?.session === session) this.sessions.delete(idp.metadata.name);
+    });
+    this.sessions.set(idp.metadata.name, { hash, session });
+    return session;
+  }
+
+  /** The session of a provider if it was built and is ready. */
+  async peek(name: string): Promise<ProviderSession | undefined> {
+    const e = this.sessions.get(name);
+    if (!e) return undefined;
+    return e.session.catch(() => undefined);
+  }
+
+  /** Drops the session of a deleted IdentityProvider. */
+  async remove(name: string): Promise<void> {
+    const e = this.sessions.get(name);
+    this.sessions.delete(name);
+    if (e) await e.session.then((s) => s.close()).catch(() => undefined);
+  }
+
+  /** Closes every session. */
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((n) => this.remove(n)));
+  }
+}

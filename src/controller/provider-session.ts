@@ -1,0 +1,133 @@
+// One identity provider as the controller uses it: a shared snapshot (so that reconciling N roles costs
+// one paged read, not N) and coalesced writes (so that K corrections that happen together go out as
+// batches instead of K requests).
+import type { LiveRole, RoleLookup } from '../api/observation.js';
+import type { Action } from '../reconcile/action.js';
+import type { ActionResult, ProviderClient, ProviderSnapshot, RoleReference } from '../providers/types.js';
+
+/** Options of a ProviderSession. */
+export interface ProviderSessionOptions {
+  /** How long writes wait for company before they are sent together. */
+  batchWindowMs: number;
+  /** Clock, for snapshot ages. */
+  now?: () => number;
+}
+
+/** A snapshot with verified writes laid over it, so that later reconciles see what was just written. */
+class OverlaySnapshot implements ProviderSnapshot {
+  readonly overrides = new Map<string, LiveRole>();
+  constructor(
+    readonly base: ProviderSnapshot,
+    readonly takenAt: number,
+  ) {}
+  get observedAt(): string {
+    return this.base.observedAt;
+  }
+  resolve(ref: RoleReference, scope: string): RoleLookup {
+    const found = this.base.resolve(ref, scope);
+    if (found.kind !== 'Found') return found;
+    const o = this.overrides.get(overlayKey(found.role));
+    return o ? { kind: 'Found', role: o } : found;
+  }
+  roles(): readonly LiveRole[] {
+    return this.base.roles().map((r) => this.overrides.get(overlayKey(r)) ?? r);
+  }
+}
+
+const overlayKey = (r: { roleId: string; scope: string; clientId?: string | undefined }): string =>
+  `${r.clientId ?? ''}|${r.roleId}|${r.scope}`.toLowerCase();
+
+interface Pending {
+  actions: Action[];
+  resolve: (r: ActionResult[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/** A ProviderSession wraps a ProviderClient with a shared snapshot and coalesced writes. */
+export class ProviderSession {
+  private current: OverlaySnapshot | undefined;
+  private inflight: Promise<OverlaySnapshot> | undefined;
+  private pending: Pending[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    readonly name: string,
+    readonly client: ProviderClient,
+    private readonly options: ProviderSessionOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** When the current snapshot was read (ms since epoch), if there is one. */
+  get snapshotTakenAt(): number | undefined {
+    return this.current?.takenAt;
+  }
+
+  /**
+   * Returns a snapshot no older than maxAgeMs, reading a new one if needed. Concurrent callers share one
+   * read.
+   */
+  async snapshot(maxAgeMs = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<ProviderSnapshot> {
+    if (this.current && this.now() - this.current.takenAt <= maxAgeMs) return this.current;
+    if (!this.inflight) {
+      const started = this.now();
+      this.inflight = this.client
+        .snapshot(signal)
+        .then((s) => {
+          this.current = new OverlaySnapshot(s, started);
+          return this.current;
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
+    }
+    return this.inflight;
+  }
+
+  /** Forgets the snapshot if it is older than maxAgeMs (the resync). */
+  invalidateIfOlderThan(maxAgeMs: number): void {
+    if (this.current && this.now() - this.current.takenAt > maxAgeMs) this.current = undefined;
+  }
+
+  /** Forgets the snapshot so that the next reader fetches a new one. */
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  /** Applies actions, sent together with those of other callers within the batch window. */
+  apply(actions: readonly Action[]): Promise<ActionResult[]> {
+    if (actions.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ actions: [...actions], resolve, reject });
+      this.flushTimer ??= setTimeout(() => void this.flush(), this.options.batchWindowMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    const all = batch.flatMap((p) => p.actions);
+    try {
+      const results = await this.client.apply(all);
+      for (const r of results) if (r.ok && this.current) this.current.overrides.set(overlayKey(r.role), r.role);
+      let i = 0;
+      for (const p of batch) {
+        p.resolve(results.slice(i, i + p.actions.length));
+        i += p.actions.length;
+      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  /** Closes the client. */
+  async close(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      await this.flush();
+    }
+    await this.client.close?.();
+  }
+}

@@ -1,0 +1,303 @@
+// Reconciles one key: read desired state from the store, observe the provider through its shared snapshot,
+// let plan() decide, apply and verify, then write status only if it changed. Level-based: it never asks
+// what event brought the key here.
+import type { Logger } from 'pino';
+import {
+  effectiveSpec,
+  PAUSED_ANNOTATION,
+  RECONCILE_INTERVAL_ANNOTATION,
+  type EffectiveSpec,
+  type IdentityProvider,
+  type IdentityProviderStatus,
+  type PrivilegedRole,
+} from '../api/v1alpha1/types.js';
+import { assessMfa, type RoleLookup } from '../api/observation.js';
+import { ConditionType, mergeConditions, Reason, type ConditionSpec } from '../api/conditions.js';
+import { parseDuration } from '../api/duration.js';
+import { objectKey } from '../api/keys.js';
+import { validateObject } from '../api/validate.js';
+import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
+import { nextStatus, statusEqual } from '../reconcile/status.js';
+import { describeAction } from '../reconcile/action.js';
+import { ProviderError } from '../providers/types.js';
+import type { Store } from '../sources/types.js';
+import type { EventRecorder, StatusWriter } from '../status/types.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderSession } from './provider-session.js';
+import type { ControllerMetrics } from './metrics.js';
+
+/** What the worker does with a key after reconciling it. */
+export type Result =
+  | { kind: 'done'; requeueAfterMs?: number }
+  | { kind: 'retry'; afterMs?: number; error: string };
+
+/** A PrivilegedRole as observed, ready for plan(). */
+export interface Observed {
+  role: PrivilegedRole;
+  input: PlanInput;
+  intervalOverride: number | undefined;
+  session?: ProviderSession;
+  retry?: Result;
+}
+
+/** Controller-wide options. */
+export interface ReconcilerOptions {
+  allowWeakening: boolean;
+  /** The resync interval of providers that do not set one. */
+  defaultResyncMs: number;
+}
+
+/** What a Reconciler needs. */
+export interface ReconcilerDeps {
+  roles: Store<PrivilegedRole>;
+  providers: Store<IdentityProvider>;
+  registry: ProviderRegistry;
+  status: StatusWriter;
+  events: EventRecorder;
+  log: Logger;
+  options: ReconcilerOptions;
+  metrics?: ControllerMetrics;
+  now?: () => Date;
+  /** Called when a provider resync wants its roles looked at again. */
+  enqueueRole?: (key: string) => void;
+}
+
+/** Reconciles PrivilegedRoles and IdentityProviders. */
+export class Reconciler {
+  private readonly now: () => Date;
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The resync interval of an IdentityProvider. */
+  resyncMs(idp: IdentityProvider | undefined): number {
+    const fromSpec = idp?.spec.resyncInterval ? parseDuration(idp.spec.resyncInterval) : undefined;
+    return fromSpec ?? this.deps.options.defaultResyncMs;
+  }
+
+  /**
+   * Observes one PrivilegedRole without writing anything: validation, provider, snapshot lookup, conflicts.
+   * `rolegate plan` and the controller both start here.
+   */
+  async observeRole(key: string, signal?: AbortSignal): Promise<Observed | undefined> {
+    const role = this.deps.roles.get(key);
+    if (!role) return undefined;
+    const problems = validateObject(role)
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.pointer || '/'}: ${p.message}`);
+    const spec = readableSpec(role);
+    const paused = role.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
+    const intervalOverride = parseDuration(role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION] ?? '');
+    const input: PlanInput = { spec, problems, paused, lookup: undefined, options: { allowWeakening: this.deps.options.allowWeakening } };
+    const out: Observed = { role, input, intervalOverride };
+    if (!spec) return out;
+    const idp = this.deps.providers.get(spec.providerRef);
+    if (!idp) {
+      input.providerProblem = { reason: Reason.ProviderNotFound, message: `IdentityProvider ${spec.providerRef} does not exist`, stalled: true };
+      return out;
+    }
+    try {
+      out.session = await this.deps.registry.session(idp);
+      const snapshot = await out.session.snapshot(intervalOverride ?? Number.POSITIVE_INFINITY, signal);
+      input.lookup = snapshot.resolve(spec.role, spec.scope);
+      input.conflictWinner = this.conflictWinner(role, spec, input.lookup);
+    } catch (err) {
+      const handled = this.providerProblem(err);
+      input.providerProblem = handled.problem;
+      if (handled.result) out.retry = handled.result;
+      this.deps.log.warn({ kind: 'PrivilegedRole', key, err: errorFields(err) }, 'cannot observe the identity provider');
+    }
+    return out;
+  }
+
+  /** Reconciles one PrivilegedRole. */
+  async reconcileRole(key: string, signal?: AbortSignal): Promise<Result> {
+    const observed = await this.observeRole(key, signal);
+    if (!observed) return { kind: 'done' }; // deleted: deletionPolicy Orphan leaves the provider as it is
+    const { role, input, intervalOverride, session } = observed;
+    let retry = observed.retry;
+    const spec = input.spec;
+    const log = this.deps.log.child({ kind: 'PrivilegedRole', key });
+
+    let p = plan(input);
+    let corrected = false;
+    const detected = p.drift;
+    if (p.drift.length > 0) this.deps.metrics?.driftDetected.inc({ provider: spec?.providerRef ?? '' });
+
+    if (p.actions.length > 0 && session) {
+      this.deps.events.record(role, { type: 'Warning', reason: 'DriftDetected', note: p.summary, action: 'Detect' });
+      const results = await session.apply(p.actions).catch((err: unknown) => err);
+      if (!Array.isArray(results)) {
+        const handled = this.providerProblem(results);
+        p = plan({ ...input, providerProblem: handled.problem });
+        retry = handled.result;
+        this.deps.events.record(role, { type: 'Warning', reason: 'ProviderError', note: handled.problem.message, action: 'Update' });
+      } else {
+        const failed = results.find((r) => !r.ok);
+        for (const r of results) {
+          if (r.ok) {
+            log.info({ provider: session.name, roleId: r.action.roleId, policyId: r.action.policyId, action: r.action.kind, before: 'before' in r.action ? r.action.before : undefined, after: 'after' in r.action ? r.action.after : undefined }, `wrote: ${describeAction(r.action)}`);
+          }
+        }
+        if (failed && !failed.ok) {
+          const handled = this.providerProblem(failed.error);
+          p = plan({ ...input, providerProblem: handled.problem });
+          retry = handled.result;
+          this.deps.events.record(role, { type: 'Warning', reason: 'ProviderError', note: handled.problem.message, action: 'Update' });
+        } else {
+          const last = results[results.length - 1];
+          const verified: RoleLookup | undefined = last?.ok ? { kind: 'Found', role: last.role } : input.lookup;
+          const after = plan({ ...input, lookup: verified });
+          corrected = after.actions.length === 0;
+          const notes = p.actions.map(describeAction).join('; ');
+          this.deps.events.record(role, { type: 'Normal', reason: corrected ? 'MFAEnabled' : 'WriteNotVerified', note: notes, action: 'Update' });
+          if (corrected) this.deps.metrics?.driftCorrected.inc({ provider: session.name });
+          else retry = { kind: 'retry', error: 'the provider did not show the written value on read-back' };
+          p = after;
+        }
+      }
+    } else if (p.outcome === 'Refused') {
+      this.deps.metrics?.writesRefused.inc({ provider: spec?.providerRef ?? '' });
+      this.deps.events.record(role, { type: 'Warning', reason: p.conditions[0]?.reason ?? 'WeakeningRefused', note: p.summary, action: 'Refuse' });
+    } else if (p.outcome === 'Drifted') {
+      this.deps.events.record(role, { type: 'Warning', reason: 'DriftDetected', note: p.summary, action: 'Detect' });
+    }
+
+    await this.writeRoleStatus(role, p, corrected, detected, signal);
+    log.debug({ outcome: p.outcome, drift: p.drift }, p.summary);
+    if (retry) return retry;
+    return intervalOverride !== undefined ? { kind: 'done', requeueAfterMs: intervalOverride } : { kind: 'done' };
+  }
+
+  /**
+   * Reconciles one IdentityProvider: this is the resync. It reads a fresh snapshot, reports credentials and
+   * the roles without MFA on the provider's status, and asks for every role that uses it to be looked at.
+   */
+  async reconcileProvider(name: string, signal?: AbortSignal): Promise<Result> {
+    const idp = this.deps.providers.get(name);
+    const roles = this.deps.roles.list().filter((r) => r.spec?.providerRef?.name === name);
+    if (!idp) {
+      await this.deps.registry.remove(name);
+      for (const r of roles) this.deps.enqueueRole?.(objectKey(r.metadata));
+      return { kind: 'done' };
+    }
+    const resync = this.resyncMs(idp);
+    const log = this.deps.log.child({ kind: 'IdentityProvider', key: name });
+    const status: IdentityProviderStatus = { type: idp.spec.entra ? 'entra' : idp.spec.keycloak ? 'keycloak' : 'unknown' };
+    if (idp.metadata.generation !== undefined) status.observedGeneration = idp.metadata.generation;
+    let result: Result = { kind: 'done', requeueAfterMs: resync };
+    try {
+      const session = await this.deps.registry.session(idp);
+      // A snapshot read moments ago (at start-up, by the first roles) is fresh enough.
+      session.invalidateIfOlderThan(Math.min(resync / 2, 10_000));
+      const snapshot = await session.snapshot(Number.POSITIVE_INFINITY, signal);
+      const declared = new Set(
+        roles.map((r) => snapshotRoleId(snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/'))).filter((x): x is string => x !== undefined),
+      );
+      const without = snapshot
+        .roles()
+        .filter((r) => !assessMfa(r).required)
+        .map((r) => ({ roleId: r.roleId, roleDisplayName: r.roleDisplayName, severity: 'medium', declared: declared.has(r.roleId) }))
+        .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId));
+      status.alerts = { rolesWithoutMfa: without.length, roles: without };
+      status.conditions = mergeConditions(idp.status?.conditions, [
+        { type: ConditionType.Ready, status: 'True', reason: Reason.CredentialsReady, message: `Connected; ${snapshot.roles().length} roles observed, ${without.length} without MFA on activation` },
+      ], idp.metadata.generation, this.now().toISOString());
+    } catch (err) {
+      const handled = this.providerProblem(err);
+      log.warn({ err: errorFields(err) }, 'identity provider not ready');
+      const conds: ConditionSpec[] = [{ type: ConditionType.Ready, status: 'False', reason: handled.problem.reason, message: handled.problem.message }];
+      if (handled.problem.stalled) conds.push({ type: ConditionType.Stalled, status: 'True', reason: handled.problem.reason, message: handled.problem.message });
+      else conds.push({ type: ConditionType.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message: handled.problem.message });
+      status.conditions = mergeConditions(idp.status?.conditions, conds, idp.metadata.generation, this.now().toISOString());
+      if (idp.status?.alerts) status.alerts = idp.status.alerts;
+      if (handled.result) result = handled.result;
+    }
+    if (!statusEqual(idp.status as never, status as never)) {
+      await this.deps.status.writeProvider(idp, status, signal);
+      this.deps.metrics?.statusWrites.inc({ kind: 'IdentityProvider' });
+    }
+    for (const r of roles) this.deps.enqueueRole?.(objectKey(r.metadata));
+    return result;
+  }
+
+  private async writeRoleStatus(role: PrivilegedRole, p: Plan, corrected: boolean, detected: Plan['drift'], signal?: AbortSignal): Promise<void> {
+    const next = nextStatus(role.status, p, {
+      generation: role.metadata.generation,
+      now: this.now().toISOString(),
+      corrected,
+      correctedDrift: detected,
+    });
+    if (statusEqual(role.status, next)) return;
+    await this.deps.status.writeRole(role, next, signal);
+    this.deps.metrics?.statusWrites.inc({ kind: 'PrivilegedRole' });
+  }
+
+  /** The older PrivilegedRole claiming the same provider + role + scope, if any (see reconcile/claims). */
+  private conflictWinner(role: PrivilegedRole, spec: EffectiveSpec, lookup: RoleLookup): string | undefined {
+    if (lookup.kind !== 'Found') return undefined;
+    const me = objectKey(role.metadata);
+    const target = lookup.role;
+    let winner: { key: string; created: string } | undefined;
+    for (const other of this.deps.roles.list()) {
+      const okey = objectKey(other.metadata);
+      if (okey === me || other.spec?.providerRef?.name !== spec.providerRef) continue;
+      if ((other.spec.scope ?? '/') !== spec.scope) continue;
+      if ((other.spec.role?.clientId ?? undefined) !== spec.role.clientId) continue;
+      const claims =
+        other.spec.role?.id?.toLowerCase() === target.roleId.toLowerCase() ||
+        (other.spec.role?.id === undefined && other.spec.role?.displayName === target.roleDisplayName);
+      if (!claims || validateObject(other).some((x) => x.severity === 'error')) continue;
+      const created = other.metadata.creationTimestamp ?? '';
+      if (!winner || created.localeCompare(winner.created) < 0 || (created === winner.created && okey < winner.key)) {
+        winner = { key: okey, created };
+      }
+    }
+    if (!winner) return undefined;
+    const mine = role.metadata.creationTimestamp ?? '';
+    const older = winner.created.localeCompare(mine) < 0 || (winner.created === mine && winner.key < me);
+    return older ? winner.key : undefined;
+  }
+
+  private providerProblem(err: unknown): { problem: NonNullable<PlanInput['providerProblem']>; result?: Result } {
+    if (err instanceof ProviderError) {
+      switch (err.kind) {
+        case 'Throttled':
+          return { problem: { reason: Reason.Throttled, message: `Throttled by the identity provider: ${err.message}`, stalled: false }, result: { kind: 'retry', afterMs: err.retryAfterMs ?? 0, error: err.message } };
+        case 'Unavailable':
+          return { problem: { reason: Reason.ProviderError, message: `Identity provider unavailable: ${err.message}`, stalled: false }, result: { kind: 'retry', error: err.message } };
+        case 'PermissionDenied':
+          return { problem: { reason: Reason.PermissionDenied, message: err.message, stalled: true } };
+        default:
+          return { problem: { reason: Reason.ProviderError, message: err.message, stalled: true } };
+      }
+    }
+    if (err instanceof Error && err.name === 'ProviderConfigError') {
+      return { problem: { reason: Reason.CredentialsMissing, message: err.message, stalled: true } };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return { problem: { reason: Reason.ProviderError, message: `Identity provider error: ${message}`, stalled: false }, result: { kind: 'retry', error: message } };
+  }
+}
+
+/** The spec with defaults, or undefined when the object lacks the fields needed to even observe. */
+function readableSpec(role: PrivilegedRole): EffectiveSpec | undefined {
+  const s = role.spec as Partial<PrivilegedRole['spec']> | undefined;
+  if (!s || typeof s.providerRef?.name !== 'string' || typeof s.role !== 'object' || s.role === null) return undefined;
+  try {
+    return effectiveSpec({ ...s, mfaRequired: s.mfaRequired === true } as PrivilegedRole['spec']);
+  } catch {
+    return undefined;
+  }
+}
+
+function snapshotRoleId(l: RoleLookup): string | undefined {
+  return l.kind === 'Found' ? l.role.roleId : undefined;
+}
+
+/** Safe fields of an error for logs: no bodies, no headers. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  if (err instanceof ProviderError) return { type: err.name, kind: err.kind, message: err.message, status: err.options.status, code: err.options.code };
+  if (err instanceof Error) return { type: err.name, message: err.message };
+  return { message: String(err) };
+}

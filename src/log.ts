@@ -32,7 +32,9 @@ export interface LogOptions {
 /** Creates the process logger. */
 export function createLogger(opts: LogOptions = {}): Logger {
   const format = opts.format ?? 'auto';
-  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true && !opts.destination);
+  const pretty =
+    format === 'pretty' ||
+    (format === 'auto' && process.stdout.isTTY === true && !opts.destination);
   const base = {
     level: opts.level ?? process.env.ROLEGATE_LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -41,7 +43,10 @@ export function createLogger(opts: LogOptions = {}): Logger {
   if (pretty) {
     return pino({
       ...base,
-      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' },
+      },
     });
   }
   return opts.destination ? pino(base, opts.destination as never) : pino(base);

@@ -57,7 +57,12 @@ export function mergeConditions(
   generation: number | undefined,
   now: string,
 ): Condition[] {
-  const order: string[] = [ConditionType.Ready, ConditionType.Reconciling, ConditionType.Stalled, ConditionType.MFAEnforced];
+  const order: string[] = [
+    ConditionType.Ready,
+    ConditionType.Reconciling,
+    ConditionType.Stalled,
+    ConditionType.MFAEnforced,
+  ];
   return [...desired]
     .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))
     .map((d) => {
@@ -75,6 +80,9 @@ export function mergeConditions(
 }
 
 /** Finds a condition by type. */
-export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+export function findCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }

@@ -64,7 +64,9 @@ export function assessMfa(role: LiveRole): MfaAssessment {
       ReportOnly: 'its Conditional Access policy is in report-only mode',
       NoMfaControl: 'its Conditional Access policy does not require MFA',
     };
-    warnings.push(`Authentication context ${ctx.claimValue} does not enforce MFA: ${why[ctx.policy]}`);
+    warnings.push(
+      `Authentication context ${ctx.claimValue} does not enforce MFA: ${why[ctx.policy]}`,
+    );
   }
   if (role.mfaRule) return { required: true, mechanism: 'MultiFactorAuthentication', warnings };
   return { required: false, mechanism: 'None', warnings };

@@ -3,7 +3,11 @@
 import { Command, Option } from 'commander';
 import { assessMfa } from '../api/observation.js';
 import type { ProviderAlert } from '../providers/types.js';
-import { withProvider, withProviderOptions, type ProviderCommandOptions } from './provider-command.js';
+import {
+  withProvider,
+  withProviderOptions,
+  type ProviderCommandOptions,
+} from './provider-command.js';
 import { renderTable } from './table.js';
 
 /** One row of the alerts report. */
@@ -16,8 +20,15 @@ export interface AlertRow extends ProviderAlert {
 export function alertsCommand(): Command {
   return withProviderOptions(new Command('alerts'))
     .description('List roles whose activation does not require MFA, as the provider reports them')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addHelpText('after', `\nExamples:\n  rolegate alerts examples/quickstart --emulator\n  rolegate alerts idp/ --provider contoso -o json`)
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  rolegate alerts examples/quickstart --emulator\n  rolegate alerts idp/ --provider contoso -o json`,
+    )
     .action(async (paths: string[], o: ProviderCommandOptions & { output: string }) => {
       await withProvider(paths, o, async (idp, session, roles) => {
         let alerts: ProviderAlert[];
@@ -27,7 +38,14 @@ export function alertsCommand(): Command {
         } else {
           source = 'snapshot';
           const snap = await session.snapshot();
-          alerts = snap.roles().filter((r) => !assessMfa(r).required).map((r) => ({ roleId: r.roleId, roleDisplayName: r.roleDisplayName, severity: 'medium' }));
+          alerts = snap
+            .roles()
+            .filter((r) => !assessMfa(r).required)
+            .map((r) => ({
+              roleId: r.roleId,
+              roleDisplayName: r.roleDisplayName,
+              severity: 'medium',
+            }));
         }
         const snap = await session.snapshot();
         const declaredBy = (roleId: string): string[] =>
@@ -42,12 +60,27 @@ export function alertsCommand(): Command {
           .map((a) => ({ ...a, declared: declaredBy(a.roleId), source }))
           .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
         if (o.output === 'json') {
-          process.stdout.write(JSON.stringify({ provider: idp.metadata.name, rolesWithoutMfa: rows.length, alerts: rows }, null, 2) + '\n');
+          process.stdout.write(
+            JSON.stringify(
+              { provider: idp.metadata.name, rolesWithoutMfa: rows.length, alerts: rows },
+              null,
+              2,
+            ) + '\n',
+          );
         } else {
           process.stdout.write(
             rows.length === 0
               ? `No role of ${idp.metadata.name} lacks MFA on activation.\n`
-              : renderTable(['ROLE', 'ROLE ID', 'SEVERITY', 'DECLARED BY'], rows.map((r) => [r.roleDisplayName, r.roleId, r.severity, r.declared.join(', ') || '(not declared)'])) + `\n${rows.length} role(s) of ${idp.metadata.name} do not require MFA on activation.\n`,
+              : renderTable(
+                  ['ROLE', 'ROLE ID', 'SEVERITY', 'DECLARED BY'],
+                  rows.map((r) => [
+                    r.roleDisplayName,
+                    r.roleId,
+                    r.severity,
+                    r.declared.join(', ') || '(not declared)',
+                  ]),
+                ) +
+                  `\n${rows.length} role(s) of ${idp.metadata.name} do not require MFA on activation.\n`,
           );
         }
       });

@@ -8,11 +8,25 @@ import { planAll, renderPlanText } from './plan.js';
 /** The `apply` command. */
 export function applyCommand(): Command {
   return new Command('apply')
-    .description('Reconcile PrivilegedRole manifests once: enable MFA where it is required, then verify and summarise')
+    .description(
+      'Reconcile PrivilegedRole manifests once: enable MFA where it is required, then verify and summarise',
+    )
     .argument('<paths...>', 'files or directories of manifests (searched recursively)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--emulator', 'use the in-process Graph emulator for IdentityProviders with Emulator credentials', false)
-    .option('--allow-weakening', 'allow removing MFA where a manifest says mfaRequired: false', false)
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option(
+      '--emulator',
+      'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+      false,
+    )
+    .option(
+      '--allow-weakening',
+      'allow removing MFA where a manifest says mfaRequired: false',
+      false,
+    )
     .option('--workers <n>', 'concurrent reconciles (writes made together are batched)', '50')
     .option('--timeout <duration>', 'give up waiting for retries after this long', '2m')
     .option('--log-level <level>', 'log level (logs go to stderr)', 'info')
@@ -23,24 +37,65 @@ Examples:
   rolegate apply examples/quickstart --emulator
   rolegate apply manifests/ --output json`,
     )
-    .action(async (paths: string[], o: { output: string; emulator: boolean; allowWeakening: boolean; workers: string; timeout: string; logLevel: string }) => {
-      const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
-      const rt = await directoryRuntime({ paths, watch: false, allowWeakening: o.allowWeakening, workers: Number(o.workers), defaultResyncMs: parseDuration('5m')!, emulator: o.emulator, log });
-      try {
-        await rt.controller.start();
-        const finished = await rt.controller.idle(parseDuration(o.timeout) ?? 120_000);
-        const changes = rt.events.recorded.filter((e) => e.reason === 'MFAEnabled');
-        const report = await planAll(rt);
-        if (o.output === 'json') {
-          process.stdout.write(JSON.stringify({ changes: changes.map((c) => ({ object: c.key, change: c.note })), after: report, finished }, null, 2) + '\n');
-        } else {
-          process.stdout.write(changes.length ? `Applied ${changes.length} change(s):\n${changes.map((c) => `  + ${c.key}: ${c.note}`).join('\n')}\n\n` : 'No changes were needed.\n\n');
-          process.stdout.write(renderPlanText(report));
-          if (!finished) process.stdout.write('Gave up waiting for retries (--timeout); some roles may not be reconciled.\n');
+    .action(
+      async (
+        paths: string[],
+        o: {
+          output: string;
+          emulator: boolean;
+          allowWeakening: boolean;
+          workers: string;
+          timeout: string;
+          logLevel: string;
+        },
+      ) => {
+        const log = createLogger({
+          level: o.logLevel,
+          format: 'json',
+          destination: process.stderr,
+        });
+        const rt = await directoryRuntime({
+          paths,
+          watch: false,
+          allowWeakening: o.allowWeakening,
+          workers: Number(o.workers),
+          defaultResyncMs: parseDuration('5m')!,
+          emulator: o.emulator,
+          log,
+        });
+        try {
+          await rt.controller.start();
+          const finished = await rt.controller.idle(parseDuration(o.timeout) ?? 120_000);
+          const changes = rt.events.recorded.filter((e) => e.reason === 'MFAEnabled');
+          const report = await planAll(rt);
+          if (o.output === 'json') {
+            process.stdout.write(
+              JSON.stringify(
+                {
+                  changes: changes.map((c) => ({ object: c.key, change: c.note })),
+                  after: report,
+                  finished,
+                },
+                null,
+                2,
+              ) + '\n',
+            );
+          } else {
+            process.stdout.write(
+              changes.length
+                ? `Applied ${changes.length} change(s):\n${changes.map((c) => `  + ${c.key}: ${c.note}`).join('\n')}\n\n`
+                : 'No changes were needed.\n\n',
+            );
+            process.stdout.write(renderPlanText(report));
+            if (!finished)
+              process.stdout.write(
+                'Gave up waiting for retries (--timeout); some roles may not be reconciled.\n',
+              );
+          }
+          process.exitCode = !finished || report.summary.blocked > 0 ? 1 : 0;
+        } finally {
+          await rt.close();
         }
-        process.exitCode = !finished || report.summary.blocked > 0 ? 1 : 0;
-      } finally {
-        await rt.close();
-      }
-    });
+      },
+    );
 }

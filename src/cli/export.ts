@@ -6,7 +6,11 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { assessMfa, type LiveRole } from '../api/observation.js';
 import { API_VERSION, type PrivilegedRole } from '../api/v1alpha1/types.js';
-import { withProvider, withProviderOptions, type ProviderCommandOptions } from './provider-command.js';
+import {
+  withProvider,
+  withProviderOptions,
+  type ProviderCommandOptions,
+} from './provider-command.js';
 
 /** A DNS-1123 name for a role's manifest. */
 export function manifestName(role: LiveRole): string {
@@ -15,28 +19,47 @@ export function manifestName(role: LiveRole): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 50);
-  return (role.clientId ? `${role.clientId.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : '') + (base || role.roleId.slice(0, 8));
+  return (
+    (role.clientId ? `${role.clientId.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : '') +
+    (base || role.roleId.slice(0, 8))
+  );
 }
 
 /** Builds the PrivilegedRole manifests for a provider's roles, sorted by name. */
-export function exportRoles(roles: readonly LiveRole[], provider: string, namespace: string): PrivilegedRole[] {
+export function exportRoles(
+  roles: readonly LiveRole[],
+  provider: string,
+  namespace: string,
+): PrivilegedRole[] {
   const used = new Set<string>();
   return [...roles]
-    .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId))
+    .sort(
+      (a, b) =>
+        a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+    )
     .map((r) => {
       let name = manifestName(r);
       if (used.has(name)) name = `${name}-${r.roleId.slice(0, 8)}`;
       used.add(name);
-      const role: PrivilegedRole['spec']['role'] = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(r.roleId)
-        ? { id: r.roleId }
-        : { displayName: r.roleDisplayName };
+      const role: PrivilegedRole['spec']['role'] =
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(r.roleId)
+          ? { id: r.roleId }
+          : { displayName: r.roleDisplayName };
       if (r.clientId) role.clientId = r.clientId;
-      const spec: PrivilegedRole['spec'] = { providerRef: { name: provider }, role, mfaRequired: assessMfa(r).required };
+      const spec: PrivilegedRole['spec'] = {
+        providerRef: { name: provider },
+        role,
+        mfaRequired: assessMfa(r).required,
+      };
       if (r.scope !== '/') spec.scope = r.scope;
       return {
         apiVersion: API_VERSION,
         kind: 'PrivilegedRole',
-        metadata: { name, namespace, annotations: { 'rolegate.io/role-display-name': r.roleDisplayName } },
+        metadata: {
+          name,
+          namespace,
+          annotations: { 'rolegate.io/role-display-name': r.roleDisplayName },
+        },
         spec,
       };
     });
@@ -45,7 +68,9 @@ export function exportRoles(roles: readonly LiveRole[], provider: string, namesp
 /** The `export` command. */
 export function exportCommand(): Command {
   return withProviderOptions(new Command('export'))
-    .description('Write PrivilegedRole manifests for every role of an identity provider, with the current MFA setting')
+    .description(
+      'Write PrivilegedRole manifests for every role of an identity provider, with the current MFA setting',
+    )
     .option('-n, --namespace <ns>', 'namespace of the generated objects', 'identity')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .addHelpText(
@@ -55,14 +80,19 @@ Examples:
   rolegate export examples/quickstart/identityprovider.yaml --emulator > roles.yaml
   rolegate export idp/ --provider contoso -o manifests/roles.yaml`,
     )
-    .action(async (paths: string[], o: ProviderCommandOptions & { namespace: string; output?: string }) => {
-      await withProvider(paths, o, async (idp, session) => {
-        const snapshot = await session.snapshot();
-        const docs = exportRoles(snapshot.roles(), idp.metadata.name, o.namespace);
-        const header = `# Exported by rolegate from IdentityProvider ${idp.metadata.name}: ${docs.length} roles, with their current MFA setting.\n# Review mfaRequired: false entries; set them to true to have rolegate enforce MFA.\n`;
-        const text = header + docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('');
-        if (o.output) await writeFile(o.output, text);
-        else process.stdout.write(text);
-      });
-    });
+    .action(
+      async (
+        paths: string[],
+        o: ProviderCommandOptions & { namespace: string; output?: string },
+      ) => {
+        await withProvider(paths, o, async (idp, session) => {
+          const snapshot = await session.snapshot();
+          const docs = exportRoles(snapshot.roles(), idp.metadata.name, o.namespace);
+          const header = `# Exported by rolegate from IdentityProvider ${idp.metadata.name}: ${docs.length} roles, with their current MFA setting.\n# Review mfaRequired: false entries; set them to true to have rolegate enforce MFA.\n`;
+          const text = header + docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('');
+          if (o.output) await writeFile(o.output, text);
+          else process.stdout.write(text);
+        });
+      },
+    );
 }

@@ -10,12 +10,16 @@ import { emulatorCommand } from './emulator.js';
 import { exportCommand } from './export.js';
 import { alertsCommand } from './alerts.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Builds the program; exported for tests. */
 export function program(): Command {
   return new Command('rolegate')
-    .description('Keep privileged identity roles behind multi-factor authentication, declared in git')
+    .description(
+      'Keep privileged identity roles behind multi-factor authentication, declared in git',
+    )
     .version(pkg.version, '-v, --version')
     .addCommand(validateCommand())
     .addCommand(planCommand())

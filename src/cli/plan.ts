@@ -30,7 +30,15 @@ export interface PlanRow {
 /** A plan report. */
 export interface PlanReport {
   rows: PlanRow[];
-  summary: { roles: number; inSync: number; toChange: number; drifted: number; refused: number; blocked: number; paused: number };
+  summary: {
+    roles: number;
+    inSync: number;
+    toChange: number;
+    drifted: number;
+    refused: number;
+    blocked: number;
+    paused: number;
+  };
   requests: Record<string, { requests: number; reads: number; writes: number }>;
 }
 
@@ -67,16 +75,27 @@ export async function planAll(rt: DirectoryRuntime): Promise<PlanReport> {
   for (const idp of rt.source.providers.list()) {
     const s = await rt.registry.peek(idp.metadata.name);
     const st = s?.client.stats?.();
-    if (st) requests[idp.metadata.name] = { requests: st.requests, reads: st.reads, writes: st.writes };
+    if (st)
+      requests[idp.metadata.name] = { requests: st.requests, reads: st.reads, writes: st.writes };
   }
   return {
     rows,
-    summary: { roles: rows.length, inSync: count('InSync'), toChange: count('Correct'), drifted: count('Drifted'), refused: count('Refused'), blocked: count('Blocked'), paused: count('Paused') },
+    summary: {
+      roles: rows.length,
+      inSync: count('InSync'),
+      toChange: count('Correct'),
+      drifted: count('Drifted'),
+      refused: count('Refused'),
+      blocked: count('Blocked'),
+      paused: count('Paused'),
+    },
     requests,
   };
 }
 
-function safeSpec(s: Parameters<typeof effectiveSpec>[0]): ReturnType<typeof effectiveSpec> | undefined {
+function safeSpec(
+  s: Parameters<typeof effectiveSpec>[0],
+): ReturnType<typeof effectiveSpec> | undefined {
   try {
     return effectiveSpec(s);
   } catch {
@@ -97,12 +116,34 @@ const ACTION: Record<Plan['outcome'], string> = {
 /** Renders a plan as a terminal table. */
 export function renderPlanText(r: PlanReport): string {
   const table = renderTable(
-    ['NAME', 'ROLE', 'PROVIDER', 'MFA WANT', 'MFA HAVE', 'ENFORCEMENT', 'ON DELETE', 'ACTION', 'DETAIL'],
-    r.rows.map((x) => [x.key, x.role, x.provider, yesNo(x.want), x.have === null ? '?' : `${yesNo(x.have)}${x.mechanism && x.have ? ` (${x.mechanism})` : ''}`, x.enforcement, x.deletionPolicy, ACTION[x.outcome], x.outcome === 'InSync' ? '' : `${x.reason}: ${x.message}`]),
+    [
+      'NAME',
+      'ROLE',
+      'PROVIDER',
+      'MFA WANT',
+      'MFA HAVE',
+      'ENFORCEMENT',
+      'ON DELETE',
+      'ACTION',
+      'DETAIL',
+    ],
+    r.rows.map((x) => [
+      x.key,
+      x.role,
+      x.provider,
+      yesNo(x.want),
+      x.have === null ? '?' : `${yesNo(x.have)}${x.mechanism && x.have ? ` (${x.mechanism})` : ''}`,
+      x.enforcement,
+      x.deletionPolicy,
+      ACTION[x.outcome],
+      x.outcome === 'InSync' ? '' : `${x.reason}: ${x.message}`,
+    ]),
   );
   const changes = r.rows.flatMap((x) => x.actions.map((a) => `  ~ ${x.key}: ${a}`));
   const s = r.summary;
-  const req = Object.entries(r.requests).map(([n, q]) => `${n}: ${q.requests} requests (${q.reads} reads, ${q.writes} writes)`);
+  const req = Object.entries(r.requests).map(
+    ([n, q]) => `${n}: ${q.requests} requests (${q.reads} reads, ${q.writes} writes)`,
+  );
   return (
     table +
     (changes.length ? `\nChanges:\n${changes.join('\n')}\n` : '') +
@@ -122,28 +163,47 @@ export function renderPlanMarkdown(r: PlanReport): string {
     '',
     '| PrivilegedRole | Role | MFA want | MFA have | Enforcement | Action | Detail |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...r.rows.map((x) => `| \`${x.key}\` | ${esc(x.role)} | ${yesNo(x.want)} | ${yesNo(x.have)} | ${x.enforcement} | ${ACTION[x.outcome]} | ${x.outcome === 'InSync' ? '' : esc(`${x.reason}: ${x.message}`)} |`),
+    ...r.rows.map(
+      (x) =>
+        `| \`${x.key}\` | ${esc(x.role)} | ${yesNo(x.want)} | ${yesNo(x.have)} | ${x.enforcement} | ${ACTION[x.outcome]} | ${x.outcome === 'InSync' ? '' : esc(`${x.reason}: ${x.message}`)} |`,
+    ),
   ];
   const changes = r.rows.flatMap((x) => x.actions.map((a) => `- \`${x.key}\`: ${esc(a)}`));
-  if (changes.length) lines.push('', '<details><summary>Changes</summary>', '', ...changes, '', '</details>');
+  if (changes.length)
+    lines.push('', '<details><summary>Changes</summary>', '', ...changes, '', '</details>');
   return lines.join('\n') + '\n';
 }
 
 /** Exit code of plan: 1 on errors; with --detailed-exitcode 2 when anything would change or drifted. */
 export function planExitCode(r: PlanReport, detailed: boolean): number {
   if (r.summary.blocked > 0) return 1;
-  if (detailed && (r.summary.toChange > 0 || r.summary.drifted > 0 || r.summary.refused > 0)) return 2;
+  if (detailed && (r.summary.toChange > 0 || r.summary.drifted > 0 || r.summary.refused > 0))
+    return 2;
   return 0;
 }
 
 /** The `plan` command. */
 export function planCommand(): Command {
   return new Command('plan')
-    .description('Show the drift between PrivilegedRole manifests and the live identity provider, without writing')
+    .description(
+      'Show the drift between PrivilegedRole manifests and the live identity provider, without writing',
+    )
     .argument('<paths...>', 'files or directories of manifests (searched recursively)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--detailed-exitcode', 'exit 2 when there is drift, 0 when everything is in sync, 1 on errors', false)
-    .option('--emulator', 'use the in-process Graph emulator for IdentityProviders with Emulator credentials', false)
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
+    .option(
+      '--detailed-exitcode',
+      'exit 2 when there is drift, 0 when everything is in sync, 1 on errors',
+      false,
+    )
+    .option(
+      '--emulator',
+      'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+      false,
+    )
     .option('--allow-weakening', 'plan as a controller started with --allow-weakening would', false)
     .option('--log-level <level>', 'log level (logs go to stderr)', 'warn')
     .addHelpText(
@@ -154,19 +214,47 @@ Examples:
   rolegate plan manifests/ --detailed-exitcode          # in CI: 0 in sync, 2 drift, 1 error
   rolegate plan manifests/ -o markdown > plan.md        # a pull-request comment`,
     )
-    .action(async (paths: string[], o: { output: string; detailedExitcode: boolean; emulator: boolean; allowWeakening: boolean; logLevel: string }) => {
-      const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
-      const rt = await directoryRuntime({ paths, watch: false, allowWeakening: o.allowWeakening, workers: 1, defaultResyncMs: parseDuration('5m')!, emulator: o.emulator, log });
-      try {
-        await rt.source.start(() => undefined, new AbortController().signal);
-        await rt.source.waitForSync();
-        const report = await planAll(rt);
-        const out = o.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : o.output === 'markdown' ? renderPlanMarkdown(report) : renderPlanText(report);
-        process.stdout.write(out);
-        process.exitCode = planExitCode(report, o.detailedExitcode);
-      } finally {
-        await rt.registry.close();
-        await rt.emulator?.close();
-      }
-    });
+    .action(
+      async (
+        paths: string[],
+        o: {
+          output: string;
+          detailedExitcode: boolean;
+          emulator: boolean;
+          allowWeakening: boolean;
+          logLevel: string;
+        },
+      ) => {
+        const log = createLogger({
+          level: o.logLevel,
+          format: 'json',
+          destination: process.stderr,
+        });
+        const rt = await directoryRuntime({
+          paths,
+          watch: false,
+          allowWeakening: o.allowWeakening,
+          workers: 1,
+          defaultResyncMs: parseDuration('5m')!,
+          emulator: o.emulator,
+          log,
+        });
+        try {
+          await rt.source.start(() => undefined, new AbortController().signal);
+          await rt.source.waitForSync();
+          const report = await planAll(rt);
+          const out =
+            o.output === 'json'
+              ? JSON.stringify(report, null, 2) + '\n'
+              : o.output === 'markdown'
+                ? renderPlanMarkdown(report)
+                : renderPlanText(report);
+          process.stdout.write(out);
+          process.exitCode = planExitCode(report, o.detailedExitcode);
+        } finally {
+          await rt.registry.close();
+          await rt.emulator?.close();
+        }
+      },
+    );
 }

@@ -1,5 +1,5 @@
 // Shared by commands that talk to one IdentityProvider declared in manifests (export, alerts).
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import { createLogger } from '../log.js';
@@ -17,23 +17,54 @@ export interface ProviderCommandOptions {
 export function withProviderOptions(c: Command): Command {
   return c
     .argument('<paths...>', 'files or directories holding the IdentityProvider manifest')
-    .option('-p, --provider <name>', 'the IdentityProvider to read (needed when the paths hold several)')
-    .option('--emulator', 'use the in-process Graph emulator for IdentityProviders with Emulator credentials', false)
+    .option(
+      '-p, --provider <name>',
+      'the IdentityProvider to read (needed when the paths hold several)',
+    )
+    .option(
+      '--emulator',
+      'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+      false,
+    )
     .option('--log-level <level>', 'log level (logs go to stderr)', 'warn');
 }
 
 /** Loads the manifests, picks the provider and runs `fn` with its session; closes everything afterwards. */
-export async function withProvider<T>(paths: string[], o: ProviderCommandOptions, fn: (idp: IdentityProvider, session: ProviderSession, roles: readonly PrivilegedRole[]) => Promise<T>): Promise<T> {
+export async function withProvider<T>(
+  paths: string[],
+  o: ProviderCommandOptions,
+  fn: (
+    idp: IdentityProvider,
+    session: ProviderSession,
+    roles: readonly PrivilegedRole[],
+  ) => Promise<T>,
+): Promise<T> {
   const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
-  const rt = await directoryRuntime({ paths, watch: false, allowWeakening: false, workers: 1, defaultResyncMs: parseDuration('5m')!, emulator: o.emulator, log });
+  const rt = await directoryRuntime({
+    paths,
+    watch: false,
+    allowWeakening: false,
+    workers: 1,
+    defaultResyncMs: parseDuration('5m')!,
+    emulator: o.emulator,
+    log,
+  });
   try {
     await rt.source.start(() => undefined, new AbortController().signal);
     await rt.source.waitForSync();
     const all = rt.source.providers.list();
-    const idp = o.provider ? all.find((p) => p.metadata.name === o.provider) : all.length === 1 ? all[0] : undefined;
+    const idp = o.provider
+      ? all.find((p) => p.metadata.name === o.provider)
+      : all.length === 1
+        ? all[0]
+        : undefined;
     if (!idp) {
       const names = all.map((p) => p.metadata.name).join(', ') || 'none';
-      throw new Error(o.provider ? `no IdentityProvider named ${o.provider} in the given paths (found: ${names})` : `the paths hold ${all.length} IdentityProviders (${names}); choose one with --provider`);
+      throw new Error(
+        o.provider
+          ? `no IdentityProvider named ${o.provider} in the given paths (found: ${names})`
+          : `the paths hold ${all.length} IdentityProviders (${names}); choose one with --provider`,
+      );
     }
     const session = await rt.registry.session(idp);
     return await fn(idp, session, rt.source.roles.list());

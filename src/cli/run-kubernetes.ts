@@ -1,8 +1,151 @@
-// Kubernetes mode of `rolegate run` (being assembled).
+// Kubernetes mode of `rolegate run`: informers on the API server, status through /status, Events, Secrets
+// through the API, and (with --leader-elect) a Lease so that exactly one replica reconciles.
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { RunOptions } from './run.js';
+import { KubernetesSource } from '../sources/kubernetes.js';
+import { KubernetesStatusWriter } from '../status/kubernetes-status-writer.js';
+import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js';
+import { ProviderRegistry } from '../controller/provider-registry.js';
+import { KubeSecretResolver } from '../controller/kube-secret-resolver.js';
+import { createProviderClient } from '../controller/provider-factory.js';
+import { Reconciler } from '../controller/reconciler.js';
+import { Controller } from '../controller/controller.js';
+import { ControllerMetrics } from '../controller/metrics.js';
+import { LeaderElector } from '../controller/leader-election.js';
+import { startHttpServer } from '../controller/http-server.js';
+import { emulatorFactory } from './runtime.js';
+import { startGraphEmulator, type GraphEmulator } from '../emulator/graph/index.js';
+import { parseAddr, waitForSignal, type RunOptions } from './run.js';
 
-/** Runs the controller against a Kubernetes API server. */
-export async function runKubernetes(_o: RunOptions, _log: Logger, _defaultResyncMs: number): Promise<void> {
-  throw new Error('Kubernetes mode is not wired yet');
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The namespace the controller runs in: POD_NAMESPACE, the service account's, or rolegate-system. */
+export function podNamespace(): string {
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  try {
+    return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
+  } catch {
+    return 'rolegate-system';
+  }
+}
+
+/** Loads the kubeconfig and refuses client-node's silent fallback to http://localhost:8080. */
+export function loadKubeConfig(file?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (file) kc.loadFromFile(file);
+  else kc.loadFromDefault();
+  const server = kc.getCurrentCluster()?.server;
+  if (!server || server === 'http://localhost:8080') {
+    throw new Error(
+      'no Kubernetes configuration found: set KUBECONFIG, pass --kubeconfig, or run in a cluster',
+    );
+  }
+  return kc;
+}
+
+/** Runs the controller against a Kubernetes API server until SIGINT/SIGTERM. */
+export async function runKubernetes(
+  o: RunOptions,
+  log: Logger,
+  defaultResyncMs: number,
+): Promise<void> {
+  const kc = loadKubeConfig(o.kubeconfig);
+  const namespace = podNamespace();
+  const metrics = new ControllerMetrics(true);
+  let emulator: GraphEmulator | undefined;
+  if (o.emulator) {
+    emulator = await startGraphEmulator({ port: Number(o.emulatorPort) });
+    log.info({ url: emulator.url }, 'Graph emulator started');
+  }
+  const secrets = new KubeSecretResolver(kc, namespace);
+  const events = new KubernetesEventRecorder(kc, { log });
+  const status = new KubernetesStatusWriter(kc);
+  if (o.allowWeakening)
+    log.warn('--allow-weakening is on: rolegate may remove MFA where a PrivilegedRole asks for it');
+
+  let current: { controller: Controller; registry: ProviderRegistry } | undefined;
+  const startController = async (): Promise<void> => {
+    const source = new KubernetesSource(kc, {
+      log,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+    });
+    const factory = emulator
+      ? emulatorFactory(createProviderClient, emulator.url, log)
+      : createProviderClient;
+    const registry = new ProviderRegistry(factory, secrets);
+    const ref: { controller?: Controller } = {};
+    const reconciler = new Reconciler({
+      roles: source.roles,
+      providers: source.providers,
+      registry,
+      status,
+      events,
+      log,
+      metrics,
+      options: { allowWeakening: o.allowWeakening, defaultResyncMs },
+      enqueueRole: (key) => ref.controller?.enqueueRole(key),
+    });
+    const controller = new Controller(
+      source,
+      reconciler,
+      log,
+      { workers: Number(o.workers), jitter: 0.1 },
+      metrics,
+    );
+    ref.controller = controller;
+    current = { controller, registry };
+    await controller.start();
+  };
+  const stopController = async (): Promise<void> => {
+    const c = current;
+    current = undefined;
+    if (!c) return;
+    await c.controller.stop();
+    await c.registry.close();
+    await events.flush();
+  };
+
+  const abort = new AbortController();
+  let elector: LeaderElector | undefined;
+  let electing: Promise<void> | undefined;
+  if (o.leaderElect) {
+    elector = new LeaderElector(kc, {
+      namespace: o.leaderElectionNamespace ?? namespace,
+      name: o.leaderElectionId,
+      log,
+      onStartedLeading: async () => {
+        metrics.leader.set({ name: o.leaderElectionId }, 1);
+        log.info('became leader; starting to reconcile');
+        await startController();
+      },
+      onStoppedLeading: () => {
+        metrics.leader.set({ name: o.leaderElectionId }, 0);
+        log.info('not leader; stopped reconciling');
+        void stopController();
+      },
+    });
+    metrics.leader.set({ name: o.leaderElectionId }, 0);
+    electing = elector.run(abort.signal);
+  } else {
+    await startController();
+  }
+
+  const { host, port } = parseAddr(o.httpAddr);
+  // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
+  const ready = (): boolean =>
+    elector && !elector.isLeader() ? true : (current?.controller.ready ?? false);
+  const http = await startHttpServer({ host, port, metrics, ready });
+  log.info(
+    { url: http.url, namespace, leaderElection: o.leaderElect },
+    'serving /healthz, /readyz and /metrics',
+  );
+
+  await waitForSignal(log);
+  // Drain first, then release the lease so the next leader starts from a quiet API.
+  await stopController();
+  abort.abort();
+  await electing;
+  await http.close();
+  await emulator?.close();
 }

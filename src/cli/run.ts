@@ -36,23 +36,54 @@ export function parseAddr(addr: string): { host: string; port: number } {
 /** The `run` command. */
 export function runCommand(): Command {
   return new Command('run')
-    .description('Run the controller: watch PrivilegedRoles in a directory (--dir) or a Kubernetes cluster (--kubernetes) and keep roles behind MFA')
+    .description(
+      'Run the controller: watch PrivilegedRoles in a directory (--dir) or a Kubernetes cluster (--kubernetes) and keep roles behind MFA',
+    )
     .option('--dir <path...>', 'directories of manifests to watch (a git checkout)')
-    .option('--kubernetes', 'watch PrivilegedRoles and IdentityProviders through the Kubernetes API server', false)
-    .option('--emulator', 'start the in-process Graph emulator and use it for IdentityProviders with Emulator credentials', false)
+    .option(
+      '--kubernetes',
+      'watch PrivilegedRoles and IdentityProviders through the Kubernetes API server',
+      false,
+    )
+    .option(
+      '--emulator',
+      'start the in-process Graph emulator and use it for IdentityProviders with Emulator credentials',
+      false,
+    )
     .option('--emulator-port <port>', 'port of the in-process emulator (0 = any free port)', '0')
-    .option('--allow-weakening', 'allow removing MFA where a PrivilegedRole says mfaRequired: false (off: such drift is reported, not applied)', false)
+    .option(
+      '--allow-weakening',
+      'allow removing MFA where a PrivilegedRole says mfaRequired: false (off: such drift is reported, not applied)',
+      false,
+    )
     .option('--workers <n>', 'concurrent reconciles', '20')
     .option('--resync <duration>', 'resync interval of IdentityProviders that set none', '5m')
-    .option('--http-addr <host:port>', 'address of /healthz, /readyz, /metrics and /status', '127.0.0.1:8080')
-    .option('--status-file <file>', 'directory mode: also write the status report to this JSON file')
+    .option(
+      '--http-addr <host:port>',
+      'address of /healthz, /readyz, /metrics and /status',
+      '127.0.0.1:8080',
+    )
+    .option(
+      '--status-file <file>',
+      'directory mode: also write the status report to this JSON file',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--log-format <format>', 'auto (pretty on a terminal), json or pretty', 'auto')
     .option('--namespace <ns>', 'Kubernetes mode: watch one namespace only (default: all)')
-    .option('--leader-elect', 'Kubernetes mode: elect a leader through a Lease so only one replica reconciles', false)
-    .option('--leader-election-namespace <ns>', 'namespace of the Lease (default: the pod namespace)')
+    .option(
+      '--leader-elect',
+      'Kubernetes mode: elect a leader through a Lease so only one replica reconciles',
+      false,
+    )
+    .option(
+      '--leader-election-namespace <ns>',
+      'namespace of the Lease (default: the pod namespace)',
+    )
     .option('--leader-election-id <name>', 'name of the Lease', 'rolegate-controller')
-    .option('--kubeconfig <file>', 'Kubernetes mode: kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option(
+      '--kubeconfig <file>',
+      'Kubernetes mode: kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)',
+    )
     .addHelpText(
       'after',
       `
@@ -67,7 +98,8 @@ Examples:
       }
       const log = createLogger({ level: o.logLevel, format: o.logFormat });
       const defaultResyncMs = parseDuration(o.resync);
-      if (defaultResyncMs === undefined) throw new Error(`--resync ${o.resync} is not a duration such as 5m`);
+      if (defaultResyncMs === undefined)
+        throw new Error(`--resync ${o.resync} is not a duration such as 5m`);
       if (o.kubernetes) {
         await runKubernetes(o, log, defaultResyncMs);
         return;
@@ -85,9 +117,16 @@ Examples:
         withDefaultMetrics: true,
       });
       const { host, port } = parseAddr(o.httpAddr);
-      const http = await startHttpServer({ host, port, metrics: rt.metrics, ready: () => rt.controller.ready, status: () => rt.writer.report() });
+      const http = await startHttpServer({
+        host,
+        port,
+        metrics: rt.metrics,
+        ready: () => rt.controller.ready,
+        status: () => rt.writer.report(),
+      });
       log.info({ url: http.url }, 'serving /healthz, /readyz, /metrics and /status');
-      if (o.allowWeakening) log.warn('--allow-weakening is on: rolegate may remove MFA where a manifest asks for it');
+      if (o.allowWeakening)
+        log.warn('--allow-weakening is on: rolegate may remove MFA where a manifest asks for it');
       await rt.controller.start();
       await waitForSignal(log);
       await rt.close();

@@ -43,14 +43,24 @@ export interface DirectoryRuntime {
 }
 
 /** Rewrites Emulator-credential Entra providers to the in-process emulator's URL. */
-export function emulatorFactory(base: ProviderFactory, emulatorUrl: string, log: Logger): ProviderFactory {
+export function emulatorFactory(
+  base: ProviderFactory,
+  emulatorUrl: string,
+  log: Logger,
+): ProviderFactory {
   return (idp: IdentityProvider, secrets) => {
     const entra = idp.spec.entra;
     if (entra?.credentials.type !== 'Emulator') return base(idp, secrets);
     if (entra.graphBaseUrl !== emulatorUrl) {
-      log.info({ provider: idp.metadata.name, from: entra.graphBaseUrl, to: emulatorUrl }, 'using the in-process Graph emulator');
+      log.info(
+        { provider: idp.metadata.name, from: entra.graphBaseUrl, to: emulatorUrl },
+        'using the in-process Graph emulator',
+      );
     }
-    return base({ ...idp, spec: { ...idp.spec, entra: { ...entra, graphBaseUrl: emulatorUrl } } }, secrets);
+    return base(
+      { ...idp, spec: { ...idp.spec, entra: { ...entra, graphBaseUrl: emulatorUrl } } },
+      secrets,
+    );
   };
 }
 
@@ -68,7 +78,7 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
     factory = emulatorFactory(factory, emulator.url, opts.log);
   }
   const registry = new ProviderRegistry(factory, new EnvSecretResolver());
-  let controller: Controller | undefined;
+  const ref: { controller?: Controller } = {};
   const reconciler = new Reconciler({
     roles: source.roles,
     providers: source.providers,
@@ -78,10 +88,16 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
     log: opts.log,
     metrics,
     options: { allowWeakening: opts.allowWeakening, defaultResyncMs: opts.defaultResyncMs },
-    enqueueRole: (key) => controller?.enqueueRole(key),
+    enqueueRole: (key) => ref.controller?.enqueueRole(key),
   });
-  controller = new Controller(source, reconciler, opts.log, { workers: opts.workers, jitter: 0.1 }, metrics);
-  const c = controller;
+  const c = new Controller(
+    source,
+    reconciler,
+    opts.log,
+    { workers: opts.workers, jitter: 0.1 },
+    metrics,
+  );
+  ref.controller = c;
   return {
     source,
     reconciler,

@@ -61,13 +61,25 @@ export class Controller {
   async start(): Promise<void> {
     this.running = true;
     const signal = this.abort.signal;
-    await this.source.start((kind: WatchedKind, key: string) => this.queue.add((kind === 'PrivilegedRole' ? ROLE : PROVIDER) + key), signal);
+    await this.source.start(
+      (kind: WatchedKind, key: string) =>
+        this.queue.add((kind === 'PrivilegedRole' ? ROLE : PROVIDER) + key),
+      signal,
+    );
     await this.source.waitForSync(signal);
     this.synced = true;
-    for (const idp of this.source.providers.list()) this.queue.add(PROVIDER + objectKey(idp.metadata));
+    for (const idp of this.source.providers.list())
+      this.queue.add(PROVIDER + objectKey(idp.metadata));
     const workers = Array.from({ length: this.options.workers }, () => this.work(signal));
     this.workersDone = Promise.all(workers).then(() => undefined);
-    this.log.info({ workers: this.options.workers, roles: this.source.roles.list().length, providers: this.source.providers.list().length }, 'controller started');
+    this.log.info(
+      {
+        workers: this.options.workers,
+        roles: this.source.roles.list().length,
+        providers: this.source.providers.list().length,
+      },
+      'controller started',
+    );
   }
 
   /** Stops taking new keys, lets in-flight reconciles finish (drain), then stops the source. */
@@ -92,7 +104,8 @@ export class Controller {
     let quiet = 0;
     while (quiet < 2) {
       if (Date.now() > end) return false;
-      const busy = this.queue.length > 0 || this.inflight.size > 0 || this.queue.pendingRetries() > 0;
+      const busy =
+        this.queue.length > 0 || this.inflight.size > 0 || this.queue.pendingRetries() > 0;
       quiet = busy ? 0 : quiet + 1;
       await new Promise((r) => setTimeout(r, pollMs));
     }
@@ -122,8 +135,16 @@ export class Controller {
         : await this.reconciler.reconcileRole(key.slice(ROLE.length), signal);
     } catch (err) {
       // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
-      const quiet = err instanceof Error && (err.name === 'StaleObjectError' || /conflict/i.test(err.name));
-      if (!quiet) this.log.error({ key, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'reconcile failed');
+      const quiet =
+        err instanceof Error && (err.name === 'StaleObjectError' || /conflict/i.test(err.name));
+      if (!quiet)
+        this.log.error(
+          {
+            key,
+            err: err instanceof Error ? { type: err.name, message: err.message } : String(err),
+          },
+          'reconcile failed',
+        );
       result = { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
     } finally {
       this.metrics?.activeWorkers.dec({ controller: NAME });
@@ -140,7 +161,9 @@ export class Controller {
     }
     this.queue.forget(key);
     if (result.requeueAfterMs !== undefined) {
-      const jittered = Math.round(result.requeueAfterMs * (1 + Math.random() * this.options.jitter));
+      const jittered = Math.round(
+        result.requeueAfterMs * (1 + Math.random() * this.options.jitter),
+      );
       this.queue.addAfter(key, jittered);
       this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'requeue_after' });
     } else {

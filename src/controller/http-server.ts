@@ -32,7 +32,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServe
       case '/healthz':
         return send(200, 'text/plain', 'ok\n');
       case '/readyz':
-        return opts.ready() ? send(200, 'text/plain', 'ok\n') : send(503, 'text/plain', 'not ready\n');
+        return opts.ready()
+          ? send(200, 'text/plain', 'ok\n')
+          : send(503, 'text/plain', 'not ready\n');
       case '/metrics':
         opts.metrics.registry.metrics().then(
           (text) => send(200, opts.metrics.registry.contentType, text),
@@ -40,7 +42,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServe
         );
         return;
       case '/status':
-        if (!opts.status) return send(404, 'text/plain', 'status is served in directory mode; use kubectl in Kubernetes mode\n');
+        if (!opts.status)
+          return send(
+            404,
+            'text/plain',
+            'status is served in directory mode; use kubectl in Kubernetes mode\n',
+          );
         return send(200, 'application/json', JSON.stringify(opts.status(), null, 2) + '\n');
       default:
         return send(404, 'text/plain', 'not found\n');

@@ -17,7 +17,10 @@ export interface SecretResolver {
 }
 
 /** Builds a ProviderClient for an IdentityProvider. */
-export type ProviderFactory = (idp: IdentityProvider, secrets: SecretResolver) => Promise<ProviderClient>;
+export type ProviderFactory = (
+  idp: IdentityProvider,
+  secrets: SecretResolver,
+) => Promise<ProviderClient>;
 
 /** An error building a provider client: bad or missing credentials, unsupported configuration. */
 export class ProviderConfigError extends Error {
@@ -26,7 +29,10 @@ export class ProviderConfigError extends Error {
 
 /** A ProviderRegistry hands out the session of an IdentityProvider, building it on first use. */
 export class ProviderRegistry {
-  private readonly sessions = new Map<string, { hash: string; session: Promise<ProviderSession> }>();
+  private readonly sessions = new Map<
+    string,
+    { hash: string; session: Promise<ProviderSession> }
+  >();
 
   constructor(
     private readonly factory: ProviderFactory,
@@ -41,11 +47,13 @@ export class ProviderRegistry {
     if (existing && existing.hash === hash) return existing.session;
     if (existing) void existing.session.then((s) => s.close()).catch(() => undefined);
     const session = this.factory(idp, this.secrets).then(
-      (client) => new ProviderSession(idp.metadata.name, client, { batchWindowMs: this.batchWindowMs }),
+      (client) =>
+        new ProviderSession(idp.metadata.name, client, { batchWindowMs: this.batchWindowMs }),
     );
     // A failed build is not cached, so that a fixed Secret is picked up on the next try.
     session.catch(() => {
-      if (this.sessions.get(idp.metadata.name)?.session === session) this.sessions.delete(idp.metadata.name);
+      if (this.sessions.get(idp.metadata.name)?.session === session)
+        this.sessions.delete(idp.metadata.name);
     });
     this.sessions.set(idp.metadata.name, { hash, session });
     return session;

@@ -3,7 +3,12 @@
 // batches instead of K requests).
 import type { LiveRole, RoleLookup } from '../api/observation.js';
 import type { Action } from '../reconcile/action.js';
-import type { ActionResult, ProviderClient, ProviderSnapshot, RoleReference } from '../providers/types.js';
+import type {
+  ActionResult,
+  ProviderClient,
+  ProviderSnapshot,
+  RoleReference,
+} from '../providers/types.js';
 
 /** Options of a ProviderSession. */
 export interface ProviderSessionOptions {
@@ -68,7 +73,10 @@ export class ProviderSession {
    * Returns a snapshot no older than maxAgeMs, reading a new one if needed. Concurrent callers share one
    * read.
    */
-  async snapshot(maxAgeMs = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<ProviderSnapshot> {
+  async snapshot(
+    maxAgeMs = Number.POSITIVE_INFINITY,
+    signal?: AbortSignal,
+  ): Promise<ProviderSnapshot> {
     if (this.current && this.now() - this.current.takenAt <= maxAgeMs) return this.current;
     if (!this.inflight) {
       const started = this.now();
@@ -111,7 +119,8 @@ export class ProviderSession {
     const all = batch.flatMap((p) => p.actions);
     try {
       const results = await this.client.apply(all);
-      for (const r of results) if (r.ok && this.current) this.current.overrides.set(overlayKey(r.role), r.role);
+      for (const r of results)
+        if (r.ok && this.current) this.current.overrides.set(overlayKey(r.role), r.role);
       let i = 0;
       for (const p of batch) {
         p.resolve(results.slice(i, i + p.actions.length));

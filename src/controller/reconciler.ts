@@ -28,8 +28,7 @@ import type { ControllerMetrics } from './metrics.js';
 
 /** What the worker does with a key after reconciling it. */
 export type Result =
-  | { kind: 'done'; requeueAfterMs?: number }
-  | { kind: 'retry'; afterMs?: number; error: string };
+  { kind: 'done'; requeueAfterMs?: number } | { kind: 'retry'; afterMs?: number; error: string };
 
 /** A PrivilegedRole as observed, ready for plan(). */
 export interface Observed {
@@ -87,25 +86,43 @@ export class Reconciler {
       .map((p) => `${p.pointer || '/'}: ${p.message}`);
     const spec = readableSpec(role);
     const paused = role.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
-    const intervalOverride = parseDuration(role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION] ?? '');
-    const input: PlanInput = { spec, problems, paused, lookup: undefined, options: { allowWeakening: this.deps.options.allowWeakening } };
+    const intervalOverride = parseDuration(
+      role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION] ?? '',
+    );
+    const input: PlanInput = {
+      spec,
+      problems,
+      paused,
+      lookup: undefined,
+      options: { allowWeakening: this.deps.options.allowWeakening },
+    };
     const out: Observed = { role, input, intervalOverride };
     if (!spec) return out;
     const idp = this.deps.providers.get(spec.providerRef);
     if (!idp) {
-      input.providerProblem = { reason: Reason.ProviderNotFound, message: `IdentityProvider ${spec.providerRef} does not exist`, stalled: true };
+      input.providerProblem = {
+        reason: Reason.ProviderNotFound,
+        message: `IdentityProvider ${spec.providerRef} does not exist`,
+        stalled: true,
+      };
       return out;
     }
     try {
       out.session = await this.deps.registry.session(idp);
-      const snapshot = await out.session.snapshot(intervalOverride ?? Number.POSITIVE_INFINITY, signal);
+      const snapshot = await out.session.snapshot(
+        intervalOverride ?? Number.POSITIVE_INFINITY,
+        signal,
+      );
       input.lookup = snapshot.resolve(spec.role, spec.scope);
       input.conflictWinner = this.conflictWinner(role, spec, input.lookup);
     } catch (err) {
       const handled = this.providerProblem(err);
       input.providerProblem = handled.problem;
       if (handled.result) out.retry = handled.result;
-      this.deps.log.warn({ kind: 'PrivilegedRole', key, err: errorFields(err) }, 'cannot observe the identity provider');
+      this.deps.log.warn(
+        { kind: 'PrivilegedRole', key, err: errorFields(err) },
+        'cannot observe the identity provider',
+      );
     }
     return out;
   }
@@ -122,51 +139,100 @@ export class Reconciler {
     let p = plan(input);
     let corrected = false;
     const detected = p.drift;
-    if (p.drift.length > 0) this.deps.metrics?.driftDetected.inc({ provider: spec?.providerRef ?? '' });
+    if (p.drift.length > 0)
+      this.deps.metrics?.driftDetected.inc({ provider: spec?.providerRef ?? '' });
 
     if (p.actions.length > 0 && session) {
-      this.deps.events.record(role, { type: 'Warning', reason: 'DriftDetected', note: p.summary, action: 'Detect' });
+      this.deps.events.record(role, {
+        type: 'Warning',
+        reason: 'DriftDetected',
+        note: p.summary,
+        action: 'Detect',
+      });
       const results = await session.apply(p.actions).catch((err: unknown) => err);
       if (!Array.isArray(results)) {
         const handled = this.providerProblem(results);
         p = plan({ ...input, providerProblem: handled.problem });
         retry = handled.result;
-        this.deps.events.record(role, { type: 'Warning', reason: 'ProviderError', note: handled.problem.message, action: 'Update' });
+        this.deps.events.record(role, {
+          type: 'Warning',
+          reason: 'ProviderError',
+          note: handled.problem.message,
+          action: 'Update',
+        });
       } else {
         const failed = results.find((r) => !r.ok);
         for (const r of results) {
           if (r.ok) {
-            log.info({ provider: session.name, roleId: r.action.roleId, policyId: r.action.policyId, action: r.action.kind, before: 'before' in r.action ? r.action.before : undefined, after: 'after' in r.action ? r.action.after : undefined }, `wrote: ${describeAction(r.action)}`);
+            log.info(
+              {
+                provider: session.name,
+                roleId: r.action.roleId,
+                policyId: r.action.policyId,
+                action: r.action.kind,
+                before: 'before' in r.action ? r.action.before : undefined,
+                after: 'after' in r.action ? r.action.after : undefined,
+              },
+              `wrote: ${describeAction(r.action)}`,
+            );
           }
         }
         if (failed && !failed.ok) {
           const handled = this.providerProblem(failed.error);
           p = plan({ ...input, providerProblem: handled.problem });
           retry = handled.result;
-          this.deps.events.record(role, { type: 'Warning', reason: 'ProviderError', note: handled.problem.message, action: 'Update' });
+          this.deps.events.record(role, {
+            type: 'Warning',
+            reason: 'ProviderError',
+            note: handled.problem.message,
+            action: 'Update',
+          });
         } else {
           const last = results[results.length - 1];
-          const verified: RoleLookup | undefined = last?.ok ? { kind: 'Found', role: last.role } : input.lookup;
+          const verified: RoleLookup | undefined = last?.ok
+            ? { kind: 'Found', role: last.role }
+            : input.lookup;
           const after = plan({ ...input, lookup: verified });
           corrected = after.actions.length === 0;
           const notes = p.actions.map(describeAction).join('; ');
-          this.deps.events.record(role, { type: 'Normal', reason: corrected ? 'MFAEnabled' : 'WriteNotVerified', note: notes, action: 'Update' });
+          this.deps.events.record(role, {
+            type: 'Normal',
+            reason: corrected ? 'MFAEnabled' : 'WriteNotVerified',
+            note: notes,
+            action: 'Update',
+          });
           if (corrected) this.deps.metrics?.driftCorrected.inc({ provider: session.name });
-          else retry = { kind: 'retry', error: 'the provider did not show the written value on read-back' };
+          else
+            retry = {
+              kind: 'retry',
+              error: 'the provider did not show the written value on read-back',
+            };
           p = after;
         }
       }
     } else if (p.outcome === 'Refused') {
       this.deps.metrics?.writesRefused.inc({ provider: spec?.providerRef ?? '' });
-      this.deps.events.record(role, { type: 'Warning', reason: p.conditions[0]?.reason ?? 'WeakeningRefused', note: p.summary, action: 'Refuse' });
+      this.deps.events.record(role, {
+        type: 'Warning',
+        reason: p.conditions[0]?.reason ?? 'WeakeningRefused',
+        note: p.summary,
+        action: 'Refuse',
+      });
     } else if (p.outcome === 'Drifted') {
-      this.deps.events.record(role, { type: 'Warning', reason: 'DriftDetected', note: p.summary, action: 'Detect' });
+      this.deps.events.record(role, {
+        type: 'Warning',
+        reason: 'DriftDetected',
+        note: p.summary,
+        action: 'Detect',
+      });
     }
 
     await this.writeRoleStatus(role, p, corrected, detected, signal);
     log.debug({ outcome: p.outcome, drift: p.drift }, p.summary);
     if (retry) return retry;
-    return intervalOverride !== undefined ? { kind: 'done', requeueAfterMs: intervalOverride } : { kind: 'done' };
+    return intervalOverride !== undefined
+      ? { kind: 'done', requeueAfterMs: intervalOverride }
+      : { kind: 'done' };
   }
 
   /**
@@ -183,7 +249,9 @@ export class Reconciler {
     }
     const resync = this.resyncMs(idp);
     const log = this.deps.log.child({ kind: 'IdentityProvider', key: name });
-    const status: IdentityProviderStatus = { type: idp.spec.entra ? 'entra' : idp.spec.keycloak ? 'keycloak' : 'unknown' };
+    const status: IdentityProviderStatus = {
+      type: idp.spec.entra ? 'entra' : idp.spec.keycloak ? 'keycloak' : 'unknown',
+    };
     if (idp.metadata.generation !== undefined) status.observedGeneration = idp.metadata.generation;
     let result: Result = { kind: 'done', requeueAfterMs: resync };
     try {
@@ -192,24 +260,68 @@ export class Reconciler {
       session.invalidateIfOlderThan(Math.min(resync / 2, 10_000));
       const snapshot = await session.snapshot(Number.POSITIVE_INFINITY, signal);
       const declared = new Set(
-        roles.map((r) => snapshotRoleId(snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/'))).filter((x): x is string => x !== undefined),
+        roles
+          .map((r) => snapshotRoleId(snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/')))
+          .filter((x): x is string => x !== undefined),
       );
       const without = snapshot
         .roles()
         .filter((r) => !assessMfa(r).required)
-        .map((r) => ({ roleId: r.roleId, roleDisplayName: r.roleDisplayName, severity: 'medium', declared: declared.has(r.roleId) }))
-        .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId));
+        .map((r) => ({
+          roleId: r.roleId,
+          roleDisplayName: r.roleDisplayName,
+          severity: 'medium',
+          declared: declared.has(r.roleId),
+        }))
+        .sort(
+          (a, b) =>
+            a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+        );
       status.alerts = { rolesWithoutMfa: without.length, roles: without };
-      status.conditions = mergeConditions(idp.status?.conditions, [
-        { type: ConditionType.Ready, status: 'True', reason: Reason.CredentialsReady, message: `Connected; ${snapshot.roles().length} roles observed, ${without.length} without MFA on activation` },
-      ], idp.metadata.generation, this.now().toISOString());
+      status.conditions = mergeConditions(
+        idp.status?.conditions,
+        [
+          {
+            type: ConditionType.Ready,
+            status: 'True',
+            reason: Reason.CredentialsReady,
+            message: `Connected; ${snapshot.roles().length} roles observed, ${without.length} without MFA on activation`,
+          },
+        ],
+        idp.metadata.generation,
+        this.now().toISOString(),
+      );
     } catch (err) {
       const handled = this.providerProblem(err);
       log.warn({ err: errorFields(err) }, 'identity provider not ready');
-      const conds: ConditionSpec[] = [{ type: ConditionType.Ready, status: 'False', reason: handled.problem.reason, message: handled.problem.message }];
-      if (handled.problem.stalled) conds.push({ type: ConditionType.Stalled, status: 'True', reason: handled.problem.reason, message: handled.problem.message });
-      else conds.push({ type: ConditionType.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message: handled.problem.message });
-      status.conditions = mergeConditions(idp.status?.conditions, conds, idp.metadata.generation, this.now().toISOString());
+      const conds: ConditionSpec[] = [
+        {
+          type: ConditionType.Ready,
+          status: 'False',
+          reason: handled.problem.reason,
+          message: handled.problem.message,
+        },
+      ];
+      if (handled.problem.stalled)
+        conds.push({
+          type: ConditionType.Stalled,
+          status: 'True',
+          reason: handled.problem.reason,
+          message: handled.problem.message,
+        });
+      else
+        conds.push({
+          type: ConditionType.Reconciling,
+          status: 'True',
+          reason: Reason.ProgressingWithRetry,
+          message: handled.problem.message,
+        });
+      status.conditions = mergeConditions(
+        idp.status?.conditions,
+        conds,
+        idp.metadata.generation,
+        this.now().toISOString(),
+      );
       if (idp.status?.alerts) status.alerts = idp.status.alerts;
       if (handled.result) result = handled.result;
     }
@@ -221,7 +333,13 @@ export class Reconciler {
     return result;
   }
 
-  private async writeRoleStatus(role: PrivilegedRole, p: Plan, corrected: boolean, detected: Plan['drift'], signal?: AbortSignal): Promise<void> {
+  private async writeRoleStatus(
+    role: PrivilegedRole,
+    p: Plan,
+    corrected: boolean,
+    detected: Plan['drift'],
+    signal?: AbortSignal,
+  ): Promise<void> {
     const next = nextStatus(role.status, p, {
       generation: role.metadata.generation,
       now: this.now().toISOString(),
@@ -234,7 +352,11 @@ export class Reconciler {
   }
 
   /** The older PrivilegedRole claiming the same provider + role + scope, if any (see reconcile/claims). */
-  private conflictWinner(role: PrivilegedRole, spec: EffectiveSpec, lookup: RoleLookup): string | undefined {
+  private conflictWinner(
+    role: PrivilegedRole,
+    spec: EffectiveSpec,
+    lookup: RoleLookup,
+  ): string | undefined {
     if (lookup.kind !== 'Found') return undefined;
     const me = objectKey(role.metadata);
     const target = lookup.role;
@@ -246,44 +368,84 @@ export class Reconciler {
       if ((other.spec.role?.clientId ?? undefined) !== spec.role.clientId) continue;
       const claims =
         other.spec.role?.id?.toLowerCase() === target.roleId.toLowerCase() ||
-        (other.spec.role?.id === undefined && other.spec.role?.displayName === target.roleDisplayName);
+        (other.spec.role?.id === undefined &&
+          other.spec.role?.displayName === target.roleDisplayName);
       if (!claims || validateObject(other).some((x) => x.severity === 'error')) continue;
       const created = other.metadata.creationTimestamp ?? '';
-      if (!winner || created.localeCompare(winner.created) < 0 || (created === winner.created && okey < winner.key)) {
+      if (
+        !winner ||
+        created.localeCompare(winner.created) < 0 ||
+        (created === winner.created && okey < winner.key)
+      ) {
         winner = { key: okey, created };
       }
     }
     if (!winner) return undefined;
     const mine = role.metadata.creationTimestamp ?? '';
-    const older = winner.created.localeCompare(mine) < 0 || (winner.created === mine && winner.key < me);
+    const older =
+      winner.created.localeCompare(mine) < 0 || (winner.created === mine && winner.key < me);
     return older ? winner.key : undefined;
   }
 
-  private providerProblem(err: unknown): { problem: NonNullable<PlanInput['providerProblem']>; result?: Result } {
+  private providerProblem(err: unknown): {
+    problem: NonNullable<PlanInput['providerProblem']>;
+    result?: Result;
+  } {
     if (err instanceof ProviderError) {
       switch (err.kind) {
         case 'Throttled':
-          return { problem: { reason: Reason.Throttled, message: `Throttled by the identity provider: ${err.message}`, stalled: false }, result: { kind: 'retry', afterMs: err.retryAfterMs ?? 0, error: err.message } };
+          return {
+            problem: {
+              reason: Reason.Throttled,
+              message: `Throttled by the identity provider: ${err.message}`,
+              stalled: false,
+            },
+            result: { kind: 'retry', afterMs: err.retryAfterMs ?? 0, error: err.message },
+          };
         case 'Unavailable':
-          return { problem: { reason: Reason.ProviderError, message: `Identity provider unavailable: ${err.message}`, stalled: false }, result: { kind: 'retry', error: err.message } };
+          return {
+            problem: {
+              reason: Reason.ProviderError,
+              message: `Identity provider unavailable: ${err.message}`,
+              stalled: false,
+            },
+            result: { kind: 'retry', error: err.message },
+          };
         case 'PermissionDenied':
-          return { problem: { reason: Reason.PermissionDenied, message: err.message, stalled: true } };
+          return {
+            problem: { reason: Reason.PermissionDenied, message: err.message, stalled: true },
+          };
         default:
           return { problem: { reason: Reason.ProviderError, message: err.message, stalled: true } };
       }
     }
     if (err instanceof Error && err.name === 'ProviderConfigError') {
-      return { problem: { reason: Reason.CredentialsMissing, message: err.message, stalled: true } };
+      return {
+        problem: { reason: Reason.CredentialsMissing, message: err.message, stalled: true },
+      };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return { problem: { reason: Reason.ProviderError, message: `Identity provider error: ${message}`, stalled: false }, result: { kind: 'retry', error: message } };
+    return {
+      problem: {
+        reason: Reason.ProviderError,
+        message: `Identity provider error: ${message}`,
+        stalled: false,
+      },
+      result: { kind: 'retry', error: message },
+    };
   }
 }
 
 /** The spec with defaults, or undefined when the object lacks the fields needed to even observe. */
 function readableSpec(role: PrivilegedRole): EffectiveSpec | undefined {
   const s = role.spec as Partial<PrivilegedRole['spec']> | undefined;
-  if (!s || typeof s.providerRef?.name !== 'string' || typeof s.role !== 'object' || s.role === null) return undefined;
+  if (
+    !s ||
+    typeof s.providerRef?.name !== 'string' ||
+    typeof s.role !== 'object' ||
+    s.role === null
+  )
+    return undefined;
   try {
     return effectiveSpec({ ...s, mfaRequired: s.mfaRequired === true } as PrivilegedRole['spec']);
   } catch {
@@ -297,7 +459,14 @@ function snapshotRoleId(l: RoleLookup): string | undefined {
 
 /** Safe fields of an error for logs: no bodies, no headers. */
 export function errorFields(err: unknown): Record<string, unknown> {
-  if (err instanceof ProviderError) return { type: err.name, kind: err.kind, message: err.message, status: err.options.status, code: err.options.code };
+  if (err instanceof ProviderError)
+    return {
+      type: err.name,
+      kind: err.kind,
+      message: err.message,
+      status: err.options.status,
+      code: err.options.code,
+    };
   if (err instanceof Error) return { type: err.name, message: err.message };
   return { message: String(err) };
 }

@@ -80,7 +80,10 @@ export class WorkQueue {
     this.failures.set(key, n + 1);
     this.stats.retries++;
     this.observer.onRetry?.(key);
-    const delay = Math.max(Math.min(this.backoff.baseMs * 2 ** n, this.backoff.maxMs), retryAfterMs ?? 0);
+    const delay = Math.max(
+      Math.min(this.backoff.baseMs * 2 ** n, this.backoff.maxMs),
+      retryAfterMs ?? 0,
+    );
     this.addAfter(key, delay);
     return delay;
   }

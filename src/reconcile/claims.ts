@@ -31,6 +31,11 @@ export function electOwners(claims: readonly Claim[]): Map<string, string> {
 }
 
 /** Builds the claim target string. */
-export function claimTarget(provider: string, roleId: string, scope: string, clientId?: string): string {
+export function claimTarget(
+  provider: string,
+  roleId: string,
+  scope: string,
+  clientId?: string,
+): string {
   return [provider, clientId ?? '', roleId, scope].join('|').toLowerCase();
 }

@@ -14,7 +14,11 @@ export interface FieldDiff {
 export function diffRole(spec: EffectiveSpec, live: LiveRole, mfa: MfaAssessment): FieldDiff[] {
   const out: FieldDiff[] = [];
   if (spec.mfaRequired !== mfa.required) {
-    out.push({ path: 'mfaRequired', desired: String(spec.mfaRequired), live: String(mfa.required) });
+    out.push({
+      path: 'mfaRequired',
+      desired: String(spec.mfaRequired),
+      live: String(mfa.required),
+    });
   }
   if (spec.mfaRequired && spec.mechanism === 'MultiFactorAuthentication' && !live.mfaRule) {
     out.push({ path: 'mfa.mechanism', desired: 'MultiFactorAuthentication', live: mfa.mechanism });

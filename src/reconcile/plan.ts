@@ -2,7 +2,12 @@
 // The CLI (plan/apply) and the controller both call it, so what `rolegate plan` prints is what the
 // controller does.
 import type { EffectiveSpec } from '../api/v1alpha1/types.js';
-import { assessMfa, type LiveRole, type MfaAssessment, type RoleLookup } from '../api/observation.js';
+import {
+  assessMfa,
+  type LiveRole,
+  type MfaAssessment,
+  type RoleLookup,
+} from '../api/observation.js';
 import { ConditionType, Reason, type ConditionSpec } from '../api/conditions.js';
 import type { Action } from './action.js';
 import { describeDrift, diffRole, type FieldDiff } from './diff.js';
@@ -26,7 +31,8 @@ export interface PlanInput {
   /** The key of an older object that claims the same role, if any. */
   conflictWinner?: string | undefined;
   /** Why the provider cannot be used (missing IdentityProvider, provider errors), if so. */
-  providerProblem?: { reason: ConditionSpec['reason']; message: string; stalled: boolean } | undefined;
+  providerProblem?:
+    { reason: ConditionSpec['reason']; message: string; stalled: boolean } | undefined;
   options: PlanOptions;
 }
 
@@ -52,7 +58,11 @@ export interface Plan {
   summary: string;
 }
 
-const ready = (status: ConditionSpec['status'], reason: ConditionSpec['reason'], message: string): ConditionSpec => ({
+const ready = (
+  status: ConditionSpec['status'],
+  reason: ConditionSpec['reason'],
+  message: string,
+): ConditionSpec => ({
   type: ConditionType.Ready,
   status,
   reason,
@@ -66,9 +76,17 @@ const stalled = (reason: ConditionSpec['reason'], message: string): ConditionSpe
 });
 
 /** The MFAEnforced condition: the alert PIM calls "Roles don't require multi-factor authentication for activation". */
-export function mfaCondition(live: LiveRole | undefined, mfa: MfaAssessment | undefined): ConditionSpec {
+export function mfaCondition(
+  live: LiveRole | undefined,
+  mfa: MfaAssessment | undefined,
+): ConditionSpec {
   if (!live || !mfa) {
-    return { type: ConditionType.MFAEnforced, status: 'Unknown', reason: Reason.Unknown, message: 'The role has not been observed' };
+    return {
+      type: ConditionType.MFAEnforced,
+      status: 'Unknown',
+      reason: Reason.Unknown,
+      message: 'The role has not been observed',
+    };
   }
   const warn = mfa.warnings.length > 0 ? `; warning: ${mfa.warnings.join('; ')}` : '';
   if (mfa.required) {
@@ -96,7 +114,12 @@ export function plan(input: PlanInput): Plan {
   const live = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
   const mfa = live ? assessMfa(live) : undefined;
   const alert = mfaCondition(live, mfa);
-  const base = { drift: [] as FieldDiff[], actions: [] as Action[], ...(live ? { live } : {}), ...(mfa ? { mfa } : {}) };
+  const base = {
+    drift: [] as FieldDiff[],
+    actions: [] as Action[],
+    ...(live ? { live } : {}),
+    ...(mfa ? { mfa } : {}),
+  };
   const blocked = (reason: ConditionSpec['reason'], message: string, isStalled = true): Plan => ({
     ...base,
     outcome: 'Blocked',
@@ -105,7 +128,12 @@ export function plan(input: PlanInput): Plan {
       ready('False', reason, message),
       isStalled
         ? stalled(reason, message)
-        : { type: ConditionType.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message },
+        : {
+            type: ConditionType.Reconciling,
+            status: 'True',
+            reason: Reason.ProgressingWithRetry,
+            message,
+          },
       alert,
     ],
     summary: message,
@@ -118,14 +146,20 @@ export function plan(input: PlanInput): Plan {
   const spec = input.spec;
   if (input.paused) {
     const msg = 'Reconciliation is paused by the rolegate.io/paused annotation';
-    return { ...base, outcome: 'Paused', conditions: [ready('Unknown', Reason.Paused, msg), alert], summary: msg };
+    return {
+      ...base,
+      outcome: 'Paused',
+      conditions: [ready('Unknown', Reason.Paused, msg), alert],
+      summary: msg,
+    };
   }
   if (input.providerProblem) {
     const p = input.providerProblem;
     return blocked(p.reason, p.message, p.stalled);
   }
   const lookup = input.lookup;
-  if (!lookup) return blocked(Reason.ProviderError, 'The identity provider has not been observed', false);
+  if (!lookup)
+    return blocked(Reason.ProviderError, 'The identity provider has not been observed', false);
   if (lookup.kind === 'NotFound') return blocked(Reason.RoleNotFound, lookup.message);
   if (lookup.kind === 'Ambiguous') {
     const msg = `Role display name ${spec.role.displayName ?? ''} matches ${lookup.candidates.length} roles (${lookup.candidates.join(', ')}); set role.id instead`;
@@ -142,22 +176,50 @@ export function plan(input: PlanInput): Plan {
   const withDrift = { ...base, drift };
   if (drift.length === 0) {
     const msg = `Activation of ${role.roleDisplayName} ${spec.mfaRequired ? 'requires' : 'does not require'} MFA, as declared`;
-    return { ...withDrift, outcome: 'InSync', conditions: [ready('True', Reason.InSync, msg), alert], summary: msg };
+    return {
+      ...withDrift,
+      outcome: 'InSync',
+      conditions: [ready('True', Reason.InSync, msg), alert],
+      summary: msg,
+    };
   }
 
   const what = describeDrift(drift);
   const weakening = !spec.mfaRequired && assessment.required;
   if (weakening && assessment.mechanism === 'AuthenticationContext') {
     const msg = `Drift (${what}) not corrected: rolegate never removes an authentication context`;
-    return { ...withDrift, outcome: 'Refused', conditions: [ready('False', Reason.AuthenticationContextInUse, msg), stalled(Reason.AuthenticationContextInUse, msg), alert], summary: msg };
+    return {
+      ...withDrift,
+      outcome: 'Refused',
+      conditions: [
+        ready('False', Reason.AuthenticationContextInUse, msg),
+        stalled(Reason.AuthenticationContextInUse, msg),
+        alert,
+      ],
+      summary: msg,
+    };
   }
   if (spec.enforcement === 'Audit') {
     const msg = `Audit: drift detected (${what}); nothing is written in Audit mode`;
-    return { ...withDrift, outcome: 'Drifted', conditions: [ready('False', Reason.DriftDetected, msg), alert], summary: msg };
+    return {
+      ...withDrift,
+      outcome: 'Drifted',
+      conditions: [ready('False', Reason.DriftDetected, msg), alert],
+      summary: msg,
+    };
   }
   if (weakening && !input.options.allowWeakening) {
     const msg = `Drift (${what}) not corrected: removing MFA requires the controller flag --allow-weakening`;
-    return { ...withDrift, outcome: 'Refused', conditions: [ready('False', Reason.WeakeningRefused, msg), stalled(Reason.WeakeningRefused, msg), alert], summary: msg };
+    return {
+      ...withDrift,
+      outcome: 'Refused',
+      conditions: [
+        ready('False', Reason.WeakeningRefused, msg),
+        stalled(Reason.WeakeningRefused, msg),
+        alert,
+      ],
+      summary: msg,
+    };
   }
 
   const actions = actionsFor(spec, role, assessment);
@@ -168,7 +230,12 @@ export function plan(input: PlanInput): Plan {
     outcome: 'Correct',
     conditions: [
       ready('False', Reason.DriftDetected, msg),
-      { type: ConditionType.Reconciling, status: 'True', reason: Reason.DriftDetected, message: msg },
+      {
+        type: ConditionType.Reconciling,
+        status: 'True',
+        reason: Reason.DriftDetected,
+        message: msg,
+      },
       alert,
     ],
     summary: msg,
@@ -176,25 +243,44 @@ export function plan(input: PlanInput): Plan {
 }
 
 function actionsFor(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Action[] {
-  const common = { roleId: role.roleId, roleDisplayName: role.roleDisplayName, policyId: role.policyId, scope: role.scope, ...(role.clientId ? { clientId: role.clientId } : {}) };
+  const common = {
+    roleId: role.roleId,
+    roleDisplayName: role.roleDisplayName,
+    policyId: role.policyId,
+    scope: role.scope,
+    ...(role.clientId ? { clientId: role.clientId } : {}),
+  };
   const setMfa = (enabled: boolean): Action => {
     const rules = new Set(role.enabledRules);
     if (enabled) rules.add('MultiFactorAuthentication');
     else rules.delete('MultiFactorAuthentication');
-    return { kind: 'SetMfa', ...common, enabled, before: [...role.enabledRules], after: [...rules].sort() };
+    return {
+      kind: 'SetMfa',
+      ...common,
+      enabled,
+      before: [...role.enabledRules],
+      after: [...rules].sort(),
+    };
   };
   if (!spec.mfaRequired) return role.mfaRule ? [setMfa(false)] : [];
   const out: Action[] = [];
   if (spec.mechanism === 'AuthenticationContext' && spec.authenticationContextId !== undefined) {
     const before = role.authenticationContext?.claimValue ?? 'none';
     if (before.toLowerCase() !== spec.authenticationContextId.toLowerCase()) {
-      out.push({ kind: 'SetAuthenticationContext', ...common, claimValue: spec.authenticationContextId, before, after: spec.authenticationContextId });
+      out.push({
+        kind: 'SetAuthenticationContext',
+        ...common,
+        claimValue: spec.authenticationContextId,
+        before,
+        after: spec.authenticationContextId,
+      });
     }
     // A context whose Conditional Access policy does not enforce MFA is fixed in Conditional Access, not here;
     // the MFA rule is still added so that activation is not left without a second factor meanwhile.
     if (!mfa.required && !role.mfaRule) out.push(setMfa(true));
     return out;
   }
-  if (!role.mfaRule && (spec.mechanism === 'MultiFactorAuthentication' || !mfa.required)) out.push(setMfa(true));
+  if (!role.mfaRule && (spec.mechanism === 'MultiFactorAuthentication' || !mfa.required))
+    out.push(setMfa(true));
   return out;
 }

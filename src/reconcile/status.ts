@@ -16,7 +16,11 @@ export interface StatusContext {
 }
 
 /** Computes the next status from the previous one and a plan. */
-export function nextStatus(prev: PrivilegedRoleStatus | undefined, plan: Plan, ctx: StatusContext): PrivilegedRoleStatus {
+export function nextStatus(
+  prev: PrivilegedRoleStatus | undefined,
+  plan: Plan,
+  ctx: StatusContext,
+): PrivilegedRoleStatus {
   const out: PrivilegedRoleStatus = {
     conditions: mergeConditions(prev?.conditions, plan.conditions, ctx.generation, ctx.now),
   };
@@ -31,21 +35,26 @@ export function nextStatus(prev: PrivilegedRoleStatus | undefined, plan: Plan, c
       mechanism: plan.mfa.mechanism,
       enabledRules: [...plan.live.enabledRules],
     };
-    if (plan.live.authenticationContext) atProvider.authenticationContext = plan.live.authenticationContext.claimValue;
+    if (plan.live.authenticationContext)
+      atProvider.authenticationContext = plan.live.authenticationContext.claimValue;
     if (plan.live.detail !== undefined) atProvider.detail = plan.live.detail;
     const { observedAt: prevAt, ...prevRest } = prev?.atProvider ?? {};
-    atProvider.observedAt = prevAt !== undefined && sameJson(prevRest, atProvider) ? prevAt : ctx.now;
+    atProvider.observedAt =
+      prevAt !== undefined && sameJson(prevRest, atProvider) ? prevAt : ctx.now;
     out.atProvider = atProvider;
   } else if (prev?.atProvider) {
     out.atProvider = prev.atProvider;
   }
 
   const prevDrift = prev?.drift;
-  const drift: NonNullable<PrivilegedRoleStatus['drift']> = { corrections: prevDrift?.corrections ?? 0 };
+  const drift: NonNullable<PrivilegedRoleStatus['drift']> = {
+    corrections: prevDrift?.corrections ?? 0,
+  };
   const seen = ctx.corrected ? (ctx.correctedDrift ?? []) : plan.drift;
   if (plan.drift.length > 0) drift.fields = plan.drift.map((d) => ({ ...d }));
   if (seen.length > 0) {
-    const fresh = !sameJson(prevDrift?.fields ?? [], seen) || prevDrift?.lastDetectedTime === undefined;
+    const fresh =
+      !sameJson(prevDrift?.fields ?? [], seen) || prevDrift?.lastDetectedTime === undefined;
     drift.lastDetectedTime = fresh || ctx.corrected ? ctx.now : prevDrift.lastDetectedTime!;
   } else if (prevDrift?.lastDetectedTime !== undefined) {
     drift.lastDetectedTime = prevDrift.lastDetectedTime;
@@ -61,7 +70,10 @@ export function nextStatus(prev: PrivilegedRoleStatus | undefined, plan: Plan, c
 }
 
 /** Whether two statuses are the same; used to skip writes. */
-export function statusEqual(a: PrivilegedRoleStatus | undefined, b: PrivilegedRoleStatus | undefined): boolean {
+export function statusEqual(
+  a: PrivilegedRoleStatus | undefined,
+  b: PrivilegedRoleStatus | undefined,
+): boolean {
   return sameJson(a ?? {}, b ?? {});
 }
 
@@ -73,7 +85,9 @@ function sameJson(a: unknown, b: unknown): boolean {
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)),
+        )
       : val,
   );
 }

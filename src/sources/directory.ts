@@ -57,7 +57,10 @@ export class DirectorySource implements Source {
     return this.where.get(`${kind}/${key}`);
   }
 
-  async start(enqueue: (kind: WatchedKind, key: ObjectKey) => void, _signal: AbortSignal): Promise<void> {
+  async start(
+    enqueue: (kind: WatchedKind, key: ObjectKey) => void,
+    _signal: AbortSignal,
+  ): Promise<void> {
     this.enqueue = enqueue;
     const abs = this.paths.map((p) => resolve(p));
     this.synced = new Promise<void>((resolveSync, rejectSync) => {
@@ -78,7 +81,9 @@ export class DirectorySource implements Source {
       w.on('add', touch)
         .on('change', touch)
         .on('unlink', touch)
-        .on('error', (err) => this.options.log.error({ err: String(err) }, 'watching manifests failed'))
+        .on('error', (err) =>
+          this.options.log.error({ err: String(err) }, 'watching manifests failed'),
+        )
         .on('ready', () => {
           this.ready = true;
           this.flushing = this.flush();
@@ -136,7 +141,9 @@ export class DirectorySource implements Source {
       return;
     }
     const parsed = parseManifestText(rel, text);
-    const broken = parsed.issues.some((i) => i.severity === 'error' && i.rule.startsWith('yaml.syntax'));
+    const broken = parsed.issues.some(
+      (i) => i.severity === 'error' && i.rule.startsWith('yaml.syntax'),
+    );
     for (const i of parsed.issues) {
       this.options.log[i.severity === 'error' ? 'error' : 'warn'](
         { file: i.file, line: i.line, col: i.col, rule: i.rule, pointer: i.pointer },
@@ -144,13 +151,22 @@ export class DirectorySource implements Source {
       );
     }
     if (broken && (prev.roles.length > 0 || prev.providers.length > 0)) {
-      this.options.log.warn({ file: rel }, 'keeping the last good objects of a file that does not parse');
+      this.options.log.warn(
+        { file: rel },
+        'keeping the last good objects of a file that does not parse',
+      );
       this.files.set(file, { ...prev, issues: parsed.issues });
       return;
     }
     const roles = new Map<ObjectKey, PrivilegedRole>();
     for (const r of parsed.roles) {
-      const obj: PrivilegedRole = { ...r.object, metadata: { ...r.object.metadata, namespace: r.object.metadata.namespace ?? this.options.defaultNamespace ?? 'default' } };
+      const obj: PrivilegedRole = {
+        ...r.object,
+        metadata: {
+          ...r.object.metadata,
+          namespace: r.object.metadata.namespace ?? this.options.defaultNamespace ?? 'default',
+        },
+      };
       const key = objectKey(obj.metadata);
       roles.set(key, obj);
       this.where.set(`PrivilegedRole/${key}`, `${r.file}:${r.line}:${r.col}`);
@@ -161,12 +177,21 @@ export class DirectorySource implements Source {
       providers.set(key, p.object);
       this.where.set(`IdentityProvider/${key}`, `${p.file}:${p.line}:${p.col}`);
     }
-    const next: FileState = { roles: [...roles.keys()], providers: [...providers.keys()], issues: parsed.issues };
+    const next: FileState = {
+      roles: [...roles.keys()],
+      providers: [...providers.keys()],
+      issues: parsed.issues,
+    };
     this.files.set(file, next);
     this.replace(prev, next, roles, providers);
   }
 
-  private replace(prev: FileState, next: FileState, roles: Map<ObjectKey, PrivilegedRole>, providers: Map<ObjectKey, IdentityProvider>): void {
+  private replace(
+    prev: FileState,
+    next: FileState,
+    roles: Map<ObjectKey, PrivilegedRole>,
+    providers: Map<ObjectKey, IdentityProvider>,
+  ): void {
     for (const key of prev.roles) {
       if (!roles.has(key)) {
         this.roles.delete(key);
@@ -181,7 +206,11 @@ export class DirectorySource implements Source {
     }
     for (const [key, obj] of roles) {
       const old = this.roles.get(key);
-      const generation = old ? (JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? (old.metadata.generation ?? 1) : (old.metadata.generation ?? 1) + 1) : 1;
+      const generation = old
+        ? JSON.stringify(old.spec) === JSON.stringify(obj.spec)
+          ? (old.metadata.generation ?? 1)
+          : (old.metadata.generation ?? 1) + 1
+        : 1;
       const merged: PrivilegedRole = { ...obj, metadata: { ...obj.metadata, generation } };
       const status = this.statuses.get(key);
       if (status) merged.status = status;
@@ -190,7 +219,11 @@ export class DirectorySource implements Source {
     }
     for (const [key, obj] of providers) {
       const old = this.providers.get(key);
-      const generation = old ? (JSON.stringify(old.spec) === JSON.stringify(obj.spec) ? (old.metadata.generation ?? 1) : (old.metadata.generation ?? 1) + 1) : 1;
+      const generation = old
+        ? JSON.stringify(old.spec) === JSON.stringify(obj.spec)
+          ? (old.metadata.generation ?? 1)
+          : (old.metadata.generation ?? 1) + 1
+        : 1;
       const merged: IdentityProvider = { ...obj, metadata: { ...obj.metadata, generation } };
       const status = this.providerStatuses.get(key);
       if (status) merged.status = status;

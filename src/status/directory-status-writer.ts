@@ -21,7 +21,13 @@ export interface StatusHolder {
 
 /** The JSON report of directory mode (GET /status and the status file). */
 export interface StatusReport {
-  roles: { key: string; role: string; mfaRequired: boolean; enforcement: string; status?: PrivilegedRoleStatus }[];
+  roles: {
+    key: string;
+    role: string;
+    mfaRequired: boolean;
+    enforcement: string;
+    status?: PrivilegedRoleStatus;
+  }[];
   providers: { name: string; status?: IdentityProviderStatus }[];
 }
 
@@ -44,7 +50,13 @@ export class DirectoryStatusWriter implements StatusWriter {
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     const mfa = status.conditions?.find((c) => c.type === 'MFAEnforced');
     this.log.info(
-      { key, ready: ready?.status, reason: ready?.reason, mfaEnforced: mfa?.status, role: status.atProvider?.roleDisplayName },
+      {
+        key,
+        ready: ready?.status,
+        reason: ready?.reason,
+        mfaEnforced: mfa?.status,
+        role: status.atProvider?.roleDisplayName,
+      },
       `${key}: Ready=${ready?.status ?? 'Unknown'} (${ready?.reason ?? ''}) MFAEnforced=${mfa?.status ?? 'Unknown'}: ${ready?.message ?? ''}`,
     );
     this.scheduleFile();
@@ -56,7 +68,11 @@ export class DirectoryStatusWriter implements StatusWriter {
     this.writes++;
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     this.log.info(
-      { provider: provider.metadata.name, ready: ready?.status, rolesWithoutMfa: status.alerts?.rolesWithoutMfa },
+      {
+        provider: provider.metadata.name,
+        ready: ready?.status,
+        rolesWithoutMfa: status.alerts?.rolesWithoutMfa,
+      },
       `IdentityProvider ${provider.metadata.name}: Ready=${ready?.status ?? 'Unknown'}: ${ready?.message ?? ''}`,
     );
     this.scheduleFile();
@@ -81,7 +97,9 @@ export class DirectoryStatusWriter implements StatusWriter {
         .sort((a, b) => a.key.localeCompare(b.key)),
       providers: this.holder.providers
         .list()
-        .map((p) => (p.status ? { name: p.metadata.name, status: p.status } : { name: p.metadata.name }))
+        .map((p) =>
+          p.status ? { name: p.metadata.name, status: p.status } : { name: p.metadata.name },
+        )
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   }

@@ -23,7 +23,12 @@ export class LogEventRecorder implements EventRecorder {
     if (prev !== undefined && now - prev < this.repeatAfterMs) return;
     this.last.set(id, now);
     this.recorded.push({ ...event, key });
-    const fields = { event: event.reason, eventType: event.type, object: key, action: event.action };
+    const fields = {
+      event: event.reason,
+      eventType: event.type,
+      object: key,
+      action: event.action,
+    };
     if (event.type === 'Warning') this.log.warn(fields, `${key}: ${event.reason}: ${event.note}`);
     else this.log.info(fields, `${key}: ${event.reason}: ${event.note}`);
   }

@@ -6,7 +6,10 @@ import { startKube } from './kube.js';
 import { startKeycloak } from './keycloak.js';
 import type { Component } from './component.js';
 
-const starters: Record<string, () => Promise<Component>> = { kube: startKube, keycloak: startKeycloak };
+const starters: Record<string, () => Promise<Component>> = {
+  kube: startKube,
+  keycloak: startKeycloak,
+};
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const wanted = (process.env.ROLEGATE_TEST_COMPONENTS ?? 'kube,keycloak')
@@ -19,7 +22,10 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const failures: string[] = [];
   started.forEach((r, i) => {
     if (r.status === 'fulfilled') ok.push(r.value);
-    else failures.push(`${wanted[i]}: ${r.reason instanceof Error ? r.reason.stack : String(r.reason)}`);
+    else
+      failures.push(
+        `${wanted[i]}: ${r.reason instanceof Error ? r.reason.stack : String(r.reason)}`,
+      );
   });
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(ok.map((c) => c.stop()));

@@ -94,7 +94,6 @@ export const identityProviderSchema = {
     },
     spec: {
       type: 'object',
-      additionalProperties: false,
       'x-kubernetes-validations': [
         {
           rule: '(has(self.entra) ? 1 : 0) + (has(self.keycloak) ? 1 : 0) == 1',
@@ -113,7 +112,6 @@ export const identityProviderSchema = {
           description:
             'Microsoft Entra ID Privileged Identity Management, through Microsoft Graph.',
           required: ['tenantId', 'credentials'],
-          additionalProperties: false,
           properties: {
             tenantId: {
               type: 'string',
@@ -135,7 +133,6 @@ export const identityProviderSchema = {
             credentials: {
               type: 'object',
               required: ['type'],
-              additionalProperties: false,
               'x-kubernetes-validations': [
                 {
                   rule: "self.type != 'ClientSecret' || has(self.clientSecretRef)",
@@ -164,7 +161,6 @@ export const identityProviderSchema = {
                   type: 'object',
                   description: 'The Secret key holding the client secret.',
                   required: ['name', 'key'],
-                  additionalProperties: false,
                   properties: {
                     name: {
                       type: 'string',
@@ -187,7 +183,6 @@ export const identityProviderSchema = {
           description:
             'A Keycloak realm; MFA for a role means its holders pass a second factor at browser login.',
           required: ['url', 'realm', 'credentials'],
-          additionalProperties: false,
           properties: {
             url: {
               type: 'string',
@@ -210,7 +205,6 @@ export const identityProviderSchema = {
             credentials: {
               type: 'object',
               required: ['clientId'],
-              additionalProperties: false,
               properties: {
                 clientId: {
                   type: 'string',
@@ -218,7 +212,6 @@ export const identityProviderSchema = {
                 clientSecretRef: {
                   type: 'object',
                   required: ['name', 'key'],
-                  additionalProperties: false,
                   properties: {
                     name: {
                       type: 'string',
@@ -235,7 +228,6 @@ export const identityProviderSchema = {
             },
             tls: {
               type: 'object',
-              additionalProperties: false,
               properties: {
                 caFile: {
                   type: 'string',
@@ -419,13 +411,11 @@ export const privilegedRoleSchema = {
       type: 'object',
       description: "The desired state of one role's activation policy.",
       required: ['providerRef', 'role', 'mfaRequired'],
-      additionalProperties: false,
       properties: {
         providerRef: {
           type: 'object',
           description: 'The cluster-scoped IdentityProvider that holds the role.',
           required: ['name'],
-          additionalProperties: false,
           properties: {
             name: {
               type: 'string',
@@ -437,7 +427,6 @@ export const privilegedRoleSchema = {
         role: {
           type: 'object',
           description: 'The role, by exactly one of id or displayName.',
-          additionalProperties: false,
           'x-kubernetes-validations': [
             {
               rule: 'has(self.id) != has(self.displayName)',
@@ -484,7 +473,6 @@ export const privilegedRoleSchema = {
           type: 'object',
           description:
             'Optional. Demands a particular mechanism for mfaRequired. Without it any mechanism that requires MFA satisfies the role.',
-          additionalProperties: false,
           required: ['mechanism'],
           'x-kubernetes-validations': [
             {

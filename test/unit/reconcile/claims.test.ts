@@ -4,7 +4,12 @@ import { claimTarget, electOwners, type Claim } from '../../../src/reconcile/cla
 const t = claimTarget('emulator', '62E90394-69F5-4237-9190-012177145E10', '/');
 
 const cases: { name: string; reason: string; claims: Claim[]; want: Record<string, string> }[] = [
-  { name: 'Unique', reason: 'a single claim has no conflict', claims: [{ key: 'a/x', target: t, createdAt: '2026-01-01T00:00:00Z' }], want: {} },
+  {
+    name: 'Unique',
+    reason: 'a single claim has no conflict',
+    claims: [{ key: 'a/x', target: t, createdAt: '2026-01-01T00:00:00Z' }],
+    want: {},
+  },
   {
     name: 'OlderWins',
     reason: 'the older object wins regardless of key order',
@@ -37,7 +42,10 @@ const cases: { name: string; reason: string; claims: Claim[]; want: Record<strin
     reason: 'the same role at another scope is another claim',
     claims: [
       { key: 'a/x', target: t },
-      { key: 'b/y', target: claimTarget('emulator', '62e90394-69f5-4237-9190-012177145e10', '/subscriptions/1') },
+      {
+        key: 'b/y',
+        target: claimTarget('emulator', '62e90394-69f5-4237-9190-012177145e10', '/subscriptions/1'),
+      },
     ],
     want: {},
   },

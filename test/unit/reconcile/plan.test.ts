@@ -31,7 +31,8 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   options: { allowWeakening: false },
   ...over,
 });
-const cond = (p: ReturnType<typeof plan>, type: string) => p.conditions.find((c) => c.type === type);
+const cond = (p: ReturnType<typeof plan>, type: string) =>
+  p.conditions.find((c) => c.type === type);
 
 interface Case {
   name: string;
@@ -50,104 +51,244 @@ const cases: Case[] = [
   {
     name: 'InSync',
     reason: 'MFA on and desired: nothing to do, Ready True',
-    in: input({ lookup: { kind: 'Found', role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }) } }),
-    outcome: 'InSync', actions: [], ready: ['True', 'InSync'], mfaEnforced: 'True', drift: [],
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }),
+      },
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
   },
   {
     name: 'DriftEnforce',
     reason: 'MFA off but required: one SetMfa action that keeps Justification',
     in: input(),
-    outcome: 'Correct', actions: ['SetMfa:true:Justification,MultiFactorAuthentication'], ready: ['False', 'DriftDetected'], reconciling: true, mfaEnforced: 'False', drift: ['mfaRequired'],
+    outcome: 'Correct',
+    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'False',
+    drift: ['mfaRequired'],
   },
   {
     name: 'DriftAudit',
     reason: 'Audit never writes: drift reported, no actions, not stalled',
     in: input({ spec: spec({ enforcement: 'Audit' }) }),
-    outcome: 'Drifted', actions: [], ready: ['False', 'DriftDetected'], mfaEnforced: 'False', drift: ['mfaRequired'],
+    outcome: 'Drifted',
+    actions: [],
+    ready: ['False', 'DriftDetected'],
+    mfaEnforced: 'False',
+    drift: ['mfaRequired'],
   },
   {
     name: 'WeakeningRefused',
     reason: 'mfaRequired false on a role with MFA is refused without --allow-weakening',
-    in: input({ spec: spec({ mfaRequired: false }), lookup: { kind: 'Found', role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }) } }),
-    outcome: 'Refused', actions: [], ready: ['False', 'WeakeningRefused'], stalled: 'WeakeningRefused', mfaEnforced: 'True', drift: ['mfaRequired'],
+    in: input({
+      spec: spec({ mfaRequired: false }),
+      lookup: {
+        kind: 'Found',
+        role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }),
+      },
+    }),
+    outcome: 'Refused',
+    actions: [],
+    ready: ['False', 'WeakeningRefused'],
+    stalled: 'WeakeningRefused',
+    mfaEnforced: 'True',
+    drift: ['mfaRequired'],
   },
   {
     name: 'WeakeningAllowed',
     reason: 'with --allow-weakening the MFA rule is removed and nothing else',
-    in: input({ spec: spec({ mfaRequired: false }), options: { allowWeakening: true }, lookup: { kind: 'Found', role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }) } }),
-    outcome: 'Correct', actions: ['SetMfa:false:Justification'], ready: ['False', 'DriftDetected'], reconciling: true, mfaEnforced: 'True', drift: ['mfaRequired'],
+    in: input({
+      spec: spec({ mfaRequired: false }),
+      options: { allowWeakening: true },
+      lookup: {
+        kind: 'Found',
+        role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }),
+      },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:false:Justification'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'True',
+    drift: ['mfaRequired'],
   },
   {
     name: 'WeakeningAuthContext',
     reason: 'rolegate never removes an authentication context, even with --allow-weakening',
-    in: input({ spec: spec({ mfaRequired: false }), options: { allowWeakening: true }, lookup: { kind: 'Found', role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }) } }),
-    outcome: 'Refused', actions: [], ready: ['False', 'AuthenticationContextInUse'], stalled: 'AuthenticationContextInUse', mfaEnforced: 'True', drift: ['mfaRequired'],
+    in: input({
+      spec: spec({ mfaRequired: false }),
+      options: { allowWeakening: true },
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }),
+      },
+    }),
+    outcome: 'Refused',
+    actions: [],
+    ready: ['False', 'AuthenticationContextInUse'],
+    stalled: 'AuthenticationContextInUse',
+    mfaEnforced: 'True',
+    drift: ['mfaRequired'],
   },
   {
     name: 'AuthContextSatisfies',
-    reason: 'an enabled context whose CA policy requires MFA satisfies mfaRequired: no MFA rule added',
-    in: input({ lookup: { kind: 'Found', role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }) } }),
-    outcome: 'InSync', actions: [], ready: ['True', 'InSync'], mfaEnforced: 'True', drift: [],
+    reason:
+      'an enabled context whose CA policy requires MFA satisfies mfaRequired: no MFA rule added',
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }),
+      },
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
   },
   {
     name: 'AuthContextWithoutPolicy',
     reason: 'a context with no CA policy does not count: the MFA rule is added, the context kept',
-    in: input({ lookup: { kind: 'Found', role: live({ authenticationContext: { claimValue: 'c1', policy: 'Missing' } }) } }),
-    outcome: 'Correct', actions: ['SetMfa:true:Justification,MultiFactorAuthentication'], ready: ['False', 'DriftDetected'], reconciling: true, mfaEnforced: 'False', drift: ['mfaRequired'],
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'Missing' } }),
+      },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'False',
+    drift: ['mfaRequired'],
   },
   {
     name: 'DemandAuthContext',
-    reason: 'spec.mfa AuthenticationContext c2 on a role with only the MFA rule: set the context, keep MFA',
-    in: input({ spec: spec({ mechanism: 'AuthenticationContext', authenticationContextId: 'c2' }), lookup: { kind: 'Found', role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }) } }),
-    outcome: 'Correct', actions: ['SetAuthenticationContext:c2'], ready: ['False', 'DriftDetected'], reconciling: true, mfaEnforced: 'True', drift: ['mfa.authenticationContextId'],
+    reason:
+      'spec.mfa AuthenticationContext c2 on a role with only the MFA rule: set the context, keep MFA',
+    in: input({
+      spec: spec({ mechanism: 'AuthenticationContext', authenticationContextId: 'c2' }),
+      lookup: {
+        kind: 'Found',
+        role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }),
+      },
+    }),
+    outcome: 'Correct',
+    actions: ['SetAuthenticationContext:c2'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'True',
+    drift: ['mfa.authenticationContextId'],
   },
   {
     name: 'DemandMfaRule',
-    reason: 'spec.mfa MultiFactorAuthentication on a role satisfied by a context: add the MFA rule too',
-    in: input({ spec: spec({ mechanism: 'MultiFactorAuthentication' }), lookup: { kind: 'Found', role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }) } }),
-    outcome: 'Correct', actions: ['SetMfa:true:Justification,MultiFactorAuthentication'], ready: ['False', 'DriftDetected'], reconciling: true, mfaEnforced: 'True', drift: ['mfa.mechanism'],
+    reason:
+      'spec.mfa MultiFactorAuthentication on a role satisfied by a context: add the MFA rule too',
+    in: input({
+      spec: spec({ mechanism: 'MultiFactorAuthentication' }),
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }),
+      },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'True',
+    drift: ['mfa.mechanism'],
   },
   {
     name: 'NotFound',
     reason: 'an unknown role is Stalled RoleNotFound and nothing is written',
     in: input({ lookup: { kind: 'NotFound', message: 'No role with id x' } }),
-    outcome: 'Blocked', actions: [], ready: ['False', 'RoleNotFound'], stalled: 'RoleNotFound', mfaEnforced: 'Unknown', drift: [],
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'RoleNotFound'],
+    stalled: 'RoleNotFound',
+    mfaEnforced: 'Unknown',
+    drift: [],
   },
   {
     name: 'Ambiguous',
     reason: 'a display name matching several roles is Stalled AmbiguousRole',
-    in: input({ spec: spec({ role: { displayName: 'Admin' } }), lookup: { kind: 'Ambiguous', candidates: ['a', 'b'] } }),
-    outcome: 'Blocked', actions: [], ready: ['False', 'AmbiguousRole'], stalled: 'AmbiguousRole', mfaEnforced: 'Unknown', drift: [],
+    in: input({
+      spec: spec({ role: { displayName: 'Admin' } }),
+      lookup: { kind: 'Ambiguous', candidates: ['a', 'b'] },
+    }),
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'AmbiguousRole'],
+    stalled: 'AmbiguousRole',
+    mfaEnforced: 'Unknown',
+    drift: [],
   },
   {
     name: 'Conflict',
     reason: 'the younger of two claimants only observes and names the winner',
     in: input({ conflictWinner: 'identity/ga' }),
-    outcome: 'Blocked', actions: [], ready: ['False', 'Conflict'], stalled: 'Conflict', mfaEnforced: 'False', drift: [],
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'Conflict'],
+    stalled: 'Conflict',
+    mfaEnforced: 'False',
+    drift: [],
   },
   {
     name: 'InvalidSpec',
     reason: 'any validation problem means observe-only, Stalled InvalidSpec',
     in: input({ problems: ['/spec/enforcement: must be one of Enforce, Audit'] }),
-    outcome: 'Blocked', actions: [], ready: ['False', 'InvalidSpec'], stalled: 'InvalidSpec', mfaEnforced: 'False', drift: [],
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'InvalidSpec'],
+    stalled: 'InvalidSpec',
+    mfaEnforced: 'False',
+    drift: [],
   },
   {
     name: 'Paused',
     reason: 'the paused annotation stops writes and says so',
     in: input({ paused: true }),
-    outcome: 'Paused', actions: [], ready: ['Unknown', 'Paused'], mfaEnforced: 'False', drift: [],
+    outcome: 'Paused',
+    actions: [],
+    ready: ['Unknown', 'Paused'],
+    mfaEnforced: 'False',
+    drift: [],
   },
   {
     name: 'ProviderMissing',
     reason: 'a providerRef to no IdentityProvider blocks with the given reason',
-    in: input({ lookup: undefined, providerProblem: { reason: 'ProviderNotFound', message: 'IdentityProvider x not found', stalled: true } }),
-    outcome: 'Blocked', actions: [], ready: ['False', 'ProviderNotFound'], stalled: 'ProviderNotFound', mfaEnforced: 'Unknown', drift: [],
+    in: input({
+      lookup: undefined,
+      providerProblem: {
+        reason: 'ProviderNotFound',
+        message: 'IdentityProvider x not found',
+        stalled: true,
+      },
+    }),
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'ProviderNotFound'],
+    stalled: 'ProviderNotFound',
+    mfaEnforced: 'Unknown',
+    drift: [],
   },
   {
     name: 'MfaNotWantedAndOff',
     reason: 'mfaRequired false on a role without MFA is in sync (and the alert stays False)',
     in: input({ spec: spec({ mfaRequired: false }) }),
-    outcome: 'InSync', actions: [], ready: ['True', 'InSync'], mfaEnforced: 'False', drift: [],
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'False',
+    drift: [],
   },
 ];
 
@@ -155,14 +296,21 @@ describe('plan', () => {
   it.each(cases)('$name: $reason', (c) => {
     const p = plan(c.in);
     expect(p.outcome, c.reason).toBe(c.outcome);
-    const acts = p.actions.map((a) => (a.kind === 'SetMfa' ? `SetMfa:${a.enabled}:${a.after.join(',')}` : `SetAuthenticationContext:${a.claimValue}`));
+    const acts = p.actions.map((a) =>
+      a.kind === 'SetMfa'
+        ? `SetMfa:${a.enabled}:${a.after.join(',')}`
+        : `SetAuthenticationContext:${a.claimValue}`,
+    );
     expect(acts, c.reason).toEqual(c.actions);
     const r = cond(p, 'Ready');
     expect([r?.status, r?.reason], c.reason).toEqual(c.ready);
     expect(cond(p, 'Stalled')?.reason, c.reason).toBe(c.stalled);
     expect(cond(p, 'Reconciling') !== undefined, c.reason).toBe(c.reconciling ?? false);
     expect(cond(p, 'MFAEnforced')?.status, c.reason).toBe(c.mfaEnforced);
-    expect(p.drift.map((d) => d.path), c.reason).toEqual(c.drift);
+    expect(
+      p.drift.map((d) => d.path),
+      c.reason,
+    ).toEqual(c.drift);
   });
 
   it('is deterministic: the same input gives the same conditions, with no times in messages', () => {
@@ -173,6 +321,7 @@ describe('plan', () => {
   });
 
   it('never writes unless Enforce and allowed: no action in any blocked, audit or refused case', () => {
-    for (const c of cases.filter((x) => x.outcome !== 'Correct')) expect(plan(c.in).actions, c.name).toEqual([]);
+    for (const c of cases.filter((x) => x.outcome !== 'Correct'))
+      expect(plan(c.in).actions, c.name).toEqual([]);
   });
 });

@@ -1,0 +1,251 @@
+// The Keycloak Admin REST API over HTTP: a client-credentials token, TLS options, error classification and
+// request counting (the counts are how tests prove that a converged apply writes nothing).
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { ProviderError } from '../types.js';
+
+/** How a KeycloakAdminClient reaches and authenticates to Keycloak. */
+export interface AdminClientOptions {
+  /** The base URL, such as https://sso.example.com (no trailing /admin). */
+  url: string;
+  /** The realm that issues the service account's token. */
+  tokenRealm: string;
+  clientId: string;
+  clientSecret?: string | undefined;
+  tls?: { caFile?: string | undefined; insecureSkipVerify?: boolean | undefined } | undefined;
+  /** Replaces the HTTP transport (tests, proxies). When set, tls is ignored. */
+  fetch?: typeof fetch | undefined;
+}
+
+/** Counts of admin API calls since the client was built (token requests are counted apart). */
+export interface RequestStats {
+  requests: number;
+  reads: number;
+  writes: number;
+  /** Calls sent again (after a rejected token). */
+  retries: number;
+  tokens: number;
+}
+
+/** The answer to one admin call. */
+export interface AdminResponse<T> {
+  status: number;
+  body: T | undefined;
+  /** The Location header of a 201, if any. */
+  location?: string;
+}
+
+/** Options for one admin call. */
+export interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Whether the call changes state. POSTs that only read (partial-export) pass false. */
+  write?: boolean;
+}
+
+/** A small client for /admin/realms/... with a cached service-account token. */
+export class KeycloakAdminClient {
+  /** Request counters, for tests and metrics. */
+  readonly stats: RequestStats = { requests: 0, reads: 0, writes: 0, retries: 0, tokens: 0 };
+  private readonly base: string;
+  private readonly doFetch: typeof fetch;
+  private token: { value: string; expiresAt: number } | undefined;
+
+  constructor(private readonly opts: AdminClientOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.doFetch =
+      opts.fetch ??
+      (opts.tls?.caFile || opts.tls?.insecureSkipVerify ? nodeFetch(opts.tls) : fetch);
+  }
+
+  /** Calls an admin path relative to /admin/realms, such as `/myrealm/roles`. */
+  async call<T>(method: string, path: string, o: CallOptions = {}): Promise<AdminResponse<T>> {
+    const write = o.write ?? method !== 'GET';
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.getToken(o.signal);
+      this.stats.requests++;
+      if (write) this.stats.writes++;
+      else this.stats.reads++;
+      let res: Response;
+      try {
+        res = await this.doFetch(`${this.base}/admin/realms${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+      } catch (err) {
+        throw transportError(method, path, err);
+      }
+      // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
+      if (res.status === 401 && attempt === 0) {
+        await res.body?.cancel();
+        this.token = undefined;
+        this.stats.retries++;
+        continue;
+      }
+      const text = await res.text();
+      if (!res.ok) throw httpError(method, path, res, text);
+      const location = res.headers.get('location');
+      return {
+        status: res.status,
+        body: text ? (JSON.parse(text) as T) : undefined,
+        ...(location ? { location } : {}),
+      };
+    }
+  }
+
+  /** GET returning the parsed body. */
+  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const r = await this.call<T>('GET', path, { signal });
+    if (r.body === undefined)
+      throw new ProviderError('Unavailable', `Keycloak GET ${path} returned no body`);
+    return r.body;
+  }
+
+  /** Fetches (or reuses) a client-credentials token; checks that the credentials work. */
+  async getToken(signal?: AbortSignal): Promise<string> {
+    if (this.token && Date.now() < this.token.expiresAt) return this.token.value;
+    const path = `/realms/${encodeURIComponent(this.opts.tokenRealm)}/protocol/openid-connect/token`;
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.opts.clientId,
+    });
+    if (this.opts.clientSecret !== undefined) form.set('client_secret', this.opts.clientSecret);
+    this.stats.tokens++;
+    let res: Response;
+    try {
+      res = await this.doFetch(this.base + path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: form.toString(),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      throw transportError('POST', path, err);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      // Keycloak answers 400/401 invalid_client for a wrong secret: that is a credentials problem, not a bad spec.
+      if (res.status === 400 || res.status === 401) {
+        throw new ProviderError(
+          'PermissionDenied',
+          `Keycloak refused the client credentials of ${this.opts.clientId} in realm ${this.opts.tokenRealm}: ${errorText(text)}`,
+          { status: res.status },
+        );
+      }
+      throw httpError('POST', path, res, text);
+    }
+    const body = JSON.parse(text) as { access_token?: string; expires_in?: number };
+    if (!body.access_token)
+      throw new ProviderError('Unavailable', 'Keycloak token response has no access_token');
+    // Renew 10 s early (or at half-life for very short tokens) so that a call never races the expiry.
+    const life = (body.expires_in ?? 60) * 1000;
+    this.token = {
+      value: body.access_token,
+      expiresAt: Date.now() + Math.max(life - 10_000, life / 2),
+    };
+    return body.access_token;
+  }
+}
+
+function errorText(text: string): string {
+  try {
+    const j = JSON.parse(text) as {
+      errorMessage?: string;
+      error?: string;
+      error_description?: string;
+    };
+    return j.errorMessage ?? j.error_description ?? j.error ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+function httpError(method: string, path: string, res: Response, text: string): ProviderError {
+  const msg = `Keycloak ${method} ${path}: ${res.status} ${errorText(text)}`.trim();
+  const s = res.status;
+  if (s === 429) {
+    const ra = Number(res.headers.get('retry-after'));
+    return new ProviderError('Throttled', msg, {
+      status: s,
+      ...(Number.isFinite(ra) && ra > 0 ? { retryAfterMs: ra * 1000 } : {}),
+    });
+  }
+  if (s === 401 || s === 403) return new ProviderError('PermissionDenied', msg, { status: s });
+  if (s === 404) return new ProviderError('NotFound', msg, { status: s });
+  if (s >= 500) return new ProviderError('Unavailable', msg, { status: s });
+  return new ProviderError('Invalid', msg, { status: s });
+}
+
+function transportError(method: string, path: string, err: unknown): ProviderError {
+  if (err instanceof Error && err.name === 'AbortError') {
+    return new ProviderError('Unavailable', `Keycloak ${method} ${path}: aborted`, { cause: err });
+  }
+  const code =
+    (err as { cause?: { code?: string }; code?: string }).cause?.code ??
+    (err as { code?: string }).code;
+  return new ProviderError(
+    'Unavailable',
+    `Keycloak ${method} ${path}: ${code ?? 'request failed'}`,
+    {
+      cause: err,
+      ...(code ? { code } : {}),
+    },
+  );
+}
+
+/**
+ * A fetch over node:https for TLS options global fetch cannot take without undici's Agent: an extra CA
+ * bundle (added to, not replacing, the system roots) or no verification at all.
+ */
+function nodeFetch(tls: NonNullable<AdminClientOptions['tls']>): typeof fetch {
+  const ca = tls.caFile ? [...rootCertificates, readFileSync(tls.caFile, 'utf8')] : undefined;
+  return ((input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((v, k) => {
+        headers[k] = v;
+      });
+      const body = typeof init?.body === 'string' ? init.body : undefined;
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: init?.method ?? 'GET',
+          headers,
+          ...(url.protocol === 'https:'
+            ? { rejectUnauthorized: !tls.insecureSkipVerify, ...(ca ? { ca } : {}) }
+            : {}),
+          ...(init?.signal ? { signal: init.signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) {
+              if (typeof v === 'string') h.set(k, v);
+              else if (Array.isArray(v)) for (const x of v) h.append(k, x);
+            }
+            const status = res.statusCode ?? 500;
+            const noBody = status === 204 || status === 304;
+            resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: h }));
+          });
+        },
+      );
+      req.on('error', reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    })) as typeof fetch;
+}

@@ -1,0 +1,138 @@
+// Turns one RealmState into the provider-neutral view plan() reads: a LiveRole per realm and client role,
+// judged against the bound browser flow.
+import type { LiveRole, RoleLookup } from '../../api/observation.js';
+import type { ProviderSnapshot, RoleReference } from '../types.js';
+import {
+  assessRole,
+  buildModel,
+  describeEnforcement,
+  type FlowModel,
+  type RoleEnforcement,
+  type RoleKey,
+} from './flow-model.js';
+import type { RealmState } from './realm-state.js';
+
+/** The rule name a Keycloak role reports when holders are forced through a second factor. */
+export const MFA_RULE = 'MultiFactorAuthentication';
+
+/** A role of the realm with its place (realm or client). */
+export interface KeycloakRole extends RoleKey {
+  description?: string;
+}
+
+/** Every realm role and client role in the export. */
+export function rolesOf(state: RealmState): KeycloakRole[] {
+  const out: KeycloakRole[] = [];
+  for (const r of state.export.roles?.realm ?? []) out.push({ id: r.id, name: r.name });
+  for (const [clientId, roles] of Object.entries(state.export.roles?.client ?? {})) {
+    for (const r of roles) out.push({ id: r.id, name: r.name, clientId });
+  }
+  return out;
+}
+
+/** Realm-wide caveats that weaken every role's enforcement, as deterministic phrases. */
+function realmWarnings(state: RealmState): string[] {
+  const out: string[] = [];
+  const totp = state.export.requiredActions?.find((a) => a.alias === 'CONFIGURE_TOTP');
+  if (totp && totp.enabled === false) {
+    out.push(
+      'required action CONFIGURE_TOTP is disabled: holders without OTP cannot enrol and cannot log in',
+    );
+  }
+  const flowsById = new Map((state.export.authenticationFlows ?? []).map((f) => [f.id, f.alias]));
+  for (const c of state.export.clients ?? []) {
+    const o = c.authenticationFlowBindingOverrides?.browser;
+    if (o)
+      out.push(`client ${c.clientId} overrides the browser flow with ${flowsById.get(o) ?? o}`);
+  }
+  return out.sort();
+}
+
+/** A point-in-time view of a realm's roles and whether each one's holders must pass a second factor. */
+export class KeycloakSnapshot implements ProviderSnapshot {
+  readonly model: FlowModel;
+  private readonly all: KeycloakRole[];
+  private readonly cache = new Map<string, LiveRole>();
+  private readonly warnings: string[];
+
+  constructor(
+    readonly state: RealmState,
+    readonly observedAt: string,
+  ) {
+    this.model = buildModel(
+      state.browserFlow,
+      state.executions,
+      state.export.authenticatorConfig ?? [],
+    );
+    this.all = rolesOf(state);
+    this.warnings = realmWarnings(state);
+  }
+
+  /** The raw verdict for a role, for tests and apply(). */
+  enforcement(role: RoleKey): RoleEnforcement {
+    return assessRole(this.model, role);
+  }
+
+  /** Finds a role by id (any container) or by name (the realm, or the client named by clientId). */
+  find(ref: RoleReference): KeycloakRole | KeycloakRole[] | undefined {
+    if (ref.id) {
+      const id = ref.id.toLowerCase();
+      const r = this.all.find((x) => x.id.toLowerCase() === id);
+      if (r && ref.clientId !== undefined && r.clientId !== ref.clientId) return undefined;
+      return r;
+    }
+    if (ref.displayName === undefined) return undefined;
+    const hits = this.all.filter((x) => x.name === ref.displayName && x.clientId === ref.clientId);
+    return hits.length === 1 ? hits[0] : hits.length === 0 ? undefined : hits;
+  }
+
+  resolve(ref: RoleReference, scope: string): RoleLookup {
+    if (scope !== '/' && scope !== '') {
+      return {
+        kind: 'NotFound',
+        message: `Keycloak roles apply to the whole realm; scope ${scope} is not supported (use /)`,
+      };
+    }
+    const hit = this.find(ref);
+    const where = ref.clientId
+      ? `client ${ref.clientId} of realm ${this.state.realm}`
+      : `realm ${this.state.realm}`;
+    if (hit === undefined) {
+      const what = ref.id ? `id ${ref.id}` : `name ${ref.displayName ?? '(none)'}`;
+      return { kind: 'NotFound', message: `No role with ${what} in ${where}` };
+    }
+    if (Array.isArray(hit)) return { kind: 'Ambiguous', candidates: hit.map((h) => h.id).sort() };
+    return { kind: 'Found', role: this.live(hit) };
+  }
+
+  roles(): readonly LiveRole[] {
+    return this.all.map((r) => this.live(r));
+  }
+
+  /** The LiveRole of one role. */
+  live(role: KeycloakRole): LiveRole {
+    const key = role.id.toLowerCase();
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const e = this.enforcement(role);
+    // A broken rolegate step is reported as missing MFA even if another path forces it, so that the next
+    // apply repairs what rolegate owns instead of leaving it half-deleted.
+    const mfaRule = e.forced && (e.owned.length === 0 || e.ownedIntact);
+    const detail = [
+      describeEnforcement(this.state.browserFlow || '(none bound)', e),
+      ...this.warnings,
+    ].join('; ');
+    const live: LiveRole = {
+      roleId: key,
+      roleDisplayName: role.name,
+      ...(role.clientId ? { clientId: role.clientId } : {}),
+      scope: '/',
+      policyId: this.state.browserFlow,
+      mfaRule,
+      enabledRules: mfaRule ? [MFA_RULE] : [],
+      detail,
+    };
+    this.cache.set(key, live);
+    return live;
+  }
+}

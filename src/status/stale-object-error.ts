@@ -1,0 +1,56 @@
+// Errors a writer raises when the object it wrote about has moved on. They are normal in a level-based
+// controller (someone edited the object, or deleted it, between read and write): the controller requeues the key
+// without logging an error or counting a failure, and the next reconcile reads the new state.
+import { ApiException } from '@kubernetes/client-node';
+
+/** Why a write was refused as stale. */
+export type StaleReason = 'Conflict' | 'NotFound';
+
+/** A StaleObjectError says a write was refused because the object changed (409) or is gone (404). */
+export class StaleObjectError extends Error {
+  override readonly name = 'StaleObjectError';
+  constructor(
+    readonly reason: StaleReason,
+    /** The kind and key of the object, e.g. PrivilegedRole team-a/global-admin. */
+    readonly object: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      reason === 'Conflict'
+        ? `${object} changed since it was read; requeue to reconcile the new version`
+        : `${object} no longer exists`,
+      options,
+    );
+  }
+}
+
+/** True for a StaleObjectError, or a raw client-node 409/404 from a write: both mean "requeue silently". */
+export function isStale(err: unknown): boolean {
+  return (
+    err instanceof StaleObjectError ||
+    (err instanceof ApiException && (err.code === 409 || err.code === 404))
+  );
+}
+
+/** True when a write lost an optimistic-concurrency race (HTTP 409 Conflict). */
+export function isConflict(err: unknown): boolean {
+  return (
+    (err instanceof StaleObjectError && err.reason === 'Conflict') ||
+    (err instanceof ApiException && err.code === 409)
+  );
+}
+
+/** The `message` of a Kubernetes Status in an ApiException body (a JSON string in client-node 1.4.0). */
+export function apiErrorMessage(err: unknown): string {
+  if (err instanceof ApiException) {
+    try {
+      const body: unknown = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
+      const message = (body as { message?: unknown } | null)?.message;
+      if (typeof message === 'string') return `HTTP ${err.code}: ${message}`;
+    } catch {
+      // not JSON (a proxy's HTML page, say): fall through to the code alone
+    }
+    return `HTTP ${err.code}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

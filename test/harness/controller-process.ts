@@ -1,0 +1,107 @@
+// Runs the real rolegate CLI (dist/, built by `npm run build`) as a child process, the way it runs in a pod,
+// and gives tests its JSON log lines and its ops URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const CLI = resolve('dist/cli/main.js');
+
+/** A running rolegate process. */
+export interface RolegateProcess {
+  child: ChildProcess;
+  /** Parsed JSON log lines so far. */
+  logs: Record<string, unknown>[];
+  /** The /healthz,/readyz,/metrics base URL, once the process logged it. */
+  opsUrl(): Promise<string>;
+  /** Resolves with the first log line matching `pred`. */
+  waitForLog(
+    pred: (l: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `rolegate <args>`; fails loudly when dist/ has not been built. */
+export function startRolegate(args: string[], env: NodeJS.ProcessEnv = {}): RolegateProcess {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ROLEGATE_LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  const waiters: {
+    pred: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
+  let buf = '';
+  let stderr = '';
+  const onLine = (line: string): void => {
+    if (!line.trim()) return;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      parsed = { msg: line };
+    }
+    logs.push(parsed);
+    for (const w of [...waiters]) {
+      if (w.pred(parsed)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(parsed);
+      }
+    }
+  };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buf += chunk;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    lines.forEach(onLine);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const waitForLog = (
+    pred: (l: Record<string, unknown>) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, unknown>> => {
+    const found = logs.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((res, rej) => {
+      const t = setTimeout(
+        () =>
+          rej(
+            new Error(
+              `no matching log line within ${timeoutMs} ms; stderr: ${stderr}; last logs: ${JSON.stringify(logs.slice(-5))}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      waiters.push({ pred, resolve: (l) => (clearTimeout(t), res(l)) });
+      void exited.then((code) => {
+        clearTimeout(t);
+        rej(
+          new Error(
+            `rolegate exited (${code}) before the expected log line; stderr: ${stderr}; last logs: ${JSON.stringify(logs.slice(-5))}`,
+          ),
+        );
+      });
+    });
+  };
+  return {
+    child,
+    logs,
+    waitForLog,
+    opsUrl: async () =>
+      String(
+        (await waitForLog((l) => typeof l.url === 'string' && String(l.msg).startsWith('serving')))
+          .url,
+      ),
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}

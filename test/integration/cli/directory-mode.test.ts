@@ -1,0 +1,177 @@
+// Directory mode end to end: manifests in a temporary "git checkout", the real CLI as a process, and a Graph
+// emulator the test controls. Covers issue #2's "done when" list.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
+import { eventually } from '../../harness/kube-client.js';
+import { startRolegate } from '../../harness/controller-process.js';
+
+const CLI = resolve('dist/cli/main.js');
+const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
+const PAA = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
+
+let emulator: GraphEmulator;
+let dir: string;
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: dir, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+const writes = (): number => emulator.requests().filter((q) => q.method !== 'GET').length;
+
+function writeManifests(): void {
+  writeFileSync(
+    join(dir, 'provider.yaml'),
+    `apiVersion: rolegate.io/v1alpha1
+kind: IdentityProvider
+metadata: { name: tenant }
+spec:
+  resyncInterval: 1s
+  entra: { tenantId: ${emulator.tenantId}, graphBaseUrl: "${emulator.url}", credentials: { type: Emulator } }
+`,
+  );
+  writeFileSync(
+    join(dir, 'roles.yaml'),
+    `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: global-admin, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { displayName: Global Administrator }, mfaRequired: true }
+---
+apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: pra, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { id: ${PRA} }, mfaRequired: true }
+---
+apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: paa, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { id: ${PAA} }, mfaRequired: true }
+`,
+  );
+}
+
+beforeAll(async () => {
+  emulator = await startGraphEmulator({ port: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'rolegate-dir-'));
+  writeManifests();
+});
+afterAll(async () => {
+  await emulator?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('directory mode', () => {
+  it('plan shows drift without writing and exits 2 with --detailed-exitcode', async () => {
+    const before = writes();
+    const r = await cli(['plan', '.', '--detailed-exitcode', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(2);
+    const report = JSON.parse(r.stdout) as {
+      rows: { key: string; outcome: string }[];
+      summary: { toChange: number };
+    };
+    expect(report.summary.toChange).toBe(2);
+    expect(Object.fromEntries(report.rows.map((x) => [x.key, x.outcome]))).toEqual({
+      'identity/global-admin': 'InSync',
+      'identity/pra': 'Correct',
+      'identity/paa': 'Correct',
+    });
+    expect(writes()).toBe(before);
+  });
+
+  it('apply enables MFA with batched writes, then plan shows no drift and a second apply writes nothing', async () => {
+    emulator.resetLog();
+    const a = await cli(['apply', '.']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/Applied 2 change\(s\)/);
+    const batchOrPatch = emulator.requests().filter((q) => q.method !== 'GET');
+    expect(batchOrPatch.length).toBeLessThanOrEqual(2); // both corrections travel together (one $batch), never one per role and more
+    const p = await cli(['plan', '.', '--detailed-exitcode']);
+    expect(p.code, p.stdout).toBe(0);
+    expect(p.stdout).toMatch(/Plan: 0 to change, 3 in sync/);
+    const before = writes();
+    const again = await cli(['apply', '.']);
+    expect(again.stdout).toMatch(/No changes were needed/);
+    expect(writes()).toBe(before);
+  });
+
+  it('run --dir finds and fixes out-of-band changes on the next resync, and a malformed file does not stop the others', async () => {
+    const statusFile = join(dir, 'status.json');
+    const run = startRolegate([
+      'run',
+      '--dir',
+      dir,
+      '--http-addr',
+      '127.0.0.1:0',
+      '--log-format',
+      'json',
+      '--status-file',
+      statusFile,
+    ]);
+    try {
+      await run.waitForLog((l) => l.msg === 'controller started');
+      const url = await run.opsUrl();
+      await eventually(
+        async () => {
+          const s = (await (await fetch(`${url}/status`)).json()) as {
+            roles: { key: string; status?: { conditions?: { type: string; status: string }[] } }[];
+          };
+          const readyCount = s.roles.filter((r) =>
+            r.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          ).length;
+          if (readyCount !== 3) throw new Error(`ready ${readyCount}`);
+        },
+        20_000,
+        200,
+      );
+
+      // an administrator removes MFA in the portal
+      emulator.setEnabledRules(PRA, []);
+      await run.waitForLog(
+        (l) => typeof l.msg === 'string' && l.msg.includes('wrote:') && l.roleId === PRA,
+        15_000,
+      );
+
+      // a broken file arrives next to the good ones
+      writeFileSync(
+        join(dir, 'broken.yaml'),
+        'apiVersion: rolegate.io/v1alpha1\nkind: PrivilegedRole\nmetadata: { name: x\nspec: [\n',
+      );
+      const err = await run.waitForLog(
+        (l) => typeof l.msg === 'string' && /broken\.yaml:\d+:\d+/.test(l.msg),
+        10_000,
+      );
+      expect(err.level).toBe(50);
+      emulator.setEnabledRules(PAA, ['Justification']);
+      await run.waitForLog(
+        (l) => typeof l.msg === 'string' && l.msg.includes('wrote:') && l.roleId === PAA,
+        15_000,
+      );
+      await eventually(
+        () => {
+          if (!existsSync(statusFile)) throw new Error('no status file');
+          const s = JSON.parse(readFileSync(statusFile, 'utf8')) as {
+            roles: { key: string; status?: { drift?: { corrections?: number } } }[];
+          };
+          const paa = s.roles.find((r) => r.key === 'identity/paa');
+          if ((paa?.status?.drift?.corrections ?? 0) < 1)
+            throw new Error('status file not updated');
+        },
+        10_000,
+        200,
+      );
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+});

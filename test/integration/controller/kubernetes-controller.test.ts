@@ -1,0 +1,311 @@
+// The controller in Kubernetes mode, end to end: the real rolegate CLI as a process, a real kube-apiserver,
+// and the Graph emulator. Covers issue #3's "done when" list.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
+import {
+  API_VERSION,
+  GROUP,
+  VERSION,
+  type PrivilegedRole,
+} from '../../../src/api/v1alpha1/types.js';
+import {
+  eventually,
+  kubeConfig,
+  kubeEnv,
+  kubectl,
+  startApiServer,
+  stopApiServer,
+  uniqueNamespace,
+} from '../../harness/kube-client.js';
+import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+
+const GA = '62e90394-69f5-4237-9190-012177145e10';
+const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
+const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+const SEC_READER = '5d6b6bb7-de71-4623-b4af-96380a352509';
+const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+
+let emulator: GraphEmulator;
+let kc: KubeConfig;
+let api: CustomObjectsApi;
+let rolegate: RolegateProcess;
+let ns: string;
+const PROVIDER = `emulator-${Date.now().toString(36)}`;
+
+const role = (
+  name: string,
+  roleId: string,
+  extra: Partial<PrivilegedRole['spec']> = {},
+  namespace = ns,
+): PrivilegedRole => ({
+  apiVersion: API_VERSION,
+  kind: 'PrivilegedRole',
+  metadata: { name, namespace },
+  spec: { providerRef: { name: PROVIDER }, role: { id: roleId }, mfaRequired: true, ...extra },
+});
+const create = (r: PrivilegedRole): Promise<unknown> =>
+  api.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'privilegedroles',
+    namespace: r.metadata.namespace!,
+    body: r,
+  });
+const get = async (name: string, namespace = ns): Promise<PrivilegedRole> =>
+  (await api.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'privilegedroles',
+    namespace,
+    name,
+  })) as PrivilegedRole;
+const cond = (r: PrivilegedRole, type: string) =>
+  r.status?.conditions?.find((c) => c.type === type);
+const writes = (): number => emulator.requests().filter((q) => q.method !== 'GET').length;
+const runArgs = (extra: string[] = []): string[] => [
+  'run',
+  '--kubernetes',
+  '--kubeconfig',
+  kubeEnv().KUBECONFIG,
+  '--http-addr',
+  '127.0.0.1:0',
+  '--log-format',
+  'json',
+  ...extra,
+];
+
+async function ready(name: string, namespace = ns): Promise<PrivilegedRole> {
+  return eventually(
+    async () => {
+      const r = await get(name, namespace);
+      const c = cond(r, 'Ready');
+      if (c?.status !== 'True' || r.status?.observedGeneration !== r.metadata.generation)
+        throw new Error(`${name} not Ready: ${JSON.stringify(r.status?.conditions)}`);
+      return r;
+    },
+    30_000,
+    200,
+  );
+}
+
+beforeAll(async () => {
+  emulator = await startGraphEmulator({ port: 0 });
+  // Global Reader starts with MFA so that mfaRequired: false is a weakening.
+  emulator.setEnabledRules(GLOBAL_READER, ['Justification', 'MultiFactorAuthentication']);
+  kc = kubeConfig();
+  api = kc.makeApiClient(CustomObjectsApi);
+  ns = await uniqueNamespace('ctrl');
+  await api.createClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'identityproviders',
+    body: {
+      apiVersion: API_VERSION,
+      kind: 'IdentityProvider',
+      metadata: { name: PROVIDER },
+      spec: {
+        resyncInterval: '2s',
+        entra: {
+          tenantId: emulator.tenantId,
+          graphBaseUrl: emulator.url,
+          credentials: { type: 'Emulator' },
+        },
+      },
+    },
+  });
+  rolegate = startRolegate(runArgs());
+  await rolegate.waitForLog((l) => l.msg === 'controller started');
+});
+
+afterAll(async () => {
+  await rolegate?.stop();
+  await api
+    ?.deleteClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'identityproviders',
+      name: PROVIDER,
+    })
+    .catch(() => undefined);
+  await emulator?.close();
+});
+
+describe('rolegate run --kubernetes', () => {
+  it('makes roles Ready with MFAEnforced, enabling MFA where it was missing; kubectl get and wait work', async () => {
+    await create(role('global-admin', GA));
+    await create(role('privileged-role-admin', PRA));
+    const pra = await ready('privileged-role-admin');
+    expect(cond(pra, 'MFAEnforced')).toMatchObject({ status: 'True', reason: 'MFARequired' });
+    expect(pra.status?.drift?.corrections).toBe(1);
+    expect(pra.status?.atProvider?.enabledRules).toContain('MultiFactorAuthentication');
+    expect((await ready('global-admin')).status?.drift?.corrections ?? 0).toBe(0);
+
+    await kubectl([
+      'wait',
+      '--for=condition=Ready',
+      '-n',
+      ns,
+      'privilegedrole/privileged-role-admin',
+      '--timeout=30s',
+    ]);
+    const table = (await kubectl(['get', 'privilegedroles', '-A'])).stdout;
+    expect(table).toMatch(
+      /NAMESPACE\s+NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+AGE/,
+    );
+    expect(table).toMatch(
+      /privileged-role-admin\s+Privileged Role Administrator\s+true\s+\S*\s+True\s+True/,
+    );
+  });
+
+  it('corrects an out-of-band change on the next resync, with a Warning and a Normal Event', async () => {
+    await ready('privileged-role-admin');
+    emulator.setEnabledRules(PRA, ['Justification']);
+    const fixed = await eventually(
+      async () => {
+        const r = await get('privileged-role-admin');
+        if ((r.status?.drift?.corrections ?? 0) < 2) throw new Error('not corrected yet');
+        return r;
+      },
+      20_000,
+      250,
+    );
+    expect(cond(fixed, 'Ready')?.status).toBe('True');
+    const events = await eventually(
+      async () => {
+        const out = JSON.parse(
+          (
+            await kubectl([
+              'get',
+              'events.events.k8s.io',
+              '-n',
+              ns,
+              '--field-selector',
+              'regarding.name=privileged-role-admin',
+              '-o',
+              'json',
+            ])
+          ).stdout,
+        ) as { items: { type: string; reason: string; note: string }[] };
+        const reasons = out.items.map((e) => `${e.type}/${e.reason}`);
+        if (!reasons.includes('Warning/DriftDetected') || !reasons.includes('Normal/MFAEnabled'))
+          throw new Error(reasons.join(','));
+        return out.items;
+      },
+      20_000,
+      250,
+    );
+    expect(events.find((e) => e.reason === 'MFAEnabled')?.note).toMatch(
+      /\[Justification\] -> \[Justification, MultiFactorAuthentication\]/,
+    );
+  });
+
+  it('reports drift in Audit without writing', async () => {
+    const before = writes();
+    await create(role('user-admin-audit', USER_ADMIN, { enforcement: 'Audit' }));
+    const r = await eventually(
+      async () => {
+        const x = await get('user-admin-audit');
+        if (cond(x, 'Ready')?.reason !== 'DriftDetected') throw new Error('not reported yet');
+        return x;
+      },
+      20_000,
+      200,
+    );
+    expect(cond(r, 'MFAEnforced')).toMatchObject({ status: 'False', reason: 'MFANotRequired' });
+    expect(r.status?.drift?.fields).toEqual([
+      { path: 'mfaRequired', desired: 'true', live: 'false' },
+    ]);
+    expect(
+      emulator.requests().filter((q) => q.method !== 'GET' && q.path.includes(USER_ADMIN)).length,
+    ).toBe(0);
+    expect(writes()).toBe(before);
+  });
+
+  it('refuses mfaRequired: false on a role with MFA (no --allow-weakening)', async () => {
+    await create(role('global-reader-off', GLOBAL_READER, { mfaRequired: false }));
+    const r = await eventually(
+      async () => {
+        const x = await get('global-reader-off');
+        if (cond(x, 'Stalled')?.reason !== 'WeakeningRefused')
+          throw new Error(JSON.stringify(x.status?.conditions));
+        return x;
+      },
+      20_000,
+      200,
+    );
+    expect(cond(r, 'Ready')?.message).toMatch(/--allow-weakening/);
+    expect(cond(r, 'MFAEnforced')?.status).toBe('True');
+  });
+
+  it('gives Conflict to exactly one of two claims, the younger, naming the winner', async () => {
+    await create(role('sec-reader-a', SEC_READER));
+    await ready('sec-reader-a');
+    await new Promise((r) => setTimeout(r, 1100)); // creationTimestamp has one-second resolution
+    await create(role('sec-reader-b', SEC_READER));
+    const loser = await eventually(
+      async () => {
+        const x = await get('sec-reader-b');
+        if (cond(x, 'Stalled')?.reason !== 'Conflict')
+          throw new Error(JSON.stringify(x.status?.conditions));
+        return x;
+      },
+      20_000,
+      200,
+    );
+    expect(cond(loser, 'Stalled')?.message).toContain(`${ns}/sec-reader-a`);
+    await new Promise((r) => setTimeout(r, 3000)); // a resync later nothing has flipped
+    expect(cond(await get('sec-reader-a'), 'Ready')?.status).toBe('True');
+    expect(cond(await get('sec-reader-b'), 'Stalled')?.reason).toBe('Conflict');
+  });
+
+  it('has invalid objects rejected by the API server with a readable message', async () => {
+    const bad = role('both', GA);
+    bad.spec.role = { id: GA, displayName: 'Global Administrator' };
+    await expect(create(bad)).rejects.toThrow(
+      /exactly one of role.id or role.displayName must be set/,
+    );
+  });
+
+  it('writes nothing, to the API server or to Graph, in steady state over several resyncs', async () => {
+    await ready('global-admin');
+    await ready('privileged-role-admin');
+    const rv = async (): Promise<string[]> => {
+      const list = (await api.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'privilegedroles',
+        namespace: ns,
+      })) as { items: PrivilegedRole[] };
+      return list.items.map((i) => `${i.metadata.name}@${i.metadata.resourceVersion}`).sort();
+    };
+    await new Promise((r) => setTimeout(r, 2500));
+    const before = { rv: await rv(), writes: writes(), reads: emulator.requests().length };
+    await new Promise((r) => setTimeout(r, 7000)); // three resyncs at 2 s
+    expect(await rv()).toEqual(before.rv);
+    expect(writes()).toBe(before.writes);
+    expect(emulator.requests().length).toBeGreaterThan(before.reads); // it did observe
+  });
+
+  it('recovers when the API server is stopped and started again, without a restart', async () => {
+    await stopApiServer();
+    await new Promise((r) => setTimeout(r, 3000));
+    await startApiServer();
+    await create(role('helpdesk-after-restart', HELPDESK));
+    const r = await ready('helpdesk-after-restart');
+    expect(cond(r, 'MFAEnforced')?.status).toBe('True');
+    expect(rolegate.child.exitCode).toBeNull();
+  });
+
+  it('serves health, readiness and controller-runtime metrics', async () => {
+    const url = await rolegate.opsUrl();
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /controller_runtime_reconcile_total\{controller="privilegedrole",result="\w+"\} \d+/,
+    );
+    expect(metrics).toMatch(/rolegate_drift_corrected_total\{provider="[^"]+"\} [1-9]/);
+  });
+});

@@ -1,0 +1,472 @@
+// The Helm chart against the real kube-apiserver of the integration run: lint, render and apply with a
+// server-side dry run (the API server's own validation and PodSecurity admission), the values schema, a real
+// `helm install`, and what the installed ServiceAccount may and may not do, asked of the API server's RBAC
+// authorizer with `kubectl auth can-i --as`. The API server runs no controllers: no Pods are ever created, so
+// nothing here waits for a rollout.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { kubeEnv } from '../../harness/kube-client.js';
+
+const chart = 'helm/rolegate';
+const fullValues = 'test/fixtures/helm/full-values.yaml';
+const kube = kubeEnv(); // throws (never skips) when the kube component was not started
+
+const KUBECTL = kube.KUBECTL;
+const HELM = kube.HELM;
+// helm keeps its config, cache and data out of the user's home.
+const helmHome = mkdtempSync(join(tmpdir(), 'rolegate-helm-'));
+const childEnv = {
+  ...process.env,
+  KUBECONFIG: kube.KUBECONFIG,
+  HELM_CONFIG_HOME: join(helmHome, 'config'),
+  HELM_CACHE_HOME: join(helmHome, 'cache'),
+  HELM_DATA_HOME: join(helmHome, 'data'),
+};
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], input?: string): Run {
+  const r = spawnSync(cmd, args, { env: childEnv, encoding: 'utf8', input, timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a command that must succeed; its output otherwise is the failure message. */
+function ok(cmd: string, args: string[], input?: string): string {
+  const r = run(cmd, args, input);
+  const name = cmd === HELM ? 'helm' : cmd === KUBECTL ? 'kubectl' : cmd;
+  expect(r.code, `${name} ${args.join(' ')} exited ${r.code}\n${r.stderr}${r.stdout}`).toBe(0);
+  return r.stdout;
+}
+
+const kubectl = (...args: string[]): string => ok(KUBECTL, args);
+const helm = (...args: string[]): string => ok(HELM, args);
+const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+
+/** A namespace of this test file, labelled to enforce (and warn about) the restricted Pod Security Standard. */
+function namespace(prefix: string): string {
+  const ns = `${prefix}-${suffix}`;
+  kubectl('create', 'namespace', ns);
+  kubectl(
+    'label',
+    'namespace',
+    ns,
+    'pod-security.kubernetes.io/enforce=restricted',
+    'pod-security.kubernetes.io/warn=restricted',
+    'pod-security.kubernetes.io/audit=restricted',
+  );
+  return ns;
+}
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [k: string]: unknown;
+}
+
+function objects(yamlText: string): K8sObject[] {
+  return parseAllDocuments(yamlText)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+/** kubectl apply --dry-run=server: the API server validates (schema, defaults, admission) without storing. */
+function applyDryRun(ns: string, manifests: string): Run {
+  const r = run(KUBECTL, ['apply', '--dry-run=server', '-n', ns, '-f', '-'], manifests);
+  expect(r.code, `kubectl apply --dry-run=server failed:\n${r.stderr}${r.stdout}`).toBe(0);
+  return r;
+}
+
+// monitoring.coreos.com is not part of Kubernetes. A schemaless stand-in for Prometheus Operator's CRD makes
+// the API server accept ServiceMonitors, so the rendered object is at least known to its group and kind.
+const serviceMonitorCrd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: servicemonitors.monitoring.coreos.com
+spec:
+  group: monitoring.coreos.com
+  scope: Namespaced
+  names: { kind: ServiceMonitor, listKind: ServiceMonitorList, plural: servicemonitors, singular: servicemonitor }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`;
+
+beforeAll(() => {
+  ok(KUBECTL, ['apply', '-f', '-'], serviceMonitorCrd);
+  kubectl(
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/servicemonitors.monitoring.coreos.com',
+  );
+});
+
+afterAll(() => {
+  run(KUBECTL, [
+    'delete',
+    'crd',
+    'servicemonitors.monitoring.coreos.com',
+    '--wait=false',
+    '--ignore-not-found',
+  ]);
+});
+
+describe('helm lint', () => {
+  it.each([
+    { name: 'default values', args: [] as string[] },
+    { name: 'the full values file', args: ['-f', fullValues] },
+  ])('passes --strict with $name', ({ args }) => {
+    const out = helm('lint', '--strict', chart, ...args);
+    expect(out).toContain('0 chart(s) failed');
+  });
+});
+
+describe("the chart's CRDs", () => {
+  it('are accepted by the API server (structural schemas)', () => {
+    // A server-side dry-run apply of helm/rolegate/crds: the API server validates the CRDs as it would on
+    // `helm install` (which creates them) and on the documented upgrade step `kubectl apply --server-side`.
+    const r = run(KUBECTL, [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--dry-run=server',
+      '-f',
+      `${chart}/crds/`,
+    ]);
+    expect(r.code, `the API server rejects ${chart}/crds (synced from crds/):\n${r.stderr}`).toBe(
+      0,
+    );
+  });
+});
+
+describe('helm template | kubectl apply --dry-run=server', () => {
+  it.each([
+    { name: 'default values', prefix: 'tpl-default', args: [] as string[] },
+    { name: 'the full values file', prefix: 'tpl-full', args: ['-f', fullValues] },
+  ])('the API server accepts every object rendered with $name', ({ prefix, args }) => {
+    const ns = namespace(prefix);
+    const rendered = helm('template', 'rolegate', chart, '--namespace', ns, ...args);
+    const kinds = objects(rendered).map((o) => o.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Deployment',
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Role',
+        'RoleBinding',
+        'Service',
+        'PodDisruptionBudget',
+      ]),
+    );
+    const r = applyDryRun(ns, rendered);
+    // The namespace warns about anything that would break the restricted Pod Security Standard.
+    expect(r.stderr).not.toMatch(/warning/i);
+    expect(r.stdout.trim().split('\n')).toHaveLength(kinds.length);
+  });
+
+  it('renders the optional ServiceMonitor and NetworkPolicy only when enabled', () => {
+    const kindsOf = (args: string[]): string[] =>
+      objects(helm('template', 'rolegate', chart, ...args)).map((o) => o.kind);
+    expect(kindsOf([])).not.toContain('ServiceMonitor');
+    expect(kindsOf([])).not.toContain('NetworkPolicy');
+    expect(kindsOf(['-f', fullValues])).toEqual(
+      expect.arrayContaining(['ServiceMonitor', 'NetworkPolicy']),
+    );
+  });
+
+  it('passes --allow-weakening only when controller.allowWeakening is true', () => {
+    const args = (extra: string[]): string[] => {
+      const d = objects(helm('template', 'rolegate', chart, ...extra)).find(
+        (o) => o.kind === 'Deployment',
+      );
+      return (d as unknown as DeploymentShape).spec.template.spec.containers[0]!.args;
+    };
+    expect(args([])).not.toContain('--allow-weakening');
+    expect(args(['--set', 'controller.allowWeakening=false'])).not.toContain('--allow-weakening');
+    expect(args(['--set', 'controller.allowWeakening=true'])).toContain('--allow-weakening');
+  });
+});
+
+describe('values.schema.json', () => {
+  it.each([
+    {
+      name: 'a string replicaCount',
+      args: ['--set-string', 'replicaCount=two'],
+      message: "at '/replicaCount': got string, want integer",
+    },
+    {
+      name: 'an unknown top-level key',
+      args: ['--set', 'replicas=2'],
+      message: "additional properties 'replicas' not allowed",
+    },
+    {
+      name: 'an unknown nested key',
+      args: ['--set', 'controller.allowWeaken=true'],
+      message: "at '/controller': additional properties 'allowWeaken' not allowed",
+    },
+    {
+      name: 'a string allowWeakening',
+      args: ['--set-string', 'controller.allowWeakening=yes'],
+      message: "at '/controller/allowWeakening': got string, want boolean",
+    },
+    {
+      name: 'an unknown log level',
+      args: ['--set', 'controller.logLevel=verbose'],
+      message:
+        "at '/controller/logLevel': value must be one of 'trace', 'debug', 'info', 'warn', 'error'",
+    },
+    {
+      name: 'workload identity without a client ID',
+      args: ['--set', 'azure.workloadIdentity.enabled=true'],
+      message: "at '/azure/workloadIdentity/clientId'",
+    },
+    {
+      name: 'an image pull policy in lower case',
+      args: ['--set', 'image.pullPolicy=always'],
+      message: "at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'",
+    },
+  ])('rejects $name with a clear message', ({ args, message }) => {
+    for (const cmd of [
+      ['template', 'rolegate', chart],
+      ['install', 'rolegate-bad', chart, '--dry-run=client'],
+    ]) {
+      const r = run(HELM, [...cmd, ...args]);
+      expect(r.code, r.stdout).not.toBe(0);
+      expect(r.stderr).toContain("values don't meet the specifications of the schema(s)");
+      expect(r.stderr).toContain(message);
+    }
+  });
+});
+
+interface DeploymentShape {
+  spec: {
+    replicas: number;
+    strategy: { type: string; rollingUpdate: { maxUnavailable: unknown; maxSurge: unknown } };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        serviceAccountName: string;
+        securityContext: Record<string, unknown>;
+        topologySpreadConstraints?: { topologyKey: string }[];
+        containers: {
+          args: string[];
+          image: string;
+          securityContext: Record<string, unknown>;
+          env: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+          livenessProbe: { httpGet: { path: string } };
+          readinessProbe: { httpGet: { path: string } };
+          resources: { requests?: object; limits?: object };
+        }[];
+      };
+    };
+  };
+}
+
+describe('helm install', () => {
+  let ns = '';
+  let other = '';
+  const release = `rolegate-${suffix}`;
+  const sa = 'rolegate-controller'; // serviceAccount.name in the full values file
+  const fullname = 'rolegate-full'; // fullnameOverride in the full values file
+
+  beforeAll(() => {
+    ns = namespace('install');
+    other = namespace('other');
+    // No --wait: the API server runs no controllers, so the Deployment never becomes available.
+    helm('install', release, chart, '--namespace', ns, '-f', fullValues);
+  });
+
+  afterAll(() => {
+    // Namespaces never finish deleting without a controller manager; the release's cluster-scoped objects go.
+    if (ns) run(HELM, ['uninstall', release, '--namespace', ns]);
+  });
+
+  const get = <T>(...args: string[]): T => JSON.parse(kubectl('get', '-o', 'json', ...args)) as T;
+
+  it('is deployed', () => {
+    const status = JSON.parse(helm('status', release, '--namespace', ns, '-o', 'json')) as {
+      info: { status: string };
+    };
+    expect(status.info.status).toBe('deployed');
+  });
+
+  it('runs the controller with leader election and never --allow-weakening', () => {
+    const d = get<DeploymentShape>('deployment', fullname, '-n', ns);
+    const c = d.spec.template.spec.containers[0]!;
+    expect(d.spec.replicas).toBe(3);
+    expect(c.args.slice(0, 2)).toEqual(['run', '--kubernetes']);
+    expect(c.args).toContain('--leader-elect');
+    expect(c.args).toContain('--leader-election-id=rolegate-full-leader');
+    expect(c.args).toContain('--http-addr=:8080');
+    expect(c.args).not.toContain('--allow-weakening');
+    expect(c.env).toContainEqual({
+      name: 'POD_NAMESPACE',
+      valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } },
+    });
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(c.resources.requests).toBeDefined();
+    expect(c.resources.limits).toBeDefined();
+    expect(d.spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' },
+    });
+    expect(d.spec.template.spec.serviceAccountName).toBe(sa);
+    expect(d.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+  });
+
+  it('runs it under the restricted Pod Security Standard', () => {
+    const d = get<DeploymentShape>('deployment', fullname, '-n', ns);
+    const pod = d.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.containers[0]!.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    // The namespace enforces "restricted": the API server's PodSecurity admission judges the pod template.
+    const podManifest = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'pss-probe', namespace: ns, labels: d.spec.template.metadata.labels },
+      spec: pod,
+    });
+    const r = run(KUBECTL, ['create', '--dry-run=server', '-f', '-'], podManifest);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/i);
+  });
+
+  it('annotates the ServiceAccount from values', () => {
+    const s = get<K8sObject>('serviceaccount', sa, '-n', ns);
+    expect(s.metadata.annotations).toMatchObject({
+      'example.test/owner': 'platform-team',
+      'azure.workload.identity/client-id': '00000000-0000-0000-0000-00000000c11e',
+      'azure.workload.identity/tenant-id': '00000000-0000-0000-0000-0000000071e7',
+    });
+    expect(s.metadata.labels).toMatchObject({ 'example.test/tier': 'security' });
+  });
+
+  it('creates the metrics Service, PodDisruptionBudget, ServiceMonitor and NetworkPolicy', () => {
+    const svc = get<{ spec: { ports: { name: string; port: number; targetPort: string }[] } }>(
+      'service',
+      `${fullname}-metrics`,
+      '-n',
+      ns,
+    );
+    expect(svc.spec.ports).toEqual([
+      expect.objectContaining({ name: 'metrics', port: 9090, targetPort: 'metrics' }),
+    ]);
+    const pdb = get<{ spec: { minAvailable: number } }>('poddisruptionbudget', fullname, '-n', ns);
+    expect(pdb.spec.minAvailable).toBe(2);
+    get('servicemonitor.monitoring.coreos.com', fullname, '-n', ns);
+    get('networkpolicy', fullname, '-n', ns);
+  });
+
+  it("installs the chart's CRDs, identical to crds/", () => {
+    for (const file of readdirSync('crds').filter((n) => n.endsWith('.yaml'))) {
+      const want = parse(readFileSync(join('crds', file), 'utf8')) as {
+        metadata: { name: string };
+        spec: Record<string, unknown>;
+      };
+      const chartCopy = parse(readFileSync(join(chart, 'crds', file), 'utf8')) as unknown;
+      expect(chartCopy, `${chart}/crds/${file}`).toEqual(want);
+      const live = get<{ spec: Record<string, unknown> }>('crd', want.metadata.name).spec;
+      // The API server adds one default to a CRD's spec; everything else must be exactly the file.
+      if (!('conversion' in want.spec)) {
+        expect(live.conversion).toEqual({ strategy: 'None' });
+        delete live.conversion;
+      }
+      expect(live, `the installed ${want.metadata.name} differs from crds/${file}`).toEqual(
+        want.spec,
+      );
+    }
+  });
+
+  describe('the ServiceAccount (kubectl auth can-i --as)', () => {
+    const canI = (verb: string, resource: string, ...args: string[]): boolean => {
+      const r = run(KUBECTL, [
+        'auth',
+        'can-i',
+        verb,
+        resource,
+        `--as=system:serviceaccount:${ns}:${sa}`,
+        ...args,
+      ]);
+      if (r.code !== 0 && r.code !== 1)
+        throw new Error(`kubectl auth can-i exited ${r.code}: ${r.stderr}`);
+      expect(r.stdout.trim(), r.stderr).toBe(r.code === 0 ? 'yes' : 'no');
+      return r.code === 0;
+    };
+
+    it.each([
+      { verb: 'list', resource: 'privilegedroles.rolegate.io', where: '--all-namespaces' },
+      { verb: 'watch', resource: 'privilegedroles.rolegate.io', where: '--all-namespaces' },
+      { verb: 'get', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
+      {
+        verb: 'patch',
+        resource: 'privilegedroles.rolegate.io',
+        where: '--subresource=status -n=OTHER',
+      },
+      { verb: 'list', resource: 'identityproviders.rolegate.io', where: '' },
+      { verb: 'watch', resource: 'identityproviders.rolegate.io', where: '' },
+      { verb: 'create', resource: 'events.events.k8s.io', where: '-n=OTHER' },
+      { verb: 'get', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'update', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'get', resource: 'secrets', where: '-n=OWN' },
+    ])('may $verb $resource $where', ({ verb, resource, where }) => {
+      expect(canI(verb, resource, ...place(where))).toBe(true);
+    });
+
+    it.each([
+      { verb: 'delete', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
+      { verb: 'update', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
+      { verb: 'patch', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
+      { verb: 'create', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
+      { verb: 'delete', resource: 'identityproviders.rolegate.io', where: '' },
+      { verb: 'update', resource: 'identityproviders.rolegate.io', where: '' },
+      { verb: 'get', resource: 'secrets', where: '-n=OTHER' },
+      { verb: 'list', resource: 'secrets', where: '--all-namespaces' },
+      { verb: 'list', resource: 'pods', where: '--all-namespaces' },
+      { verb: 'list', resource: 'pods', where: '-n=OWN' },
+      { verb: 'update', resource: 'leases.coordination.k8s.io', where: '-n=OTHER' },
+      { verb: 'create', resource: 'clusterrolebindings.rbac.authorization.k8s.io', where: '' },
+      { verb: 'escalate', resource: 'clusterroles.rbac.authorization.k8s.io', where: '' },
+      { verb: 'impersonate', resource: 'serviceaccounts', where: '-n=OWN' },
+    ])('may not $verb $resource $where', ({ verb, resource, where }) => {
+      expect(canI(verb, resource, ...place(where))).toBe(false);
+    });
+
+    /** Flags of a row: -n=OWN is the release namespace, -n=OTHER another one. */
+    function place(where: string): string[] {
+      return where
+        .split(' ')
+        .filter(Boolean)
+        .map((a) => a.replace('=OWN', `=${ns}`).replace('=OTHER', `=${other}`));
+    }
+  });
+});

@@ -1,0 +1,47 @@
+// Admin calls per resync must not grow with the number of roles: a snapshot is one realm export plus the
+// bound flow's executions, whether 10 or 100 roles are enforced. The numbers are printed for the record.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRealm, setMfa, type TestRealm } from './fixtures.js';
+
+const realms: TestRealm[] = [];
+afterAll(async () => {
+  await Promise.all(realms.map((r) => r.destroy()));
+});
+
+describe('admin calls per resync (real server)', () => {
+  it.each([10, 100])(
+    '%i enforced roles: a snapshot costs 2 calls, a converged apply writes nothing',
+    async (n) => {
+      const names = Array.from({ length: n }, (_, i) => `priv-${String(i).padStart(3, '0')}`);
+      const t = await createTestRealm(`rg-cost-${n}`, names);
+      realms.push(t);
+      const actions = names.map((name) => setMfa(t.roles[name]!, name, true));
+
+      const first = t.newProvider();
+      const t0 = Date.now();
+      const results = await first.apply(actions);
+      const applyMs = Date.now() - t0;
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+
+      const p = t.newProvider();
+      const t1 = Date.now();
+      const snap = await p.snapshot();
+      const snapMs = Date.now() - t1;
+      expect(
+        names.every((name) => {
+          const l = snap.resolve({ displayName: name }, '/');
+          return l.kind === 'Found' && l.role.mfaRule;
+        }),
+      ).toBe(true);
+      const perSnapshot = p.stats();
+      expect(perSnapshot).toMatchObject({ requests: 2, writes: 0 });
+
+      const again = t.newProvider();
+      await again.apply(actions);
+      expect(again.stats()).toMatchObject({ reads: 4, writes: 0 });
+      console.log(
+        `[keycloak cost] ${n} roles: snapshot ${perSnapshot.requests} calls (${snapMs} ms); first apply ${first.stats().writes} writes + ${first.stats().reads} reads (${applyMs} ms); converged apply ${again.stats().reads} reads, ${again.stats().writes} writes`,
+      );
+    },
+  );
+});

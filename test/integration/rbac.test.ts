@@ -1,0 +1,186 @@
+// config/rbac against a real API server: bound to the controller's ServiceAccount, the roles allow what the
+// controller does and nothing that would let it change desired state. Then the real source, status writer, event
+// recorder and leader election run with that ServiceAccount's token, which proves the rules are also enough.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, VERSION } from '../../src/api/v1alpha1/types.js';
+import { LeaderElector } from '../../src/controller/leader-election.js';
+import { KubernetesSource } from '../../src/sources/kubernetes.js';
+import { KubernetesEventRecorder } from '../../src/status/kubernetes-event-recorder.js';
+import { KubernetesStatusWriter } from '../../src/status/kubernetes-status-writer.js';
+import { eventually, kubeEnv, kubectl, uniqueNamespace } from '../harness/kube-client.js';
+import { createRole, roleManifest } from '../harness/rolegate-objects.js';
+
+const SA = 'system:serviceaccount:rolegate-system:rolegate';
+const RBAC = resolve(import.meta.dirname, '../../config/rbac');
+let ns: string;
+
+beforeAll(async () => {
+  await kubectl(['create', 'namespace', 'rolegate-system'], { allowFailure: true });
+  await kubectl(['apply', '-f', RBAC]);
+  await kubectl(['-n', 'rolegate-system', 'create', 'serviceaccount', 'rolegate'], {
+    allowFailure: true,
+  });
+  await kubectl(
+    [
+      'create',
+      'clusterrolebinding',
+      'rolegate-controller',
+      '--clusterrole=rolegate-controller',
+      '--serviceaccount=rolegate-system:rolegate',
+    ],
+    { allowFailure: true },
+  );
+  await kubectl(
+    [
+      '-n',
+      'rolegate-system',
+      'create',
+      'rolebinding',
+      'rolegate-controller',
+      '--role=rolegate-controller',
+      '--serviceaccount=rolegate-system:rolegate',
+    ],
+    { allowFailure: true },
+  );
+  ns = await uniqueNamespace('rbac');
+});
+
+async function can(
+  verb: string,
+  resource: string,
+  namespace: string | undefined,
+  extra: string[] = [],
+): Promise<boolean> {
+  const nsArgs = namespace ? ['-n', namespace] : [];
+  const r = await kubectl(['auth', 'can-i', verb, resource, ...nsArgs, ...extra, `--as=${SA}`], {
+    allowFailure: true,
+  });
+  return r.stdout.trim() === 'yes';
+}
+
+describe('config/rbac', () => {
+  it.each([
+    ['list', 'privilegedroles.rolegate.io', 'any', []],
+    ['watch', 'privilegedroles.rolegate.io', 'any', []],
+    ['get', 'privilegedroles.rolegate.io', 'any', []],
+    ['list', 'identityproviders.rolegate.io', undefined, []],
+    ['watch', 'identityproviders.rolegate.io', undefined, []],
+    ['patch', 'privilegedroles.rolegate.io', 'any', ['--subresource=status']],
+    ['update', 'privilegedroles.rolegate.io', 'any', ['--subresource=status']],
+    ['patch', 'identityproviders.rolegate.io', undefined, ['--subresource=status']],
+    ['create', 'events.events.k8s.io', 'any', []],
+    ['patch', 'events.events.k8s.io', 'any', []],
+    ['create', 'leases.coordination.k8s.io', 'rolegate-system', []],
+    ['update', 'leases.coordination.k8s.io/rolegate-controller', 'rolegate-system', []],
+    ['get', 'secrets', 'rolegate-system', []],
+  ] as const)('allows %s %s (ns %s) %j', async (verb, resource, namespace, extra) => {
+    expect(await can(verb, resource, namespace === 'any' ? ns : namespace, [...extra])).toBe(true);
+  });
+
+  it.each([
+    ['delete', 'privilegedroles.rolegate.io', 'any', []],
+    ['patch', 'privilegedroles.rolegate.io', 'any', []],
+    ['update', 'privilegedroles.rolegate.io', 'any', []],
+    ['create', 'privilegedroles.rolegate.io', 'any', []],
+    ['delete', 'identityproviders.rolegate.io', undefined, []],
+    ['patch', 'identityproviders.rolegate.io', undefined, []],
+    ['update', 'customresourcedefinitions.apiextensions.k8s.io', undefined, []],
+    ['list', 'secrets', 'rolegate-system', []],
+    ['get', 'secrets', 'any', []],
+    ['update', 'leases.coordination.k8s.io/other-lease', 'rolegate-system', []],
+    ['create', 'leases.coordination.k8s.io', 'any', []],
+    ['delete', 'events.events.k8s.io', 'any', []],
+    ['create', 'events', 'any', []],
+  ] as const)('denies %s %s (ns %s) %j', async (verb, resource, namespace, extra) => {
+    expect(await can(verb, resource, namespace === 'any' ? ns : namespace, [...extra])).toBe(false);
+  });
+
+  it('is enough for the real source, status writer, event recorder and leader election', async () => {
+    const env = kubeEnv();
+    const { stdout: token } = await kubectl([
+      '-n',
+      'rolegate-system',
+      'create',
+      'token',
+      'rolegate',
+      '--duration=10m',
+    ]);
+    const admin = new KubeConfig();
+    admin.loadFromFile(env.KUBECONFIG);
+    const role = await createRole(admin, roleManifest(ns, 'r'));
+
+    const dir = await mkdtemp(join(tmpdir(), 'rolegate-sa-'));
+    const file = join(dir, 'kubeconfig');
+    const ca = (await readFile(env.KUBE_CA_FILE)).toString('base64');
+    await writeFile(
+      file,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: envtest, cluster: {server: "${env.KUBE_SERVER}", certificate-authority-data: ${ca}}}]\n` +
+        `users: [{name: rolegate, user: {token: ${token.trim()}}}]\ncontexts: [{name: sa, context: {cluster: envtest, user: rolegate}}]\ncurrent-context: sa\n`,
+    );
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    await rm(dir, { recursive: true, force: true });
+
+    const source = new KubernetesSource(kc);
+    await source.start(() => undefined, new AbortController().signal);
+    await source.waitForSync(AbortSignal.timeout(20_000));
+    expect(source.roles.get(`${ns}/r`)).toBeDefined();
+    await source.stop();
+
+    await new KubernetesStatusWriter(kc).writeRole(role, { observedGeneration: 1 });
+    const events = new KubernetesEventRecorder(kc);
+    events.record(role, { type: 'Normal', reason: 'Tested', note: 'rbac', action: 'Observe' });
+    await events.flush();
+    const { stdout } = await kubectl([
+      'get',
+      'events.events.k8s.io',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]);
+    expect(stdout).toContain('Tested');
+
+    const stop = new AbortController();
+    let led = false;
+    const elector = new LeaderElector(kc, {
+      namespace: 'rolegate-system',
+      name: 'rolegate-controller',
+      leaseDurationSeconds: 3,
+      renewDeadlineMs: 2000,
+      retryPeriodMs: 200,
+      onStartedLeading: () => void (led = true),
+      onStoppedLeading: () => undefined,
+    });
+    const running = elector.run(stop.signal);
+    await eventually(() => expect(led).toBe(true), 10_000);
+    stop.abort();
+    await running;
+
+    // and the spec stays out of reach
+    const denied = await kc
+      .makeApiClient(CustomObjectsApi)
+      .patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          plural: 'privilegedroles',
+          namespace: ns,
+          name: 'r',
+          body: { spec: { mfaRequired: false } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )
+      .catch((e: unknown) => e);
+    expect((denied as { code?: number }).code).toBe(403);
+  });
+});

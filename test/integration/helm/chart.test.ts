@@ -12,6 +12,12 @@ import { parse, parseAllDocuments } from 'yaml';
 import { kubeEnv } from '../../harness/kube-client.js';
 
 const chart = 'helm/rolegate';
+// The leader-election Lease: the one name config/rbac/role.yaml grants get/update on.
+const leaseName = (
+  parse(readFileSync('config/rbac/role.yaml', 'utf8')) as {
+    rules: { resources: string[]; resourceNames?: string[] }[];
+  }
+).rules.find((r) => r.resources.includes('leases') && r.resourceNames)!.resourceNames![0]!;
 const fullValues = 'test/fixtures/helm/full-values.yaml';
 const kube = kubeEnv(); // throws (never skips) when the kube component was not started
 
@@ -316,7 +322,8 @@ describe('helm install', () => {
     expect(d.spec.replicas).toBe(3);
     expect(c.args.slice(0, 2)).toEqual(['run', '--kubernetes']);
     expect(c.args).toContain('--leader-elect');
-    expect(c.args).toContain('--leader-election-id=rolegate-full-leader');
+    // The Lease is the one name config/rbac/role.yaml grants get/update on.
+    expect(c.args).toContain(`--leader-election-id=${leaseName}`);
     expect(c.args).toContain('--http-addr=:8080');
     expect(c.args).not.toContain('--allow-weakening');
     expect(c.env).toContainEqual({
@@ -435,11 +442,12 @@ describe('helm install', () => {
       { verb: 'list', resource: 'identityproviders.rolegate.io', where: '' },
       { verb: 'watch', resource: 'identityproviders.rolegate.io', where: '' },
       { verb: 'create', resource: 'events.events.k8s.io', where: '-n=OTHER' },
-      { verb: 'get', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
-      { verb: 'update', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'create', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'get', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
+      { verb: 'update', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
       { verb: 'get', resource: 'secrets', where: '-n=OWN' },
     ])('may $verb $resource $where', ({ verb, resource, where }) => {
-      expect(canI(verb, resource, ...place(where))).toBe(true);
+      expect(canI(verb, resource.replace('LEASE', leaseName), ...place(where))).toBe(true);
     });
 
     it.each([
@@ -453,12 +461,16 @@ describe('helm install', () => {
       { verb: 'list', resource: 'secrets', where: '--all-namespaces' },
       { verb: 'list', resource: 'pods', where: '--all-namespaces' },
       { verb: 'list', resource: 'pods', where: '-n=OWN' },
-      { verb: 'update', resource: 'leases.coordination.k8s.io', where: '-n=OTHER' },
+      { verb: 'update', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OTHER' },
+      { verb: 'update', resource: 'leases.coordination.k8s.io/another-lease', where: '-n=OWN' },
+      { verb: 'list', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'list', resource: 'secrets', where: '-n=OWN' },
+      { verb: 'watch', resource: 'secrets', where: '-n=OWN' },
       { verb: 'create', resource: 'clusterrolebindings.rbac.authorization.k8s.io', where: '' },
       { verb: 'escalate', resource: 'clusterroles.rbac.authorization.k8s.io', where: '' },
       { verb: 'impersonate', resource: 'serviceaccounts', where: '-n=OWN' },
     ])('may not $verb $resource $where', ({ verb, resource, where }) => {
-      expect(canI(verb, resource, ...place(where))).toBe(false);
+      expect(canI(verb, resource.replace('LEASE', leaseName), ...place(where))).toBe(false);
     });
 
     /** Flags of a row: -n=OWN is the release namespace, -n=OTHER another one. */

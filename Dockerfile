@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+# The rolegate controller image: TypeScript compiled in a build stage, production dependencies installed in
+# a second one, and only dist/, node_modules/ and package.json (plus crds/ and examples/, as in the npm
+# package) on a distroless Node.js runtime that runs as UID 65532 and has no shell and no package manager.
+# test/integration/image-build.test.ts performs these steps without a Docker engine: keep every COPY source
+# and RUN command runnable from a clean checkout.
+#
+#   docker build -t rolegate:0.1.0 .
+#   docker run --rm rolegate:0.1.0 --version
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# `prepare` would run the TypeScript build before the sources are here; the build runs below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` runs tsc, a devDependency that --omit=dev leaves out.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${RUNTIME_IMAGE}
+# VERSION is package.json's version (checked by the image-build test); CI passes --build-arg for releases.
+ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/rolegate/rolegate
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="rolegate" \
+      org.opencontainers.image.description="Keeps privileged identity roles behind MFA: PrivilegedRole manifests in git, enforced by a Kubernetes controller" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY crds ./crds
+COPY examples ./examples
+ENV NODE_ENV=production
+# distroless "nonroot" is 65532; numeric so Kubernetes can verify runAsNonRoot.
+USER 65532:65532
+EXPOSE 8080
+# The distroless image has node at /nodejs/bin/node and not on PATH.
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli/main.js"]
+CMD ["run", "--kubernetes", "--leader-elect", "--http-addr", ":8080", "--log-format", "json"]

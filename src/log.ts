@@ -1,6 +1,6 @@
 // The process logger: JSON lines (one object per line) unless stdout is a terminal, where it is pretty.
 // Secrets are redacted by path; rolegate never puts a secret in a message string.
-import { pino, type Logger } from 'pino';
+import { pino, stdSerializers, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -39,6 +39,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
     level: opts.level ?? process.env.ROLEGATE_LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { app: 'rolegate' },
+    // rolegate logs safe summaries of errors (no bodies, no headers); only real Errors get the stack treatment
+    serializers: { err: (e: unknown): unknown => (e instanceof Error ? stdSerializers.err(e) : e) },
   };
   if (pretty) {
     return pino({

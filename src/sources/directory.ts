@@ -1,7 +1,7 @@
 // Desired state from a directory of YAML (a git checkout). chokidar reports file changes; bursts (a git
 // checkout touching many files) are debounced and only changed files are parsed again. A file that stops
 // parsing keeps its last good objects, so a half-saved edit never makes rolegate forget a role.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve, relative, extname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
@@ -63,6 +63,12 @@ export class DirectorySource implements Source {
   ): Promise<void> {
     this.enqueue = enqueue;
     const abs = this.paths.map((p) => resolve(p));
+    for (const p of abs) {
+      // chokidar watches a missing path silently; a typo must not look like "no roles"
+      await stat(p).catch(() => {
+        throw new Error(`${p} does not exist`);
+      });
+    }
     this.synced = new Promise<void>((resolveSync, rejectSync) => {
       const w = watch(abs, {
         persistent: this.options.watch,

@@ -1,0 +1,107 @@
+// `rolegate emulator`: runs the Graph emulator of Entra PIM on its own, for demos and for out-of-process tests
+// (its control API takes faults and out-of-band changes over HTTP).
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { startGraphEmulator, type GraphEmulatorOptions } from '../emulator/graph/index.js';
+
+interface EmulatorOptions {
+  port: number;
+  state?: string;
+  pageSize?: number;
+  latency?: number;
+  tenant?: string;
+  roles?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function positiveInt(v: string): number {
+  const n = nonNegativeInt(v);
+  if (n === 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** The IdentityProvider manifest that points rolegate at a running emulator. */
+export function emulatorIdentityProvider(url: string, tenantId: string): string {
+  return [
+    'apiVersion: rolegate.io/v1alpha1',
+    'kind: IdentityProvider',
+    'metadata:',
+    '  name: emulator',
+    'spec:',
+    '  entra:',
+    `    tenantId: ${tenantId}`,
+    `    graphBaseUrl: ${url}`,
+    '    credentials:',
+    '      type: Emulator',
+  ].join('\n');
+}
+
+/** The `emulator` command. */
+export function emulatorCommand(): Command {
+  return new Command('emulator')
+    .description(
+      'Run a Microsoft Graph emulator of Entra PIM directory-role policies on 127.0.0.1 (seeded with drift to find)',
+    )
+    .option('--port <port>', 'port to listen on (0 = any free port)', nonNegativeInt, 0)
+    .option('--state <file>', 'JSON file to load the tenant from and save every change to')
+    .option('--page-size <n>', 'server-side page size of collections', positiveInt)
+    .option('--latency <ms>', 'delay added to every response', nonNegativeInt)
+    .option('--tenant <id>', 'tenant id of the emulated tenant')
+    .option('--roles <n>', 'seed N synthetic roles instead of the built-in catalog', positiveInt)
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  rolegate emulator --port 8443 --state tenant.json
+  rolegate emulator --page-size 5 --latency 50
+  curl -X POST localhost:8443/_emulator/faults -d '{"status":429,"retryAfter":"1.5","times":2}'
+  curl localhost:8443/_emulator/requests`,
+    )
+    .action(async (o: EmulatorOptions) => {
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
+        throw new Error('give both --tls-cert and --tls-key, or neither');
+      }
+      const opts: GraphEmulatorOptions = {
+        port: o.port,
+        ...(o.state ? { stateFile: o.state } : {}),
+        ...(o.pageSize ? { pageSize: o.pageSize } : {}),
+        ...(o.latency ? { latencyMs: o.latency } : {}),
+        ...(o.tenant ? { tenantId: o.tenant } : {}),
+        ...(o.roles ? { seed: { roles: o.roles } } : {}),
+        ...(o.tlsCert && o.tlsKey
+          ? { tls: { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } }
+          : {}),
+      };
+      const emulator = await startGraphEmulator(opts);
+      process.stdout.write(
+        `Graph emulator listening on ${emulator.url} (tenant ${emulator.tenantId})\n` +
+          `Graph API:   ${emulator.url}/v1.0  (any "Authorization: Bearer ..." is accepted)\n` +
+          `Token:       ${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token\n` +
+          `Control API: ${emulator.url}/_emulator/{requests,faults,state}\n` +
+          (o.state ? `State file:  ${o.state}\n` : '') +
+          `\nAn IdentityProvider that uses it:\n---\n${emulatorIdentityProvider(emulator.url, emulator.tenantId)}\n---\n` +
+          'Press Ctrl+C to stop.\n',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await emulator.close();
+      process.stdout.write('Graph emulator stopped.\n');
+    });
+}

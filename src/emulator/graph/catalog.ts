@@ -1,0 +1,310 @@
+// The seed data of an emulated tenant: the built-in role catalog (graph-pim.md §6), one PIM policy of the 17
+// rules per role in API order, and deliberate drift (about a third of the roles lack MFA on activation) so
+// that rolegate has something to find. Everything here is deterministic for a given tenant id.
+import { createHash } from 'node:crypto';
+
+/** A role definition as GET /roleManagement/directory/roleDefinitions returns it. */
+export interface RoleDefinition {
+  id: string;
+  displayName: string;
+  description: string;
+  isBuiltIn: boolean;
+  isEnabled: boolean;
+  isPrivileged: boolean;
+  templateId: string;
+  version: string | null;
+}
+
+/** A policy rule as stored: `@odata.type`, `id`, the type's own fields and a full `target`. */
+export type PolicyRule = Record<string, unknown> & {
+  '@odata.type': string;
+  id: string;
+  target: RuleTarget;
+};
+
+/** The target of a rule, stored the way GET shows it (operations in lower case, no `@odata.type`). */
+export interface RuleTarget {
+  caller: string;
+  operations: string[];
+  level: string;
+  inheritableSettings: unknown[];
+  enforcedSettings: unknown[];
+}
+
+/** A unifiedRoleManagementPolicy with its rules. */
+export interface Policy {
+  id: string;
+  displayName: string;
+  description: string;
+  isOrganizationDefault: boolean;
+  scopeId: string;
+  scopeType: string;
+  lastModifiedDateTime: string | null;
+  lastModifiedBy: { displayName: string | null; id: string | null };
+  rules: PolicyRule[];
+}
+
+/** A unifiedRoleManagementPolicyAssignment: which policy governs which role at which scope. */
+export interface PolicyAssignment {
+  id: string;
+  policyId: string;
+  scopeId: string;
+  scopeType: string;
+  roleDefinitionId: string;
+}
+
+/** The whole state of an emulated tenant; this is what the state file holds. */
+export interface TenantData {
+  version: 1;
+  tenantId: string;
+  roleDefinitions: RoleDefinition[];
+  policies: Policy[];
+  assignments: PolicyAssignment[];
+}
+
+/** How to seed a tenant: the built-in catalog, or N synthetic roles for benchmarks. */
+export type SeedSpec = 'default' | { roles: number };
+
+/** The privileged built-in roles (PRIVILEGED label) with their template ids. */
+export const PRIVILEGED_ROLES: ReadonlyArray<readonly [name: string, templateId: string]> = [
+  ['Global Administrator', '62e90394-69f5-4237-9190-012177145e10'],
+  ['Privileged Role Administrator', 'e8611ab8-c189-46e8-94e1-60213ab1f814'],
+  ['Privileged Authentication Administrator', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'],
+  ['Security Administrator', '194ae4cb-b126-40b2-bd5b-6091b380977d'],
+  ['Security Operator', '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f'],
+  ['Security Reader', '5d6b6bb7-de71-4623-b4af-96380a352509'],
+  ['Global Reader', 'f2ef992c-3afb-46b9-b7cf-a126ee74c451'],
+  ['Conditional Access Administrator', 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9'],
+  ['Application Administrator', '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'],
+  ['Cloud Application Administrator', '158c047a-c907-4556-b7ef-446551a6b5f7'],
+  ['Application Developer', 'cf1c38e5-3621-4004-a7cb-879624dced7c'],
+  ['Authentication Administrator', 'c4e39bd9-1100-46d3-8c65-fb160da0071f'],
+  ['Authentication Extensibility Administrator', '25a516ed-2fa0-40ea-a2d0-12923a21473a'],
+  ['User Administrator', 'fe930be7-5e62-47db-91af-98c3a49a38b1'],
+  ['Helpdesk Administrator', '729827e3-9c14-49f7-bb1b-9608f156bbb8'],
+  ['Password Administrator', '966707d0-3269-4727-9be2-8c3a10f19b9d'],
+  ['Hybrid Identity Administrator', '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2'],
+  ['Intune Administrator', '3a2c62db-5318-420d-8d74-23affee5d9d5'],
+  ['Cloud Device Administrator', '7698a772-787b-4ac8-901f-60d6b08affd2'],
+  ['Directory Writers', '9360feb5-f418-4baa-8175-e2a00bac4301'],
+  ['Domain Name Administrator', '8329153b-31d0-4727-b945-745eb3bc5f31'],
+  ['External Identity Provider Administrator', 'be2f45a1-457d-42af-a067-6ec1fa63bc45'],
+  ['B2C IEF Keyset Administrator', 'aaf43236-0c0d-4d5f-883a-6955382ac081'],
+  ['Lifecycle Workflows Administrator', '59d46f88-662b-457b-bceb-5c3809e5908f'],
+  ['Attribute Provisioning Administrator', 'ecb2c6bf-0ab6-418e-bd87-7986f8d63bbe'],
+  ['Attribute Provisioning Reader', '422218e4-db15-4ef9-bbe0-8afb41546d79'],
+  ['Agent ID Administrator', 'db506228-d27e-4b7d-95e5-295956d6615f'],
+  ['Partner Tier1 Support', '4ba39ca4-527c-499a-b93d-d9b492c50246'],
+  ['Partner Tier2 Support', 'e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8'],
+];
+
+/** Built-in roles without the PRIVILEGED label, for negative tests. */
+export const NON_PRIVILEGED_ROLES: ReadonlyArray<readonly [name: string, templateId: string]> = [
+  ['Directory Readers', '88d8e3e3-8f55-4a1e-953a-9b9898b8876b'],
+  ['Exchange Administrator', '29232cdf-9323-42fd-ade2-1d097af3e4de'],
+];
+
+/** The tenant id the emulator uses when none is given. */
+export const DEFAULT_TENANT_ID = '8f3d1c52-6a4e-4b0f-9d21-7c5e2a9b4f10';
+
+const MFA = 'MultiFactorAuthentication';
+
+/**
+ * Activation requirements (Enablement_EndUser_Assignment) of the seeded built-ins that differ from the default
+ * `[MultiFactorAuthentication, Justification]`. The mix of Justification/Ticketing is there so that a client
+ * which replaces the array instead of taking the union loses something visible.
+ */
+const SEEDED_ENABLEMENT: Readonly<Record<string, string[]>> = {
+  'Privileged Role Administrator': ['Justification'],
+  'Security Administrator': ['Justification', 'Ticketing'],
+  'User Administrator': [],
+  'Application Administrator': ['Justification'],
+  'Cloud Application Administrator': ['Ticketing'],
+  'Helpdesk Administrator': ['Justification'],
+  'Intune Administrator': ['Justification', 'Ticketing'],
+  'Hybrid Identity Administrator': [],
+  'Conditional Access Administrator': ['Justification'],
+  'Directory Readers': ['Justification'],
+  'Global Administrator': [MFA, 'Justification', 'Ticketing'],
+};
+
+/** Roles seeded with an authentication context on activation (besides MFA). */
+const SEEDED_AUTH_CONTEXT: Readonly<Record<string, string>> = {
+  'Privileged Authentication Administrator': 'c1',
+};
+
+/** A GUID derived from a string, stable across runs (the emulator has to be reproducible). */
+export function stableGuid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('|')).digest('hex');
+  // Set the version nibble to 4 and the variant bits so that the id looks like any other random GUID.
+  const variant = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const RULE_TYPE = (kind: string): string =>
+  `#microsoft.graph.unifiedRoleManagementPolicy${kind}Rule`;
+
+function target(caller: string, level: string): RuleTarget {
+  return { caller, operations: ['all'], level, inheritableSettings: [], enforcedSettings: [] };
+}
+
+function notifications(caller: string, level: string): PolicyRule[] {
+  return (['Admin', 'Requestor', 'Approver'] as const).map((recipient) => ({
+    '@odata.type': RULE_TYPE('Notification'),
+    id: `Notification_${recipient}_${caller}_${level}`,
+    notificationType: 'Email',
+    recipientType: recipient,
+    notificationLevel: 'All',
+    isDefaultRecipientsEnabled: true,
+    notificationRecipients: [],
+    target: target(caller, level),
+  }));
+}
+
+/** The 17 rules of a directory-role policy in API order, with the docs' sample values. */
+export function defaultRules(
+  enabledRules: string[] = [MFA, 'Justification'],
+  authContext: string | null = null,
+): PolicyRule[] {
+  return [
+    {
+      '@odata.type': RULE_TYPE('Expiration'),
+      id: 'Expiration_Admin_Eligibility',
+      isExpirationRequired: false,
+      maximumDuration: 'P365D',
+      target: target('Admin', 'Eligibility'),
+    },
+    {
+      '@odata.type': RULE_TYPE('Enablement'),
+      id: 'Enablement_Admin_Eligibility',
+      enabledRules: [],
+      target: target('Admin', 'Eligibility'),
+    },
+    ...notifications('Admin', 'Eligibility'),
+    {
+      '@odata.type': RULE_TYPE('Expiration'),
+      id: 'Expiration_Admin_Assignment',
+      isExpirationRequired: false,
+      maximumDuration: 'P180D',
+      target: target('Admin', 'Assignment'),
+    },
+    {
+      '@odata.type': RULE_TYPE('Enablement'),
+      id: 'Enablement_Admin_Assignment',
+      enabledRules: ['Justification'],
+      target: target('Admin', 'Assignment'),
+    },
+    ...notifications('Admin', 'Assignment'),
+    {
+      '@odata.type': RULE_TYPE('Expiration'),
+      id: 'Expiration_EndUser_Assignment',
+      isExpirationRequired: true,
+      maximumDuration: 'PT8H',
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      '@odata.type': RULE_TYPE('Enablement'),
+      id: 'Enablement_EndUser_Assignment',
+      enabledRules: [...enabledRules],
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      '@odata.type': RULE_TYPE('Approval'),
+      id: 'Approval_EndUser_Assignment',
+      setting: {
+        isApprovalRequired: false,
+        isApprovalRequiredForExtension: false,
+        isRequestorJustificationRequired: true,
+        approvalMode: 'SingleStage',
+        approvalStages: [
+          {
+            approvalStageTimeOutInDays: 1,
+            isApproverJustificationRequired: true,
+            escalationTimeInMinutes: 0,
+            isEscalationEnabled: false,
+            primaryApprovers: [],
+            escalationApprovers: [],
+          },
+        ],
+      },
+      target: target('EndUser', 'Assignment'),
+    },
+    {
+      '@odata.type': RULE_TYPE('AuthenticationContext'),
+      id: 'AuthenticationContext_EndUser_Assignment',
+      isEnabled: authContext !== null,
+      claimValue: authContext,
+      target: target('EndUser', 'Assignment'),
+    },
+    ...notifications('EndUser', 'Assignment'),
+  ];
+}
+
+function policyFor(tenantId: string, roleId: string, rules: PolicyRule[]): Policy {
+  return {
+    // guid2 is deliberately not the role id: clients must look the policy up, never derive it.
+    id: `DirectoryRole_${tenantId}_${stableGuid('policy', tenantId, roleId)}`,
+    displayName: 'DirectoryRole',
+    description: 'DirectoryRole',
+    isOrganizationDefault: false,
+    scopeId: '/',
+    scopeType: 'DirectoryRole',
+    lastModifiedDateTime: null,
+    lastModifiedBy: { displayName: null, id: null },
+    rules,
+  };
+}
+
+function builtIn(name: string, templateId: string, isPrivileged: boolean): RoleDefinition {
+  return {
+    id: templateId,
+    displayName: name,
+    description: `Built-in role ${name}.`,
+    isBuiltIn: true,
+    isEnabled: true,
+    isPrivileged,
+    templateId,
+    version: '1',
+  };
+}
+
+/** Builds the initial state of a tenant. */
+export function seedTenant(tenantId: string, seed: SeedSpec = 'default'): TenantData {
+  const roleDefinitions: RoleDefinition[] = [];
+  const rulesOf = new Map<string, PolicyRule[]>();
+  if (seed === 'default') {
+    for (const [name, id] of PRIVILEGED_ROLES) roleDefinitions.push(builtIn(name, id, true));
+    for (const [name, id] of NON_PRIVILEGED_ROLES) roleDefinitions.push(builtIn(name, id, false));
+    for (const r of roleDefinitions) {
+      rulesOf.set(
+        r.id,
+        defaultRules(SEEDED_ENABLEMENT[r.displayName], SEEDED_AUTH_CONTEXT[r.displayName] ?? null),
+      );
+    }
+  } else {
+    const n = Math.max(0, Math.floor(seed.roles));
+    const width = String(n).length;
+    for (let i = 0; i < n; i++) {
+      const id = stableGuid('synthetic-role', String(i));
+      roleDefinitions.push(
+        builtIn(`Synthetic Role ${String(i + 1).padStart(width, '0')}`, id, true),
+      );
+      // Every third synthetic role lacks MFA, the same drift ratio as the built-in seed.
+      rulesOf.set(id, defaultRules(i % 3 === 0 ? ['Justification'] : [MFA, 'Justification']));
+    }
+  }
+  const policies: Policy[] = [];
+  const assignments: PolicyAssignment[] = [];
+  for (const r of roleDefinitions) {
+    const p = policyFor(tenantId, r.id, rulesOf.get(r.id) ?? defaultRules());
+    policies.push(p);
+    assignments.push({
+      id: `${p.id}_${r.id}`,
+      policyId: p.id,
+      scopeId: '/',
+      scopeType: 'DirectoryRole',
+      roleDefinitionId: r.id,
+    });
+  }
+  return { version: 1, tenantId, roleDefinitions, policies, assignments };
+}

@@ -1,0 +1,98 @@
+// Fault injection: make the next N matching requests fail (a status such as 429 with or without Retry-After),
+// drop the connection, or answer late. Faults match top-level requests and `$batch` items alike, so that
+// per-item throttling inside a batch can be exercised.
+
+/** Which requests a fault applies to. */
+export interface FaultMatch {
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** A substring of the path (and query) such as `rules/Enablement` or `$batch`. */
+  pathIncludes?: string;
+  /** Only top-level requests, only `$batch` items, or both (default both). */
+  scope?: 'request' | 'batchItem' | 'any';
+}
+
+/** A fault to inject. */
+export interface FaultSpec {
+  match?: FaultMatch;
+  /** Answer with this status (and the matching Graph error body). Ignored for `reset`. */
+  status?: 429 | 503 | 504 | 500 | 403 | 401;
+  /** The Retry-After header value for a 429 or 503 (seconds, may be fractional such as `2.128`). */
+  retryAfter?: string;
+  /** `status` (default): answer with an error; `reset`: destroy the socket; `delay`: answer late but normally. */
+  kind?: 'status' | 'reset' | 'delay';
+  /** For `delay`: how long to wait before answering. */
+  delayMs?: number;
+  /** How many matching requests the fault hits (default 1). */
+  times?: number;
+}
+
+/** What a matched fault asks the server to do. */
+export type FaultAction =
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'reset' }
+  | { kind: 'delay'; delayMs: number };
+
+interface ActiveFault {
+  spec: FaultSpec;
+  left: number;
+}
+
+/** The faults still to fire, in the order they were injected. */
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+
+  /** Adds a fault. Throws on a spec that could never fire. */
+  inject(spec: FaultSpec): void {
+    const kind = spec.kind ?? 'status';
+    if (kind === 'status' && spec.status === undefined) {
+      throw new Error('a status fault needs a status');
+    }
+    const times = spec.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
+    this.faults.push({ spec: structuredClone(spec), left: times });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** How many firings are left over all faults (tests assert that a fault was consumed). */
+  pending(): number {
+    return this.faults.reduce((n, f) => n + f.left, 0);
+  }
+
+  /** Consumes and returns the first fault matching a request, if any. */
+  take(method: string, pathAndQuery: string, inBatch: boolean): FaultAction | undefined {
+    const f = this.faults.find((x) => matches(x.spec.match ?? {}, method, pathAndQuery, inBatch));
+    if (!f) return undefined;
+    f.left--;
+    if (f.left === 0) this.faults = this.faults.filter((x) => x !== f);
+    const kind = f.spec.kind ?? 'status';
+    if (kind === 'reset') return { kind: 'reset' };
+    if (kind === 'delay') return { kind: 'delay', delayMs: f.spec.delayMs ?? 1000 };
+    return {
+      kind: 'status',
+      status: f.spec.status!,
+      ...(f.spec.retryAfter === undefined ? {} : { retryAfter: f.spec.retryAfter }),
+    };
+  }
+}
+
+function matches(m: FaultMatch, method: string, pathAndQuery: string, inBatch: boolean): boolean {
+  const scope = m.scope ?? 'any';
+  if (scope === 'request' && inBatch) return false;
+  if (scope === 'batchItem' && !inBatch) return false;
+  if (m.method && m.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (m.pathIncludes && !safeDecode(pathAndQuery).includes(m.pathIncludes)) return false;
+  return true;
+}
+
+/** Decodes %-escapes so that a match can be written as the client wrote the URL (`$batch`, quotes, spaces). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}

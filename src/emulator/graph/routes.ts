@@ -1,0 +1,313 @@
+// The Graph v1.0 resources of PIM for directory roles: role definitions, policy assignments, policies and
+// their rules. One function answers one request (top-level or a $batch item) against the tenant state.
+import type { Policy, PolicyAssignment, PolicyRule, RoleDefinition } from './catalog.js';
+import {
+  badRequest,
+  invalidRuleId,
+  methodNotAllowed,
+  missingProvider,
+  notFound,
+  opaqueServerError,
+  policyInvalid,
+  unknownSegment,
+  graphError,
+  type GraphResponse,
+  type RequestIds,
+} from './errors.js';
+import {
+  applySelect,
+  expanded,
+  ODataError,
+  page,
+  parseQuery,
+  type ExpandItem,
+  type QueryOptions,
+} from './odata.js';
+import { checkPolicy, patchRule, type RuleOptions, type RulePatchError } from './rules.js';
+import type { TenantState } from './state.js';
+
+/** One Graph request, already authenticated. */
+export interface GraphRequest {
+  method: string;
+  /** The absolute URL as this server sees it (its own origin), used to build nextLinks. */
+  url: URL;
+  /** The parsed JSON body, if any. */
+  body: unknown;
+  /** True when a body was sent but was not valid JSON. */
+  malformedBody: boolean;
+  ids: RequestIds;
+}
+
+/** What the routes need besides the request. */
+export interface RouteContext {
+  state: TenantState;
+  pageSize: number;
+  rules: RuleOptions;
+  /** Status for a PATCH with a missing or wrong `@odata.type`: 500 (faithful) or 400 (clearer in tests). */
+  wrongTypeStatus: 400 | 500;
+}
+
+/** Graph's `@odata.context` prefix; a metadata reference, never fetched, so the public host is right. */
+const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#';
+
+const JSON_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+function ok(body: unknown, status = 200): GraphResponse {
+  return { status, headers: { 'Content-Type': JSON_TYPE, 'OData-Version': '4.0' }, body };
+}
+
+/** `(policy(rules()))` from `policy($expand=rules)`, the way Graph spells expansions in a context URL. */
+function expandSuffix(items: ExpandItem[]): string {
+  if (items.length === 0) return '';
+  const inner = (xs: ExpandItem[]): string =>
+    [...xs]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((i) => `${i.name}(${inner(i.expand)})`)
+      .join(',');
+  return `(${inner(items)})`;
+}
+
+/** Answers one Graph v1.0 request. `path` is relative to /v1.0, without the query. */
+export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): GraphResponse {
+  const { ids } = req;
+  if (req.malformedBody) return badRequest('Unable to read JSON request payload.', ids);
+  let q: QueryOptions;
+  try {
+    q = parseQuery(req.url.searchParams);
+  } catch (err) {
+    if (err instanceof ODataError) return badRequest(err.message, ids);
+    throw err;
+  }
+  const seg = path.replace(/^\/+/, '').split('/');
+  const [a, b, c, d, e, f] = seg;
+  if (a === 'roleManagement' && b === 'directory' && c === 'roleDefinitions') {
+    if (req.method !== 'GET') return methodNotAllowed(ids);
+    if (seg.length === 3) return listRoleDefinitions(ctx, req, q);
+    if (seg.length === 4 && d) {
+      const r = ctx.state.roleDefinition(d);
+      if (!r) return notFound(d, ids);
+      return ok({
+        '@odata.context': `${CONTEXT}roleManagement/directory/roleDefinitions/$entity`,
+        ...applySelect(renderRole(r), q.select),
+      });
+    }
+  }
+  if (a === 'policies' && b === 'roleManagementPolicyAssignments') {
+    if (req.method !== 'GET') return methodNotAllowed(ids);
+    if (seg.length === 2) return listAssignments(ctx, req, q);
+    if (seg.length === 3 && c !== undefined) {
+      if (c === '') return missingProvider(ids);
+      const x = ctx.state.assignment(c);
+      if (!x) return notFound(c, ids);
+      return ok({
+        '@odata.context': `${CONTEXT}policies/roleManagementPolicyAssignments${expandSuffix(q.expand)}/$entity`,
+        ...renderAssignment(ctx, x, q.expand, q.select),
+      });
+    }
+  }
+  if (a === 'policies' && b === 'roleManagementPolicies') {
+    if (seg.length === 2) {
+      if (req.method !== 'GET') return methodNotAllowed(ids);
+      return listPolicies(ctx, req, q);
+    }
+    // An empty policy id reaches the PIM backend without a provider, as the real service reports it.
+    if (c === undefined || c === '') return missingProvider(ids);
+    const policy = ctx.state.policy(c);
+    if (!policy) return notFound(c, ids);
+    if (seg.length === 3) {
+      if (req.method === 'GET') return getPolicy(policy, q);
+      if (req.method === 'PATCH') return patchPolicy(ctx, req, policy);
+      return methodNotAllowed(ids);
+    }
+    if (d === 'rules' || d === 'effectiveRules') {
+      if (seg.length === 4) {
+        if (req.method !== 'GET') return methodNotAllowed(ids);
+        return ok({
+          '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${policy.id}')/${d}`,
+          value: policy.rules.map((r) => applySelect(structuredClone(r), q.select)),
+        });
+      }
+      if (seg.length === 5 && e !== undefined && f === undefined) {
+        const rule = ctx.state.rule(policy, e);
+        if (!rule) return invalidRuleId(e, ids);
+        if (req.method === 'GET') {
+          return ok({
+            '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${policy.id}')/${d}/$entity`,
+            ...applySelect(structuredClone(rule), q.select),
+          });
+        }
+        if (req.method === 'PATCH' && d === 'rules') return patchOneRule(ctx, req, policy, rule);
+        return methodNotAllowed(ids);
+      }
+    }
+  }
+  return unknownSegment(seg.find((s) => s.length > 0) ?? '', ids);
+}
+
+function renderRole(r: RoleDefinition): Record<string, unknown> {
+  return { ...r };
+}
+
+function listRoleDefinitions(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
+  let all = [...ctx.state.roleDefinitions()];
+  for (const [field, value] of q.filter ?? []) {
+    const key = (
+      ['id', 'displayname', 'isbuiltin', 'isprivileged', 'templateid', 'isenabled'] as const
+    ).find((k) => k === field);
+    if (!key) return badRequest(`Invalid filter clause: unsupported property '${field}'.`, req.ids);
+    all = all.filter((r) => {
+      const v = Object.entries(r).find(([k]) => k.toLowerCase() === key)?.[1];
+      return typeof v === 'string' && typeof value === 'string'
+        ? v.toLowerCase() === value.toLowerCase()
+        : v === value;
+    });
+  }
+  const p = page(all, q, ctx.pageSize, req.url);
+  return ok({
+    '@odata.context': `${CONTEXT}roleManagement/directory/roleDefinitions${q.select ? `(${q.select.join(',')})` : ''}`,
+    ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
+    value: p.items.map((r) => applySelect(renderRole(r), q.select)),
+  });
+}
+
+/**
+ * Checks the scope filter every PIM list needs and returns the remaining terms, or the MissingProvider error.
+ * Only `scopeId eq '/' and scopeType eq 'DirectoryRole'` has policies here; other scopes are valid but empty.
+ */
+function scopeFilter(
+  q: QueryOptions,
+  allowed: string[],
+  ids: RequestIds,
+): { matchesScope: boolean; rest: Map<string, string | boolean> } | GraphResponse {
+  const f = q.filter;
+  const scopeId = f?.get('scopeid');
+  const scopeType = f?.get('scopetype');
+  if (typeof scopeId !== 'string' || typeof scopeType !== 'string') return missingProvider(ids);
+  const rest = new Map(f);
+  rest.delete('scopeid');
+  rest.delete('scopetype');
+  for (const k of rest.keys()) {
+    if (!allowed.includes(k))
+      return badRequest(`Invalid filter clause: unsupported property '${k}'.`, ids);
+  }
+  return { matchesScope: scopeId === '/' && scopeType === 'DirectoryRole', rest };
+}
+
+function renderPolicy(p: Policy, expand: ExpandItem[], select?: string[]): Record<string, unknown> {
+  const { rules, ...base } = p;
+  const out: Record<string, unknown> = applySelect(structuredClone(base), select);
+  const r = expanded(expand, 'rules');
+  if (r) out.rules = rules.map((x) => applySelect(structuredClone(x), r.select));
+  const eff = expanded(expand, 'effectiveRules');
+  // The emulator has no inherited settings, so the effective rules are the rules.
+  if (eff) out.effectiveRules = rules.map((x) => applySelect(structuredClone(x), eff.select));
+  return out;
+}
+
+function renderAssignment(
+  ctx: RouteContext,
+  a: PolicyAssignment,
+  expand: ExpandItem[],
+  select: string[] | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = applySelect({ ...a }, select);
+  const pe = expanded(expand, 'policy');
+  if (pe) {
+    const p = ctx.state.policy(a.policyId);
+    out.policy = p ? renderPolicy(p, pe.expand, pe.select) : null;
+  }
+  return out;
+}
+
+function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
+  const sf = scopeFilter(q, ['roledefinitionid', 'policyid'], req.ids);
+  if ('status' in sf) return sf;
+  let all = sf.matchesScope ? [...ctx.state.assignments()] : [];
+  for (const [k, v] of sf.rest) {
+    const want = String(v).toLowerCase();
+    all = all.filter(
+      (a) => (k === 'roledefinitionid' ? a.roleDefinitionId : a.policyId).toLowerCase() === want,
+    );
+  }
+  const p = page(all, q, ctx.pageSize, req.url);
+  return ok({
+    '@odata.context': `${CONTEXT}policies/roleManagementPolicyAssignments${expandSuffix(q.expand)}`,
+    ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
+    value: p.items.map((a) => renderAssignment(ctx, a, q.expand, q.select)),
+  });
+}
+
+function listPolicies(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
+  const sf = scopeFilter(q, [], req.ids);
+  if ('status' in sf) return sf;
+  const all = sf.matchesScope ? [...ctx.state.policies()] : [];
+  const p = page(all, q, ctx.pageSize, req.url);
+  return ok({
+    '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}`,
+    ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
+    value: p.items.map((x) => renderPolicy(x, q.expand, q.select)),
+  });
+}
+
+function getPolicy(p: Policy, q: QueryOptions): GraphResponse {
+  return ok({
+    '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}/$entity`,
+    ...renderPolicy(p, q.expand, q.select),
+  });
+}
+
+function patchError(ctx: RouteContext, e: RulePatchError, ids: RequestIds): GraphResponse {
+  switch (e.kind) {
+    case 'WrongType':
+      return ctx.wrongTypeStatus === 500
+        ? opaqueServerError(ids)
+        : graphError(400, 'BadRequest', `Invalid @odata.type: ${e.message}`, ids);
+    case 'InvalidRuleId':
+      return invalidRuleId(e.ruleId, ids);
+    case 'PolicyInvalid':
+      return policyInvalid(ids, e.message);
+    case 'BadRequest':
+      return badRequest(e.message, ids);
+  }
+}
+
+function patchOneRule(
+  ctx: RouteContext,
+  req: GraphRequest,
+  policy: Policy,
+  rule: PolicyRule,
+): GraphResponse {
+  const r = patchRule(rule, rule.id, req.body);
+  if ('error' in r) return patchError(ctx, r.error, req.ids);
+  const rules = policy.rules.map((x) => (x === rule ? r.rule : x));
+  const bad = checkPolicy(rules, ctx.rules);
+  if (bad) return patchError(ctx, bad, req.ids);
+  ctx.state.replaceRules(policy, rules);
+  return { status: 204, headers: {} };
+}
+
+function patchPolicy(ctx: RouteContext, req: GraphRequest, policy: Policy): GraphResponse {
+  const body = req.body as { rules?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || !Array.isArray(body.rules)) {
+    return badRequest('The request body must hold a rules array.', req.ids);
+  }
+  let rules = [...policy.rules];
+  for (const sent of body.rules as unknown[]) {
+    const id = (sent as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return policyInvalid(req.ids, 'every rule needs an id');
+    const current = rules.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    if (!current) return invalidRuleId(id, req.ids);
+    const r = patchRule(current, current.id, sent);
+    if ('error' in r) return patchError(ctx, r.error, req.ids);
+    rules = rules.map((x) => (x === current ? r.rule : x));
+  }
+  const bad = checkPolicy(rules, ctx.rules);
+  if (bad) return patchError(ctx, bad, req.ids);
+  ctx.state.replaceRules(policy, rules);
+  const expand: ExpandItem[] = [{ name: 'rules', expand: [], select: undefined }];
+  return ok({
+    '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(expand)}/$entity`,
+    ...renderPolicy(policy, expand),
+  });
+}

@@ -1,0 +1,320 @@
+// The emulator's HTTP front: node:http (or https with a given key pair) on loopback, request ids, latency,
+// faults, bearer-token checks and the request log around the Graph routes, $batch, identity and control APIs.
+import { randomUUID } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleBatch, type BatchItem } from './batch.js';
+import {
+  DEFAULT_TENANT_ID,
+  type Policy,
+  type PolicyRule,
+  type RoleDefinition,
+  type SeedSpec,
+  type TenantData,
+} from './catalog.js';
+import { routeControl, type ControlTarget } from './control.js';
+import {
+  forbidden,
+  serverError,
+  throttled,
+  unauthenticated,
+  unknownSegment,
+  type GraphResponse,
+  type RequestIds,
+} from './errors.js';
+import { FaultInjector, type FaultAction, type FaultSpec } from './faults.js';
+import { EMULATOR_STATIC_TOKEN, routeIdentity } from './identity.js';
+import {
+  RequestLog,
+  type ListOptions,
+  type LoggedRequest,
+  type RequestCounts,
+} from './request-log.js';
+import { routeGraph, type RouteContext } from './routes.js';
+import { TenantState } from './state.js';
+
+/** Options of {@link startGraphEmulator}. */
+export interface GraphEmulatorOptions {
+  /** The port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Only loopback: the emulator has no real authentication. */
+  host?: '127.0.0.1';
+  tenantId?: string;
+  /** A JSON file to load the tenant from (if it exists) and to save every change to. */
+  stateFile?: string;
+  /** The server-side page size of collections (default 25, small so that paging is exercised). */
+  pageSize?: number;
+  /** The built-in role catalog (default) or N synthetic roles. */
+  seed?: SeedSpec;
+  /** A delay added to every response, to make latency visible in benchmarks. */
+  latencyMs?: number;
+  /** Serve HTTPS with this PEM key pair (needed for @azure/identity's authorityHost, which must be https). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Status of a PATCH with a missing or wrong @odata.type: 500 like the real service (default) or 400. */
+  wrongTypeStatus?: 400 | 500;
+  /** Refuse MFA and an authentication context on the same role (unverified in the real API; default off). */
+  strictMfaOrAuthContext?: boolean;
+}
+
+/** A running emulator. */
+export interface GraphEmulator extends ControlTarget {
+  /** The base URL without version, such as http://127.0.0.1:41234 (clients append /v1.0). */
+  readonly url: string;
+  readonly tenantId: string;
+  /** A bearer token the emulator accepts (it accepts any non-empty one). */
+  readonly token: string;
+  close(): Promise<void>;
+  /** Role definitions as stored. */
+  roleDefinitions(): RoleDefinition[];
+  /** The policy of a role (or by policy id), a copy. */
+  getPolicy(policyIdOrRoleId: string): Policy | undefined;
+  /** One rule of a role's policy (or by policy id), a copy. */
+  getRule(policyIdOrRoleId: string, ruleId: string): PolicyRule | undefined;
+}
+
+function idsOf(req: IncomingMessage): RequestIds {
+  const c = req.headers['client-request-id'];
+  return {
+    requestId: randomUUID(),
+    clientRequestId: typeof c === 'string' && c.length > 0 ? c : randomUUID(),
+  };
+}
+
+function faultResponse(f: FaultAction & { kind: 'status' }, ids: RequestIds): GraphResponse {
+  if (f.status === 429) return throttled(ids, f.retryAfter);
+  if (f.status === 403) return forbidden(ids);
+  if (f.status === 401) return unauthenticated(ids);
+  const r = serverError(f.status, ids);
+  if (f.retryAfter !== undefined) r.headers['Retry-After'] = f.retryAfter;
+  return r;
+}
+
+function hasBearer(authorization: string | undefined): boolean {
+  return /^Bearer\s+\S+/i.test(authorization ?? '');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): { body: unknown; malformed: boolean } {
+  if (raw.trim() === '') return { body: undefined, malformed: false };
+  try {
+    return { body: JSON.parse(raw) as unknown, malformed: false };
+  } catch {
+    return { body: undefined, malformed: true };
+  }
+}
+
+function send(res: ServerResponse, r: GraphResponse, ids: RequestIds | undefined): void {
+  const headers: Record<string, string> = { ...r.headers };
+  if (ids) {
+    headers['request-id'] = ids.requestId;
+    headers['client-request-id'] = ids.clientRequestId;
+  }
+  const text = r.body === undefined ? '' : JSON.stringify(r.body);
+  headers['Content-Length'] = String(Buffer.byteLength(text));
+  res.writeHead(r.status, headers);
+  res.end(text);
+}
+
+/** Starts a Graph-compatible emulator of Entra PIM for directory roles. */
+export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const host = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('the Graph emulator listens on 127.0.0.1 only');
+  const state = TenantState.open({
+    tenantId: opts.tenantId ?? DEFAULT_TENANT_ID,
+    seed: opts.seed ?? 'default',
+    stateFile: opts.stateFile,
+  });
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const ctx: RouteContext = {
+    state,
+    pageSize: Math.max(1, opts.pageSize ?? 25),
+    rules: { strictMfaOrAuthContext: opts.strictMfaOrAuthContext ?? false },
+    wrongTypeStatus: opts.wrongTypeStatus ?? 500,
+  };
+  const scheme = opts.tls ? 'https' : 'http';
+
+  const mustPolicy = (roleId: string): Policy => {
+    const p = state.policyOf(roleId);
+    if (!p) throw new Error(`no role or policy ${roleId}`);
+    return p;
+  };
+  const setRule = (roleId: string, ruleId: string, change: Partial<PolicyRule>): void => {
+    const p = mustPolicy(roleId);
+    const rule = state.rule(p, ruleId);
+    if (!rule) throw new Error(`policy ${p.id} has no rule ${ruleId}`);
+    state.replaceRules(
+      p,
+      p.rules.map((r) => (r === rule ? { ...r, ...change } : r)),
+      'out-of-band change',
+    );
+  };
+
+  const control: ControlTarget = {
+    requests: (o?: ListOptions): LoggedRequest[] => log.list(o),
+    counts: (): RequestCounts => log.counts(),
+    resetLog: () => log.reset(),
+    injectFault: (f: FaultSpec) => faults.inject(f),
+    clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.pending(),
+    setEnabledRules: (roleId, rules) =>
+      setRule(roleId, 'Enablement_EndUser_Assignment', { enabledRules: [...rules] }),
+    setAuthenticationContext: (roleId, claimValue) =>
+      setRule(roleId, 'AuthenticationContext_EndUser_Assignment', {
+        isEnabled: claimValue !== null,
+        claimValue,
+      }),
+    exportState: (): TenantData => state.export(),
+  };
+
+  /** Runs one Graph operation (top-level or a batch item) after faults; auth is checked by the caller. */
+  const graph = async (
+    method: string,
+    url: URL,
+    body: unknown,
+    malformedBody: boolean,
+    ids: RequestIds,
+    batchItemId?: string,
+  ): Promise<GraphResponse | 'reset'> => {
+    const fault = faults.take(method, url.pathname + url.search, batchItemId !== undefined);
+    let r: GraphResponse | undefined;
+    if (fault?.kind === 'reset') {
+      // A reset cannot happen to one item of a batch; inside a batch it becomes a 503 for that item.
+      if (batchItemId === undefined) return 'reset';
+      r = serverError(503, ids);
+    } else if (fault?.kind === 'delay') {
+      await sleep(fault.delayMs);
+    } else if (fault?.kind === 'status') {
+      r = faultResponse(fault, ids);
+    }
+    if (!r) {
+      const m = /^\/(v1\.0|beta)(\/.*)?$/.exec(url.pathname);
+      if (
+        m?.[1] === 'v1.0' &&
+        m[2] === '/$batch' &&
+        batchItemId === undefined &&
+        method === 'POST'
+      ) {
+        const base = url.origin;
+        r = await handleBatch(body, ids, async (item: BatchItem) => {
+          if (/^https?:/i.test(item.url) || /\$batch/.test(item.url)) {
+            return unknownSegment(item.url, ids);
+          }
+          const u = new URL(`/v1.0/${item.url.replace(/^\/+/, '')}`, base);
+          const res = await graph(item.method, u, item.body, false, ids, item.id);
+          return res === 'reset' ? serverError(503, ids) : res;
+        });
+      } else if (m?.[1] === 'v1.0') {
+        r = routeGraph(
+          ctx,
+          { method, url, body, malformedBody, ids },
+          decodeURIComponent(m[2] ?? '/'),
+        );
+      } else {
+        r = unknownSegment(m?.[1] ?? url.pathname, ids);
+      }
+    }
+    log.add({
+      method,
+      path: url.pathname,
+      query: url.search,
+      status: r.status,
+      ...(batchItemId === undefined ? {} : { batchItemId }),
+    });
+    return r;
+  };
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? `${host}`}`);
+    const raw = await readBody(req);
+    if (opts.latencyMs) await sleep(opts.latencyMs);
+    if (url.pathname.startsWith('/_emulator/')) {
+      const { body } = parseJson(raw);
+      send(res, routeControl(control, method, url.pathname, url.searchParams, body), undefined);
+      return;
+    }
+    const ids = idsOf(req);
+    const identity = routeIdentity(method, url.pathname, raw, url.origin, state.tenantId);
+    if (identity) {
+      log.add({ method, path: url.pathname, query: url.search, status: identity.status });
+      send(res, identity, ids);
+      return;
+    }
+    if (!/^\/(v1\.0|beta)\//.test(url.pathname)) {
+      send(res, { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'not found' }, ids);
+      return;
+    }
+    if (!hasBearer(req.headers.authorization)) {
+      const r = unauthenticated(ids);
+      log.add({ method, path: url.pathname, query: url.search, status: r.status });
+      send(res, r, ids);
+      return;
+    }
+    const { body, malformed } = parseJson(raw);
+    const r = await graph(method, url, body, malformed, ids);
+    if (r === 'reset') {
+      log.add({ method, path: url.pathname, query: url.search, status: 0 });
+      req.socket.destroy();
+      return;
+    }
+    send(res, r, ids);
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handler(req, res).catch((err: unknown) => {
+      // A bug in the emulator must show up as a 500 with a clue, not a hung client.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`emulator error: ${err instanceof Error ? err.message : String(err)}`);
+      } else res.destroy();
+    });
+  };
+  const server: Server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener)
+    : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+
+  return {
+    ...control,
+    url: `${scheme}://${host}:${port}`,
+    tenantId: state.tenantId,
+    token: EMULATOR_STATIC_TOKEN,
+    roleDefinitions: () => structuredClone([...state.roleDefinitions()]),
+    getPolicy: (id) => {
+      const p = state.policyOf(id);
+      return p ? structuredClone(p) : undefined;
+    },
+    getRule: (id, ruleId) => {
+      const p = state.policyOf(id);
+      const r = p ? state.rule(p, ruleId) : undefined;
+      return r ? structuredClone(r) : undefined;
+    },
+    // Idempotent: tests close in afterEach whatever the test did.
+    close: () =>
+      (closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      })),
+  };
+}

@@ -1,0 +1,108 @@
+// The mutable state of one emulated tenant, with lookups by role and policy id and optional JSON persistence
+// (written after every change, atomically, so a killed emulator restarts with what it last acknowledged).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  seedTenant,
+  type Policy,
+  type PolicyAssignment,
+  type PolicyRule,
+  type RoleDefinition,
+  type SeedSpec,
+  type TenantData,
+} from './catalog.js';
+
+/** A tenant's role definitions, PIM policies and policy assignments. */
+export class TenantState {
+  private constructor(
+    private data: TenantData,
+    private readonly file: string | undefined,
+  ) {}
+
+  /** Loads the state file if it exists, else seeds a new tenant (and writes the file when one is given). */
+  static open(opts: {
+    tenantId: string;
+    seed: SeedSpec;
+    stateFile?: string | undefined;
+  }): TenantState {
+    if (opts.stateFile && existsSync(opts.stateFile)) {
+      const data = JSON.parse(readFileSync(opts.stateFile, 'utf8')) as TenantData;
+      if (data.version !== 1 || !Array.isArray(data.policies)) {
+        throw new Error(`${opts.stateFile} is not a Graph emulator state file (version 1)`);
+      }
+      return new TenantState(data, opts.stateFile);
+    }
+    const s = new TenantState(seedTenant(opts.tenantId, opts.seed), opts.stateFile);
+    s.save();
+    return s;
+  }
+
+  get tenantId(): string {
+    return this.data.tenantId;
+  }
+
+  roleDefinitions(): readonly RoleDefinition[] {
+    return this.data.roleDefinitions;
+  }
+
+  assignments(): readonly PolicyAssignment[] {
+    return this.data.assignments;
+  }
+
+  policies(): readonly Policy[] {
+    return this.data.policies;
+  }
+
+  /** A role definition by id (case-insensitive, like Graph's GUID keys). */
+  roleDefinition(id: string): RoleDefinition | undefined {
+    const k = id.toLowerCase();
+    return this.data.roleDefinitions.find((r) => r.id.toLowerCase() === k);
+  }
+
+  /** A policy by id (case-insensitive). */
+  policy(id: string): Policy | undefined {
+    const k = id.toLowerCase();
+    return this.data.policies.find((p) => p.id.toLowerCase() === k);
+  }
+
+  /** A policy assignment by id (case-insensitive). */
+  assignment(id: string): PolicyAssignment | undefined {
+    const k = id.toLowerCase();
+    return this.data.assignments.find((a) => a.id.toLowerCase() === k);
+  }
+
+  /** The policy of a role, or the policy itself when given a policy id. */
+  policyOf(policyIdOrRoleId: string): Policy | undefined {
+    const direct = this.policy(policyIdOrRoleId);
+    if (direct) return direct;
+    const k = policyIdOrRoleId.toLowerCase();
+    const a = this.data.assignments.find((x) => x.roleDefinitionId.toLowerCase() === k);
+    return a ? this.policy(a.policyId) : undefined;
+  }
+
+  /** A rule of a policy (rule ids compare case-insensitively, as the service does). */
+  rule(policy: Policy, ruleId: string): PolicyRule | undefined {
+    const k = ruleId.toLowerCase();
+    return policy.rules.find((r) => r.id.toLowerCase() === k);
+  }
+
+  /** Replaces rules of a policy and records who changed it and when. */
+  replaceRules(policy: Policy, rules: PolicyRule[], by = 'rolegate-emulator'): void {
+    policy.rules = rules;
+    policy.lastModifiedDateTime = new Date().toISOString();
+    policy.lastModifiedBy = { displayName: by, id: null };
+    this.save();
+  }
+
+  /** Writes the state file, if any: to a temporary file first, then renamed over the old one. */
+  save(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data, null, 2) + '\n');
+    renameSync(tmp, this.file);
+  }
+
+  /** A deep copy of the whole state (for tests and the control endpoint). */
+  export(): TenantData {
+    return structuredClone(this.data);
+  }
+}

@@ -1,0 +1,342 @@
+// A small Microsoft Graph client over plain fetch: a bearer token from a TokenCredential per request (the
+// credential caches tokens), retries of transient failures, @odata.nextLink paging and JSON batching, and
+// request counters that tests and benchmarks read.
+//
+// Retrying writes is safe here because every write rolegate sends is idempotent: a rule PATCH carries absolute
+// values (the whole enabledRules array, isEnabled plus claimValue), so sending it twice leaves the same state
+// as sending it once, even when the first attempt did reach the server before the connection failed. The same
+// holds for a $batch whose items are such PATCHes and GETs. Anything non-idempotent must not use this client.
+import type { TokenCredential } from '@azure/identity';
+import { ProviderError, type ProviderStats } from '../types.js';
+import { classifyGraphError, classifyTokenError, classifyTransportError } from './graph-errors.js';
+import {
+  backoffMs,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryPolicy,
+  sleep,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
+
+/** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
+export const GRAPH_VERSION = 'v1.0';
+
+/** The most requests Graph accepts in one $batch. */
+export const BATCH_LIMIT = 20;
+
+/** Request counters of a GraphClient. */
+export interface GraphStats extends ProviderStats {
+  /** HTTP round trips, retries included (a $batch counts once). */
+  requests: number;
+  /** GET operations, including GETs inside batches. */
+  reads: number;
+  /** PATCH (or other write) operations, including those inside batches. */
+  writes: number;
+  /** Round trips or batch items sent again after a transient failure. */
+  retries: number;
+  /** $batch POSTs. */
+  batches: number;
+  /** Response bytes received. */
+  bytes: number;
+  /** 429 answers seen (top-level or batch items). */
+  throttled: number;
+}
+
+/** How a GraphClient reaches Graph. */
+export interface GraphClientOptions {
+  /** Graph's base URL without version, such as https://graph.microsoft.com or an emulator's URL. */
+  baseUrl: string;
+  credential: TokenCredential;
+  /** The token scope (default `{baseUrl}/.default`). */
+  scope?: string;
+  retry?: RetryOptions;
+  /** Replaces global fetch (proxies). Tests use the real one against the emulator. */
+  fetch?: typeof fetch;
+  /** Source of randomness for jitter (tests make it deterministic). */
+  random?: () => number;
+}
+
+/** The parsed answer to one call. */
+export interface GraphResult<T> {
+  status: number;
+  body: T | undefined;
+}
+
+/** One request of a batch; `url` is relative to the version root, such as `/policies/...`. */
+export interface BatchRequest {
+  id: string;
+  method: 'GET' | 'PATCH';
+  url: string;
+  body?: unknown;
+  dependsOn?: string[];
+}
+
+/** The outcome of one batch request after retries. */
+export interface BatchResult {
+  id: string;
+  status: number;
+  body: unknown;
+  /** Set when status is not 2xx. */
+  error?: ProviderError;
+}
+
+interface RawBatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  const k = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === name);
+  return k === undefined ? undefined : headers?.[k];
+}
+
+/** A Graph client bound to one base URL and credential. */
+export class GraphClient {
+  /** Counters since the client was built. */
+  readonly stats: GraphStats = {
+    requests: 0,
+    reads: 0,
+    writes: 0,
+    retries: 0,
+    batches: 0,
+    bytes: 0,
+    throttled: 0,
+  };
+  /** The version root, such as https://graph.microsoft.com/v1.0. */
+  readonly root: string;
+  readonly scope: string;
+  private readonly policy: RetryPolicy;
+  private readonly doFetch: typeof fetch;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: GraphClientOptions) {
+    const base = opts.baseUrl.replace(/\/+$/, '');
+    this.root = `${base}/${GRAPH_VERSION}`;
+    this.scope = opts.scope ?? `${base}/.default`;
+    this.policy = retryPolicy(opts.retry);
+    this.doFetch = opts.fetch ?? fetch;
+    this.random = opts.random ?? Math.random;
+  }
+
+  private async token(signal?: AbortSignal): Promise<string> {
+    let t;
+    try {
+      t = await this.opts.credential.getToken(this.scope, signal ? { abortSignal: signal } : {});
+    } catch (err) {
+      throw classifyTokenError(this.scope, err);
+    }
+    if (!t?.token) {
+      throw new ProviderError(
+        'PermissionDenied',
+        `could not get a token for ${this.scope}: the credential returned none`,
+      );
+    }
+    return t.token;
+  }
+
+  /**
+   * Sends one call, retrying 429/503/504 and transport failures. `pathOrUrl` is relative to the version root
+   * or an absolute URL (a nextLink). Throws a classified ProviderError on failure.
+   */
+  async request<T>(
+    method: string,
+    pathOrUrl: string,
+    o: {
+      body?: unknown;
+      signal?: AbortSignal | undefined;
+      count?: { reads: number; writes: number };
+    } = {},
+  ): Promise<GraphResult<T>> {
+    const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${this.root}${pathOrUrl}`;
+    const count = o.count ?? (method === 'GET' ? { reads: 1, writes: 0 } : { reads: 0, writes: 1 });
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.token(o.signal);
+      this.stats.requests++;
+      this.stats.reads += count.reads;
+      this.stats.writes += count.writes;
+      let res: Response;
+      try {
+        res = await this.doFetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+      } catch (err) {
+        const e = classifyTransportError(method, url, err);
+        if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
+        await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
+        continue;
+      }
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        // The connection dropped while the body was streaming: as transient as a failed connect.
+        const e = classifyTransportError(method, url, err);
+        if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
+        await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
+        continue;
+      }
+      this.stats.bytes += Buffer.byteLength(text);
+      const body = text === '' ? undefined : parseJson(text);
+      if (res.ok) return { status: res.status, body: body as T | undefined };
+      if (res.status === 429) this.stats.throttled++;
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      const err = classifyGraphError(method, url, res.status, body, retryAfter);
+      if (!isRetryableStatus(res.status) || attempt >= this.policy.maxAttempts) throw err;
+      if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) throw err;
+      await this.pause(retryAfter ?? backoffMs(this.policy, attempt, this.random), o.signal);
+    }
+  }
+
+  private async pause(ms: number, signal?: AbortSignal): Promise<void> {
+    this.stats.retries++;
+    await sleep(ms, signal);
+  }
+
+  /** GET returning the body. */
+  async get<T>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
+    const r = await this.request<T>('GET', pathOrUrl, { signal });
+    if (r.body === undefined) {
+      throw new ProviderError(
+        'Unavailable',
+        `Graph GET ${pathOrUrl.split('?')[0]}: empty response`,
+      );
+    }
+    return r.body;
+  }
+
+  /** GETs a collection, following @odata.nextLink until it is absent (pages may be empty). */
+  async list<T>(path: string, signal?: AbortSignal): Promise<T[]> {
+    const out: T[] = [];
+    let next: string | undefined = path;
+    while (next !== undefined) {
+      const page: { value?: T[]; '@odata.nextLink'?: string } = await this.get(next, signal);
+      out.push(...(page.value ?? []));
+      next = page['@odata.nextLink'];
+    }
+    return out;
+  }
+
+  /**
+   * Sends requests through $batch in chunks of 20, one chunk at a time. Items answered 429/503/504 (and the
+   * items that failed only because they depended on one) are sent again in a smaller batch after the longest
+   * Retry-After among them, up to the retry limit. A `dependsOn` must name an item of the same chunk.
+   */
+  async batch(
+    requests: readonly BatchRequest[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, BatchResult>> {
+    const results = new Map<string, BatchResult>();
+    for (let i = 0; i < requests.length; i += BATCH_LIMIT) {
+      const chunk = requests.slice(i, i + BATCH_LIMIT);
+      const ids = new Set(chunk.map((r) => r.id));
+      for (const r of chunk) {
+        for (const d of r.dependsOn ?? []) {
+          if (!ids.has(d))
+            throw new Error(`batch item ${r.id} depends on ${d}, which is not in its chunk`);
+        }
+      }
+      await this.sendChunk(chunk, results, signal);
+    }
+    return results;
+  }
+
+  private async sendChunk(
+    chunk: readonly BatchRequest[],
+    results: Map<string, BatchResult>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let pending = [...chunk];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const inFlight = new Set(pending.map((r) => r.id));
+      const payload = {
+        requests: pending.map((r) => ({
+          id: r.id,
+          method: r.method,
+          url: r.url,
+          ...(r.body === undefined
+            ? {}
+            : { body: r.body, headers: { 'Content-Type': 'application/json' } }),
+          // Dependencies that already succeeded in an earlier round are dropped.
+          ...(r.dependsOn?.some((d) => inFlight.has(d))
+            ? { dependsOn: r.dependsOn.filter((d) => inFlight.has(d)) }
+            : {}),
+        })),
+      };
+      const writes = pending.filter((r) => r.method !== 'GET').length;
+      this.stats.batches++;
+      const res = await this.request<{ responses?: RawBatchResponse[] }>('POST', '/$batch', {
+        body: payload,
+        signal,
+        count: { reads: pending.length - writes, writes },
+      });
+      const byId = new Map((res.body?.responses ?? []).map((r) => [r.id, r]));
+      const retry: BatchRequest[] = [];
+      let wait: number | undefined;
+      for (const r of pending) {
+        const raw = byId.get(r.id);
+        if (!raw) {
+          results.set(r.id, {
+            id: r.id,
+            status: 0,
+            body: undefined,
+            error: new ProviderError(
+              'Unavailable',
+              `Graph $batch: no response for ${r.method} ${r.url.split('?')[0]}`,
+            ),
+          });
+          continue;
+        }
+        if (raw.status === 429) this.stats.throttled++;
+        const retryAfter = parseRetryAfter(header(raw.headers, 'retry-after'));
+        const transient = isRetryableStatus(raw.status);
+        const blocked =
+          raw.status === 424 &&
+          (r.dependsOn ?? []).some((d) => {
+            const s = byId.get(d)?.status;
+            return s !== undefined && isRetryableStatus(s);
+          });
+        const canRetry =
+          attempt < this.policy.maxAttempts &&
+          (retryAfter === undefined || retryAfter <= this.policy.maxRetryAfterMs);
+        if ((transient || blocked) && canRetry) {
+          retry.push(r);
+          if (retryAfter !== undefined) wait = Math.max(wait ?? 0, retryAfter);
+          continue;
+        }
+        const ok = raw.status >= 200 && raw.status < 300;
+        results.set(r.id, {
+          id: r.id,
+          status: raw.status,
+          body: raw.body,
+          ...(ok
+            ? {}
+            : { error: classifyGraphError(r.method, r.url, raw.status, raw.body, retryAfter) }),
+        });
+      }
+      pending = retry;
+      if (pending.length > 0) {
+        this.stats.retries += pending.length - 1;
+        await this.pause(wait ?? backoffMs(this.policy, attempt, this.random), signal);
+      }
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Gateways answer 5xx with HTML; keep the text so that classification still has something to show.
+    return { error: { code: '', message: text.slice(0, 200) } };
+  }
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBoolean, canonicalSet, isoDurationSeconds, sameEnum, sameIsoDuration, sameSet } from '../../../src/api/canonical.js';
+import {
+  canonicalBoolean,
+  canonicalSet,
+  isoDurationSeconds,
+  sameEnum,
+  sameIsoDuration,
+  sameSet,
+} from '../../../src/api/canonical.js';
 
 describe('canonical comparison', () => {
   it.each([
@@ -20,7 +27,12 @@ describe('canonical comparison', () => {
   });
 
   it.each([
-    { a: 'all', b: 'All', same: true, reason: 'Graph returns lower case, clients send Pascal case' },
+    {
+      a: 'all',
+      b: 'All',
+      same: true,
+      reason: 'Graph returns lower case, clients send Pascal case',
+    },
     { a: 'EndUser', b: 'enduser', same: true, reason: 'case never matters for enums' },
     { a: 'Admin', b: 'EndUser', same: false, reason: 'different values' },
   ])('enums $a vs $b: $reason', ({ a, b, same }) => {
@@ -38,8 +50,16 @@ describe('canonical comparison', () => {
   });
 
   it('treats rule lists as sets', () => {
-    expect(sameSet(['Justification', 'MultiFactorAuthentication'], ['multifactorauthentication', 'Justification', 'Justification'])).toBe(true);
+    expect(
+      sameSet(
+        ['Justification', 'MultiFactorAuthentication'],
+        ['multifactorauthentication', 'Justification', 'Justification'],
+      ),
+    ).toBe(true);
     expect(sameSet(['Justification'], ['Justification', 'Ticketing'])).toBe(false);
-    expect(canonicalSet(['Ticketing', 'Justification', 'ticketing'])).toEqual(['Justification', 'Ticketing']);
+    expect(canonicalSet(['Ticketing', 'Justification', 'ticketing'])).toEqual([
+      'Justification',
+      'Ticketing',
+    ]);
   });
 });

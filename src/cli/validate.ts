@@ -1,0 +1,158 @@
+// `rolegate validate`: the CI face of rolegate. Schema (from crds/), CEL rules, metadata, YAML 1.1 traps and
+// cross-file checks, every problem at file:line:col with an RFC 6901 pointer, in the formats CI systems read.
+// Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { loadManifests } from '../manifests/load.js';
+import { buildReport, type ValidateReport } from './report/types.js';
+import { renderText } from './report/text.js';
+import { renderJson } from './report/json.js';
+import { renderJunit } from './report/junit.js';
+import { renderGithub } from './report/github.js';
+import { renderSarif } from './report/sarif.js';
+
+/** The output formats of `rolegate validate`. */
+export const FORMATS = ['text', 'json', 'junit', 'github', 'sarif'] as const;
+/** An output format of `rolegate validate`. */
+export type Format = (typeof FORMATS)[number];
+
+/** Options of runValidate (the command's flags). */
+export interface ValidateOptions {
+  format?: Format;
+  /** Write the report here; stdout then gets the text report. */
+  output?: string;
+  /** Warnings fail the run, and an unknown providerRef is an error. */
+  strict?: boolean;
+  /** Text and github formats: errors only, no summary. */
+  quiet?: boolean;
+}
+
+/** What runValidate returns: the exit code and what to print on stdout. */
+export interface ValidateRun {
+  exitCode: 0 | 1 | 2;
+  /** What the command prints on stdout. */
+  output: string;
+  /** The report, for callers that want data rather than text. */
+  report: ValidateReport;
+}
+
+function toolVersion(): string | undefined {
+  try {
+    // Two levels up from both src/cli and dist/cli.
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: string };
+    return pkg.version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Renders a report in one format. */
+export function render(
+  report: ValidateReport,
+  format: Format,
+  opts: { quiet?: boolean } = {},
+): string {
+  const quiet = opts.quiet === true ? { quiet: true } : {};
+  switch (format) {
+    case 'text':
+      return renderText(report, quiet);
+    case 'json':
+      return renderJson(report);
+    case 'junit':
+      return renderJunit(report);
+    case 'github':
+      return renderGithub(report, quiet);
+    case 'sarif': {
+      const v = toolVersion();
+      return renderSarif(report, v ? { toolVersion: v } : {});
+    }
+  }
+}
+
+/**
+ * Validates the manifests under `paths` and renders the report. Never throws for bad input: I/O problems
+ * (a missing path, an unreadable file, an unwritable --output) give exit code 2.
+ */
+export async function runValidate(
+  paths: string[],
+  opts: ValidateOptions = {},
+): Promise<ValidateRun> {
+  const format = opts.format ?? 'text';
+  const strict = opts.strict === true;
+  const result = await loadManifests(paths, { strict });
+  const report = buildReport(result, strict);
+  const ioError = report.issues.some((i) => i.severity === 'error' && i.rule.startsWith('io.'));
+  let exitCode: 0 | 1 | 2 = ioError ? 2 : report.valid ? 0 : 1;
+  const quiet = opts.quiet === true ? { quiet: true } : {};
+  let output: string;
+  if (opts.output !== undefined) {
+    output = renderText(report, quiet);
+    try {
+      await writeFile(opts.output, render(report, format, quiet));
+    } catch (err) {
+      output += `rolegate: cannot write ${opts.output}: ${(err as Error).message}\n`;
+      exitCode = 2;
+    }
+  } else {
+    output = render(report, format, quiet);
+  }
+  if (exitCode === 2) report.valid = false;
+  return { exitCode, output, report };
+}
+
+/** The `rolegate validate` command. */
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description(
+      'Validate PrivilegedRole and IdentityProvider manifests: schema, CRD rules, YAML 1.1 traps and cross-file checks, with file:line:col',
+    )
+    .argument('<paths...>', 'files or directories (searched recursively for .yaml, .yml and .json)')
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the report to a file; stdout still gets the text report')
+    .option(
+      '--strict',
+      'warnings fail the run, and a providerRef to an IdentityProvider outside the paths is an error',
+      false,
+    )
+    .option('-q, --quiet', 'text and github formats: print errors only, without the summary', false)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
+
+Every problem has a file, line, column, an RFC 6901 pointer into the document and a stable rule id, e.g.
+  roles/ga.yaml:12:16: error: spec.mfaRequired: yes is read as the string "yes" ... [yaml.bool-1.1] (at /spec/mfaRequired)
+
+Formats:
+  text    one line per problem, then "N files, M objects: X errors, Y warnings"
+  json    {version: 1, valid, strict, summary, files, objects[], issues[{file, line, col, pointer, rule, severity, message, object?}]}
+  junit   one testsuite per file, one testcase per object (GitLab, Jenkins)
+  github  ::error file=…,line=…,col=…:: workflow commands (annotations on the pull request)
+  sarif   SARIF 2.1.0 (GitHub code scanning)
+
+Examples:
+  rolegate validate manifests/
+  rolegate validate --strict manifests/ idp/                      # warnings fail too
+  rolegate validate --format github manifests/                    # in GitHub Actions
+  rolegate validate --format junit --output report.xml manifests/ # GitLab test report
+  rolegate validate --format sarif --output rolegate.sarif .      # upload with github/codeql-action/upload-sarif`,
+    )
+    .action(
+      async (
+        paths: string[],
+        o: { format: Format; output?: string; strict: boolean; quiet: boolean },
+      ) => {
+        const run = await runValidate(paths, {
+          format: o.format,
+          strict: o.strict,
+          quiet: o.quiet,
+          ...(o.output !== undefined ? { output: o.output } : {}),
+        });
+        process.stdout.write(run.output);
+        process.exitCode = run.exitCode;
+      },
+    );
+}

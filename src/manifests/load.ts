@@ -1,0 +1,602 @@
+// Reads PrivilegedRole and IdentityProvider manifests from files and directories. Bad input gets a clear
+// error and loses nothing: a broken document is reported at its file:line:col and the other documents and
+// files still load; an invalid object is still returned (with its problems) so the controller can report it
+// as a condition instead of dropping it; every problem is mapped back from its JSON pointer to a position.
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type Scalar,
+} from 'yaml';
+import { GROUP, type IdentityProvider, type PrivilegedRole } from '../api/v1alpha1/types.js';
+import {
+  didYouMean,
+  escapePointerToken,
+  fieldPath,
+  isKind,
+  validateObject,
+  type Kind,
+  type ValidationProblem,
+} from '../api/validate.js';
+import { claimTarget } from '../reconcile/claims.js';
+import { pointerOffset } from './find-node.js';
+
+export { findNode, pointerOffset, pointerPosition, type FoundNode } from './find-node.js';
+
+/** One problem, located in a file. `line`/`col` are 1-based; 0 means the problem has no position (I/O). */
+export interface ManifestIssue {
+  file: string;
+  line: number;
+  col: number;
+  /** RFC 6901 pointer into the YAML document (`/items/0/spec/...` inside a List); `''` for file-level ones. */
+  pointer: string;
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** One rolegate object read from a file, valid or not. */
+export interface LoadedObject<T> {
+  file: string;
+  /** Where the object starts (1-based). */
+  line: number;
+  col: number;
+  /** The index of its YAML document in the file (0-based). */
+  docIndex: number;
+  object: T;
+  /** This object's problems; empty when it is valid. */
+  issues: ManifestIssue[];
+}
+
+/** Everything read from a set of paths. */
+export interface LoadResult {
+  roles: LoadedObject<PrivilegedRole>[];
+  providers: LoadedObject<IdentityProvider>[];
+  /** Every problem, file-level and per object, sorted by file, line and column. */
+  issues: ManifestIssue[];
+  /** The files read, as reported in issues (relative to the working directory), sorted. */
+  files: string[];
+}
+
+/** What parseManifestText returns for one file. */
+export interface ParsedFile {
+  roles: LoadedObject<PrivilegedRole>[];
+  providers: LoadedObject<IdentityProvider>[];
+  issues: ManifestIssue[];
+}
+
+/** File extensions read when walking a directory. Files named explicitly are read whatever their name. */
+export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Locates pointers (relative to one object) in the document the object came from. */
+interface Locator {
+  prefix: string;
+  at(pointer: string): { line: number; col: number };
+}
+/** The pointers crossCheck reports at. */
+const CROSS_POINTERS = ['/metadata/name', '/spec/role', '/spec/providerRef/name'] as const;
+// Kept beside the objects rather than on them: LoadedObject's shape is public, and a WeakMap lets the
+// parsed documents go once the caller drops the objects.
+const locators = new WeakMap<LoadedObject<unknown>, Locator>();
+
+/** The plain scalars that YAML 1.1 (kubectl, through go-yaml v2) resolves to booleans and YAML 1.2 does not. */
+const BOOL_11 = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const BOOL_11_TRUE = /^(y|Y|yes|Yes|YES|on|On|ON)$/;
+
+/** Rules whose problem is about a key, not a value: report at the key. */
+const KEY_RULES = new Set(['schema.additionalProperties']);
+
+/** The first line of a yaml error message, without the " at line L, column C" that file:line:col repeats. */
+function shortYamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+}
+
+function isOurs(o: Json): boolean {
+  const av = o['apiVersion'];
+  if (typeof av === 'string') return av === GROUP || av.startsWith(`${GROUP}/`);
+  // Without an apiVersion, a rolegate kind is still ours: report the missing apiVersion instead of ignoring it.
+  return av === undefined && isKind(o['kind']);
+}
+
+interface TrapScalar {
+  pointer: string;
+  node: Scalar;
+  isKey: boolean;
+}
+
+/** Collects the plain scalars under `node` that read differently in YAML 1.1, with their pointers. */
+function collectTraps(node: unknown, pointer: string, out: TrapScalar[]): void {
+  const trap = (n: unknown): n is Scalar =>
+    isScalar(n) &&
+    n.type === 'PLAIN' &&
+    n.tag === undefined &&
+    typeof n.value === 'string' &&
+    BOOL_11.test(n.value);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyText = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (keyText === undefined) continue;
+      const p = `${pointer}/${escapePointerToken(keyText)}`;
+      if (trap(pair.key)) out.push({ pointer: p, node: pair.key, isKey: true });
+      if (trap(pair.value)) out.push({ pointer: p, node: pair.value, isKey: false });
+      else collectTraps(pair.value, p, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const p = `${pointer}/${i}`;
+      if (trap(item)) out.push({ pointer: p, node: item, isKey: false });
+      else collectTraps(item, p, out);
+    });
+  }
+}
+
+/** Converts problems of one object (plus YAML 1.1 traps) into located issues. */
+function locateProblems(
+  file: string,
+  lc: LineCounter,
+  doc: Document,
+  root: Node,
+  prefix: string,
+  problems: ValidationProblem[],
+): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const traps: TrapScalar[] = [];
+  collectTraps(root, '', traps);
+  const byPointer = new Map<string, ValidationProblem[]>();
+  for (const p of problems) byPointer.set(p.pointer, [...(byPointer.get(p.pointer) ?? []), p]);
+  const replaced = new Set<ValidationProblem>();
+  for (const t of traps) {
+    const word = String(t.node.value);
+    const asBool = BOOL_11_TRUE.test(word);
+    const { line, col } = lc.linePos(t.node.range?.[0] ?? 0);
+    const base = { file, line, col, pointer: prefix + t.pointer, rule: 'yaml.bool-1.1' };
+    if (t.isKey) {
+      issues.push({
+        ...base,
+        severity: 'warning',
+        message: `the key ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool}; quote it: "${word}"`,
+      });
+      continue;
+    }
+    const here = byPointer.get(t.pointer) ?? [];
+    const typeProblem = here.find((p) => p.rule === 'schema.type');
+    if (typeProblem) {
+      // A boolean field: the schema error alone ("got the string yes") would hide why it looks right.
+      replaced.add(typeProblem);
+      issues.push({
+        ...base,
+        severity: 'error',
+        message: `${fieldPath(t.pointer)}: ${word} is read as the string "${word}" by rolegate (YAML 1.2), but kubectl (YAML 1.1) would read it as the boolean ${asBool}; write ${asBool} (or quote it if a string is meant)`,
+      });
+    } else if (here.length === 0) {
+      issues.push({
+        ...base,
+        severity: 'warning',
+        message: `${fieldPath(t.pointer)}: ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool} and the API server would reject it; quote it: "${word}"`,
+      });
+    }
+  }
+  for (const p of problems) {
+    if (replaced.has(p)) continue;
+    const offset = pointerOffset(root, p.pointer, KEY_RULES.has(p.rule) ? 'key' : 'value');
+    const { line, col } = lc.linePos(offset);
+    issues.push({
+      file,
+      line,
+      col,
+      pointer: prefix + p.pointer,
+      rule: p.rule,
+      severity: p.severity,
+      message: p.message,
+    });
+  }
+  void doc;
+  return issues;
+}
+
+/**
+ * Parses the text of one manifest file: every YAML document (and every item of a `List`), keeping the
+ * rolegate objects and ignoring other kinds. Single-object checks only; cross-object checks (duplicates,
+ * provider references) are done by crossCheck over a whole set.
+ */
+export function parseManifestText(file: string, text: string): ParsedFile {
+  const out: ParsedFile = { roles: [], providers: [], issues: [] };
+  const lc = new LineCounter();
+  // merge: kubectl (go-yaml v2) honours `<<` merge keys, so rolegate does too. uniqueKeys and strict stay on.
+  const docs = parseAllDocuments(text.startsWith('\ufeff') ? text.slice(1) : text, {
+    lineCounter: lc,
+    merge: true,
+    prettyErrors: true,
+    uniqueKeys: true,
+    strict: true,
+  });
+  let docIndex = -1;
+  for (const doc of docs) {
+    docIndex++;
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+        out.issues.push({
+          file,
+          line: pos.line,
+          col: pos.col,
+          pointer: '',
+          rule: e.code === 'DUPLICATE_KEY' ? 'yaml.syntax.duplicate-key' : 'yaml.syntax',
+          severity: 'error',
+          message:
+            e.code === 'DUPLICATE_KEY'
+              ? 'duplicate key: a mapping has this key twice (kubectl would keep only the last one); remove one. The document is skipped'
+              : `YAML syntax error: ${shortYamlMessage(e.message)}. The document is skipped`,
+        });
+      }
+      // A document with errors is ambiguous (toJS() would still return data, last duplicate winning), and
+      // acting on a guess could weaken a role: skip it, the other documents still load.
+      continue;
+    }
+    for (const w of doc.warnings) {
+      const pos = w.linePos?.[0] ?? lc.linePos(w.pos[0]);
+      out.issues.push({
+        file,
+        line: pos.line,
+        col: pos.col,
+        pointer: '',
+        rule: 'yaml.warning',
+        severity: 'warning',
+        message: shortYamlMessage(w.message),
+      });
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      const pos = lc.linePos(doc.contents?.range[0] ?? 0);
+      out.issues.push({
+        file,
+        line: pos.line,
+        col: pos.col,
+        pointer: '',
+        rule: 'yaml.syntax',
+        severity: 'error',
+        message: `cannot read the document: ${err instanceof Error ? err.message : String(err)}. The document is skipped`,
+      });
+      continue;
+    }
+    if (!isObject(data) || !doc.contents) continue;
+    const candidates: { obj: Json; prefix: string; node: Node }[] = [];
+    const kind = data['kind'];
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(data['items'])) {
+      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      (data['items'] as unknown[]).forEach((item, i) => {
+        const node = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
+        if (isObject(item) && node) candidates.push({ obj: item, prefix: `/items/${i}`, node });
+      });
+    } else {
+      candidates.push({ obj: data, prefix: '', node: doc.contents });
+    }
+    for (const c of candidates) {
+      if (!isOurs(c.obj)) continue;
+      const issues = locateProblems(file, lc, doc, c.node, c.prefix, validateObject(c.obj));
+      out.issues.push(...issues);
+      const meta = c.obj['metadata'];
+      const name = isObject(meta) ? meta['name'] : undefined;
+      const objKind = c.obj['kind'];
+      if (!isKind(objKind) || typeof name !== 'string' || name === '') continue;
+      const pos = lc.linePos(c.node.range?.[0] ?? 0);
+      const loaded: LoadedObject<unknown> = {
+        file,
+        line: pos.line,
+        col: pos.col,
+        docIndex,
+        object: c.obj,
+        issues,
+      };
+      // Only the positions crossCheck reports at are kept, not the document: holding 10,000 parsed documents
+      // until the cross-checks run doubled the time spent in garbage collection.
+      const positions = new Map<string, { line: number; col: number }>(
+        CROSS_POINTERS.map((p) => [p, lc.linePos(pointerOffset(c.node, p))]),
+      );
+      locators.set(loaded, {
+        prefix: c.prefix,
+        at: (pointer) => positions.get(pointer) ?? { line: pos.line, col: pos.col },
+      });
+      if (objKind === 'PrivilegedRole') out.roles.push(loaded as LoadedObject<PrivilegedRole>);
+      else out.providers.push(loaded as LoadedObject<IdentityProvider>);
+    }
+  }
+  sortIssues(out.issues);
+  return out;
+}
+
+/** Options of crossCheck and loadManifests. */
+export interface LoadOptions {
+  /** Report an unknown providerRef as an error instead of a warning. */
+  strict?: boolean;
+}
+
+function located(
+  o: LoadedObject<unknown>,
+  pointer: string,
+  rule: string,
+  severity: 'error' | 'warning',
+  message: string,
+): ManifestIssue {
+  const loc = locators.get(o);
+  const pos = loc ? loc.at(pointer) : { line: o.line, col: o.col };
+  return {
+    file: o.file,
+    line: pos.line,
+    col: pos.col,
+    pointer: (loc?.prefix ?? '') + pointer,
+    rule,
+    severity,
+    message,
+  };
+}
+
+const describeObject = (
+  kind: Kind,
+  meta: { name: string; namespace?: string | undefined },
+): string => `${kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`;
+
+/**
+ * Checks across a set of objects: duplicate objects (kind, namespace, name), duplicate claims (two
+ * PrivilegedRoles on the same provider + role + scope, reported on both, each naming the other) and
+ * providerRefs that name no IdentityProvider of the set. Appends to each object's `issues` and returns all
+ * new issues.
+ */
+export function crossCheck(
+  roles: readonly LoadedObject<PrivilegedRole>[],
+  providers: readonly LoadedObject<IdentityProvider>[],
+  opts: LoadOptions = {},
+): ManifestIssue[] {
+  const all: ManifestIssue[] = [];
+  const add = (o: LoadedObject<unknown>, issue: ManifestIssue): void => {
+    o.issues.push(issue);
+    all.push(issue);
+  };
+  const where = (o: LoadedObject<unknown>): string => `${o.file}:${o.line}:${o.col}`;
+
+  // Same identity: the API server would keep only the last applied.
+  const identities = new Map<string, LoadedObject<PrivilegedRole | IdentityProvider>[]>();
+  const identity = (o: LoadedObject<PrivilegedRole | IdentityProvider>): string => {
+    const m = o.object.metadata;
+    // kubectl puts an object without a namespace into the current one, and rolegate's directory mode into
+    // "default": the same place for two such objects either way.
+    return o.object.kind === 'PrivilegedRole'
+      ? `PrivilegedRole/${m.namespace ?? 'default'}/${m.name}`
+      : `IdentityProvider/${m.name}`;
+  };
+  for (const o of [...roles, ...providers]) {
+    const k = identity(o);
+    identities.set(k, [...(identities.get(k) ?? []), o]);
+  }
+  for (const list of identities.values()) {
+    if (list.length < 2) continue;
+    for (const o of list) {
+      const others = list
+        .filter((x) => x !== o)
+        .map(where)
+        .join(', ');
+      add(
+        o,
+        located(
+          o,
+          '/metadata/name',
+          'semantic.duplicate-object',
+          'error',
+          `${describeObject(o.object.kind, o.object.metadata)} is also defined at ${others}; the last one applied would replace the others`,
+        ),
+      );
+    }
+  }
+
+  // Same claim: two objects would fight over one role; the controller enforces only the older one.
+  const claims = new Map<string, LoadedObject<PrivilegedRole>[]>();
+  for (const o of roles) {
+    const spec = o.object.spec as Partial<PrivilegedRole['spec']> | undefined;
+    const provider = spec?.providerRef?.name;
+    const role = spec?.role;
+    if (typeof provider !== 'string' || !isObject(role)) continue;
+    const ref =
+      typeof role.id === 'string'
+        ? role.id.toLowerCase()
+        : typeof role.displayName === 'string'
+          ? `name:${role.displayName}`
+          : undefined;
+    if (ref === undefined) continue;
+    const scope = typeof spec?.scope === 'string' ? spec.scope : '/';
+    const clientId = typeof role.clientId === 'string' ? role.clientId : undefined;
+    const t = claimTarget(provider, ref, scope, clientId);
+    claims.set(t, [...(claims.get(t) ?? []), o]);
+  }
+  for (const list of claims.values()) {
+    if (list.length < 2) continue;
+    for (const o of list) {
+      const others = list.filter((x) => x !== o && identity(x) !== identity(o));
+      if (others.length === 0) continue; // the same object twice is a duplicate-object problem
+      const spec = o.object.spec;
+      const role = spec.role.id ?? `"${spec.role.displayName ?? ''}"`;
+      add(
+        o,
+        located(
+          o,
+          '/spec/role',
+          'semantic.duplicate-claim',
+          'error',
+          `${describeObject('PrivilegedRole', o.object.metadata)} claims role ${role}${spec.role.clientId ? ` of client ${spec.role.clientId}` : ''} at scope ${spec.scope ?? '/'} of IdentityProvider ${spec.providerRef.name}, as does ${others.map((x) => `${describeObject('PrivilegedRole', x.object.metadata)} (${where(x)})`).join(', ')}; only the older object would be enforced, remove one`,
+        ),
+      );
+    }
+  }
+
+  // References: a typo in providerRef leaves the role unmanaged. A provider defined elsewhere (only in the
+  // cluster) is legitimate, hence a warning unless strict.
+  const names = new Set(providers.map((p) => p.object.metadata.name));
+  for (const o of roles) {
+    const ref = (o.object.spec as Partial<PrivilegedRole['spec']> | undefined)?.providerRef?.name;
+    if (typeof ref !== 'string' || names.has(ref)) continue;
+    const hint = didYouMean(ref, [...names]);
+    add(
+      o,
+      located(
+        o,
+        '/spec/providerRef/name',
+        'semantic.provider-ref',
+        opts.strict ? 'error' : 'warning',
+        `spec.providerRef.name: no IdentityProvider named ${ref} in the given paths${hint ? ` (did you mean ${hint}?)` : names.size > 0 ? ` (known: ${[...names].sort().join(', ')})` : ''}; pass the files that define it, unless it exists only in the cluster`,
+      ),
+    );
+  }
+  return all;
+}
+
+/** Sorts issues by file, line, column, rule and pointer (stable output for CI diffs). */
+export function sortIssues(issues: ManifestIssue[]): ManifestIssue[] {
+  return issues.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.col - b.col ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+      (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0),
+  );
+}
+
+/** The path to show for a file: relative to the working directory, with forward slashes. */
+function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs) || abs;
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+/** Lists manifest files under a directory, recursively; hidden directories and node_modules are skipped. */
+async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const s = await stat(full).catch(() => undefined);
+      isDir = s?.isDirectory() ?? false;
+      isFile = s?.isFile() ?? false;
+    }
+    if (isDir) {
+      if (e.name.startsWith('.') || e.name === 'node_modules' || seen.has(full)) continue;
+      seen.add(full);
+      await walk(full, out, seen);
+    } else if (
+      isFile &&
+      !e.name.startsWith('.') &&
+      MANIFEST_EXTENSIONS.includes(extname(e.name).toLowerCase())
+    ) {
+      out.push(full);
+    }
+  }
+}
+
+/**
+ * Loads every manifest under `paths` (files, or directories searched recursively for .yaml, .yml and .json).
+ * Never throws for bad input: a missing path (`io.not-found`), an unreadable file (`io.read`), a broken
+ * document or an invalid object is an issue, and everything else still loads.
+ */
+export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const cwd = process.cwd();
+  const issues: ManifestIssue[] = [];
+  const files = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    const s = await stat(abs).catch((err: NodeJS.ErrnoException) => err);
+    if (s instanceof Error) {
+      issues.push({
+        file: p,
+        line: 0,
+        col: 0,
+        pointer: '',
+        rule: s.code === 'ENOENT' ? 'io.not-found' : 'io.read',
+        severity: 'error',
+        message: s.code === 'ENOENT' ? `${p} does not exist` : `cannot read ${p}: ${s.message}`,
+      });
+      continue;
+    }
+    if (s.isDirectory()) {
+      const found: string[] = [];
+      try {
+        await walk(abs, found, new Set([abs]));
+      } catch (err) {
+        issues.push({
+          file: p,
+          line: 0,
+          col: 0,
+          pointer: '',
+          rule: 'io.read',
+          severity: 'error',
+          message: `cannot read directory ${p}: ${(err as Error).message}`,
+        });
+      }
+      if (found.length === 0) {
+        issues.push({
+          file: p,
+          line: 0,
+          col: 0,
+          pointer: '',
+          rule: 'io.no-files',
+          severity: 'warning',
+          message: `no .yaml, .yml or .json files under ${p}`,
+        });
+      }
+      for (const f of found) files.add(f);
+    } else {
+      files.add(abs);
+    }
+  }
+  const sorted = [...files]
+    .map((abs) => ({ abs, shown: displayPath(abs, cwd) }))
+    .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
+  // Synchronous reads: for thousands of small files, promise-based reads spend most of their time queueing on
+  // libuv's four threads (measured: about 3x slower for 10,000 manifests), and parsing is synchronous anyway.
+  const parsed = sorted.map(({ abs, shown }): ParsedFile => {
+    try {
+      return parseManifestText(shown, readFileSync(abs, 'utf8'));
+    } catch (err) {
+      const issue: ManifestIssue = {
+        file: shown,
+        line: 0,
+        col: 0,
+        pointer: '',
+        rule: 'io.read',
+        severity: 'error',
+        message: `cannot read ${shown}: ${(err as Error).message}`,
+      };
+      return { roles: [], providers: [], issues: [issue] };
+    }
+  });
+  const result: LoadResult = {
+    roles: [],
+    providers: [],
+    issues,
+    files: sorted.map((f) => f.shown),
+  };
+  for (const p of parsed) {
+    result.roles.push(...p.roles);
+    result.providers.push(...p.providers);
+    result.issues.push(...p.issues);
+  }
+  result.issues.push(...crossCheck(result.roles, result.providers, opts));
+  sortIssues(result.issues);
+  for (const o of [...result.roles, ...result.providers]) sortIssues(o.issues);
+  return result;
+}

@@ -1,7 +1,6 @@
 // Starts a throwaway Keycloak for tests and demos: loopback only, in-memory database, bootstrap admin.
 // Plain ESM (no build step) so that `node scripts/keycloak/server.mjs` works for a human; the test harness
 // imports the same functions. Types are in server.d.mts.
-/* global fetch, AbortSignal, URLSearchParams, setTimeout, clearTimeout -- Node 20 globals the repo's .mjs lint preset does not list */
 import { spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,

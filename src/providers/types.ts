@@ -73,7 +73,12 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly options: { retryAfterMs?: number; status?: number; code?: string; cause?: unknown } = {},
+    readonly options: {
+      retryAfterMs?: number;
+      status?: number;
+      code?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
   }

@@ -8,8 +8,16 @@ import type {
 
 /** A StatusWriter persists computed status. Callers only call it when the status changed. */
 export interface StatusWriter {
-  writeRole(role: PrivilegedRole, status: PrivilegedRoleStatus, signal?: AbortSignal): Promise<void>;
-  writeProvider(provider: IdentityProvider, status: IdentityProviderStatus, signal?: AbortSignal): Promise<void>;
+  writeRole(
+    role: PrivilegedRole,
+    status: PrivilegedRoleStatus,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  writeProvider(
+    provider: IdentityProvider,
+    status: IdentityProviderStatus,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Something that happened to an object, for humans (Kubernetes Events, or log lines in directory mode). */

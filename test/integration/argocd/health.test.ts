@@ -28,8 +28,13 @@ function toLua(v: unknown): string {
 function run(obj: unknown): { status: string; message: string } {
   const work = mkdtempSync(join(tmpdir(), 'health-'));
   const file = join(work, 'check.lua');
-  writeFileSync(file, `obj = ${toLua(obj)}\nlocal function check()\n${script}\nend\nlocal hs = check()\nprint(hs.status)\nprint(hs.message)\n`);
-  const [status = '', message = ''] = execFileSync(glua, [file], { encoding: 'utf8' }).replace(/\n$/, '').split('\n');
+  writeFileSync(
+    file,
+    `obj = ${toLua(obj)}\nlocal function check()\n${script}\nend\nlocal hs = check()\nprint(hs.status)\nprint(hs.message)\n`,
+  );
+  const [status = '', message = ''] = execFileSync(glua, [file], { encoding: 'utf8' })
+    .replace(/\n$/, '')
+    .split('\n');
   return { status, message };
 }
 

@@ -5,7 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestRealm, ROLEGATE_SECRET, type TestRealm } from '../providers/keycloak/fixtures.js';
+import {
+  createTestRealm,
+  ROLEGATE_SECRET,
+  type TestRealm,
+} from '../providers/keycloak/fixtures.js';
 
 const CLI = resolve('dist/cli/main.js');
 let realm: TestRealm;
@@ -16,14 +20,23 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd: dir, timeout: 90_000, env: { ...process.env, ROLEGATE_SECRET_KC_ROLEGATE_CLIENT_SECRET: ROLEGATE_SECRET } },
-      (err, stdout, stderr) => res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      {
+        cwd: dir,
+        timeout: 90_000,
+        env: { ...process.env, ROLEGATE_SECRET_KC_ROLEGATE_CLIENT_SECRET: ROLEGATE_SECRET },
+      },
+      (err, stdout, stderr) =>
+        res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
 
 beforeAll(async () => {
-  realm = await createTestRealm(`cli-${Date.now().toString(36)}`, ['ops-admin', 'auditor', 'viewer']);
+  realm = await createTestRealm(`cli-${Date.now().toString(36)}`, [
+    'ops-admin',
+    'auditor',
+    'viewer',
+  ]);
   dir = mkdtempSync(join(tmpdir(), 'rolegate-kc-'));
   writeFileSync(
     join(dir, 'keycloak.yaml'),
@@ -62,16 +75,22 @@ afterAll(async () => {
 describe('rolegate with a Keycloak IdentityProvider', () => {
   it('validates, plans drift, applies, and then plans no drift for the enforced role', async () => {
     expect((await cli(['validate', '.'])).code).toBe(0);
-    const before = JSON.parse((await cli(['plan', '.', '-o', 'json'])).stdout) as { rows: { key: string; outcome: string; reason: string }[] };
-    expect(Object.fromEntries(before.rows.map((r) => [r.key, `${r.outcome}/${r.reason}`]))).toEqual({
-      'identity/auditor': 'Drifted/DriftDetected',
-      'identity/ghost': 'Blocked/RoleNotFound',
-      'identity/ops-admin': 'Correct/DriftDetected',
-    });
+    const before = JSON.parse((await cli(['plan', '.', '-o', 'json'])).stdout) as {
+      rows: { key: string; outcome: string; reason: string }[];
+    };
+    expect(Object.fromEntries(before.rows.map((r) => [r.key, `${r.outcome}/${r.reason}`]))).toEqual(
+      {
+        'identity/auditor': 'Drifted/DriftDetected',
+        'identity/ghost': 'Blocked/RoleNotFound',
+        'identity/ops-admin': 'Correct/DriftDetected',
+      },
+    );
     const applied = await cli(['apply', '.']);
     expect(applied.stdout).toMatch(/Applied 1 change\(s\)/);
     expect(applied.code).toBe(1); // the unknown role is an error
-    const after = JSON.parse((await cli(['plan', '.', '-o', 'json'])).stdout) as { rows: { key: string; outcome: string }[] };
+    const after = JSON.parse((await cli(['plan', '.', '-o', 'json'])).stdout) as {
+      rows: { key: string; outcome: string }[];
+    };
     expect(after.rows.find((r) => r.key === 'identity/ops-admin')?.outcome).toBe('InSync');
     expect(after.rows.find((r) => r.key === 'identity/auditor')?.outcome).toBe('Drifted');
   });

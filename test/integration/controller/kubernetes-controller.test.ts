@@ -218,7 +218,9 @@ describe('rolegate run --kubernetes', () => {
       { path: 'mfaRequired', desired: 'true', live: 'false' },
     ]);
     expect(
-      emulator.requests({ batchItems: true }).filter((q) => q.method !== 'GET' && q.path.includes(USER_ADMIN)).length,
+      emulator
+        .requests({ batchItems: true })
+        .filter((q) => q.method !== 'GET' && q.path.includes(USER_ADMIN)).length,
     ).toBe(0);
     expect(writes()).toBe(before);
   });
@@ -258,6 +260,27 @@ describe('rolegate run --kubernetes', () => {
     await new Promise((r) => setTimeout(r, 3000)); // a resync later nothing has flipped
     expect(cond(await get('sec-reader-a'), 'Ready')?.status).toBe('True');
     expect(cond(await get('sec-reader-b'), 'Stalled')?.reason).toBe('Conflict');
+  });
+
+  it('reports a paused object as paused and writes nothing for it', async () => {
+    const before = writes();
+    const paused = role('auth-admin-paused', 'c4e39bd9-1100-46d3-8c65-fb160da0071f');
+    paused.metadata.annotations = { 'rolegate.io/paused': 'true' };
+    emulator.setEnabledRules('c4e39bd9-1100-46d3-8c65-fb160da0071f', ['Justification']);
+    await create(paused);
+    const r = await eventually(
+      async () => {
+        const x = await get('auth-admin-paused');
+        if (cond(x, 'Ready')?.reason !== 'Paused')
+          throw new Error(JSON.stringify(x.status?.conditions));
+        return x;
+      },
+      20_000,
+      200,
+    );
+    expect(cond(r, 'Ready')?.status).toBe('Unknown');
+    expect(cond(r, 'MFAEnforced')?.status).toBe('False');
+    expect(writes()).toBe(before);
   });
 
   it('has invalid objects rejected by the API server with a readable message', async () => {

@@ -48,6 +48,11 @@ export interface CelRule {
   check(self: Record<string, unknown>): boolean;
   /** What is wrong, appended to the message when the rule fails. */
   explain?(self: Record<string, unknown>): string;
+  /**
+   * The problem's message, given the dotted path of the object the rule is attached to. The CRD message names
+   * fields relative to an ancestor (`role.id`); users need the full path (`spec.role.id`).
+   */
+  describe(at: string): string;
 }
 
 const has = (o: Record<string, unknown>, k: string): boolean => o[k] !== undefined;
@@ -60,13 +65,16 @@ export const CEL_RULES: readonly CelRule[] = [
     cel: 'has(self.id) != has(self.displayName)',
     check: (self) => has(self, 'id') !== has(self, 'displayName'),
     explain: (self) => (has(self, 'id') ? 'both are set; keep one' : 'neither is set'),
+    describe: (at) => `Exactly one of ${at}.id or ${at}.displayName must be set`,
   },
   {
-    id: 'cel.authentication-context-id',
+    id: 'cel.auth-context-id',
     message: 'mfa.authenticationContextId is required when mfa.mechanism is AuthenticationContext',
     cel: "self.mechanism != 'AuthenticationContext' || has(self.authenticationContextId)",
     check: (self) =>
       self['mechanism'] !== 'AuthenticationContext' || has(self, 'authenticationContextId'),
+    describe: (at) =>
+      `Field ${at}.authenticationContextId is required when ${at}.mechanism is AuthenticationContext: a context id such as c1`,
   },
   {
     id: 'cel.provider-exactly-one',
@@ -74,12 +82,15 @@ export const CEL_RULES: readonly CelRule[] = [
     cel: '(has(self.entra) ? 1 : 0) + (has(self.keycloak) ? 1 : 0) == 1',
     check: (self) => (has(self, 'entra') ? 1 : 0) + (has(self, 'keycloak') ? 1 : 0) === 1,
     explain: (self) => (has(self, 'entra') ? 'both are set; keep one' : 'neither is set'),
+    describe: (at) => `Exactly one of ${at}.entra or ${at}.keycloak must be set`,
   },
   {
     id: 'cel.client-secret-ref',
     message: 'credentials.clientSecretRef is required for type ClientSecret',
     cel: "self.type != 'ClientSecret' || has(self.clientSecretRef)",
     check: (self) => self['type'] !== 'ClientSecret' || has(self, 'clientSecretRef'),
+    describe: (at) =>
+      `Field ${at}.clientSecretRef is required when ${at}.type is ClientSecret: a mapping with name and key of a Secret`,
   },
 ];
 
@@ -96,7 +107,7 @@ export const VALIDATION_RULES: Readonly<Record<string, string>> = {
   'schema.format': 'A string is not in its format (such as date-time).',
   'schema.minimum': 'A number is below its minimum.',
   'schema.list-type': 'A list with x-kubernetes-list-type set or map has duplicate entries.',
-  'schema.apiVersion': 'The apiVersion is not rolegate.io/v1alpha1.',
+  'api.version': 'The apiVersion is not rolegate.io/v1alpha1.',
   'schema.kind': 'The kind is not a rolegate kind.',
   'metadata.name': 'metadata.name is not a DNS-1123 subdomain.',
   'metadata.namespace': 'metadata.namespace is not a DNS-1123 label.',
@@ -162,7 +173,12 @@ function structural(node: unknown, top: boolean): unknown {
       out[k] = Object.fromEntries(
         Object.entries(v).map(([pk, pv]) => [
           pk,
-          top && pk === 'metadata' ? OBJECT_META_SCHEMA : structural(pv, false),
+          // status is rolegate's to write, never the author's: accept whatever a copied object carries.
+          top && pk === 'metadata'
+            ? OBJECT_META_SCHEMA
+            : top && pk === 'status'
+              ? {}
+              : structural(pv, false),
         ]),
       );
     } else if (k === 'x-kubernetes-validations' || k === 'enum' || k === 'required') {
@@ -204,8 +220,8 @@ const celKeyword: SchemaValidateFunction = (schema: CelSchemaEntry[], data: unkn
     if (impl && !impl.check(data)) {
       errors.push({
         keyword: 'x-kubernetes-validations',
-        message: entry.message + (impl.explain ? ` (${impl.explain(data)})` : ''),
-        params: { rule: impl.id },
+        message: entry.message,
+        params: { rule: impl.id, explain: impl.explain ? impl.explain(data) : undefined },
       });
     }
   }
@@ -439,7 +455,7 @@ function fromAjv(e: ErrorObject): ValidationProblem {
           `${fieldPath(pointer)} is not a field of ${at === '' ? 'the object' : fieldPath(at)}` +
           (hint ? `; did you mean ${hint}?` : '') +
           (known.length ? ` (known fields: ${known.join(', ')})` : '') +
-          '. The API server would drop or reject it.',
+          '; the API server would drop or reject it',
       };
     }
     case 'type': {
@@ -508,13 +524,16 @@ function fromAjv(e: ErrorObject): ValidationProblem {
         severity: 'error',
         message: `${fieldPath(at)} must be at least ${String(p['limit'])}, got ${describe(e.data)}`,
       };
-    case 'x-kubernetes-validations':
+    case 'x-kubernetes-validations': {
+      const impl = celByMessage.get(e.message ?? '');
+      const explain = typeof p['explain'] === 'string' ? ` (${p['explain']})` : '';
       return {
         pointer: at,
         rule: String(p['rule']),
         severity: 'error',
-        message: `${fieldPath(at)}: ${e.message ?? 'CRD validation rule failed'}`,
+        message: `${impl ? impl.describe(fieldPath(at)) : `${fieldPath(at)}: ${e.message ?? 'CRD validation rule failed'}`}${explain}`,
       };
+    }
     case 'x-kubernetes-list-type':
       return {
         pointer: at,
@@ -701,6 +720,21 @@ function checkProviderSemantics(spec: Json, out: ValidationProblem[]): void {
   }
 }
 
+const TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status', 'items']);
+
+/**
+ * Puts a message into the house style: capitalised, no trailing period. A message that opens with a field
+ * path gets "Field " in front instead, because capitalising `spec.role.id` would name a field that does not
+ * exist.
+ */
+export function sentence(message: string): string {
+  const m = message.replace(/\.+$/, '');
+  const first = /^[^\s:;,]+/.exec(m)?.[0] ?? '';
+  if (!/^[a-z]/.test(first)) return m;
+  if (TOP_LEVEL_FIELDS.has(first.split(/[.[]/)[0] ?? '')) return `Field ${m}`;
+  return first.charAt(0).toUpperCase() + m.slice(1);
+}
+
 /** True for a kind this validator knows. */
 export function isKind(v: unknown): v is Kind {
   return v === 'PrivilegedRole' || v === 'IdentityProvider';
@@ -718,7 +752,7 @@ export function validateObject(obj: unknown): ValidationProblem[] {
         pointer: '',
         rule: 'schema.type',
         severity: 'error',
-        message: `a manifest must be a mapping with apiVersion, kind, metadata and spec, got ${describe(obj)}`,
+        message: `A manifest must be a mapping with apiVersion, kind, metadata and spec, got ${describe(obj)}`,
       },
     ];
   }
@@ -734,10 +768,10 @@ export function validateObject(obj: unknown): ValidationProblem[] {
     const ours = typeof apiVersion === 'string' && apiVersion.startsWith(`${GROUP}/`);
     out.push({
       pointer: '/apiVersion',
-      rule: 'schema.apiVersion',
+      rule: 'api.version',
       severity: 'error',
       message: ours
-        ? `apiVersion ${apiVersion} is not served by this rolegate; use ${API_VERSION}`
+        ? `apiVersion must be ${API_VERSION}: ${apiVersion} is not served by this rolegate`
         : `apiVersion must be ${API_VERSION}, got ${describe(apiVersion)}`,
     });
   }
@@ -782,5 +816,6 @@ export function validateObject(obj: unknown): ValidationProblem[] {
     if (kind === 'PrivilegedRole') checkRoleSemantics(spec, out);
     if (kind === 'IdentityProvider') checkProviderSemantics(spec, out);
   }
+  for (const p of out) p.message = sentence(p.message);
   return out;
 }

@@ -1,7 +1,7 @@
 // `rolegate alerts`: the provider's own view of roles whose activation does not require MFA (Entra PIM's
 // "Roles don't require multi-factor authentication for activation"), declared in manifests or not.
 import { Command, Option } from 'commander';
-import { assessMfa } from '../api/observation.js';
+import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import type { ProviderAlert } from '../providers/types.js';
 import {
   withProvider,
@@ -37,15 +37,7 @@ export function alertsCommand(): Command {
           alerts = await session.client.alerts();
         } else {
           source = 'snapshot';
-          const snap = await session.snapshot();
-          alerts = snap
-            .roles()
-            .filter((r) => !assessMfa(r).required)
-            .map((r) => ({
-              roleId: r.roleId,
-              roleDisplayName: r.roleDisplayName,
-              severity: 'medium',
-            }));
+          alerts = rolesWithoutMfa((await session.snapshot()).roles());
         }
         const snap = await session.snapshot();
         const declaredBy = (roleId: string): string[] =>

@@ -1,8 +1,7 @@
 // `rolegate apply`: one reconcile of every manifest, through the controller's own loop, then a summary.
 import { Command, Option } from 'commander';
 import { parseDuration } from '../api/duration.js';
-import { createLogger } from '../log.js';
-import { directoryRuntime } from './runtime.js';
+import { oneShotRuntime } from './runtime.js';
 import { planAll, renderPlanText } from './plan.js';
 
 /** The `apply` command. */
@@ -49,20 +48,7 @@ Examples:
           logLevel: string;
         },
       ) => {
-        const log = createLogger({
-          level: o.logLevel,
-          format: 'json',
-          destination: process.stderr,
-        });
-        const rt = await directoryRuntime({
-          paths,
-          watch: false,
-          allowWeakening: o.allowWeakening,
-          workers: Number(o.workers),
-          defaultResyncMs: parseDuration('5m')!,
-          emulator: o.emulator,
-          log,
-        });
+        const rt = await oneShotRuntime(paths, { ...o, workers: Number(o.workers) });
         try {
           await rt.controller.start();
           const finished = await rt.controller.idle(parseDuration(o.timeout) ?? 120_000);

@@ -65,7 +65,8 @@ Examples:
   rolegate emulator --port 8443 --state tenant.json
   rolegate emulator --page-size 5 --latency 50
   curl -X POST localhost:8443/_emulator/faults -d '{"status":429,"retryAfter":"1.5","times":2}'
-  curl localhost:8443/_emulator/requests`,
+  curl localhost:8443/_emulator/requests
+  curl -X PUT localhost:8443/_emulator/roles/62e90394-69f5-4237-9190-012177145e10/enabledRules -d '["Justification"]'`,
     )
     .action(async (o: EmulatorOptions) => {
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
@@ -87,7 +88,7 @@ Examples:
         `Graph emulator listening on ${emulator.url} (tenant ${emulator.tenantId})\n` +
           `Graph API:   ${emulator.url}/v1.0  (any "Authorization: Bearer ..." is accepted)\n` +
           `Token:       ${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token\n` +
-          `Control API: ${emulator.url}/_emulator/{requests,faults,state}\n` +
+          `Control API: ${emulator.url}/_emulator/{requests,faults,state,roles/ID/enabledRules}\n` +
           (o.state ? `State file:  ${o.state}\n` : '') +
           `\nAn IdentityProvider that uses it:\n---\n${emulatorIdentityProvider(emulator.url, emulator.tenantId)}\n---\n` +
           'Press Ctrl+C to stop.\n',

@@ -4,9 +4,7 @@ import { Command, Option } from 'commander';
 import { plan, type Plan } from '../reconcile/plan.js';
 import { describeAction } from '../reconcile/action.js';
 import { effectiveSpec } from '../api/v1alpha1/types.js';
-import { parseDuration } from '../api/duration.js';
-import { createLogger } from '../log.js';
-import { directoryRuntime, type DirectoryRuntime } from './runtime.js';
+import { loadSource, oneShotRuntime, type DirectoryRuntime } from './runtime.js';
 import { renderTable } from './table.js';
 
 /** One row of a plan report. */
@@ -225,23 +223,9 @@ Examples:
           logLevel: string;
         },
       ) => {
-        const log = createLogger({
-          level: o.logLevel,
-          format: 'json',
-          destination: process.stderr,
-        });
-        const rt = await directoryRuntime({
-          paths,
-          watch: false,
-          allowWeakening: o.allowWeakening,
-          workers: 1,
-          defaultResyncMs: parseDuration('5m')!,
-          emulator: o.emulator,
-          log,
-        });
+        const rt = await oneShotRuntime(paths, o);
         try {
-          await rt.source.start(() => undefined, new AbortController().signal);
-          await rt.source.waitForSync();
+          await loadSource(rt);
           const report = await planAll(rt);
           const out =
             o.output === 'json'

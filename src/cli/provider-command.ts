@@ -1,10 +1,8 @@
 // Shared by commands that talk to one IdentityProvider declared in manifests (export, alerts).
 import type { Command } from 'commander';
-import { parseDuration } from '../api/duration.js';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
-import { createLogger } from '../log.js';
 import type { ProviderSession } from '../controller/provider-session.js';
-import { directoryRuntime } from './runtime.js';
+import { loadSource, oneShotRuntime } from './runtime.js';
 
 /** Options common to commands that read one provider. */
 export interface ProviderCommandOptions {
@@ -39,19 +37,9 @@ export async function withProvider<T>(
     roles: readonly PrivilegedRole[],
   ) => Promise<T>,
 ): Promise<T> {
-  const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
-  const rt = await directoryRuntime({
-    paths,
-    watch: false,
-    allowWeakening: false,
-    workers: 1,
-    defaultResyncMs: parseDuration('5m')!,
-    emulator: o.emulator,
-    log,
-  });
+  const rt = await oneShotRuntime(paths, o);
   try {
-    await rt.source.start(() => undefined, new AbortController().signal);
-    await rt.source.waitForSync();
+    await loadSource(rt);
     const all = rt.source.providers.list();
     const idp = o.provider
       ? all.find((p) => p.metadata.name === o.provider)

@@ -1,6 +1,7 @@
 // Assembles a directory-mode controller for the CLI (plan, apply, run --dir): the same reconciler and plan()
 // as the Kubernetes controller, with status going to the log and a report instead of an API server.
 import type { Logger } from 'pino';
+import { createLogger } from '../log.js';
 import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import { DirectorySource } from '../sources/directory.js';
 import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
@@ -114,4 +115,32 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
       await emulator?.close();
     },
   };
+}
+
+/** Options of a one-shot command (plan, apply, export, alerts). */
+export interface OneShotOptions {
+  logLevel: string;
+  emulator: boolean;
+  allowWeakening?: boolean;
+  workers?: number;
+}
+
+/** Builds a directory runtime for a one-shot command: no watching, logs as JSON on stderr. */
+export function oneShotRuntime(paths: string[], o: OneShotOptions): Promise<DirectoryRuntime> {
+  const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
+  return directoryRuntime({
+    paths,
+    watch: false,
+    allowWeakening: o.allowWeakening ?? false,
+    workers: o.workers ?? 1,
+    defaultResyncMs: 5 * 60_000,
+    emulator: o.emulator,
+    log,
+  });
+}
+
+/** Reads the manifests into the runtime's stores without starting the controller. */
+export async function loadSource(rt: DirectoryRuntime): Promise<void> {
+  await rt.source.start(() => undefined, new AbortController().signal);
+  await rt.source.waitForSync();
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { loadManifests } from '../manifests/load.js';
+import { loadManifests, ManifestPathError, type LoadResult } from '../manifests/load.js';
 import { buildReport, type ValidateReport } from './report/types.js';
 import { renderText } from './report/text.js';
 import { renderJson } from './report/json.js';
@@ -82,7 +82,29 @@ export async function runValidate(
 ): Promise<ValidateRun> {
   const format = opts.format ?? 'text';
   const strict = opts.strict === true;
-  const result = await loadManifests(paths, { strict });
+  let result: LoadResult;
+  try {
+    result = await loadManifests(paths, { strict });
+  } catch (err) {
+    if (!(err instanceof ManifestPathError)) throw err;
+    // Still rendered in the requested format, so a SARIF or JUnit consumer gets a report that says why.
+    result = {
+      roles: [],
+      providers: [],
+      files: [],
+      issues: [
+        {
+          file: err.path,
+          line: 0,
+          col: 0,
+          pointer: '',
+          rule: 'io.not-found',
+          severity: 'error',
+          message: err.message,
+        },
+      ],
+    };
+  }
   const report = buildReport(result, strict);
   const ioError = report.issues.some((i) => i.severity === 'error' && i.rule.startsWith('io.'));
   let exitCode: 0 | 1 | 2 = ioError ? 2 : report.valid ? 0 : 1;

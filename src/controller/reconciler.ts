@@ -11,13 +11,14 @@ import {
   type IdentityProviderStatus,
   type PrivilegedRole,
 } from '../api/v1alpha1/types.js';
-import { assessMfa, type RoleLookup } from '../api/observation.js';
+import type { RoleLookup } from '../api/observation.js';
 import { ConditionType, mergeConditions, Reason, type ConditionSpec } from '../api/conditions.js';
 import { parseDuration } from '../api/duration.js';
 import { objectKey } from '../api/keys.js';
 import { validateObject } from '../api/validate.js';
 import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
 import { nextStatus, statusEqual } from '../reconcile/status.js';
+import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { describeAction } from '../reconcile/action.js';
 import { ProviderError } from '../providers/types.js';
 import type { Store } from '../sources/types.js';
@@ -150,8 +151,8 @@ export class Reconciler {
         action: 'Detect',
       });
       const results = await session.apply(p.actions).catch((err: unknown) => err);
-      if (!Array.isArray(results)) {
-        const handled = this.providerProblem(results);
+      const failWith = (err: unknown): void => {
+        const handled = this.providerProblem(err);
         p = plan({ ...input, providerProblem: handled.problem });
         retry = handled.result;
         this.deps.events.record(role, {
@@ -160,6 +161,9 @@ export class Reconciler {
           note: handled.problem.message,
           action: 'Update',
         });
+      };
+      if (!Array.isArray(results)) {
+        failWith(results);
       } else {
         const failed = results.find((r) => !r.ok);
         for (const r of results) {
@@ -178,15 +182,7 @@ export class Reconciler {
           }
         }
         if (failed && !failed.ok) {
-          const handled = this.providerProblem(failed.error);
-          p = plan({ ...input, providerProblem: handled.problem });
-          retry = handled.result;
-          this.deps.events.record(role, {
-            type: 'Warning',
-            reason: 'ProviderError',
-            note: handled.problem.message,
-            action: 'Update',
-          });
+          failWith(failed.error);
         } else {
           const last = results[results.length - 1];
           const verified: RoleLookup | undefined = last?.ok
@@ -264,19 +260,10 @@ export class Reconciler {
           .map((r) => snapshotRoleId(snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/')))
           .filter((x): x is string => x !== undefined),
       );
-      const without = snapshot
-        .roles()
-        .filter((r) => !assessMfa(r).required)
-        .map((r) => ({
-          roleId: r.roleId,
-          roleDisplayName: r.roleDisplayName,
-          severity: 'medium',
-          declared: declared.has(r.roleId),
-        }))
-        .sort(
-          (a, b) =>
-            a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
-        );
+      const without = rolesWithoutMfa(snapshot.roles()).map((r) => ({
+        ...r,
+        declared: declared.has(r.roleId),
+      }));
       status.alerts = { rolesWithoutMfa: without.length, roles: without };
       status.conditions = mergeConditions(
         idp.status?.conditions,

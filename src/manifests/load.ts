@@ -22,6 +22,7 @@ import {
   escapePointerToken,
   fieldPath,
   isKind,
+  sentence,
   validateObject,
   type Kind,
   type ValidationProblem,
@@ -71,6 +72,22 @@ export interface ParsedFile {
   roles: LoadedObject<PrivilegedRole>[];
   providers: LoadedObject<IdentityProvider>[];
   issues: ManifestIssue[];
+}
+
+/**
+ * A path given to loadManifests does not exist (or cannot be read at all). Thrown rather than reported as an
+ * issue: a typo in a CI path must not pass as "0 files, 0 objects" (the CLI maps it to exit code 2).
+ */
+export class ManifestPathError extends Error {
+  override readonly name = 'ManifestPathError';
+  constructor(
+    /** The path as given. */
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** File extensions read when walking a directory. Files named explicitly are read whatever their name. */
@@ -168,7 +185,7 @@ function locateProblems(
       issues.push({
         ...base,
         severity: 'warning',
-        message: `the key ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool}; quote it: "${word}"`,
+        message: `The key ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool}; quote it: "${word}"`,
       });
       continue;
     }
@@ -180,13 +197,13 @@ function locateProblems(
       issues.push({
         ...base,
         severity: 'error',
-        message: `${fieldPath(t.pointer)}: ${word} is read as the string "${word}" by rolegate (YAML 1.2), but kubectl (YAML 1.1) would read it as the boolean ${asBool}; write ${asBool} (or quote it if a string is meant)`,
+        message: `Field ${fieldPath(t.pointer)} must be a boolean: kubectl (YAML 1.1) would read the unquoted ${word} as the boolean ${asBool}, but rolegate (YAML 1.2) reads the string "${word}"; write ${asBool} (or quote it if a string is meant)`,
       });
     } else if (here.length === 0) {
       issues.push({
         ...base,
         severity: 'warning',
-        message: `${fieldPath(t.pointer)}: ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool} and the API server would reject it; quote it: "${word}"`,
+        message: `Field ${fieldPath(t.pointer)}: kubectl (YAML 1.1) would read the unquoted ${word} as the boolean ${asBool} (which the API server rejects), but rolegate (YAML 1.2) reads the string "${word}"; quote it: "${word}"`,
       });
     }
   }
@@ -318,6 +335,7 @@ export function parseManifestText(file: string, text: string): ParsedFile {
     }
   }
   sortIssues(out.issues);
+  for (const i of out.issues) i.message = sentence(i.message);
   return out;
 }
 
@@ -457,7 +475,7 @@ export function crossCheck(
         '/spec/providerRef/name',
         'semantic.provider-ref',
         opts.strict ? 'error' : 'warning',
-        `spec.providerRef.name: no IdentityProvider named ${ref} in the given paths${hint ? ` (did you mean ${hint}?)` : names.size > 0 ? ` (known: ${[...names].sort().join(', ')})` : ''}; pass the files that define it, unless it exists only in the cluster`,
+        `No IdentityProvider named ${ref} (spec.providerRef.name) in the given paths${hint ? ` (did you mean ${hint}?)` : names.size > 0 ? ` (known: ${[...names].sort().join(', ')})` : ''}; pass the files that define it, unless it exists only in the cluster`,
       ),
     );
   }
@@ -510,8 +528,9 @@ async function walk(dir: string, out: string[], seen: Set<string>): Promise<void
 
 /**
  * Loads every manifest under `paths` (files, or directories searched recursively for .yaml, .yml and .json).
- * Never throws for bad input: a missing path (`io.not-found`), an unreadable file (`io.read`), a broken
- * document or an invalid object is an issue, and everything else still loads.
+ * A path that does not exist throws ManifestPathError before anything is read. Otherwise bad input never
+ * throws: an unreadable file (`io.read`), a broken document or an invalid object is an issue, and everything
+ * else still loads.
  */
 export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const cwd = process.cwd();
@@ -521,16 +540,11 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
     const abs = resolve(cwd, p);
     const s = await stat(abs).catch((err: NodeJS.ErrnoException) => err);
     if (s instanceof Error) {
-      issues.push({
-        file: p,
-        line: 0,
-        col: 0,
-        pointer: '',
-        rule: s.code === 'ENOENT' ? 'io.not-found' : 'io.read',
-        severity: 'error',
-        message: s.code === 'ENOENT' ? `${p} does not exist` : `cannot read ${p}: ${s.message}`,
-      });
-      continue;
+      throw new ManifestPathError(
+        p,
+        s.code === 'ENOENT' ? `Path ${p} does not exist` : `Cannot read ${p}: ${s.message}`,
+        { cause: s },
+      );
     }
     if (s.isDirectory()) {
       const found: string[] = [];
@@ -597,6 +611,8 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
   }
   result.issues.push(...crossCheck(result.roles, result.providers, opts));
   sortIssues(result.issues);
+  // The issue objects are shared with each object's `issues`, so one pass covers both lists.
+  for (const i of result.issues) i.message = sentence(i.message);
   for (const o of [...result.roles, ...result.providers]) sortIssues(o.issues);
   return result;
 }

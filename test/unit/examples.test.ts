@@ -5,23 +5,58 @@ import { loadManifests } from '../../src/manifests/load.js';
 describe('examples/', () => {
   it('validates with zero errors and zero warnings, strict', async () => {
     const r = await loadManifests(['examples'], { strict: true });
-    expect(r.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`)).toEqual([]);
-    expect(r.files.length).toBeGreaterThanOrEqual(12);
+    expect(r.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message} [${i.rule}]`)).toEqual(
+      [],
+    );
+    expect(r.files).toEqual([
+      'examples/contoso/identityprovider.yaml',
+      'examples/contoso/roles.yaml',
+      'examples/keycloak/identityprovider.yaml',
+      'examples/keycloak/realm-admin-ops.yaml',
+      'examples/quickstart/audit.yaml',
+      'examples/quickstart/identityprovider.yaml',
+      'examples/quickstart/tier0.yaml',
+    ]);
   });
 
   it.each([
-    { reason: 'the emulator provider', kind: 'IdentityProvider', name: 'emulator' },
-    { reason: 'the real tenant', kind: 'IdentityProvider', name: 'contoso' },
-    { reason: 'the Keycloak realm', kind: 'IdentityProvider', name: 'keycloak-demo' },
-    { reason: 'tier 0 by id', kind: 'PrivilegedRole', name: 'global-administrator' },
-    { reason: 'tier 0 by display name', kind: 'PrivilegedRole', name: 'security-administrator' },
-    { reason: 'audit mode', kind: 'PrivilegedRole', name: 'user-administrator' },
-    { reason: 'a Keycloak realm role', kind: 'PrivilegedRole', name: 'keycloak-realm-admin' },
-  ])('has $reason ($kind $name)', async ({ kind, name }) => {
-    const r = await loadManifests(['examples']);
-    const all = [...r.roles, ...r.providers].map(
-      (o) => `${o.object.kind} ${o.object.metadata.name}`,
-    );
-    expect(all).toContain(`${kind} ${name}`);
+    {
+      reason: 'the quickstart is self-contained',
+      dir: 'examples/quickstart',
+      objects: [
+        'IdentityProvider emulator',
+        'PrivilegedRole identity/application-administrator',
+        'PrivilegedRole identity/conditional-access-administrator',
+        'PrivilegedRole identity/global-administrator',
+        'PrivilegedRole identity/privileged-authentication-administrator',
+        'PrivilegedRole identity/privileged-role-administrator',
+        'PrivilegedRole identity/security-administrator',
+        'PrivilegedRole identity/user-administrator',
+      ],
+    },
+    {
+      reason: 'the real tenant: workload identity, an authentication context, a reconcile interval',
+      dir: 'examples/contoso',
+      objects: [
+        'IdentityProvider contoso',
+        'PrivilegedRole contoso/exchange-administrator',
+        'PrivilegedRole contoso/global-administrator',
+      ],
+    },
+    {
+      reason: 'a Keycloak realm and a realm role',
+      dir: 'examples/keycloak',
+      objects: ['IdentityProvider keycloak', 'PrivilegedRole identity/realm-admin-ops'],
+    },
+  ])('$dir: $reason', async ({ dir, objects }) => {
+    const r = await loadManifests([dir], { strict: true });
+    expect(r.issues).toEqual([]);
+    const all = [...r.roles, ...r.providers]
+      .map((o) => {
+        const m = o.object.metadata;
+        return `${o.object.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+      })
+      .sort();
+    expect(all).toEqual(objects);
   });
 });

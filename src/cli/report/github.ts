@@ -13,13 +13,16 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One issue as `::error file=…,line=…,col=…,title=rolegate validate::message`. */
+/**
+ * One issue as `::error file=…,line=…,col=…,title=rolegate validate [rule]::message`. The rule goes in the
+ * title (annotations are grouped and filtered by it); the pointer is left out because the annotation already
+ * sits on the line.
+ */
 export function githubLine(i: ReportIssue): string {
   const props = [`file=${escapeProperty(i.file)}`];
   if (i.line > 0) props.push(`line=${i.line}`, `col=${i.col}`);
-  props.push(`title=${escapeProperty('rolegate validate')}`);
-  const msg = `${i.message} [${i.rule}]${i.pointer ? ` (at ${i.pointer})` : ''}`;
-  return `::${i.severity} ${props.join(',')}::${escapeData(msg)}`;
+  props.push(`title=${escapeProperty(`rolegate validate [${i.rule}]`)}`);
+  return `::${i.severity} ${props.join(',')}::${escapeData(i.message)}`;
 }
 
 /** Renders the annotations and a plain summary line. `quiet` leaves out warnings and the summary. */

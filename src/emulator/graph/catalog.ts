@@ -116,6 +116,8 @@ const MFA = 'MultiFactorAuthentication';
  */
 const SEEDED_ENABLEMENT: Readonly<Record<string, string[]>> = {
   'Privileged Role Administrator': ['Justification'],
+  // Also has authentication context c1 with no Conditional Access policy behind it: PIM does not require MFA.
+  'Privileged Authentication Administrator': ['Justification'],
   'Security Administrator': ['Justification', 'Ticketing'],
   'User Administrator': [],
   'Application Administrator': ['Justification'],
@@ -128,7 +130,7 @@ const SEEDED_ENABLEMENT: Readonly<Record<string, string[]>> = {
   'Global Administrator': [MFA, 'Justification', 'Ticketing'],
 };
 
-/** Roles seeded with an authentication context on activation (besides MFA). */
+/** Roles seeded with an authentication context on activation. */
 const SEEDED_AUTH_CONTEXT: Readonly<Record<string, string>> = {
   'Privileged Authentication Administrator': 'c1',
 };
@@ -289,8 +291,8 @@ export function seedTenant(tenantId: string, seed: SeedSpec = 'default'): Tenant
       roleDefinitions.push(
         builtIn(`Synthetic Role ${String(i + 1).padStart(width, '0')}`, id, true),
       );
-      // Every third synthetic role lacks MFA, the same drift ratio as the built-in seed.
-      rulesOf.set(id, defaultRules(i % 3 === 0 ? ['Justification'] : [MFA, 'Justification']));
+      // Every other synthetic role lacks MFA, so that a benchmark of N roles has N/2 (rounded up) to fix.
+      rulesOf.set(id, defaultRules(i % 2 === 0 ? ['Justification'] : [MFA, 'Justification']));
     }
   }
   const policies: Policy[] = [];

@@ -61,10 +61,10 @@ export function routeControl(
       if (method === 'GET') return json(200, { pending: t.pendingFaults() });
     }
     if (path === '/_emulator/state' && method === 'GET') return json(200, t.exportState());
-    const m = /^\/_emulator\/state\/roles\/([^/]+)\/(enabledRules|authenticationContext)$/.exec(
-      path,
-    );
-    if (m && method === 'POST') {
+    // Both spellings: /_emulator/roles/{id}/… (the documented one) and /_emulator/state/roles/{id}/….
+    const m =
+      /^\/_emulator\/(?:state\/)?roles\/([^/]+)\/(enabledRules|authenticationContext)$/.exec(path);
+    if (m && (method === 'PUT' || method === 'POST')) {
       const roleId = decodeURIComponent(m[1]!);
       if (m[2] === 'enabledRules') {
         // Accept the bare array or {"enabledRules": [...]}, whichever is handier in a shell.

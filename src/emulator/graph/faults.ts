@@ -19,9 +19,14 @@ export interface FaultSpec {
   status?: 429 | 503 | 504 | 500 | 403 | 401;
   /** The Retry-After header value for a 429 or 503 (seconds, may be fractional such as `2.128`). */
   retryAfter?: string;
-  /** `status` (default): answer with an error; `reset`: destroy the socket; `delay`: answer late but normally. */
+  /**
+   * `status` (default when `status` is set): answer with an error; `reset`: destroy the socket; `delay`
+   * (default when only `delayMs` is set): answer late but normally.
+   */
   kind?: 'status' | 'reset' | 'delay';
-  /** For `delay`: how long to wait before answering. */
+  /** Shorthand for `kind: 'reset'`: destroy the socket instead of answering. */
+  reset?: boolean;
+  /** Wait this long first: alone (or with `kind: 'delay'`) the answer is normal, with `status` it is the error. */
   delayMs?: number;
   /** How many matching requests the fault hits (default 1). */
   times?: number;
@@ -29,7 +34,7 @@ export interface FaultSpec {
 
 /** What a matched fault asks the server to do. */
 export type FaultAction =
-  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'status'; status: number; retryAfter?: string; delayMs?: number }
   | { kind: 'reset' }
   | { kind: 'delay'; delayMs: number };
 
@@ -44,7 +49,7 @@ export class FaultInjector {
 
   /** Adds a fault. Throws on a spec that could never fire. */
   inject(spec: FaultSpec): void {
-    const kind = spec.kind ?? 'status';
+    const kind = kindOf(spec);
     if (kind === 'status' && spec.status === undefined) {
       throw new Error('a status fault needs a status');
     }
@@ -68,15 +73,24 @@ export class FaultInjector {
     if (!f) return undefined;
     f.left--;
     if (f.left === 0) this.faults = this.faults.filter((x) => x !== f);
-    const kind = f.spec.kind ?? 'status';
+    const kind = kindOf(f.spec);
     if (kind === 'reset') return { kind: 'reset' };
     if (kind === 'delay') return { kind: 'delay', delayMs: f.spec.delayMs ?? 1000 };
     return {
       kind: 'status',
       status: f.spec.status!,
       ...(f.spec.retryAfter === undefined ? {} : { retryAfter: f.spec.retryAfter }),
+      ...(f.spec.delayMs === undefined ? {} : { delayMs: f.spec.delayMs }),
     };
   }
+}
+
+/** The fault's kind, from `kind` or the shorthands (`reset: true`, a lone `delayMs`). */
+function kindOf(spec: FaultSpec): 'status' | 'reset' | 'delay' {
+  if (spec.kind) return spec.kind;
+  if (spec.reset === true) return 'reset';
+  if (spec.status === undefined && spec.delayMs !== undefined) return 'delay';
+  return 'status';
 }
 
 function matches(m: FaultMatch, method: string, pathAndQuery: string, inBatch: boolean): boolean {

@@ -44,8 +44,8 @@ import { TenantState } from './state.js';
 export interface GraphEmulatorOptions {
   /** The port to listen on; 0 (default) picks a free one. */
   port?: number;
-  /** Only loopback: the emulator has no real authentication. */
-  host?: '127.0.0.1';
+  /** The address to listen on: loopback only (default 127.0.0.1), since the emulator has no real authentication. */
+  host?: string;
   tenantId?: string;
   /** A JSON file to load the tenant from (if it exists) and to save every change to. */
   stateFile?: string;
@@ -75,6 +75,8 @@ export interface GraphEmulator extends ControlTarget {
   roleDefinitions(): RoleDefinition[];
   /** The policy of a role (or by policy id), a copy. */
   getPolicy(policyIdOrRoleId: string): Policy | undefined;
+  /** The policy of a role, a copy (the same as getPolicy with a role id; tests read it this way). */
+  getPolicyOfRole(roleId: string): Policy | undefined;
   /** One rule of a role's policy (or by policy id), a copy. */
   getRule(policyIdOrRoleId: string, ruleId: string): PolicyRule | undefined;
 }
@@ -130,7 +132,9 @@ function send(res: ServerResponse, r: GraphResponse, ids: RequestIds | undefined
 /** Starts a Graph-compatible emulator of Entra PIM for directory roles. */
 export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const host = opts.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error('the Graph emulator listens on 127.0.0.1 only');
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
+    throw new Error(`the Graph emulator listens on a 127.0.0.0/8 address only, not ${host}`);
+  }
   const state = TenantState.open({
     tenantId: opts.tenantId ?? DEFAULT_TENANT_ID,
     seed: opts.seed ?? 'default',
@@ -197,6 +201,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     } else if (fault?.kind === 'delay') {
       await sleep(fault.delayMs);
     } else if (fault?.kind === 'status') {
+      if (fault.delayMs) await sleep(fault.delayMs);
       r = faultResponse(fault, ids);
     }
     if (!r) {
@@ -303,6 +308,10 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     roleDefinitions: () => structuredClone([...state.roleDefinitions()]),
     getPolicy: (id) => {
       const p = state.policyOf(id);
+      return p ? structuredClone(p) : undefined;
+    },
+    getPolicyOfRole: (roleId) => {
+      const p = state.policyOf(roleId);
       return p ? structuredClone(p) : undefined;
     },
     getRule: (id, ruleId) => {

@@ -9,7 +9,15 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
-import { ProviderError } from '../types.js';
+
+/**
+ * An IdentityProvider spec that cannot yield credentials (a missing secret or client id, Emulator credentials
+ * aimed at a non-loopback URL). Named `ProviderConfigError` so that the reconciler reports CredentialsMissing
+ * and stalls instead of retrying; providers must not import the controller's own class.
+ */
+export class EntraConfigError extends Error {
+  override readonly name = 'ProviderConfigError';
+}
 
 /** The Entra part of an IdentityProvider spec. */
 export type EntraSpec = NonNullable<IdentityProviderSpec['entra']>;
@@ -63,7 +71,7 @@ function authorityOptions(spec: EntraSpec): {
   };
 }
 
-/** Builds the TokenCredential for an Entra spec. Throws ProviderError('Invalid') for an unusable spec. */
+/** Builds the TokenCredential for an Entra spec. Throws EntraConfigError for an unusable spec. */
 export function createCredential(spec: EntraSpec, opts: CredentialOptions = {}): TokenCredential {
   const c = spec.credentials;
   const graphBaseUrl = spec.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL;
@@ -72,19 +80,17 @@ export function createCredential(spec: EntraSpec, opts: CredentialOptions = {}):
       case 'Emulator':
         // A fixed token must never reach a real Graph endpoint: refuse anything but loopback.
         if (!isLoopbackUrl(graphBaseUrl)) {
-          throw new ProviderError(
-            'Invalid',
+          throw new EntraConfigError(
             `Emulator credentials are accepted only with a loopback graphBaseUrl (127.0.0.0/8, ::1, localhost), not ${graphBaseUrl}`,
           );
         }
         return new StaticTokenCredential(EMULATOR_TOKEN);
       case 'ClientSecret':
         if (!c.clientId) {
-          throw new ProviderError('Invalid', 'ClientSecret credentials need credentials.clientId');
+          throw new EntraConfigError('ClientSecret credentials need credentials.clientId');
         }
         if (!opts.clientSecret) {
-          throw new ProviderError(
-            'Invalid',
+          throw new EntraConfigError(
             'ClientSecret credentials need a client secret (credentials.clientSecretRef)',
           );
         }
@@ -109,14 +115,10 @@ export function createCredential(spec: EntraSpec, opts: CredentialOptions = {}):
         return new EnvironmentCredential(authorityOptions(spec));
     }
   } catch (err) {
-    if (err instanceof ProviderError) throw err;
+    if (err instanceof EntraConfigError) throw err;
+    // @azure/identity throws at construction for missing AZURE_* variables or a bad authority host.
     const msg = err instanceof Error ? (err.message.split(/\r?\n/)[0] ?? '') : String(err);
-    throw new ProviderError('Invalid', `cannot build ${c.type} credentials: ${msg}`, {
-      cause: err,
-    });
+    throw new EntraConfigError(`cannot build ${c.type} credentials: ${msg}`, { cause: err });
   }
-  throw new ProviderError(
-    'Invalid',
-    `unknown credentials type ${String((c as { type: unknown }).type)}`,
-  );
+  throw new EntraConfigError(`unknown credentials type ${String((c as { type: unknown }).type)}`);
 }

@@ -26,6 +26,7 @@ import {
 import {
   createCredential,
   DEFAULT_GRAPH_BASE_URL,
+  EntraConfigError,
   type CredentialOptions,
   type EntraSpec,
 } from './credentials.js';
@@ -63,6 +64,11 @@ export interface EntraProviderOptions extends CredentialOptions {
   /** Jitter source for retries (tests make it deterministic). */
   random?: (() => number) | undefined;
   now?: (() => Date) | undefined;
+  /**
+   * Asks for pages of at most this many items (`$top`) on the snapshot's listings. Unset by default: the
+   * server's own page size applies, and real Graph does not document `$top` on these lists.
+   */
+  pageSize?: number | undefined;
 }
 
 /** The listing filter every PIM list needs (without it Graph answers 400 MissingProvider). */
@@ -93,6 +99,7 @@ export class EntraProvider implements ProviderClient {
   readonly kind = 'entra' as const;
   readonly graph: GraphClient;
   private readonly now: () => Date;
+  private readonly top: string;
 
   constructor(
     readonly spec: EntraSpec,
@@ -108,6 +115,10 @@ export class EntraProvider implements ProviderClient {
     };
     this.graph = new GraphClient(clientOpts);
     this.now = opts.now ?? (() => new Date());
+    if (opts.pageSize !== undefined && (!Number.isInteger(opts.pageSize) || opts.pageSize < 1)) {
+      throw new EntraConfigError(`pageSize must be a positive integer, not ${opts.pageSize}`);
+    }
+    this.top = opts.pageSize === undefined ? '' : `&$top=${opts.pageSize}`;
   }
 
   /** Request counters (requests, reads, writes, retries, batches, bytes, throttled). */
@@ -126,8 +137,8 @@ export class EntraProvider implements ProviderClient {
   /** Reads every directory-role policy: ceil(roles/page) + ceil(assignments/page) requests. */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
     const [definitions, assignments] = await Promise.all([
-      this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal),
-      this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH, signal),
+      this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH + this.top, signal),
+      this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH + this.top, signal),
     ]);
     return new EntraSnapshot(definitions, assignments, this.now().toISOString());
   }

@@ -3,6 +3,7 @@ export { createEntraProvider, EntraProvider } from './entra-provider.js';
 export type { EntraProviderOptions } from './entra-provider.js';
 export {
   createCredential,
+  EntraConfigError,
   isLoopbackUrl,
   StaticTokenCredential,
   DEFAULT_GRAPH_BASE_URL,

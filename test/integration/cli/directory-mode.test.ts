@@ -1,33 +1,21 @@
 // Directory mode end to end: manifests in a temporary "git checkout", the real CLI as a process, and a Graph
 // emulator the test controls. Covers issue #2's "done when" list.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 import { eventually } from '../../harness/kube-client.js';
 import { startRolegate } from '../../harness/controller-process.js';
 
-const CLI = resolve('dist/cli/main.js');
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
 const PAA = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
 
 let emulator: GraphEmulator;
 let dir: string;
+const cli = (args: string[]): Promise<CliResult> => runCli(args, dir);
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: dir, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 const writes = (): number => emulator.counts().writes;
 
 function writeManifests(): void {

@@ -1,26 +1,16 @@
 // export → validate → apply → plan: manifests exported from a live tenant validate, change nothing and plan
 // with zero drift (issue #4 and #8's round trip).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { parseAllDocuments } from 'yaml';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 
-const CLI = resolve('dist/cli/main.js');
 let emulator: GraphEmulator;
 let dir: string;
-const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((res) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: dir, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
+const cli = (args: string[]): Promise<CliResult> => runCli(args, dir);
 
 beforeAll(async () => {
   emulator = await startGraphEmulator({ port: 0 });

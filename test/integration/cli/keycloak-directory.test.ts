@@ -1,35 +1,20 @@
 // The Keycloak provider through the same CLI, plan() and conditions as Entra: validate, plan, apply, plan
 // again, against the real Keycloak, with the client secret coming from the environment as in directory mode.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import {
   createTestRealm,
   ROLEGATE_SECRET,
   type TestRealm,
 } from '../providers/keycloak/fixtures.js';
 
-const CLI = resolve('dist/cli/main.js');
 let realm: TestRealm;
 let dir: string;
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        cwd: dir,
-        timeout: 90_000,
-        env: { ...process.env, ROLEGATE_SECRET_KC_ROLEGATE_CLIENT_SECRET: ROLEGATE_SECRET },
-      },
-      (err, stdout, stderr) =>
-        res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]): Promise<CliResult> =>
+  runCli(args, dir, { ROLEGATE_SECRET_KC_ROLEGATE_CLIENT_SECRET: ROLEGATE_SECRET });
 
 beforeAll(async () => {
   realm = await createTestRealm(`cli-${Date.now().toString(36)}`, [

@@ -69,24 +69,24 @@ describe('text format', () => {
     const r = await runValidate([`${FIX}/invalid`]);
     const lines = r.output.trimEnd().split('\n');
     expect(lines).toEqual([
-      `${FIX}/invalid/role.yaml:4:9: error: metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters), got the string "Bad_Name" [metadata.name] (at /metadata/name)`,
+      `${FIX}/invalid/role.yaml:4:9: error: Field metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters), got the string "Bad_Name" [metadata.name] (at /metadata/name)`,
       expect.stringMatching(
-        /^test\/fixtures\/manifests\/invalid\/role\.yaml:8:11: warning: spec\.providerRef\.name: no IdentityProvider named emulator .* \[semantic\.provider-ref\]/,
+        /^test\/fixtures\/manifests\/invalid\/role\.yaml:8:11: warning: No IdentityProvider named emulator \(spec\.providerRef\.name\) .* \[semantic\.provider-ref\]/,
       ),
       expect.stringMatching(
-        /^test\/fixtures\/manifests\/invalid\/role\.yaml:10:9: error: spec\.role\.id must be a GUID .* \[schema\.pattern\] \(at \/spec\/role\/id\)$/,
+        /^test\/fixtures\/manifests\/invalid\/role\.yaml:10:9: error: Field spec\.role\.id must be a GUID .* \[schema\.pattern\] \(at \/spec\/role\/id\)$/,
       ),
       expect.stringMatching(
-        /^test\/fixtures\/manifests\/invalid\/role\.yaml:11:16: error: spec\.mfaRequired: yes .* \[yaml\.bool-1\.1\] \(at \/spec\/mfaRequired\)$/,
+        /^test\/fixtures\/manifests\/invalid\/role\.yaml:11:16: error: Field spec\.mfaRequired must be a boolean: kubectl \(YAML 1\.1\) would read the unquoted yes .* \[yaml\.bool-1\.1\] \(at \/spec\/mfaRequired\)$/,
       ),
       expect.stringMatching(
-        /^test\/fixtures\/manifests\/invalid\/role\.yaml:12:3: error: spec\.enforcment is not a field of spec; did you mean enforcement\?.* \[schema\.additionalProperties\] \(at \/spec\/enforcment\)$/,
+        /^test\/fixtures\/manifests\/invalid\/role\.yaml:12:3: error: Field spec\.enforcment is not a field of spec; did you mean enforcement\?.* \[schema\.additionalProperties\] \(at \/spec\/enforcment\)$/,
       ),
       expect.stringMatching(
         /^test\/fixtures\/manifests\/invalid\/warn-only\.yaml:8:11: warning: .* \[semantic\.provider-ref\]/,
       ),
       expect.stringMatching(
-        /^test\/fixtures\/manifests\/invalid\/warn-only\.yaml:10:18: warning: spec\.role\.displayName: on .* \[yaml\.bool-1\.1\]/,
+        /^test\/fixtures\/manifests\/invalid\/warn-only\.yaml:10:18: warning: Field spec\.role\.displayName: kubectl \(YAML 1\.1\) would read the unquoted on .* \[yaml\.bool-1\.1\]/,
       ),
       '2 files, 2 objects: 4 errors, 3 warnings',
     ]);
@@ -99,9 +99,12 @@ describe('text format', () => {
     expect((await runValidate([`${FIX}/valid`], { quiet: true })).output).toBe('');
   });
 
-  it('a missing path has no position', async () => {
+  it('a missing path has no position and exits 2', async () => {
     const r = await runValidate(['no/such/dir']);
-    expect(r.output).toContain('no/such/dir: error: no/such/dir does not exist [io.not-found]\n');
+    expect(r.exitCode).toBe(2);
+    expect(r.output).toContain(
+      'no/such/dir: error: Path no/such/dir does not exist [io.not-found]\n',
+    );
   });
 });
 
@@ -113,15 +116,21 @@ describe('json format', () => {
       'version',
       'valid',
       'strict',
-      'summary',
       'files',
       'objects',
-      'issues',
+      'errors',
+      'warnings',
+      'problems',
     ]);
-    expect(j['version']).toBe(1);
-    expect(j['valid']).toBe(false);
-    expect(j['summary']).toEqual({ files: 2, objects: 2, errors: 4, warnings: 3 });
-    const issue = (j['issues'] as Record<string, unknown>[])[0];
+    expect(j).toMatchObject({
+      version: 1,
+      valid: false,
+      files: 2,
+      objects: 2,
+      errors: 4,
+      warnings: 3,
+    });
+    const issue = (j['problems'] as Record<string, unknown>[])[0];
     expect(issue).toEqual({
       file: `${FIX}/invalid/role.yaml`,
       line: 4,
@@ -131,17 +140,6 @@ describe('json format', () => {
       severity: 'error',
       message: expect.any(String) as string,
       object: 'PrivilegedRole/identity/Bad_Name',
-    });
-    expect((j['objects'] as unknown[])[0]).toEqual({
-      id: 'PrivilegedRole/identity/Bad_Name',
-      kind: 'PrivilegedRole',
-      name: 'Bad_Name',
-      namespace: 'identity',
-      file: `${FIX}/invalid/role.yaml`,
-      line: 1,
-      col: 1,
-      errors: 4,
-      warnings: 1,
     });
   });
 
@@ -168,22 +166,22 @@ describe('github format', () => {
     {
       reason: 'plain message',
       issue: base,
-      want: '::error file=a.yaml,line=3,col=5,title=rolegate validate::m [schema.type] (at /spec/x)',
+      want: '::error file=a.yaml,line=3,col=5,title=rolegate validate [schema.type]::m',
     },
     {
       reason: '% CR LF are escaped in the message',
       issue: { ...base, message: '100% bad\r\nnext' },
-      want: '::error file=a.yaml,line=3,col=5,title=rolegate validate::100%25 bad%0D%0Anext [schema.type] (at /spec/x)',
+      want: '::error file=a.yaml,line=3,col=5,title=rolegate validate [schema.type]::100%25 bad%0D%0Anext',
     },
     {
       reason: ', and : are escaped in properties',
       issue: { ...base, file: 'dir,x/a:b.yaml', severity: 'warning' as const },
-      want: '::warning file=dir%2Cx/a%3Ab.yaml,line=3,col=5,title=rolegate validate::m [schema.type] (at /spec/x)',
+      want: '::warning file=dir%2Cx/a%3Ab.yaml,line=3,col=5,title=rolegate validate [schema.type]::m',
     },
     {
       reason: 'no position: no line or col',
       issue: { ...base, line: 0, col: 0, pointer: '' },
-      want: '::error file=a.yaml,title=rolegate validate::m [schema.type]',
+      want: '::error file=a.yaml,title=rolegate validate [schema.type]::m',
     },
   ])('$reason', ({ issue, want }) => {
     expect(githubLine(issue)).toBe(want);
@@ -197,7 +195,7 @@ describe('github format', () => {
   it('annotates real lines', async () => {
     const r = await runValidate([`${FIX}/invalid/role.yaml`], { format: 'github' });
     expect(r.output.split('\n')[0]).toBe(
-      `::error file=${FIX}/invalid/role.yaml,line=4,col=9,title=rolegate validate::${"metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters), got the string \"Bad_Name\" [metadata.name] (at /metadata/name)"}`,
+      `::error file=${FIX}/invalid/role.yaml,line=4,col=9,title=rolegate validate [metadata.name]::${"Field metadata.name must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters), got the string \"Bad_Name\""}`,
     );
   });
 });

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import {
   findNode,
   loadManifests,
+  ManifestPathError,
   parseManifestText,
   pointerPosition,
   type ManifestIssue,
@@ -122,7 +123,7 @@ const cases: Case[] = [
       'mfaRequired: yes',
     ]),
     want: ['11:16 error yaml.bool-1.1 /spec/mfaRequired'],
-    says: 'kubectl (YAML 1.1) would read it as the boolean true',
+    says: 'Field spec.mfaRequired must be a boolean: kubectl (YAML 1.1) would read the unquoted yes as the boolean true, but rolegate (YAML 1.2) reads the string "yes"',
   },
   {
     name: 'Bool11Off',
@@ -194,7 +195,7 @@ const cases: Case[] = [
     name: 'OtherRolegateVersion',
     reason: 'another rolegate.io version is an error at apiVersion',
     text: roleText().replace('v1alpha1', 'v1beta1'),
-    want: ['1:13 error schema.apiVersion /apiVersion'],
+    want: ['1:13 error api.version /apiVersion'],
     roles: 1,
   },
   {
@@ -259,7 +260,10 @@ describe('parseManifestText', () => {
     expect(r.issues.map(fmt)).toEqual(want);
     if (roles !== undefined) expect(r.roles).toHaveLength(roles);
     if (says) expect(r.issues[0]?.message).toContain(says);
-    for (const i of r.issues) expect(i.file).toBe('f.yaml');
+    for (const i of r.issues) {
+      expect(i.file).toBe('f.yaml');
+      expect(i.message, 'capitalised, no trailing period').toMatch(/^[A-Z].*[^.]$/s);
+    }
   });
 
   it('attaches issues to their object and records where it starts', () => {
@@ -400,14 +404,18 @@ describe('loadManifests', () => {
     expect(r.roles[0]?.issues).toContain(ref);
   });
 
-  it('reports a missing path and an empty directory, and still loads the rest', async () => {
-    const r = await loadManifests([
-      'does/not/exist',
-      `${FIX}/empty-dir`,
-      `${FIX}/valid/roles.yaml`,
-    ]);
+  it('throws ManifestPathError for a path that does not exist', async () => {
+    const err: unknown = await loadManifests([`${FIX}/valid`, 'does/not/exist']).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ManifestPathError);
+    expect((err as ManifestPathError).path).toBe('does/not/exist');
+    expect((err as ManifestPathError).message).toBe('Path does/not/exist does not exist');
+  });
+
+  it('reports an empty directory, and still loads the rest', async () => {
+    const r = await loadManifests([`${FIX}/empty-dir`, `${FIX}/valid/roles.yaml`]);
     expect(r.issues.map((i) => `${i.file} ${i.severity} ${i.rule}`)).toEqual([
-      'does/not/exist error io.not-found',
       `${FIX}/empty-dir warning io.no-files`,
       `${FIX}/valid/roles.yaml warning semantic.provider-ref`,
       `${FIX}/valid/roles.yaml warning semantic.provider-ref`,

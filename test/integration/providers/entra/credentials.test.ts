@@ -1,0 +1,141 @@
+// Credentials of the Entra provider: Emulator credentials only against loopback, configuration errors named so
+// that the reconciler reports CredentialsMissing, and the real @azure/identity ClientSecretCredential getting a
+// token from the emulator over HTTPS (MSAL refuses an http authority host).
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  createCredential,
+  createEntraProvider,
+  EntraConfigError,
+  type EntraSpec,
+} from '../../../../src/providers/entra/index.js';
+import { emulator } from './fixtures.js';
+
+const TENANT = '00000000-0000-0000-0000-0000000000aa';
+
+function configError(f: () => unknown): EntraConfigError {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EntraConfigError);
+    expect((err as Error).name).toBe('ProviderConfigError');
+    return err as EntraConfigError;
+  }
+  throw new Error('expected an EntraConfigError');
+}
+
+describe('Entra credentials', () => {
+  it.each([
+    { reason: 'the public Graph endpoint', url: 'https://graph.microsoft.com' },
+    { reason: 'a sovereign cloud', url: 'https://graph.microsoft.us' },
+    { reason: 'a private address is not loopback', url: 'http://10.0.0.1:8080' },
+    { reason: 'a name that merely starts with localhost', url: 'http://localhost.example.com' },
+    { reason: 'a 127 prefix in a DNS name', url: 'http://127.0.0.1.nip.io' },
+  ])('refuses Emulator credentials for $url ($reason)', ({ url }) => {
+    const spec: EntraSpec = {
+      tenantId: TENANT,
+      graphBaseUrl: url,
+      credentials: { type: 'Emulator' },
+    };
+    const err = configError(() => createEntraProvider(spec));
+    expect(err.message).toContain('loopback');
+    expect(err.message).toContain(url);
+  });
+
+  it('refuses Emulator credentials when graphBaseUrl is left to its default (public Graph)', () => {
+    configError(() => createCredential({ tenantId: TENANT, credentials: { type: 'Emulator' } }));
+  });
+
+  it.each([
+    { reason: 'IPv4 loopback', url: 'http://127.0.0.1:1' },
+    { reason: 'anywhere in 127.0.0.0/8', url: 'http://127.8.9.10:1' },
+    { reason: 'IPv6 loopback', url: 'http://[::1]:1' },
+    { reason: 'localhost', url: 'http://localhost:1' },
+  ])('accepts Emulator credentials for $url ($reason)', async ({ url }) => {
+    const c = createCredential({
+      tenantId: TENANT,
+      graphBaseUrl: url,
+      credentials: { type: 'Emulator' },
+    });
+    expect((await c.getToken(`${url}/.default`))?.token).toBeTruthy();
+  });
+
+  it.each([
+    {
+      reason: 'no client secret resolved',
+      spec: { tenantId: TENANT, credentials: { type: 'ClientSecret', clientId: 'app' } },
+      message: 'client secret',
+    },
+    {
+      reason: 'no client id',
+      spec: { tenantId: TENANT, credentials: { type: 'ClientSecret' } },
+      message: 'clientId',
+    },
+  ] as const)('names a configuration error: $reason', ({ spec, message }) => {
+    expect(configError(() => createEntraProvider(spec as EntraSpec)).message).toContain(message);
+  });
+
+  it('lets the real ClientSecretCredential get a token from the emulator over HTTPS, and Graph accept it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolegate-tls-'));
+    try {
+      const cert = join(dir, 'cert.pem');
+      const key = join(dir, 'key.pem');
+      const ossl = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(ossl.status, ossl.stderr).toBe(0);
+      const e = await emulator({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+      expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // NODE_EXTRA_CA_CERTS is read at process start only, so MSAL runs in a child process.
+      const script = `
+        import { ClientSecretCredential } from '@azure/identity';
+        const [url, tenant] = process.argv.slice(1);
+        const cred = new ClientSecretCredential(tenant, 'rolegate-test-app', 'not-a-real-secret', {
+          authorityHost: url, disableInstanceDiscovery: true });
+        const t = await cred.getToken(url + '/.default');
+        const filter = encodeURIComponent("scopeId eq '/' and scopeType eq 'DirectoryRole'");
+        const res = await fetch(url + '/v1.0/policies/roleManagementPolicyAssignments?$filter=' + filter + '&$top=1',
+          { headers: { authorization: 'Bearer ' + t.token } });
+        const body = await res.json();
+        console.log(JSON.stringify({ parts: t.token.split('.').length, expires: t.expiresOnTimestamp > Date.now(),
+          status: res.status, items: body.value.length }));`;
+      // Asynchronously: the emulator answers from this process's event loop.
+      const child = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script, e.url, e.tenantId],
+        { cwd: process.cwd(), env: { ...process.env, NODE_EXTRA_CA_CERTS: cert }, timeout: 30_000 },
+      );
+      const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(out).toEqual({ parts: 3, expires: true, status: 200, items: 1 });
+      const paths = e.requests().map((r) => `${r.method} ${r.path} ${r.status}`);
+      expect(paths).toContain(`GET /${e.tenantId}/v2.0/.well-known/openid-configuration 200`);
+      expect(paths).toContain(`POST /${e.tenantId}/oauth2/v2.0/token 200`);
+      expect(paths).toContain('GET /v1.0/policies/roleManagementPolicyAssignments 200');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

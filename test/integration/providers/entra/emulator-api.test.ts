@@ -1,0 +1,107 @@
+// The emulator surface other code and demos rely on, exercised through the Entra provider over real HTTP:
+// fault shorthands (`reset: true`, a delayed status), role-keyed state access, the HTTP control API for
+// out-of-band changes, a client-side page size, and loopback-only listening.
+import { describe, expect, it } from 'vitest';
+import { startGraphEmulator } from '../../../../src/emulator/graph/index.js';
+import { emulator, provider } from './fixtures.js';
+
+const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
+const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+
+describe('Graph emulator API used by tests and demos', () => {
+  it.each([
+    {
+      reason: '`reset: true` drops the connection',
+      fault: { reset: true },
+      statuses: [0, 200, 200],
+      retries: 1,
+    },
+    {
+      reason: 'a 503 after delayMs is still retried',
+      fault: { status: 503 as const, delayMs: 30 },
+      statuses: [503, 200, 200],
+      retries: 1,
+    },
+    {
+      reason: 'a lone delayMs only slows the answer',
+      fault: { delayMs: 30 },
+      statuses: [200, 200],
+      retries: 0,
+    },
+  ])('snapshot survives a fault: $reason', async ({ fault, statuses, retries }) => {
+    const e = await emulator();
+    const p = provider(e);
+    e.injectFault({ match: { pathIncludes: 'roleDefinitions' }, times: 1, ...fault });
+    const t0 = Date.now();
+    const snap = await p.snapshot();
+    expect(snap.roles().length).toBeGreaterThan(0);
+    expect(e.pendingFaults()).toBe(0);
+    if (fault.delayMs) expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(
+      e
+        .requests()
+        .filter((r) => r.path.endsWith('/roleDefinitions'))
+        .map((r) => r.status),
+    ).toEqual(statuses); // 31 definitions: two pages at the default page size of 25
+    expect(p.stats().retries).toBe(retries);
+  });
+
+  it('reads a policy by role id, with the 17 rules and a policy id that is not the role id', async () => {
+    const e = await emulator();
+    const policy = e.getPolicyOfRole(USER_ADMIN);
+    expect(policy?.id).toMatch(new RegExp(`^DirectoryRole_${e.tenantId}_[0-9a-f-]{36}$`));
+    expect(policy?.id.endsWith(USER_ADMIN)).toBe(false);
+    expect(policy?.rules).toHaveLength(17);
+    const enablement = policy?.rules.find((r) => r.id === 'Enablement_EndUser_Assignment');
+    expect(enablement?.enabledRules).not.toContain('MultiFactorAuthentication');
+    expect(e.getPolicyOfRole('no-such-role')).toBeUndefined();
+  });
+
+  it('takes an out-of-band change through PUT /_emulator/roles/{id}/enabledRules, seen by the next snapshot', async () => {
+    const e = await emulator();
+    const p = provider(e);
+    expect((await p.snapshot()).resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({
+      role: { mfaRule: true },
+    });
+    const res = await fetch(`${e.url}/_emulator/roles/${GLOBAL_ADMIN}/enabledRules`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(['Ticketing', 'Justification']),
+    });
+    expect(res.status).toBe(204);
+    expect((await p.snapshot()).resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({
+      role: { mfaRule: false, enabledRules: ['Justification', 'Ticketing'] },
+    });
+    // The control API is not Graph: it is neither logged nor counted.
+    expect(e.requests().some((r) => r.path.startsWith('/_emulator'))).toBe(false);
+  });
+
+  it.each([
+    { reason: 'a page size below the server’s', server: 25, client: 4 },
+    { reason: 'a page size above the server’s is capped by the server', server: 10, client: 50 },
+  ])('snapshot with pageSize: $reason', async ({ server, client }) => {
+    const e = await emulator({ pageSize: server });
+    const p = provider(e, { pageSize: client });
+    const snap = await p.snapshot();
+    const size = Math.min(server, client);
+    const defs = e.roleDefinitions().length;
+    const assignments = e.exportState().assignments.length;
+    expect(snap.roles()).toHaveLength(assignments);
+    expect(e.counts().requests).toBe(Math.ceil(defs / size) + Math.ceil(assignments / size));
+  });
+
+  it.each([1, 7, 40])(
+    'seeds %i synthetic roles, half of them (rounded up) without MFA',
+    async (n) => {
+      const e = await emulator({ seed: { roles: n } });
+      const roles = (await provider(e).snapshot()).roles();
+      expect(roles).toHaveLength(n);
+      expect(roles.filter((r) => !r.mfaRule)).toHaveLength(Math.ceil(n / 2));
+      expect(roles.every((r) => r.enabledRules.includes('Justification'))).toBe(true);
+    },
+  );
+
+  it('refuses to listen on anything but loopback', async () => {
+    await expect(startGraphEmulator({ host: '0.0.0.0' })).rejects.toThrow(/127\.0\.0\.0\/8/);
+  });
+});

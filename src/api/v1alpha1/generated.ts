@@ -12,6 +12,15 @@ export interface IdentityProviderSpec {
     graphBaseUrl?: string;
     /** The Microsoft Entra authority host (default https://login.microsoftonline.com). */
     authorityHost?: string;
+    /** Observe Entra directory roles through Microsoft Graph (default true). Set false for an IdentityProvider that only targets Azure RBAC. */
+    directoryRoles?: boolean;
+    /** Also observe Azure RBAC role management policies (PIM for Azure resources) through Azure Resource Manager, at these scopes. A PrivilegedRole whose spec.scope is one of them targets an Azure role. */
+    azureRbac?: {
+      /** Subscription, resource group or management group scopes, such as /subscriptions/<id> or /providers/Microsoft.Management/managementGroups/<id>. */
+      scopes: string[];
+      /** Azure Resource Manager's base URL (default https://management.azure.com). Override for sovereign clouds or the rolegate emulator. */
+      resourceManagerUrl?: string;
+    };
     credentials: {
       /** WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a fixed development token, accepted only with a loopback graphBaseUrl). */
       type: 'WorkloadIdentity' | 'ClientSecret' | 'ManagedIdentity' | 'Environment' | 'Emulator';
@@ -129,6 +138,36 @@ export const identityProviderSchema = {
               description:
                 'The Microsoft Entra authority host (default https://login.microsoftonline.com).',
               pattern: '^https://',
+            },
+            directoryRoles: {
+              type: 'boolean',
+              description:
+                'Observe Entra directory roles through Microsoft Graph (default true). Set false for an IdentityProvider that only targets Azure RBAC.',
+            },
+            azureRbac: {
+              type: 'object',
+              description:
+                'Also observe Azure RBAC role management policies (PIM for Azure resources) through Azure Resource Manager, at these scopes. A PrivilegedRole whose spec.scope is one of them targets an Azure role.',
+              required: ['scopes'],
+              properties: {
+                scopes: {
+                  type: 'array',
+                  description:
+                    'Subscription, resource group or management group scopes, such as /subscriptions/<id> or /providers/Microsoft.Management/managementGroups/<id>.',
+                  minItems: 1,
+                  'x-kubernetes-list-type': 'set',
+                  items: {
+                    type: 'string',
+                    pattern: '^/(subscriptions|providers/Microsoft.Management/managementGroups)/',
+                  },
+                },
+                resourceManagerUrl: {
+                  type: 'string',
+                  description:
+                    "Azure Resource Manager's base URL (default https://management.azure.com). Override for sovereign clouds or the rolegate emulator.",
+                  pattern: '^https?://',
+                },
+              },
             },
             credentials: {
               type: 'object',

@@ -146,13 +146,13 @@ export function validateCommand(): Command {
 Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
 
 Every problem has a file, line, column, an RFC 6901 pointer into the document and a stable rule id, e.g.
-  roles/ga.yaml:12:16: error: spec.mfaRequired: yes is read as the string "yes" ... [yaml.bool-1.1] (at /spec/mfaRequired)
+  roles/ga.yaml:12:16: error: Field spec.mfaRequired must be a boolean: kubectl (YAML 1.1) ... [yaml.bool-1.1] (at /spec/mfaRequired)
 
 Formats:
   text    one line per problem, then "N files, M objects: X errors, Y warnings"
-  json    {version: 1, valid, strict, summary, files, objects[], issues[{file, line, col, pointer, rule, severity, message, object?}]}
+  json    {version, valid, strict, files, objects, errors, warnings, problems[{file, line, col, pointer, rule, severity, message, object?}], summary}
   junit   one testsuite per file, one testcase per object (GitLab, Jenkins)
-  github  ::error file=…,line=…,col=…:: workflow commands (annotations on the pull request)
+  github  ::error file=…,line=…,col=…,title=rolegate validate [rule]::message (pull request annotations)
   sarif   SARIF 2.1.0 (GitHub code scanning)
 
 Examples:

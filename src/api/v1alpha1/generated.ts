@@ -387,8 +387,8 @@ export interface PrivilegedRoleSpec {
   };
   /** Enforce (the default) corrects drift; Audit only observes and reports. */
   enforcement?: 'Enforce' | 'Audit';
-  /** What deleting this object does at the provider. Orphan (the default) leaves the setting as it is; ResetToDefault restores the provider default, but never removes MFA unless the controller allows weakening. */
-  deletionPolicy?: 'Orphan' | 'ResetToDefault';
+  /** What deleting this object does at the provider. Orphan (the default, and for now the only policy) leaves the setting as it is. */
+  deletionPolicy?: 'Orphan';
 }
 
 /** The status of a PrivilegedRole, written only by rolegate. */
@@ -540,8 +540,8 @@ export const privilegedRoleSchema = {
         deletionPolicy: {
           type: 'string',
           description:
-            'What deleting this object does at the provider. Orphan (the default) leaves the setting as it is; ResetToDefault restores the provider default, but never removes MFA unless the controller allows weakening.',
-          enum: ['Orphan', 'ResetToDefault'],
+            'What deleting this object does at the provider. Orphan (the default, and for now the only policy) leaves the setting as it is.',
+          enum: ['Orphan'],
         },
       },
     },

@@ -70,7 +70,7 @@ export interface EffectiveSpec {
   mechanism: 'Any' | 'MultiFactorAuthentication' | 'AuthenticationContext';
   authenticationContextId?: string;
   enforcement: 'Enforce' | 'Audit';
-  deletionPolicy: 'Orphan' | 'ResetToDefault';
+  deletionPolicy: 'Orphan';
 }
 
 /** Fills in the defaults of a PrivilegedRole spec. */

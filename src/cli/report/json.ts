@@ -1,5 +1,5 @@
 // `--format json`: a summary and every problem, for scripts. The shape is `{ version, valid, strict, files,
-// objects, errors, warnings, problems }`; fields are only ever added (version says which), never renamed.
+// objects, errors, warnings, problems, summary }`; fields are only ever added (version says which), never renamed.
 import type { ReportIssue, ValidateReport } from './types.js';
 
 /** The `--format json` document. */
@@ -17,6 +17,8 @@ export interface JsonReport {
   warnings: number;
   /** Every problem, sorted by file, line and column; `object` is `Kind/[namespace/]name` when it has one. */
   problems: ReportIssue[];
+  /** The four counts again, grouped: the first published shape had only this (bench/suites reads it). */
+  summary: { files: number; objects: number; errors: number; warnings: number };
 }
 
 /** Projects a report onto the JSON document. */
@@ -30,6 +32,7 @@ export function toJson(r: ValidateReport): JsonReport {
     errors: r.summary.errors,
     warnings: r.summary.warnings,
     problems: r.issues,
+    summary: { ...r.summary },
   };
 }
 

@@ -47,7 +47,7 @@ export class EntraSnapshot implements ProviderSnapshot {
     if (scope !== DIRECTORY_SCOPE) {
       return {
         kind: 'NotFound',
-        message: `Entra directory roles have PIM policies at scope '/' only; scope '${scope}' is an Azure RBAC scope, which needs an azureRbac provider`,
+        message: `Entra directory roles have PIM policies at scope '/' only; scope '${scope}' is an Azure RBAC scope, and Azure RBAC scopes are not supported by this provider yet`,
       };
     }
     if (ref.clientId !== undefined) {

@@ -74,7 +74,7 @@ const cases: Case[] = [
       scope: '/subscriptions/1',
       mfa: { mechanism: 'AuthenticationContext', authenticationContextId: 'c1' },
       enforcement: 'Audit',
-      deletionPolicy: 'ResetToDefault',
+      deletionPolicy: 'Orphan',
     }),
     want: [],
   },

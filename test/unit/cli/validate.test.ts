@@ -121,6 +121,7 @@ describe('json format', () => {
       'errors',
       'warnings',
       'problems',
+      'summary',
     ]);
     expect(j).toMatchObject({
       version: 1,

@@ -3,7 +3,10 @@
 // tenant is not written to.
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/types.js';
-import type { SetAuthenticationContextAction } from '../../../../src/reconcile/action.js';
+import type { Action, SetAuthenticationContextAction } from '../../../../src/reconcile/action.js';
+import { plan } from '../../../../src/reconcile/plan.js';
+import type { EffectiveSpec } from '../../../../src/api/v1alpha1/types.js';
+import type { ProviderSnapshot } from '../../../../src/providers/types.js';
 import { emulator, provider, requireMfa } from './fixtures.js';
 
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
@@ -80,7 +83,8 @@ describe('EntraProvider.snapshot', () => {
     });
     const rbac = snap.resolve({ id: GLOBAL_ADMIN }, '/subscriptions/1234');
     expect(rbac.kind).toBe('NotFound');
-    if (rbac.kind === 'NotFound') expect(rbac.message).toContain('azureRbac provider');
+    if (rbac.kind === 'NotFound')
+      expect(rbac.message).toContain('Azure RBAC scopes are not supported by this provider yet');
   });
 
   it('sees an out-of-band change in the next snapshot', async () => {
@@ -259,5 +263,54 @@ describe('EntraProvider.checkAccess', () => {
     expect((err as ProviderError).message).toBe(
       'Graph GET /policies/roleManagementPolicyAssignments: 403 Authorization_RequestDenied: Insufficient privileges to complete the operation. (the application needs the Microsoft Graph application permission RoleManagementPolicy.Read.Directory with admin consent)',
     );
+  });
+});
+
+describe('EntraProvider with plan()', () => {
+  const spec = (id: string): EffectiveSpec => ({
+    providerRef: 'tenant',
+    role: { id },
+    scope: '/',
+    mfaRequired: true,
+    mechanism: 'Any',
+    enforcement: 'Enforce',
+    deletionPolicy: 'Orphan',
+  });
+  const planAll = (snap: ProviderSnapshot): Action[] =>
+    snap.roles().flatMap(
+      (r) =>
+        plan({
+          spec: spec(r.roleId),
+          problems: [],
+          paused: false,
+          lookup: snap.resolve({ id: r.roleId }, '/'),
+          options: { allowWeakening: false },
+        }).actions,
+    );
+
+  it('applies what plan() asks for, keeps Justification/Ticketing, and the next plan has nothing to write', async () => {
+    const e = await emulator();
+    const p = provider(e);
+    const before = await p.snapshot();
+    const actions = planAll(before);
+    expect(actions.length).toBe(before.roles().filter((r) => !r.mfaRule).length);
+    const results = await p.apply(actions);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // The union was written: every other enabled rule of every role is still there.
+    const after = await p.snapshot();
+    for (const r of before.roles()) {
+      const now = after.resolve({ id: r.roleId }, '/');
+      if (now.kind !== 'Found') throw new Error(`${r.roleDisplayName} disappeared`);
+      expect(now.role.enabledRules).toEqual(
+        [...new Set([...r.enabledRules, 'MultiFactorAuthentication'])].sort(),
+      );
+    }
+    expect(e.getRule(SECURITY_ADMIN, 'Enablement_EndUser_Assignment')?.enabledRules).toEqual(
+      expect.arrayContaining(['Justification', 'Ticketing', 'MultiFactorAuthentication']),
+    );
+    e.resetLog();
+    expect(planAll(after)).toEqual([]);
+    expect(await p.apply([])).toEqual([]);
+    expect(e.counts().requests).toBe(0);
   });
 });

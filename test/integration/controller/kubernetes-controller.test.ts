@@ -271,7 +271,8 @@ describe('rolegate run --kubernetes', () => {
     const r = await eventually(
       async () => {
         const x = await get('auth-admin-paused');
-        if (cond(x, 'Ready')?.reason !== 'Paused')
+        // The out-of-band change came after the last snapshot: it is observed on the next resync, never corrected.
+        if (cond(x, 'Ready')?.reason !== 'Paused' || cond(x, 'MFAEnforced')?.status !== 'False')
           throw new Error(JSON.stringify(x.status?.conditions));
         return x;
       },
@@ -279,7 +280,6 @@ describe('rolegate run --kubernetes', () => {
       200,
     );
     expect(cond(r, 'Ready')?.status).toBe('Unknown');
-    expect(cond(r, 'MFAEnforced')?.status).toBe('False');
     expect(writes()).toBe(before);
   });
 

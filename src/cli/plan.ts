@@ -140,7 +140,8 @@ export function renderPlanText(r: PlanReport): string {
   const changes = r.rows.flatMap((x) => x.actions.map((a) => `  ~ ${x.key}: ${a}`));
   const s = r.summary;
   const req = Object.entries(r.requests).map(
-    ([n, q]) => `${n}: ${q.requests} HTTP requests carrying ${q.reads} reads and ${q.writes} writes`,
+    ([n, q]) =>
+      `${n}: ${q.requests} HTTP requests carrying ${q.reads} reads and ${q.writes} writes`,
   );
   return (
     table +

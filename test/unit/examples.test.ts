@@ -10,6 +10,7 @@ describe('examples/', () => {
     );
     expect(r.files).toEqual([
       'examples/contoso/identityprovider.yaml',
+      'examples/contoso/owner-subscription.yaml',
       'examples/contoso/roles.yaml',
       'examples/keycloak/identityprovider.yaml',
       'examples/keycloak/realm-admin-ops.yaml',
@@ -41,6 +42,7 @@ describe('examples/', () => {
         'IdentityProvider contoso',
         'PrivilegedRole contoso/exchange-administrator',
         'PrivilegedRole contoso/global-administrator',
+        'PrivilegedRole contoso/owner-production-subscription',
       ],
     },
     {

@@ -21,3 +21,14 @@ export {
 } from './catalog.js';
 export { EMULATOR_STATIC_TOKEN } from './identity.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
+export { ConditionalAccessState, SEEDED_CA_POLICY_ID } from './conditional-access.js';
+export type {
+  ConditionalAccessPolicy,
+  ConditionalAccessPolicyInput,
+  ConditionalAccessPolicyState,
+  AuthenticationContextClassReference,
+} from './conditional-access.js';
+export { NO_MFA_ALERT } from './alerts.js';
+export type { NoMfaIncident, AlertDefinition } from './alerts.js';
+export { ARM_API_VERSION, ARM_BUILT_IN_ROLES } from './arm.js';
+export type { ArmRule } from './arm.js';

@@ -15,7 +15,7 @@ export interface LoggedRequest {
 
 /** Totals over the log. */
 export interface RequestCounts {
-  /** HTTP round trips to the Graph API (`/v1.0`, `/beta`), a `$batch` counting once. */
+  /** HTTP round trips to the Graph API (`/v1.0`, `/beta`) and to ARM, a `$batch` counting once. */
   requests: number;
   /** `$batch` POSTs. */
   batches: number;
@@ -33,7 +33,9 @@ export interface ListOptions {
   batchItems?: boolean;
 }
 
-const isGraph = (path: string): boolean => /^\/(v1\.0|beta)\//.test(path);
+/** Graph (`/v1.0`, `/beta`) and ARM (`/subscriptions/…`, `/providers/…`) paths: the API round trips counted. */
+const isGraph = (path: string): boolean =>
+  /^\/(v1\.0|beta)\//.test(path) || /^\/(subscriptions|providers)\//i.test(path);
 const isBatch = (path: string): boolean => /^\/(v1\.0|beta)\/\$batch$/.test(path);
 
 /** An append-only log of requests. */

@@ -10,6 +10,8 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AlertsState, type NoMfaIncident } from './alerts.js';
+import { ArmState, armError, isArmPath, type ArmRule } from './arm.js';
 import { handleBatch, type BatchItem } from './batch.js';
 import {
   DEFAULT_TENANT_ID,
@@ -19,9 +21,16 @@ import {
   type SeedSpec,
   type TenantData,
 } from './catalog.js';
+import {
+  ConditionalAccessState,
+  routeConditionalAccess,
+  type ConditionalAccessPolicy,
+  type ConditionalAccessPolicyInput,
+} from './conditional-access.js';
 import { routeControl, type ControlTarget } from './control.js';
 import {
   forbidden,
+  methodNotAllowed,
   serverError,
   throttled,
   unauthenticated,
@@ -61,6 +70,18 @@ export interface GraphEmulatorOptions {
   wrongTypeStatus?: 400 | 500;
   /** Refuse MFA and an authentication context on the same role (unverified in the real API; default off). */
   strictMfaOrAuthContext?: boolean;
+  /**
+   * Conditional Access seed: contexts c1, c2 and an enabled policy requiring MFA for c2 (default), or nothing.
+   * Not persisted in the state file.
+   */
+  conditionalAccess?: 'default' | 'empty';
+  /** How many polls of a PIM alert refresh operation answer `running` before it succeeds (default 1). */
+  alertRefreshPolls?: number;
+  /**
+   * Azure scopes (`/subscriptions/{id}`, `/providers/Microsoft.Management/managementGroups/{id}`) to serve ARM's
+   * PIM for Azure resources at, each seeded with five built-in roles. Not persisted in the state file.
+   */
+  armScopes?: string[];
 }
 
 /** A running emulator. */
@@ -79,6 +100,20 @@ export interface GraphEmulator extends ControlTarget {
   getPolicyOfRole(roleId: string): Policy | undefined;
   /** One rule of a role's policy (or by policy id), a copy. */
   getRule(policyIdOrRoleId: string, ruleId: string): PolicyRule | undefined;
+  /** Creates or replaces a Conditional Access policy, as an administrator would. */
+  setConditionalAccessPolicy(policy: ConditionalAccessPolicyInput): void;
+  /** Removes a Conditional Access policy; returns whether it existed. */
+  removeConditionalAccessPolicy(id: string): boolean;
+  /** The Conditional Access policies, copies. */
+  conditionalAccessPolicies(): ConditionalAccessPolicy[];
+  /** The NoMfaOnRoleActivationAlert incidents as last scanned. */
+  noMfaAlertIncidents(): NoMfaIncident[];
+  /** Rescans the PIM alerts now, without an operation. */
+  refreshAlertsNow(): void;
+  /** A rule of an Azure role's policy at an ARM scope (role definition GUID), a copy. */
+  getArmRule(scope: string, roleGuid: string, ruleId: string): ArmRule | undefined;
+  /** Sets the activation enabledRules of an Azure role at a scope, out of band. */
+  setArmEnabledRules(scope: string, roleGuid: string, enabledRules: string[]): void;
 }
 
 function idsOf(req: IncomingMessage): RequestIds {
@@ -142,6 +177,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   });
   const log = new RequestLog();
   const faults = new FaultInjector();
+  const ca = new ConditionalAccessState(opts.conditionalAccess ?? 'default');
+  const alerts = new AlertsState(state, { refreshPolls: Math.max(0, opts.alertRefreshPolls ?? 1) });
+  const arm = new ArmState(opts.armScopes ?? []);
   const ctx: RouteContext = {
     state,
     pageSize: Math.max(1, opts.pageSize ?? 25),
@@ -206,9 +244,12 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     }
     if (!r) {
       const m = /^\/(v1\.0|beta)(\/.*)?$/.exec(url.pathname);
+      const version = m?.[1];
+      const rest = decodeURIComponent(m?.[2] ?? '/');
+      const isAlerts = /^\/identityGovernance\/roleManagementAlerts(\/|$)/.test(rest);
       if (
-        m?.[1] === 'v1.0' &&
-        m[2] === '/$batch' &&
+        version !== undefined &&
+        rest === '/$batch' &&
         batchItemId === undefined &&
         method === 'POST'
       ) {
@@ -217,18 +258,29 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
           if (/^https?:/i.test(item.url) || /\$batch/.test(item.url)) {
             return unknownSegment(item.url, ids);
           }
-          const u = new URL(`/v1.0/${item.url.replace(/^\/+/, '')}`, base);
+          // Alerts exist in beta only; a v1.0 batch refuses them as Graph does (graph-pim.md §3).
+          if (version === 'v1.0' && /^\/*identityGovernance\/roleManagementAlerts/.test(item.url)) {
+            return methodNotAllowed(ids);
+          }
+          const u = new URL(`/${version}/${item.url.replace(/^\/+/, '')}`, base);
           const res = await graph(item.method, u, item.body, false, ids, item.id);
           return res === 'reset' ? serverError(503, ids) : res;
         });
-      } else if (m?.[1] === 'v1.0') {
-        r = routeGraph(
-          ctx,
-          { method, url, body, malformedBody, ids },
-          decodeURIComponent(m[2] ?? '/'),
-        );
+      } else if (version === 'beta' && isAlerts) {
+        const req = { method, url, body, malformedBody, ids };
+        r = alerts.route(req, rest.split('/').slice(3), ctx.pageSize);
+      } else if (version === 'v1.0' && /^\/identity\/conditionalAccess\//.test(rest)) {
+        r =
+          routeConditionalAccess(
+            ca,
+            ctx.pageSize,
+            { method, url, body, malformedBody, ids },
+            rest,
+          ) ?? unknownSegment(rest.split('/')[3] ?? rest, ids);
+      } else if (version === 'v1.0') {
+        r = routeGraph(ctx, { method, url, body, malformedBody, ids }, rest);
       } else {
-        r = unknownSegment(m?.[1] ?? url.pathname, ids);
+        r = unknownSegment(m?.[2]?.split('/')[1] ?? url.pathname, ids);
       }
     }
     log.add({
@@ -239,6 +291,66 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       ...(batchItemId === undefined ? {} : { batchItemId }),
     });
     return r;
+  };
+
+  /** ARM: its own error shape for auth failures and faults, the same log and fault injection as Graph. */
+  const serveArm = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+    raw: string,
+    ids: RequestIds,
+  ): Promise<void> => {
+    const entry = (status: number): void =>
+      log.add({ method, path: url.pathname, query: url.search, status });
+    if (!hasBearer(req.headers.authorization)) {
+      const r = armError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing.",
+      );
+      r.headers['WWW-Authenticate'] = 'Bearer authorization_uri="", error="invalid_token"';
+      entry(r.status);
+      send(res, r, ids);
+      return;
+    }
+    const fault = faults.take(method, url.pathname + url.search, false);
+    if (fault?.kind === 'reset') {
+      entry(0);
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'delay' || (fault?.kind === 'status' && fault.delayMs)) {
+      await sleep(fault.kind === 'delay' ? fault.delayMs : (fault.delayMs ?? 0));
+    }
+    let r: GraphResponse;
+    if (fault?.kind === 'status') {
+      const codes: Record<number, [string, string]> = {
+        401: ['InvalidAuthenticationToken', 'The access token is invalid.'],
+        403: [
+          'AuthorizationFailed',
+          "The client does not have authorization to perform action 'Microsoft.Authorization/roleManagementPolicies/read' over scope.",
+        ],
+        429: ['TooManyRequests', 'The request is being throttled.'],
+        503: ['ServiceUnavailable', 'The service is unavailable.'],
+        504: ['GatewayTimeout', 'The gateway did not receive a response in time.'],
+      };
+      const [code, message] = codes[fault.status] ?? [
+        'InternalServerError',
+        'Encountered an internal server error.',
+      ];
+      r = armError(fault.status, code, message);
+      if (fault.retryAfter !== undefined) r.headers['Retry-After'] = fault.retryAfter;
+    } else {
+      const { body, malformed } = parseJson(raw);
+      r = arm.route(method, url, body, malformed, ctx.pageSize);
+    }
+    entry(r.status);
+    // ARM names its ids differently from Graph.
+    r.headers['x-ms-request-id'] = ids.requestId;
+    r.headers['x-ms-correlation-request-id'] = ids.clientRequestId;
+    send(res, r, undefined);
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -256,6 +368,10 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     if (identity) {
       log.add({ method, path: url.pathname, query: url.search, status: identity.status });
       send(res, identity, ids);
+      return;
+    }
+    if (isArmPath(url.pathname)) {
+      await serveArm(req, res, method, url, raw, ids);
       return;
     }
     if (!/^\/(v1\.0|beta)\//.test(url.pathname)) {
@@ -319,6 +435,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       const r = p ? state.rule(p, ruleId) : undefined;
       return r ? structuredClone(r) : undefined;
     },
+    setConditionalAccessPolicy: (p) => ca.setPolicy(p),
+    removeConditionalAccessPolicy: (id) => ca.removePolicy(id),
+    conditionalAccessPolicies: () => ca.listPolicies(),
+    noMfaAlertIncidents: () => alerts.noMfaIncidents(),
+    refreshAlertsNow: () => alerts.refreshNow(),
+    getArmRule: (scope, roleGuid, ruleId) => arm.rule(scope, roleGuid, ruleId),
+    setArmEnabledRules: (scope, roleGuid, rules) => arm.setEnabledRules(scope, roleGuid, rules),
     // Idempotent: tests close in afterEach whatever the test did.
     close: () =>
       (closing ??= new Promise<void>((resolve, reject) => {

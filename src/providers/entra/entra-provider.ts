@@ -15,18 +15,41 @@
 //  3. Re-read the written policies (batched) and return the verified LiveRole of each action; when the read does
 //     not yet show the write (Graph does not document read-after-write consistency), the reconciler sees the
 //     mismatch in the returned role and retries.
+//
+// Azure roles (spec.entra.azureRbac) go through ARM instead: the snapshot lists each configured scope's policy
+// assignments and role definitions (paged, never per role); apply GETs the policy, PATCHes only the changed
+// rules, and takes the 200 body (the whole policy) as the verification.
+//
+// Authentication contexts: when some role has one enabled, the snapshot also lists the Conditional Access
+// policies once (see conditional-access.ts) and classifies every context.
 import type { LiveRole } from '../../api/observation.js';
 import type { Action } from '../../reconcile/action.js';
 import {
   ProviderError,
   type ActionResult,
+  type ProviderAlert,
   type ProviderClient,
   type ProviderSnapshot,
 } from '../types.js';
+import { readNoMfaAlerts, type AlertRefreshOptions } from './alerts.js';
+import { ArmClient, DEFAULT_RESOURCE_MANAGER_URL } from './arm-client.js';
+import {
+  armAuthenticationContextRule,
+  armEnablementRule,
+  armHasContext,
+  findArmRule,
+  liveRoleFromArm,
+  type ArmPolicy,
+  type ArmPolicyAssignment,
+  type ArmRoleDefinition,
+  type ArmRule,
+} from './arm-mapping.js';
+import { readContextVerdicts, type ContextVerdicts } from './conditional-access.js';
 import {
   createCredential,
   DEFAULT_GRAPH_BASE_URL,
   EntraConfigError,
+  isLoopbackUrl,
   type CredentialOptions,
   type EntraSpec,
 } from './credentials.js';
@@ -51,7 +74,7 @@ import {
   type GraphRoleDefinition,
   type RulePatchBody,
 } from './mapping.js';
-import { EntraSnapshot } from './snapshot.js';
+import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
 
@@ -69,7 +92,12 @@ export interface EntraProviderOptions extends CredentialOptions {
    * server's own page size applies, and real Graph does not document `$top` on these lists.
    */
   pageSize?: number | undefined;
+  /** How alerts() waits for PIM's alert refresh (polling interval and bound). */
+  alertRefresh?: AlertRefreshOptions | undefined;
 }
+
+/** The Authorization provider path under an ARM scope. */
+const ARM_PROVIDER = '/providers/Microsoft.Authorization';
 
 /** The listing filter every PIM list needs (without it Graph answers 400 MissingProvider). */
 const SCOPE_FILTER = encodeURIComponent("scopeId eq '/' and scopeType eq 'DirectoryRole'");
@@ -98,8 +126,14 @@ interface RuleWrite {
 export class EntraProvider implements ProviderClient {
   readonly kind = 'entra' as const;
   readonly graph: GraphClient;
+  /** The ARM client, when spec.entra.azureRbac is set. */
+  readonly arm: ArmClient | undefined;
   private readonly now: () => Date;
   private readonly top: string;
+  private readonly armScopes: readonly string[];
+  private readonly directoryRoles: boolean;
+  private readonly alertRefresh: AlertRefreshOptions;
+  private readonly pageSize: number | undefined;
 
   constructor(
     readonly spec: EntraSpec,
@@ -119,32 +153,237 @@ export class EntraProvider implements ProviderClient {
       throw new EntraConfigError(`pageSize must be a positive integer, not ${opts.pageSize}`);
     }
     this.top = opts.pageSize === undefined ? '' : `&$top=${opts.pageSize}`;
+    this.pageSize = opts.pageSize;
+    this.alertRefresh = opts.alertRefresh ?? {};
+    this.directoryRoles = spec.directoryRoles ?? true;
+    const rbac = spec.azureRbac;
+    this.armScopes = (rbac?.scopes ?? []).map((x) => x.replace(/\/+$/, ''));
+    if (rbac) {
+      const armUrl = rbac.resourceManagerUrl ?? DEFAULT_RESOURCE_MANAGER_URL;
+      // The Emulator credential's fixed token must never reach a real endpoint, ARM included.
+      if (spec.credentials.type === 'Emulator' && !opts.credential && !isLoopbackUrl(armUrl)) {
+        throw new EntraConfigError(
+          `Emulator credentials are accepted only with a loopback azureRbac.resourceManagerUrl, not ${armUrl}`,
+        );
+      }
+      for (const x of this.armScopes) {
+        if (
+          !/^\/(subscriptions|providers\/Microsoft\.Management\/managementGroups)\/[^/]+/i.test(x)
+        ) {
+          throw new EntraConfigError(
+            `azureRbac scope '${x}' is not a subscription, resource group, resource or management group scope`,
+          );
+        }
+      }
+      this.arm = new ArmClient({
+        baseUrl: armUrl,
+        credential,
+        ...(opts.retry ? { retry: opts.retry } : {}),
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
+      });
+    } else {
+      this.arm = undefined;
+    }
   }
 
-  /** Request counters (requests, reads, writes, retries, batches, bytes, throttled). */
+  /** Request counters (requests, reads, writes, retries, batches, bytes, throttled), Graph and ARM together. */
   stats(): GraphStats {
-    return { ...this.graph.stats };
+    const g = { ...this.graph.stats };
+    if (!this.arm) return g;
+    const a = this.arm.stats;
+    for (const k of Object.keys(g) as Array<keyof GraphStats>) g[k] += a[k];
+    return g;
   }
 
-  /** One cheap read that needs RoleManagementPolicy.Read.Directory. */
+  /**
+   * One cheap read that needs RoleManagementPolicy.Read.Directory (or, for an Azure-only provider, the first
+   * page of the first scope's policy assignments).
+   */
   async checkAccess(signal?: AbortSignal): Promise<void> {
+    const first = this.armScopes[0];
+    if (!this.directoryRoles && this.arm && first !== undefined) {
+      await this.arm.get(`${first}${ARM_PROVIDER}/roleManagementPolicyAssignments`, signal);
+      return;
+    }
     await this.graph.get(
       `/policies/roleManagementPolicyAssignments?$filter=${SCOPE_FILTER}&$top=1`,
       signal,
     );
   }
 
-  /** Reads every directory-role policy: ceil(roles/page) + ceil(assignments/page) requests. */
+  /**
+   * Reads every policy: ceil(roles/page) + ceil(assignments/page) Graph requests for directory roles (unless
+   * directoryRoles is false), plus per ARM scope ceil(assignments/page) + ceil(definitions/page), plus
+   * ceil(CA policies/page) when some role has an authentication context enabled. Never per role.
+   */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
-    const [definitions, assignments] = await Promise.all([
-      this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH + this.top, signal),
-      this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH + this.top, signal),
+    const [[definitions, assignments], arm] = await Promise.all([
+      this.directoryRoles
+        ? Promise.all([
+            this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH + this.top, signal),
+            this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH + this.top, signal),
+          ])
+        : Promise.resolve([[], []] as [GraphRoleDefinition[], GraphPolicyAssignment[]]),
+      Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal))),
     ]);
-    return new EntraSnapshot(definitions, assignments, this.now().toISOString());
+    const usesContext =
+      assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
+      arm.some((s) => s.assignments.some((a) => armHasContext(a.properties.effectiveRules)));
+    const contexts: ContextVerdicts | undefined = usesContext
+      ? await readContextVerdicts(this.graph, signal)
+      : undefined;
+    return new EntraSnapshot(definitions, assignments, this.now().toISOString(), {
+      armScopes: this.armScopes,
+      arm,
+      directoryRoles: this.directoryRoles,
+      ...(contexts ? { contexts } : {}),
+    });
+  }
+
+  /** One scope's policy assignments (with their effective rules) and role definitions (for names). */
+  private async readArmScope(scope: string, signal?: AbortSignal): Promise<ArmScopeRead> {
+    const arm = this.arm!;
+    const [assignments, definitions] = await Promise.all([
+      arm.list<ArmPolicyAssignment>(
+        `${scope}${ARM_PROVIDER}/roleManagementPolicyAssignments`,
+        {},
+        signal,
+      ),
+      arm.list<ArmRoleDefinition>(`${scope}${ARM_PROVIDER}/roleDefinitions`, {}, signal),
+    ]);
+    return { scope, assignments, definitions };
+  }
+
+  /**
+   * PIM's own NoMfaOnRoleActivationAlert for directory roles, refreshed first (Graph beta). Throws a
+   * ProviderError when alerts cannot be read, so that callers fall back to the snapshot.
+   */
+  async alerts(signal?: AbortSignal): Promise<ProviderAlert[]> {
+    if (!this.directoryRoles) {
+      throw new ProviderError(
+        'NotFound',
+        'PIM alerts cover Entra directory roles, which this IdentityProvider does not observe (spec.entra.directoryRoles is false)',
+      );
+    }
+    return readNoMfaAlerts(
+      this.graph,
+      this.spec.tenantId,
+      { ...this.alertRefresh, pageSize: this.pageSize },
+      signal,
+    );
   }
 
   /** Applies actions as described at the top of this file. Never throws for one failed action. */
   async apply(actions: readonly Action[], signal?: AbortSignal): Promise<ActionResult[]> {
+    const isArm = (a: Action): boolean => a.scope !== DIRECTORY_SCOPE && this.isArmScope(a.scope);
+    const armIdx = actions.flatMap((a, i) => (isArm(a) ? [i] : []));
+    if (armIdx.length === 0) return this.applyDirectory(actions, signal);
+    const graphIdx = actions.flatMap((a, i) => (isArm(a) ? [] : [i]));
+    const [armResults, graphResults] = await Promise.all([
+      this.applyArm(
+        armIdx.map((i) => actions[i]!),
+        signal,
+      ),
+      graphIdx.length > 0
+        ? this.applyDirectory(
+            graphIdx.map((i) => actions[i]!),
+            signal,
+          )
+        : [],
+    ]);
+    const out: ActionResult[] = new Array<ActionResult>(actions.length);
+    armIdx.forEach((i, n) => (out[i] = armResults[n]!));
+    graphIdx.forEach((i, n) => (out[i] = graphResults[n]!));
+    return out;
+  }
+
+  private isArmScope(scope: string): boolean {
+    const k = scope.replace(/\/+$/, '').toLowerCase();
+    return this.armScopes.some((x) => x.toLowerCase() === k);
+  }
+
+  /**
+   * Azure roles: per policy, GET it (the freshest rules: ARM replaces enabledRules wholesale too), PATCH only
+   * the rules that differ, and read the verified state from the PATCH's 200 body. Policies are independent, so
+   * a few are worked on at a time.
+   */
+  private async applyArm(
+    actions: readonly Action[],
+    signal?: AbortSignal,
+  ): Promise<ActionResult[]> {
+    const arm = this.arm!;
+    const byPolicy = new Map<string, number[]>();
+    actions.forEach((a, i) => {
+      const k = a.policyId.toLowerCase();
+      byPolicy.set(k, [...(byPolicy.get(k) ?? []), i]);
+    });
+    const results: ActionResult[] = new Array<ActionResult>(actions.length);
+    const work = [...byPolicy.values()];
+    const one = async (idx: number[]): Promise<void> => {
+      const first = actions[idx[0]!]!;
+      const scope = this.armScopes.find(
+        (x) => x.toLowerCase() === first.scope.replace(/\/+$/, '').toLowerCase(),
+      )!;
+      const path = first.policyId.replace(/^https?:\/\/[^/]+/i, '');
+      try {
+        const policy = await arm.get<ArmPolicy>(path, signal);
+        const rules = [...(policy.properties.rules ?? [])];
+        const changed = new Map<string, ArmRule>();
+        for (const i of idx) {
+          const a = actions[i]!;
+          const current = (id: string): ArmRule | undefined =>
+            changed.get(id) ?? findArmRule(rules, id);
+          if (a.kind === 'SetMfa') {
+            const rule = current(ENABLEMENT_RULE);
+            const now = (rule?.enabledRules ?? []).filter(
+              (v): v is string => typeof v === 'string',
+            );
+            const next = withMfa(now, a.enabled);
+            if (!rule || !sameRules(now, next))
+              changed.set(ENABLEMENT_RULE, armEnablementRule(next, rule));
+          } else {
+            const rule = current(AUTH_CONTEXT_RULE);
+            if (
+              rule?.isEnabled !== true ||
+              rule.claimValue?.toLowerCase() !== a.claimValue.toLowerCase()
+            )
+              changed.set(AUTH_CONTEXT_RULE, armAuthenticationContextRule(a.claimValue, rule));
+          }
+        }
+        const verified =
+          changed.size === 0
+            ? policy
+            : await arm.patch<ArmPolicy>(
+                path,
+                { properties: { rules: [...changed.values()] } },
+                signal,
+              );
+        for (const i of idx) {
+          const a = actions[i]!;
+          const role = liveRoleFromArm(
+            { id: a.roleId, displayName: a.roleDisplayName },
+            scope,
+            verified.id ?? a.policyId,
+            verified.properties.rules,
+          );
+          results[i] = { action: a, ok: true, role };
+        }
+      } catch (err) {
+        for (const i of idx)
+          results[i] = { action: actions[i]!, ok: false, error: asProviderError(err) };
+      }
+    };
+    for (let n = 0; n < work.length; n += ARM_CONCURRENCY) {
+      await Promise.all(work.slice(n, n + ARM_CONCURRENCY).map(one));
+    }
+    return results;
+  }
+
+  private async applyDirectory(
+    actions: readonly Action[],
+    signal?: AbortSignal,
+  ): Promise<ActionResult[]> {
     const failed = new Map<number, ProviderError>();
     const policyIds = new Map<string, string>(); // lower-case key → id as the action spelled it
     actions.forEach((a, i) => {
@@ -153,7 +392,7 @@ export class EntraProvider implements ProviderClient {
           i,
           new ProviderError(
             'NotFound',
-            `Entra directory-role policies exist at scope '/' only, not '${a.scope}'`,
+            `Entra directory-role policies exist at scope '/' only, not '${a.scope}' (Azure RBAC scopes: ${this.armScopes.join(', ') || 'none configured'})`,
           ),
         );
       } else if (!policyIds.has(a.policyId.toLowerCase())) {
@@ -328,6 +567,9 @@ export class EntraProvider implements ProviderClient {
     return errors;
   }
 }
+
+/** ARM policies written at a time: a handful, so that an apply of many Azure roles is not throttled at once. */
+const ARM_CONCURRENCY = 4;
 
 function ruleOf(a: Action): string {
   return a.kind === 'SetMfa' ? ENABLEMENT_RULE : AUTH_CONTEXT_RULE;

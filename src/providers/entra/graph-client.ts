@@ -55,12 +55,21 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
   /** Source of randomness for jitter (tests make it deterministic). */
   random?: () => number;
+  /**
+   * Classifies a non-2xx answer (default: Graph's). The ARM client reuses this client's retries and paging
+   * plumbing with its own error shape and permission names.
+   */
+  classifyError?: typeof classifyGraphError;
+  /** Classifies a transport failure (default: Graph's wording). */
+  classifyTransport?: typeof classifyTransportError;
 }
 
 /** The parsed answer to one call. */
 export interface GraphResult<T> {
   status: number;
   body: T | undefined;
+  /** The response headers (Location of a 202, for long-running operations). */
+  headers?: Headers;
 }
 
 /** One request of a batch; `url` is relative to the version root, such as `/policies/...`. */
@@ -111,8 +120,12 @@ export class GraphClient {
   private readonly policy: RetryPolicy;
   private readonly doFetch: typeof fetch;
   private readonly random: () => number;
+  private readonly classifyError: typeof classifyGraphError;
+  private readonly classifyTransport: typeof classifyTransportError;
 
   constructor(private readonly opts: GraphClientOptions) {
+    this.classifyError = opts.classifyError ?? classifyGraphError;
+    this.classifyTransport = opts.classifyTransport ?? classifyTransportError;
     const base = opts.baseUrl.replace(/\/+$/, '');
     this.root = `${base}/${GRAPH_VERSION}`;
     this.scope = opts.scope ?? `${base}/.default`;
@@ -170,7 +183,7 @@ export class GraphClient {
           ...(o.signal ? { signal: o.signal } : {}),
         });
       } catch (err) {
-        const e = classifyTransportError(method, url, err);
+        const e = this.classifyTransport(method, url, err);
         if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
         await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
         continue;
@@ -180,17 +193,17 @@ export class GraphClient {
         text = await res.text();
       } catch (err) {
         // The connection dropped while the body was streaming: as transient as a failed connect.
-        const e = classifyTransportError(method, url, err);
+        const e = this.classifyTransport(method, url, err);
         if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
         await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
         continue;
       }
       this.stats.bytes += Buffer.byteLength(text);
       const body = text === '' ? undefined : parseJson(text);
-      if (res.ok) return { status: res.status, body: body as T | undefined };
+      if (res.ok) return { status: res.status, body: body as T | undefined, headers: res.headers };
       if (res.status === 429) this.stats.throttled++;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-      const err = classifyGraphError(method, url, res.status, body, retryAfter);
+      const err = this.classifyError(method, url, res.status, body, retryAfter);
       if (!isRetryableStatus(res.status) || attempt >= this.policy.maxAttempts) throw err;
       if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) throw err;
       await this.pause(retryAfter ?? backoffMs(this.policy, attempt, this.random), o.signal);
@@ -320,7 +333,7 @@ export class GraphClient {
           body: raw.body,
           ...(ok
             ? {}
-            : { error: classifyGraphError(r.method, r.url, raw.status, raw.body, retryAfter) }),
+            : { error: this.classifyError(r.method, r.url, raw.status, raw.body, retryAfter) }),
         });
       }
       pending = retry;

@@ -5,6 +5,13 @@ import { ProviderError } from '../types.js';
 /** The least-privileged Graph application permission a call needs, for PermissionDenied messages. */
 export function permissionFor(method: string, path: string): string {
   if (/\/roleManagement\/directory\//i.test(path)) return 'RoleManagement.Read.Directory';
+  // Conditional Access policies are read to judge authentication contexts (never written).
+  if (/\/identity\/conditionalAccess\//i.test(path)) return 'Policy.Read.All';
+  if (/\/identityGovernance\/roleManagementAlerts(\/|$)/i.test(path)) {
+    return method === 'GET'
+      ? 'RoleManagementAlert.Read.Directory'
+      : 'RoleManagementAlert.ReadWrite.Directory';
+  }
   return method === 'GET'
     ? 'RoleManagementPolicy.Read.Directory'
     : 'RoleManagementPolicy.ReadWrite.Directory';

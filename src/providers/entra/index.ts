@@ -21,3 +21,11 @@ export type {
 export type { RetryOptions } from './retry.js';
 export { EntraSnapshot } from './snapshot.js';
 export * as entraMapping from './mapping.js';
+export { ArmClient, ARM_API_VERSION, DEFAULT_RESOURCE_MANAGER_URL } from './arm-client.js';
+export type { ArmClientOptions } from './arm-client.js';
+export * as armMapping from './arm-mapping.js';
+export { classifyContexts, grantRequiresMfa, readContextVerdicts } from './conditional-access.js';
+export type { ContextVerdicts, GraphConditionalAccessPolicy } from './conditional-access.js';
+export { readNoMfaAlerts, NO_MFA_ALERT } from './alerts.js';
+export type { AlertRefreshOptions } from './alerts.js';
+export type { ArmScopeRead, EntraSnapshotExtras } from './snapshot.js';

@@ -1,7 +1,15 @@
-// A point-in-time view of an Entra tenant's directory-role PIM policies: the role definitions (for names) and
-// every policy assignment at scope '/' with its policy and rules, resolved by id or display name.
+// A point-in-time view of an Entra tenant's PIM policies: the directory roles' definitions (for names) and every
+// policy assignment at scope '/' with its policy and rules, the Azure roles' policy assignments at each configured
+// ARM scope, and the verdict on every authentication context in use; resolved by id or display name.
 import type { LiveRole, RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
+import {
+  armName,
+  liveRoleFromArm,
+  type ArmPolicyAssignment,
+  type ArmRoleDefinition,
+} from './arm-mapping.js';
+import type { ContextVerdicts } from './conditional-access.js';
 import {
   DIRECTORY_SCOPE,
   liveRoleFromPolicy,
@@ -9,17 +17,53 @@ import {
   type GraphRoleDefinition,
 } from './mapping.js';
 
+/** What was read at one configured ARM scope. */
+export interface ArmScopeRead {
+  /** The scope as configured in spec.entra.azureRbac.scopes. */
+  scope: string;
+  definitions: readonly ArmRoleDefinition[];
+  assignments: readonly ArmPolicyAssignment[];
+}
+
+/** What a snapshot holds besides the directory roles (all optional: the directory-only snapshot needs none). */
+export interface EntraSnapshotExtras {
+  /** Verdicts on authentication contexts, when some role has one enabled. */
+  contexts?: ContextVerdicts;
+  /** The configured ARM scopes, read or not (a scope that is not configured is refused by name). */
+  armScopes?: readonly string[];
+  /** What was read at each ARM scope. */
+  arm?: readonly ArmScopeRead[];
+  /** False when spec.entra.directoryRoles is false: directory roles were not read. */
+  directoryRoles?: boolean;
+}
+
+interface ArmScopeView {
+  scope: string;
+  definitions: ArmRoleDefinition[];
+  live: Map<string, LiveRole>;
+}
+
+/** A scope's comparison key: ARM ids are case-insensitive, a trailing slash means nothing. */
+const scopeKey = (s: string): string => s.replace(/\/+$/, '').toLowerCase();
+
 /** The snapshot of one tenant. */
 export class EntraSnapshot implements ProviderSnapshot {
   private readonly live = new Map<string, LiveRole>();
   private readonly definitions: GraphRoleDefinition[];
+  private readonly arm = new Map<string, ArmScopeView>();
+  private readonly armScopes: readonly string[];
+  private readonly directoryRoles: boolean;
 
   constructor(
     definitions: readonly GraphRoleDefinition[],
     assignments: readonly GraphPolicyAssignment[],
     readonly observedAt: string,
+    extras: EntraSnapshotExtras = {},
   ) {
     this.definitions = [...definitions];
+    this.armScopes = [...(extras.armScopes ?? [])];
+    this.directoryRoles = extras.directoryRoles ?? true;
+    const contexts = extras.contexts;
     const byId = new Map<string, GraphRoleDefinition>();
     for (const d of definitions) {
       byId.set(d.id.toLowerCase(), d);
@@ -30,24 +74,72 @@ export class EntraSnapshot implements ProviderSnapshot {
       const def = byId.get(a.roleDefinitionId.toLowerCase());
       // A policy of a role the definitions listing did not show still counts; its id stands in for a name.
       const role = { id: a.roleDefinitionId, displayName: def?.displayName ?? a.roleDefinitionId };
-      this.live.set(a.roleDefinitionId.toLowerCase(), liveRoleFromPolicy(role, a.policy));
+      const live = liveRoleFromPolicy(role, a.policy, contexts?.verdicts);
+      this.live.set(a.roleDefinitionId.toLowerCase(), withNote(live, contexts?.note));
+    }
+    for (const read of extras.arm ?? []) {
+      const view: ArmScopeView = {
+        scope: read.scope,
+        definitions: [...read.definitions],
+        live: new Map(),
+      };
+      const names = new Map(read.definitions.map((d) => [armName(d.id), d.properties.roleName]));
+      for (const a of read.assignments) {
+        const guid = armName(a.properties.roleDefinitionId);
+        const name =
+          names.get(guid) ??
+          a.properties.policyAssignmentProperties?.roleDefinition?.displayName ??
+          guid;
+        view.live.set(
+          guid,
+          liveRoleFromArm(
+            { id: guid, displayName: name },
+            read.scope,
+            a.properties.policyId,
+            a.properties.effectiveRules,
+            contexts,
+          ),
+        );
+      }
+      this.arm.set(scopeKey(read.scope), view);
     }
   }
 
-  /** Every role with a PIM policy, sorted by display name then id. */
+  /** Every role with a PIM policy, sorted by display name, then scope, then id. */
   roles(): readonly LiveRole[] {
-    return [...this.live.values()].sort(
+    const all = [...this.live.values()];
+    for (const v of this.arm.values()) all.push(...v.live.values());
+    return all.sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+        a.roleDisplayName.localeCompare(b.roleDisplayName) ||
+        a.scope.localeCompare(b.scope) ||
+        a.roleId.localeCompare(b.roleId),
     );
   }
 
-  /** Resolves a role by id (case-insensitive; id or template id) or by display name (exact). */
+  /**
+   * Resolves a role by id (case-insensitive; id or template id, or an Azure role definition GUID or full id)
+   * or by display name (exact). Scope '/' means a directory role; a configured ARM scope means an Azure role.
+   */
   resolve(ref: RoleReference, scope: string): RoleLookup {
     if (scope !== DIRECTORY_SCOPE) {
+      const view = this.arm.get(scopeKey(scope));
+      if (view) return this.resolveArm(ref, view);
+      if (this.armScopes.length === 0) {
+        return {
+          kind: 'NotFound',
+          message: `Entra directory roles have PIM policies at scope '/' only; scope '${scope}' is an Azure RBAC scope, and Azure RBAC scopes are not supported by this provider yet without spec.entra.azureRbac.scopes (none are configured)`,
+        };
+      }
       return {
         kind: 'NotFound',
-        message: `Entra directory roles have PIM policies at scope '/' only; scope '${scope}' is an Azure RBAC scope, and Azure RBAC scopes are not supported by this provider yet`,
+        message: `scope '${scope}' is neither '/' (directory roles) nor one of the Azure RBAC scopes in spec.entra.azureRbac.scopes (${this.armScopes.join(', ')})`,
+      };
+    }
+    if (!this.directoryRoles) {
+      return {
+        kind: 'NotFound',
+        message: `this IdentityProvider does not observe Entra directory roles (spec.entra.directoryRoles is false); it manages Azure RBAC scopes ${this.armScopes.join(', ') || '(none)'}`,
       };
     }
     if (ref.clientId !== undefined) {
@@ -86,6 +178,61 @@ export class EntraSnapshot implements ProviderSnapshot {
     };
   }
 
+  private resolveArm(ref: RoleReference, view: ArmScopeView): RoleLookup {
+    if (ref.clientId !== undefined) {
+      return {
+        kind: 'NotFound',
+        message: 'clientId applies to Keycloak roles only, not to Azure roles',
+      };
+    }
+    const at = `at scope '${view.scope}'`;
+    if (ref.id !== undefined) {
+      const guid = armName(ref.id);
+      const role = view.live.get(guid);
+      if (role) return { kind: 'Found', role };
+      const def = view.definitions.find((d) => armName(d.id) === guid);
+      return {
+        kind: 'NotFound',
+        message: def
+          ? `Azure role ${def.properties.roleName} (${guid}) has no PIM policy ${at}`
+          : `no Azure role definition has the id ${guid} ${at}`,
+      };
+    }
+    if (ref.displayName !== undefined) {
+      const name = ref.displayName;
+      const matches = view.definitions.filter((d) => d.properties.roleName === name);
+      if (matches.length > 1) {
+        return {
+          kind: 'Ambiguous',
+          candidates: matches.map((d) => `${d.properties.roleName} (${armName(d.id)})`).sort(),
+        };
+      }
+      const def = matches[0];
+      // Without a definitions listing entry the policy assignment's own name still resolves.
+      const role = def
+        ? view.live.get(armName(def.id))
+        : [...view.live.values()].find((r) => r.roleDisplayName === name);
+      if (role) return { kind: 'Found', role };
+      if (def) {
+        return {
+          kind: 'NotFound',
+          message: `Azure role ${name} (${armName(def.id)}) has no PIM policy ${at}`,
+        };
+      }
+      const near = view.definitions.find(
+        (d) => d.properties.roleName.toLowerCase() === name.toLowerCase(),
+      );
+      return {
+        kind: 'NotFound',
+        message: `no Azure role is named '${name}' ${at}${near ? ` (role names are case-sensitive; did you mean '${near.properties.roleName}'?)` : ''}`,
+      };
+    }
+    return {
+      kind: 'NotFound',
+      message: 'the role reference names neither an id nor a displayName',
+    };
+  }
+
   private found(
     def: { id: string; displayName: string; templateId?: string | null },
     known: boolean,
@@ -104,4 +251,11 @@ export class EntraSnapshot implements ProviderSnapshot {
       message: `Entra directory role ${def.displayName} (${def.id.toLowerCase()}) has no PIM policy at scope '/' (The role setting is not found)`,
     };
   }
+}
+
+/** Adds the Conditional Access note to a role that has an authentication context (the only ones it concerns). */
+function withNote(role: LiveRole, note: string | undefined): LiveRole {
+  if (!note || !role.authenticationContext) return role;
+  const detail = [...(role.detail ? role.detail.split('; ') : []), note].sort().join('; ');
+  return { ...role, detail };
 }

@@ -22,7 +22,10 @@ describe('EntraProvider.snapshot', () => {
       const snap = await p.snapshot();
       const defs = e.roleDefinitions().length;
       const assignments = e.exportState().assignments.length;
-      const expected = Math.ceil(defs / pageSize) + Math.ceil(assignments / pageSize);
+      // The seeded Privileged Authentication Administrator has an authentication context, so the Conditional
+      // Access policies are listed once too (one listing, whatever the number of roles).
+      const ca = Math.ceil(e.conditionalAccessPolicies().length / pageSize);
+      const expected = Math.ceil(defs / pageSize) + Math.ceil(assignments / pageSize) + ca;
       expect(e.counts()).toMatchObject({ requests: expected, reads: expected, writes: 0 });
       expect(p.stats()).toMatchObject({ requests: expected, writes: 0, retries: 0 });
       expect(snap.roles()).toHaveLength(assignments);
@@ -31,6 +34,7 @@ describe('EntraProvider.snapshot', () => {
         new Set([
           '/v1.0/roleManagement/directory/roleDefinitions',
           '/v1.0/policies/roleManagementPolicyAssignments',
+          '/v1.0/identity/conditionalAccess/policies',
         ]),
       );
       console.log(`snapshot of ${defs} roles at page size ${pageSize}: ${expected} requests`);

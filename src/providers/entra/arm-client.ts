@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ProviderError } from '../types.js';
 import { GraphClient, type GraphStats } from './graph-client.js';
 import type { RetryOptions } from './retry.js';
+import { transportError } from './graph-errors.js';
 
 /** The ARM api-version of role management policies rolegate speaks. */
 export const ARM_API_VERSION = '2020-10-01';
@@ -68,18 +69,7 @@ export function classifyArmTransportError(
   urlOrPath: string,
   err: unknown,
 ): ProviderError {
-  const path = armPath(urlOrPath);
-  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
-    return new ProviderError('Unavailable', `ARM ${method} ${path}: aborted`, { cause: err });
-  }
-  const code =
-    (err as { cause?: { code?: unknown } } | null)?.cause?.code ??
-    (err as { code?: unknown } | null)?.code;
-  return new ProviderError(
-    'Unavailable',
-    `ARM ${method} ${path}: ${typeof code === 'string' ? code : 'request failed'}`,
-    { cause: err },
-  );
+  return transportError('ARM', method, armPath(urlOrPath), err);
 }
 
 /** An ARM client bound to one base URL and credential. */

@@ -79,24 +79,35 @@ export function classifyGraphError(
   return new ProviderError('Invalid', base, opts);
 }
 
-/** Classifies a transport failure (reset, refused, DNS, abort). */
-export function classifyTransportError(
+/** Classifies a transport failure (reset, refused, DNS, abort) of a call to `service` (Graph, ARM). */
+export function transportError(
+  service: string,
   method: string,
-  urlOrPath: string,
+  path: string,
   err: unknown,
 ): ProviderError {
-  const path = displayPath(urlOrPath);
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
-    return new ProviderError('Unavailable', `Graph ${method} ${path}: aborted`, { cause: err });
+    return new ProviderError('Unavailable', `${service} ${method} ${path}: aborted`, {
+      cause: err,
+    });
   }
   const code =
     (err as { cause?: { code?: unknown } } | null)?.cause?.code ??
     (err as { code?: unknown } | null)?.code;
   return new ProviderError(
     'Unavailable',
-    `Graph ${method} ${path}: ${typeof code === 'string' ? code : 'request failed'}`,
+    `${service} ${method} ${path}: ${typeof code === 'string' ? code : 'request failed'}`,
     { cause: err },
   );
+}
+
+/** Classifies a transport failure of a Graph call. */
+export function classifyTransportError(
+  method: string,
+  urlOrPath: string,
+  err: unknown,
+): ProviderError {
+  return transportError('Graph', method, displayPath(urlOrPath), err);
 }
 
 /** Classifies a failure to get a token, without the trace ids and timestamps Entra puts in descriptions. */

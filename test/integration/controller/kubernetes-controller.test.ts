@@ -18,6 +18,7 @@ import {
   stopApiServer,
   uniqueNamespace,
 } from '../../harness/kube-client.js';
+import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
 import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
@@ -97,38 +98,14 @@ beforeAll(async () => {
   kc = kubeConfig();
   api = kc.makeApiClient(CustomObjectsApi);
   ns = await uniqueNamespace('ctrl');
-  await api.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'identityproviders',
-    body: {
-      apiVersion: API_VERSION,
-      kind: 'IdentityProvider',
-      metadata: { name: PROVIDER },
-      spec: {
-        resyncInterval: '2s',
-        entra: {
-          tenantId: emulator.tenantId,
-          graphBaseUrl: emulator.url,
-          credentials: { type: 'Emulator' },
-        },
-      },
-    },
-  });
+  await createEmulatorProvider(api, PROVIDER, emulator, '2s');
   rolegate = startRolegate(runArgs());
   await rolegate.waitForLog((l) => l.msg === 'controller started');
 });
 
 afterAll(async () => {
   await rolegate?.stop();
-  await api
-    ?.deleteClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: 'identityproviders',
-      name: PROVIDER,
-    })
-    .catch(() => undefined);
+  await deleteProvider(api, PROVIDER);
   await emulator?.close();
 });
 

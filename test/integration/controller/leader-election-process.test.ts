@@ -10,6 +10,7 @@ import {
   type PrivilegedRole,
 } from '../../../src/api/v1alpha1/types.js';
 import { eventually, kubeConfig, kubeEnv, uniqueNamespace } from '../../harness/kube-client.js';
+import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
 import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
 
 let emulator: GraphEmulator;
@@ -77,36 +78,12 @@ beforeAll(async () => {
   emulator = await startGraphEmulator({ port: 0 });
   api = kubeConfig().makeApiClient(CustomObjectsApi);
   ns = await uniqueNamespace('le');
-  await api.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'identityproviders',
-    body: {
-      apiVersion: API_VERSION,
-      kind: 'IdentityProvider',
-      metadata: { name: PROVIDER },
-      spec: {
-        resyncInterval: '5s',
-        entra: {
-          tenantId: emulator.tenantId,
-          graphBaseUrl: emulator.url,
-          credentials: { type: 'Emulator' },
-        },
-      },
-    },
-  });
+  await createEmulatorProvider(api, PROVIDER, emulator, '5s');
 });
 
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop('SIGKILL')));
-  await api
-    ?.deleteClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: 'identityproviders',
-      name: PROVIDER,
-    })
-    .catch(() => undefined);
+  await deleteProvider(api, PROVIDER);
   await emulator?.close();
 });
 

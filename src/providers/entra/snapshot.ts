@@ -53,6 +53,9 @@ export class EntraSnapshot implements ProviderSnapshot {
   private readonly arm = new Map<string, ArmScopeView>();
   private readonly armScopes: readonly string[];
   private readonly directoryRoles: boolean;
+  /** Lookups by id/template id and by display name, so that resolving N roles is O(N), not O(N²). */
+  private readonly byId = new Map<string, GraphRoleDefinition>();
+  private readonly byName = new Map<string, GraphRoleDefinition[]>();
 
   constructor(
     definitions: readonly GraphRoleDefinition[],
@@ -64,10 +67,13 @@ export class EntraSnapshot implements ProviderSnapshot {
     this.armScopes = [...(extras.armScopes ?? [])];
     this.directoryRoles = extras.directoryRoles ?? true;
     const contexts = extras.contexts;
-    const byId = new Map<string, GraphRoleDefinition>();
+    const byId = this.byId;
     for (const d of definitions) {
       byId.set(d.id.toLowerCase(), d);
       if (d.templateId) byId.set(d.templateId.toLowerCase(), d);
+      const named = this.byName.get(d.displayName);
+      if (named) named.push(d);
+      else this.byName.set(d.displayName, [d]);
     }
     for (const a of assignments) {
       if (a.scopeId !== DIRECTORY_SCOPE || a.scopeType !== 'DirectoryRole' || !a.policy) continue;
@@ -150,14 +156,12 @@ export class EntraSnapshot implements ProviderSnapshot {
     }
     if (ref.id !== undefined) {
       const id = ref.id.toLowerCase();
-      const def = this.definitions.find(
-        (d) => d.id.toLowerCase() === id || d.templateId?.toLowerCase() === id,
-      );
+      const def = this.byId.get(id);
       return this.found(def ?? { id: ref.id, displayName: ref.id }, def !== undefined);
     }
     if (ref.displayName !== undefined) {
       const name = ref.displayName;
-      const matches = this.definitions.filter((d) => d.displayName === name);
+      const matches = this.byName.get(name) ?? [];
       if (matches.length > 1) {
         return {
           kind: 'Ambiguous',

@@ -1,0 +1,396 @@
+// The Kubernetes side of the benchmarks: a real etcd + kube-apiserver from scripts/envtest/envtest.sh, the
+// admin client (@kubernetes/client-node), request counts from the apiserver's /metrics, and the rolegate
+// controller as a child process (`rolegate run --kubernetes`) with its peak memory and CPU.
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  Watch,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { freePort, pool, procCpuSeconds, procMemory, progress, sleep, until } from './common.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '../..');
+const ENVTEST = join(REPO, 'scripts/envtest/envtest.sh');
+export const CLI = join(REPO, 'dist/cli/main.js');
+export const GROUP = 'rolegate.io';
+export const VERSION = 'v1alpha1';
+
+function sh(cmd, args, { timeoutMs = 300_000, env } = {}) {
+  return new Promise((res, rej) => {
+    execFile(
+      cmd,
+      args,
+      { timeout: timeoutMs, maxBuffer: 64 << 20, env: env ?? process.env },
+      (err, stdout, stderr) => {
+        if (err) rej(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`));
+        else res({ stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Starts etcd + kube-apiserver with the CRDs installed. Call down() when done. */
+export async function startApiServer() {
+  const run = mkdtempSync(join(tmpdir(), 'rolegate-bench-envtest-'));
+  progress(`starting etcd + kube-apiserver in ${run}`);
+  await sh('bash', [ENVTEST, 'up', run], { timeoutMs: 600_000 });
+  const env = Object.fromEntries(
+    [...readFileSync(join(run, 'env'), 'utf8').matchAll(/^export (\w+)="(.*)"$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]),
+  );
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.KUBECONFIG);
+  const pki = join(run, 'pki');
+  const tls = {
+    ca: readFileSync(join(pki, 'ca.crt')),
+    cert: readFileSync(join(pki, 'admin.crt')),
+    key: readFileSync(join(pki, 'admin.key')),
+  };
+  const apiserverPid = Number(readFileSync(join(run, 'kube-apiserver.pid'), 'utf8'));
+  const etcdPid = Number(readFileSync(join(run, 'etcd.pid'), 'utf8'));
+  return {
+    run,
+    env,
+    kc,
+    server: env.ENVTEST_SERVER,
+    apiserverPid,
+    etcdPid,
+    core: kc.makeApiClient(CoreV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    /** GETs a raw path as the admin (used for /metrics; not counted in apiserver_request_total). */
+    raw(path) {
+      return new Promise((res, rej) => {
+        const u = new URL(path, env.ENVTEST_SERVER);
+        const req = httpsRequest(u, { ...tls, method: 'GET' }, (r) => {
+          let body = '';
+          r.setEncoding('utf8');
+          r.on('data', (d) => (body += d));
+          r.on('end', () =>
+            r.statusCode === 200 ? res(body) : rej(new Error(`${path}: ${r.statusCode}`)),
+          );
+        });
+        req.on('error', rej);
+        req.end();
+      });
+    },
+    async down() {
+      progress('stopping etcd + kube-apiserver');
+      await sh('bash', [ENVTEST, 'down', run]).catch((e) => progress(String(e)));
+    },
+  };
+}
+
+/**
+ * apiserver_request_total summed by "resource/subresource verb" for the resources rolegate touches
+ * (privilegedroles, identityproviders, events) and for everything ("*" keys by verb).
+ */
+export async function requestCounts(k) {
+  const text = await k.raw('/metrics');
+  const out = {};
+  for (const m of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\S+)$/gm)) {
+    const labels = Object.fromEntries(
+      [...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]),
+    );
+    const v = Number(m[2]);
+    const res = labels.resource ?? '';
+    const key = `${res}${labels.subresource ? `/${labels.subresource}` : ''} ${labels.verb}`;
+    if (['privilegedroles', 'identityproviders', 'events'].includes(res))
+      out[key] = (out[key] ?? 0) + v;
+    out[`* ${labels.verb}`] = (out[`* ${labels.verb}`] ?? 0) + v;
+  }
+  return out;
+}
+
+/** after - before, dropping zeros. */
+export function delta(before, after) {
+  const out = {};
+  for (const [k, v] of Object.entries(after)) {
+    const d = v - (before[k] ?? 0);
+    if (d !== 0) out[k] = d;
+  }
+  return out;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY', 'CREATE']);
+
+/** Sums a delta over the rolegate resources: total and mutating. */
+export function sumRequests(d) {
+  let total = 0;
+  let mutating = 0;
+  for (const [k, v] of Object.entries(d)) {
+    if (k.startsWith('* ')) continue;
+    total += v;
+    if (MUTATING.has(k.split(' ')[1])) mutating += v;
+  }
+  return { total, mutating };
+}
+
+export async function createNamespace(k, prefix) {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await k.core.createNamespace({ body: { metadata: { name } } });
+  return name;
+}
+
+export async function createProvider(k, name, emulator, resyncInterval) {
+  await k.custom.createClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'identityproviders',
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'IdentityProvider',
+      metadata: { name },
+      spec: {
+        resyncInterval,
+        entra: {
+          tenantId: emulator.tenantId,
+          graphBaseUrl: emulator.url,
+          credentials: { type: 'Emulator' },
+        },
+      },
+    },
+  });
+}
+
+export async function deleteProvider(k, name) {
+  await k.custom
+    .deleteClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'identityproviders',
+      name,
+    })
+    .catch(() => undefined);
+}
+
+/** Deletes every PrivilegedRole of a namespace (envtest has no namespace controller to do it). */
+export async function clearNamespace(k, ns) {
+  await k.custom
+    .deleteCollectionNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'privilegedroles',
+      namespace: ns,
+    })
+    .catch((e) => progress(`cleanup of ${ns}: ${e.message}`));
+}
+
+export function roleObject(ns, name, provider, roleId) {
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'PrivilegedRole',
+    metadata: { name, namespace: ns },
+    spec: { providerRef: { name: provider }, role: { id: roleId }, mfaRequired: true },
+  };
+}
+
+export const isReady = (o) =>
+  o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+  o.status.observedGeneration === o.metadata.generation;
+
+/** Creates objects with `concurrency` requests in flight. */
+export async function createRoles(k, objs, concurrency = 50) {
+  await pool(objs, concurrency, (body) =>
+    k.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'privilegedroles',
+      namespace: body.metadata.namespace,
+      body,
+    }),
+  );
+}
+
+/**
+ * Watches the PrivilegedRoles of a namespace and resolves when `count` of them are Ready (or rejects after
+ * timeoutMs with how many were). One LIST + one WATCH request.
+ */
+export async function watchReady(k, ns, count, timeoutMs) {
+  const list = await k.custom.listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'privilegedroles',
+    namespace: ns,
+  });
+  const ready = new Set(list.items.filter(isReady).map((o) => o.metadata.name));
+  const watch = new Watch(k.kc);
+  let req;
+  let settle;
+  const done = new Promise((res, rej) => (settle = { res, rej }));
+  const check = () => {
+    if (ready.size >= count) settle.res(performance.now());
+  };
+  const timer = setTimeout(
+    () => settle.rej(new Error(`only ${ready.size}/${count} Ready after ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  req = await watch.watch(
+    `/apis/${GROUP}/${VERSION}/namespaces/${ns}/privilegedroles`,
+    { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
+    (type, obj) => {
+      if (type === 'BOOKMARK') return;
+      if (type !== 'DELETED' && isReady(obj)) ready.add(obj.metadata.name);
+      else ready.delete(obj.metadata.name);
+      check();
+    },
+    (err) => {
+      if (err && ready.size < count) settle.rej(err);
+    },
+  );
+  check();
+  const stop = () => {
+    clearTimeout(timer);
+    req?.abort();
+  };
+  const finished = done.finally(stop);
+  finished.catch(() => undefined); // awaited by the caller; never an unhandled rejection
+  return { ready: () => ready.size, done: finished, cancel: stop };
+}
+
+/** The floor: create + merge-patch /status of each object directly, `concurrency` at a time. */
+export async function floorRun(k, objs, concurrency = 50) {
+  const patchOpts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+  const now = new Date().toISOString();
+  await pool(objs, concurrency, async (body) => {
+    const created = await k.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'privilegedroles',
+      namespace: body.metadata.namespace,
+      body,
+    });
+    await k.custom.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        plural: 'privilegedroles',
+        namespace: body.metadata.namespace,
+        name: body.metadata.name,
+        body: {
+          metadata: { resourceVersion: created.metadata.resourceVersion },
+          status: {
+            observedGeneration: created.metadata.generation,
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'True',
+                reason: 'MFARequired',
+                message: 'Activation requires multi-factor authentication',
+                lastTransitionTime: now,
+                observedGeneration: created.metadata.generation,
+              },
+            ],
+          },
+        },
+      },
+      patchOpts,
+    );
+  });
+}
+
+/**
+ * Starts `rolegate run --kubernetes` against the envtest API server, on a free ops port, and waits for
+ * /readyz. Returns the process with memory/CPU readers and stop().
+ */
+export async function startController(k, { namespace, logLevel = 'warn', extra = [] } = {}) {
+  const port = await freePort();
+  const args = [
+    CLI,
+    'run',
+    '--kubernetes',
+    '--kubeconfig',
+    k.env.KUBECONFIG,
+    '--http-addr',
+    `127.0.0.1:${port}`,
+    '--log-format',
+    'json',
+    '--log-level',
+    logLevel,
+    ...(namespace ? ['--namespace', namespace] : []),
+    ...extra,
+  ];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      POD_NAMESPACE: 'default',
+      ROLEGATE_LOG_LEVEL: logLevel,
+      // e.g. --max-old-space-size=128, to see whether the controller fits a memory limit
+      ...(process.env.BENCH_CONTROLLER_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_CONTROLLER_NODE_OPTIONS }
+        : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  let buf = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => {
+    buf += c;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const l of lines) if (l.trim() && logs.length < 10_000) logs.push(l);
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c) => (stderr = (stderr + c).slice(-8000)));
+  let exited = false;
+  const exit = new Promise((r) =>
+    child.on('exit', (code) => {
+      exited = true;
+      r(code);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const ok = await until(
+    async () => {
+      if (exited)
+        throw new Error(`controller exited early: ${stderr} ${logs.slice(-5).join('\n')}`);
+      return fetch(`${url}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false);
+    },
+    { timeoutMs: 60_000, everyMs: 100 },
+  );
+  if (!ok) {
+    child.kill('SIGKILL');
+    throw new Error(`controller not ready within 60 s: ${stderr}`);
+  }
+  let stopping = false;
+  // Rejects when the controller exits unasked (with the tail of its stderr); never settles otherwise.
+  const died = exit.then((code) => {
+    if (stopping) return new Promise(() => undefined);
+    throw new Error(`controller exited with ${code}: ${stderr.slice(-1500)}`);
+  });
+  died.catch(() => undefined); // handled where it is raced; no unhandled rejection elsewhere
+  return {
+    pid: child.pid,
+    url,
+    died,
+    logs,
+    stderr: () => stderr,
+    memory: () => procMemory(child.pid),
+    cpu: () => procCpuSeconds(child.pid),
+    metrics: () => fetch(`${url}/metrics`).then((r) => r.text()),
+
+    async stop() {
+      stopping = true;
+      if (exited) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exit;
+      clearTimeout(t);
+    },
+  };
+}
+
+export { sleep };

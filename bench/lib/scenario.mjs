@@ -1,0 +1,108 @@
+// The controller scenario shared by the controller, steady and drift suites: a Graph emulator seeded with N
+// synthetic roles, an IdentityProvider pointing at it, `rolegate run --kubernetes` as a child process, and N
+// PrivilegedRoles created 50 at a time; measured until all are Ready.
+import { randomBytes } from 'node:crypto';
+import { startGraphEmulator } from '../../dist/emulator/graph/index.js';
+import {
+  clearNamespace,
+  createNamespace,
+  createProvider,
+  createRoles,
+  delta,
+  deleteProvider,
+  requestCounts,
+  roleObject,
+  startController,
+  sumRequests,
+  watchReady,
+} from './k8s.mjs';
+import { progress } from './common.mjs';
+
+/**
+ * Sets up and converges one scenario. Returns measurements and the live scenario (call teardown() when done).
+ * The apiserver request counts are the controller's: the bench's own N creates and its LIST are subtracted.
+ */
+export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, label = 'ctrl' } = {}) {
+  const emulator = await startGraphEmulator({ port: 0, seed: { roles: n } });
+  const ns = await createNamespace(k, `bench-${label}`);
+  const provider = `bench-${randomBytes(3).toString('hex')}`;
+  await createProvider(k, provider, emulator, resync);
+  const ctrl = await startController(k, { namespace: ns });
+  const teardown = async () => {
+    await ctrl.stop();
+    await deleteProvider(k, provider);
+    await clearNamespace(k, ns);
+    await emulator.close();
+  };
+  try {
+    const ids = emulator.roleDefinitions().map((r) => r.id);
+    const objs = ids.map((id, i) => roleObject(ns, `role-${i}`, provider, id));
+    const missingBefore = ids.filter(
+      (id) =>
+        !emulator
+          .getRule(id, 'Enablement_EndUser_Assignment')
+          ?.enabledRules?.includes('MultiFactorAuthentication'),
+    ).length;
+    // Let the IdentityProvider's first reconcile (its initial snapshot and status) settle before counting.
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await requestCounts(k);
+    emulator.resetLog();
+    const cpu0 = ctrl.cpu();
+    const w = await watchReady(k, ns, n, timeoutMs);
+    const t0 = performance.now();
+    progress(`  creating ${n} PrivilegedRoles in ${ns}`);
+    await createRoles(k, objs, 50);
+    const createMs = performance.now() - t0;
+    const tick = setInterval(() => progress(`  ${w.ready()}/${n} Ready`), 15_000);
+    let tEnd;
+    try {
+      tEnd = await Promise.race([w.done, ctrl.died]);
+    } finally {
+      clearInterval(tick);
+      w.cancel();
+    }
+    const ms = tEnd - t0;
+    const cpu = ctrl.cpu() - cpu0;
+    const mem = ctrl.memory();
+    const after = await requestCounts(k);
+    const d = delta(before, after);
+    for (const [key, own] of [
+      ['privilegedroles POST', n],
+      ['privilegedroles LIST', 1],
+    ]) {
+      if (d[key] !== undefined) d[key] -= own;
+    }
+    const sums = sumRequests(d);
+    const g = emulator.counts();
+    const missingAfter = ids.filter(
+      (id) =>
+        !emulator
+          .getRule(id, 'Enablement_EndUser_Assignment')
+          ?.enabledRules?.includes('MultiFactorAuthentication'),
+    ).length;
+    return {
+      scenario: { emulator, ns, provider, ctrl, ids, teardown },
+      result: {
+        roles: n,
+        ms,
+        createMs,
+        apiRequests: sums.total,
+        apiMutating: sums.mutating,
+        apiPerObject: sums.total / n,
+        apiByVerb: Object.fromEntries(Object.entries(d).filter(([key]) => !key.startsWith('* '))),
+        graphRequests: g.requests,
+        graphWrites: g.writes,
+        graphReads: g.reads,
+        controllerCpuS: cpu,
+        controllerHwmMB: mem?.hwmMB,
+        controllerRssMB: mem?.rssMB,
+        missingBefore,
+        missingAfter,
+      },
+    };
+  } catch (err) {
+    progress(`  controller stderr: ${ctrl.stderr().slice(-2000)}`);
+    await teardown();
+    throw err;
+  }
+}

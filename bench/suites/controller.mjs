@@ -1,0 +1,118 @@
+// Suite "controller": on a real kube-apiserver, the time from creating N PrivilegedRoles (50 creates in
+// flight) until all are Ready with `rolegate run --kubernetes` running, against the floor measured in the same
+// run: the same N creates plus one merge patch of /status each, done directly with @kubernetes/client-node.
+import { converge } from '../lib/scenario.mjs';
+import {
+  clearNamespace,
+  createNamespace,
+  delta,
+  floorRun,
+  requestCounts,
+  roleObject,
+  startApiServer,
+  sumRequests,
+} from '../lib/k8s.mjs';
+import { median, progress, table } from '../lib/common.mjs';
+
+async function floorOnce(k, n) {
+  const ns = await createNamespace(k, 'bench-floor');
+  const objs = Array.from({ length: n }, (_, i) =>
+    roleObject(ns, `role-${i}`, 'floor', `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+  );
+  const before = await requestCounts(k);
+  const t0 = performance.now();
+  await floorRun(k, objs, 50);
+  const ms = performance.now() - t0;
+  const d = delta(before, await requestCounts(k));
+  await clearNamespace(k, ns);
+  return { ms, apiRequests: sumRequests(d).total };
+}
+
+export async function runControllerSuite({ runs, quick, sizes }) {
+  const list = sizes ?? (quick ? [200] : [1000, 5000]);
+  const k = await startApiServer();
+  const rows = [];
+  const notes = [];
+  try {
+    for (const n of list) {
+      // 5,000 objects take minutes per run on 2 cores: one run there unless --runs says otherwise explicitly.
+      const r = n >= 5000 ? 1 : runs;
+      const per = [];
+      for (let i = 0; i < r; i++) {
+        progress(`controller: ${n} roles, run ${i + 1}/${r}: floor`);
+        const f = await floorOnce(k, n);
+        progress(
+          `controller: ${n} roles, run ${i + 1}/${r}: rolegate (floor ${Math.round(f.ms)} ms)`,
+        );
+        const { scenario, result } = await converge(k, n, {
+          resync: '10s',
+          timeoutMs: n >= 5000 ? 900_000 : 600_000,
+        });
+        await scenario.teardown();
+        progress(`  converged in ${Math.round(result.ms)} ms`);
+        per.push({ ...result, floorMs: f.ms, floorApiRequests: f.apiRequests });
+      }
+      const m = (key) => median(per.map((x) => x[key]));
+      rows.push({
+        roles: n,
+        runs: r,
+        ms: m('ms'),
+        floorMs: m('floorMs'),
+        ratio: m('ms') / m('floorMs'),
+        createMs: m('createMs'),
+        apiPerObject: m('apiPerObject'),
+        apiMutating: m('apiMutating'),
+        floorPerObject: m('floorApiRequests') / n,
+        graphRequests: m('graphRequests'),
+        graphWrites: m('graphWrites'),
+        controllerCpuS: m('controllerCpuS'),
+        controllerHwmMB: m('controllerHwmMB'),
+        missingBefore: m('missingBefore'),
+        missingAfter: m('missingAfter'),
+        apiByVerb: per[per.length - 1].apiByVerb,
+        perRun: per,
+      });
+    }
+  } finally {
+    await k.down();
+  }
+  for (const x of rows) {
+    notes.push(
+      `${x.roles} roles: controller API requests by resource and verb (last run): ${JSON.stringify(x.apiByVerb)}`,
+    );
+  }
+  const text = table(
+    'controller: create N PrivilegedRoles (50 in flight) until all Ready, vs the floor (create + status patch each)',
+    [
+      'roles',
+      'rolegate s',
+      'floor s',
+      'ratio',
+      'API req/object',
+      '(floor)',
+      'API writes',
+      'Graph req',
+      'Graph writes',
+      'ctrl CPU s',
+      'ctrl peak MB',
+      'w/o MFA before/after',
+      'runs',
+    ],
+    rows.map((x) => [
+      x.roles,
+      x.ms / 1000,
+      x.floorMs / 1000,
+      `${x.ratio.toFixed(2)}x`,
+      x.apiPerObject,
+      x.floorPerObject,
+      x.apiMutating,
+      x.graphRequests,
+      x.graphWrites,
+      x.controllerCpuS,
+      Math.round(x.controllerHwmMB),
+      `${x.missingBefore}/${x.missingAfter}`,
+      x.runs,
+    ]),
+  );
+  return { rows, notes, text };
+}

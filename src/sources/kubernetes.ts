@@ -123,6 +123,9 @@ export class KubernetesSource implements Source {
     event: InformerEvent,
     obj: T,
   ): void {
+    // managedFields are often larger than the object itself and rolegate never reads them; dropping them here
+    // also drops them from the informer's cache, which holds the same object
+    delete (obj.metadata as { managedFields?: unknown }).managedFields;
     const key = objectKey(obj.metadata);
     if (event === 'delete') store.delete(key);
     else store.set(key, obj);

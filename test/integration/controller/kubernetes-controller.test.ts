@@ -7,6 +7,7 @@ import {
   API_VERSION,
   GROUP,
   VERSION,
+  type IdentityProvider,
   type PrivilegedRole,
 } from '../../../src/api/v1alpha1/types.js';
 import {
@@ -258,6 +259,55 @@ describe('rolegate run --kubernetes', () => {
     );
     expect(cond(r, 'Ready')?.status).toBe('Unknown');
     expect(writes()).toBe(before);
+  });
+
+  it('reports a missing credentials Secret as a condition on the IdentityProvider, not a crash', async () => {
+    const name = `${PROVIDER}-nosecret`;
+    await api.createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'identityproviders',
+      body: {
+        apiVersion: API_VERSION,
+        kind: 'IdentityProvider',
+        metadata: { name },
+        spec: {
+          entra: {
+            tenantId: emulator.tenantId,
+            graphBaseUrl: emulator.url,
+            credentials: {
+              type: 'ClientSecret',
+              clientId: '11111111-1111-1111-1111-111111111111',
+              clientSecretRef: { name: 'absent', namespace: ns, key: 'client-secret' },
+            },
+          },
+        },
+      },
+    });
+    try {
+      const idp = await eventually(
+        async () => {
+          const x = (await api.getClusterCustomObject({
+            group: GROUP,
+            version: VERSION,
+            plural: 'identityproviders',
+            name,
+          })) as IdentityProvider;
+          const ready = x.status?.conditions?.find((c) => c.type === 'Ready');
+          if (ready?.reason !== 'CredentialsMissing') throw new Error(JSON.stringify(x.status));
+          return x;
+        },
+        20_000,
+        200,
+      );
+      expect(idp.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain(
+        `Secret ${ns}/absent does not exist`,
+      );
+      expect(idp.status?.conditions?.find((c) => c.type === 'Stalled')?.status).toBe('True');
+      expect(rolegate.child.exitCode).toBeNull();
+    } finally {
+      await deleteProvider(api, name);
+    }
   });
 
   it('has invalid objects rejected by the API server with a readable message', async () => {

@@ -5,6 +5,7 @@
 // the policy, PUT refused, and `{"error":{"code","message"}}` bodies without innerError.
 import { stableGuid } from './catalog.js';
 import type { GraphResponse } from './errors.js';
+import { UPDATABLE } from './rules.js';
 
 /** The only api-version the emulator serves. */
 export const ARM_API_VERSION = '2020-10-01';
@@ -129,19 +130,6 @@ function armRules(enabledRules: readonly string[]): ArmRule[] {
 }
 
 const KINDS = ['Expiration', 'Enablement', 'Approval', 'AuthenticationContext', 'Notification'];
-const UPDATABLE: Readonly<Record<string, readonly string[]>> = {
-  Enablement: ['enabledRules'],
-  AuthenticationContext: ['isEnabled', 'claimValue'],
-  Expiration: ['isExpirationRequired', 'maximumDuration'],
-  Approval: ['setting'],
-  Notification: [
-    'notificationType',
-    'recipientType',
-    'notificationLevel',
-    'isDefaultRecipientsEnabled',
-    'notificationRecipients',
-  ],
-};
 
 function kindOf(ruleType: unknown): string | undefined {
   const k =

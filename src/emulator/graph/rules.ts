@@ -18,8 +18,8 @@ export interface RuleOptions {
 
 const ENABLEMENT_VALUES = ['MultiFactorAuthentication', 'Justification', 'Ticketing'];
 
-/** The fields each rule kind may PATCH, besides `@odata.type`, `id` and `target`. */
-const UPDATABLE: Readonly<Record<string, readonly string[]>> = {
+/** The fields each rule kind may PATCH, besides `@odata.type`, `id` and `target` (the same for ARM rules). */
+export const UPDATABLE: Readonly<Record<string, readonly string[]>> = {
   Enablement: ['enabledRules'],
   AuthenticationContext: ['isEnabled', 'claimValue'],
   Expiration: ['isExpirationRequired', 'maximumDuration'],

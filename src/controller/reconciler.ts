@@ -67,6 +67,8 @@ export class Reconciler {
   private readonly now: () => Date;
   constructor(private readonly deps: ReconcilerDeps) {
     this.now = deps.now ?? (() => new Date());
+    // Finding the other claimants of a role must not scan every PrivilegedRole on every reconcile.
+    deps.roles.addIndex?.(CLAIM_INDEX, claimIndexValues);
   }
 
   /** The resync interval of an IdentityProvider. */
@@ -348,7 +350,15 @@ export class Reconciler {
     const me = objectKey(role.metadata);
     const target = lookup.role;
     let winner: { key: string; created: string } | undefined;
-    for (const other of this.deps.roles.list()) {
+    const base = claimIndexBase(spec.providerRef, spec.scope, spec.role.clientId);
+    const roles = this.deps.roles;
+    const candidates = roles.byIndex
+      ? [
+          ...roles.byIndex(CLAIM_INDEX, `${base}id:${target.roleId.toLowerCase()}`),
+          ...roles.byIndex(CLAIM_INDEX, `${base}name:${target.roleDisplayName}`),
+        ]
+      : roles.list();
+    for (const other of candidates) {
       const okey = objectKey(other.metadata);
       if (okey === me || other.spec?.providerRef?.name !== spec.providerRef) continue;
       if ((other.spec.scope ?? '/') !== spec.scope) continue;
@@ -421,6 +431,23 @@ export class Reconciler {
       result: { kind: 'retry', error: message },
     };
   }
+}
+
+const CLAIM_INDEX = 'claim';
+
+function claimIndexBase(provider: string, scope: string, clientId: string | undefined): string {
+  return `${provider}|${scope}|${clientId ?? ''}|`;
+}
+
+/** The claim index values of a PrivilegedRole: what it names, by id and by display name. */
+function claimIndexValues(r: PrivilegedRole): string[] {
+  const s = r.spec as Partial<PrivilegedRole['spec']> | undefined;
+  if (!s?.providerRef?.name || !s.role) return [];
+  const base = claimIndexBase(s.providerRef.name, s.scope ?? '/', s.role.clientId);
+  const out: string[] = [];
+  if (typeof s.role.id === 'string') out.push(`${base}id:${s.role.id.toLowerCase()}`);
+  else if (typeof s.role.displayName === 'string') out.push(`${base}name:${s.role.displayName}`);
+  return out;
 }
 
 /** The spec with defaults, or undefined when the object lacks the fields needed to even observe. */

@@ -7,6 +7,10 @@ import type { ObjectKey } from '../api/keys.js';
 export interface Store<T> {
   get(key: ObjectKey): T | undefined;
   list(): readonly T[];
+  /** Adds a secondary index (see MemoryStore); stores without one are scanned instead. */
+  addIndex?(name: string, fn: (obj: T) => string[]): void;
+  /** The objects whose index `name` has `value`. */
+  byIndex?(name: string, value: string): T[];
 }
 
 /** The kinds a source delivers. */

@@ -9,8 +9,7 @@ import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js'
 import { ProviderRegistry } from '../controller/provider-registry.js';
 import { KubeSecretResolver } from '../controller/kube-secret-resolver.js';
 import { createProviderClient } from '../controller/provider-factory.js';
-import { Reconciler } from '../controller/reconciler.js';
-import { Controller } from '../controller/controller.js';
+import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { LeaderElector } from '../controller/leader-election.js';
 import { startHttpServer } from '../controller/http-server.js';
@@ -74,26 +73,18 @@ export async function runKubernetes(
       ? emulatorFactory(createProviderClient, emulator.url, log)
       : createProviderClient;
     const registry = new ProviderRegistry(factory, secrets);
-    const ref: { controller?: Controller } = {};
-    const reconciler = new Reconciler({
-      roles: source.roles,
-      providers: source.providers,
-      registry,
-      status,
-      events,
-      log,
-      metrics,
-      options: { allowWeakening: o.allowWeakening, defaultResyncMs },
-      enqueueRole: (key) => ref.controller?.enqueueRole(key),
-    });
-    const controller = new Controller(
+    const { controller } = newController(
       source,
-      reconciler,
-      log,
+      {
+        registry,
+        status,
+        events,
+        log,
+        metrics,
+        options: { allowWeakening: o.allowWeakening, defaultResyncMs },
+      },
       { workers: Number(o.workers), jitter: 0.1 },
-      metrics,
     );
-    ref.controller = controller;
     current = { controller, registry };
     await controller.start();
   };

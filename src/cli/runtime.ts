@@ -9,8 +9,8 @@ import { LogEventRecorder } from '../status/log-event-recorder.js';
 import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
 import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
 import { createProviderClient } from '../controller/provider-factory.js';
-import { Reconciler } from '../controller/reconciler.js';
-import { Controller } from '../controller/controller.js';
+import type { Reconciler } from '../controller/reconciler.js';
+import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { startGraphEmulator, type GraphEmulator } from '../emulator/graph/index.js';
 
@@ -79,26 +79,18 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
     factory = emulatorFactory(factory, emulator.url, opts.log);
   }
   const registry = new ProviderRegistry(factory, new EnvSecretResolver());
-  const ref: { controller?: Controller } = {};
-  const reconciler = new Reconciler({
-    roles: source.roles,
-    providers: source.providers,
-    registry,
-    status: writer,
-    events,
-    log: opts.log,
-    metrics,
-    options: { allowWeakening: opts.allowWeakening, defaultResyncMs: opts.defaultResyncMs },
-    enqueueRole: (key) => ref.controller?.enqueueRole(key),
-  });
-  const c = new Controller(
+  const { controller: c, reconciler } = newController(
     source,
-    reconciler,
-    opts.log,
+    {
+      registry,
+      status: writer,
+      events,
+      log: opts.log,
+      metrics,
+      options: { allowWeakening: opts.allowWeakening, defaultResyncMs: opts.defaultResyncMs },
+    },
     { workers: opts.workers, jitter: 0.1 },
-    metrics,
   );
-  ref.controller = c;
   return {
     source,
     reconciler,

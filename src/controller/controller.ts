@@ -4,8 +4,9 @@
 import type { Logger } from 'pino';
 import type { Source, WatchedKind } from '../sources/types.js';
 import { objectKey } from '../api/keys.js';
+import { isStale } from '../status/stale-object-error.js';
 import { WorkQueue } from './work-queue.js';
-import type { Reconciler, Result } from './reconciler.js';
+import { Reconciler, type ReconcilerDeps, type Result } from './reconciler.js';
 import type { ControllerMetrics } from './metrics.js';
 
 /** Options of the loop. */
@@ -135,9 +136,7 @@ export class Controller {
         : await this.reconciler.reconcileRole(key.slice(ROLE.length), signal);
     } catch (err) {
       // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
-      const quiet =
-        err instanceof Error && (err.name === 'StaleObjectError' || /conflict/i.test(err.name));
-      if (!quiet)
+      if (!isStale(err))
         this.log.error(
           {
             key,
@@ -170,4 +169,25 @@ export class Controller {
       this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'success' });
     }
   }
+}
+
+/**
+ * Builds a Controller and its Reconciler over a source: the one assembly every mode (directory, Kubernetes)
+ * uses. The reconciler enqueues roles through the controller, which is why the two are made together.
+ */
+export function newController(
+  source: Source,
+  deps: Omit<ReconcilerDeps, 'roles' | 'providers' | 'enqueueRole'>,
+  options: ControllerOptions,
+): { controller: Controller; reconciler: Reconciler } {
+  const ref: { controller?: Controller } = {};
+  const reconciler = new Reconciler({
+    ...deps,
+    roles: source.roles,
+    providers: source.providers,
+    enqueueRole: (key) => ref.controller?.enqueueRole(key),
+  });
+  const controller = new Controller(source, reconciler, deps.log, options, deps.metrics);
+  ref.controller = controller;
+  return { controller, reconciler };
 }

@@ -1,7 +1,9 @@
 // Keeps one ProviderSession per IdentityProvider, rebuilt when the IdentityProvider's spec changes.
 import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import { canonical } from '../reconcile/status.js';
-import type { ProviderClient } from '../providers/types.js';
+import { ProviderConfigError, type ProviderClient } from '../providers/types.js';
+
+export { ProviderConfigError };
 import { ProviderSession } from './provider-session.js';
 
 /** A reference to one key of a Secret. */
@@ -21,11 +23,6 @@ export type ProviderFactory = (
   idp: IdentityProvider,
   secrets: SecretResolver,
 ) => Promise<ProviderClient>;
-
-/** An error building a provider client: bad or missing credentials, unsupported configuration. */
-export class ProviderConfigError extends Error {
-  override readonly name = 'ProviderConfigError';
-}
 
 /** A ProviderRegistry hands out the session of an IdentityProvider, building it on first use. */
 export class ProviderRegistry {

@@ -20,7 +20,7 @@ import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
 import { nextStatus, statusEqual } from '../reconcile/status.js';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { describeAction } from '../reconcile/action.js';
-import { ProviderError } from '../providers/types.js';
+import { ProviderConfigError, ProviderError } from '../providers/types.js';
 import type { Store } from '../sources/types.js';
 import type { EventRecorder, StatusWriter } from '../status/types.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -199,6 +199,7 @@ export class Reconciler {
             note: notes,
             action: 'Update',
           });
+          this.recordProviderStats(session);
           if (corrected) this.deps.metrics?.driftCorrected.inc({ provider: session.name });
           else
             retry = {
@@ -257,6 +258,7 @@ export class Reconciler {
       // A snapshot read moments ago (at start-up, by the first roles) is fresh enough.
       session.invalidateIfOlderThan(Math.min(resync / 2, 10_000));
       const snapshot = await session.snapshot(Number.POSITIVE_INFINITY, signal);
+      this.recordProviderStats(session);
       const declared = new Set(
         roles
           .map((r) => snapshotRoleId(snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/')))
@@ -320,6 +322,14 @@ export class Reconciler {
     }
     for (const r of roles) this.deps.enqueueRole?.(objectKey(r.metadata));
     return result;
+  }
+
+  /** Publishes a provider client's request counters as rolegate_provider_requests. */
+  private recordProviderStats(session: ProviderSession): void {
+    const stats = session.client.stats?.();
+    if (!stats || !this.deps.metrics) return;
+    this.deps.metrics.providerRequests.set({ provider: session.name, type: 'read' }, stats.reads);
+    this.deps.metrics.providerRequests.set({ provider: session.name, type: 'write' }, stats.writes);
   }
 
   private async writeRoleStatus(
@@ -416,7 +426,7 @@ export class Reconciler {
           return { problem: { reason: Reason.ProviderError, message: err.message, stalled: true } };
       }
     }
-    if (err instanceof Error && err.name === 'ProviderConfigError') {
+    if (err instanceof ProviderConfigError) {
       return {
         problem: { reason: Reason.CredentialsMissing, message: err.message, stalled: true },
       };

@@ -87,3 +87,11 @@ export class ProviderError extends Error {
     return this.options.retryAfterMs;
   }
 }
+
+/**
+ * An IdentityProvider spec that cannot yield a working client: missing or unreadable credentials, a setting
+ * the provider refuses. The reconciler reports it as CredentialsMissing and stalls instead of retrying.
+ */
+export class ProviderConfigError extends Error {
+  override readonly name = 'ProviderConfigError';
+}

@@ -142,7 +142,7 @@ export class DirectorySource implements Source {
     const prev = this.files.get(file) ?? { roles: [], providers: [], issues: [] };
     if (text === undefined) {
       this.files.delete(file);
-      this.replace(prev, { roles: [], providers: [], issues: [] }, new Map(), new Map());
+      this.replace(prev, new Map(), new Map());
       this.options.log.info({ file: rel }, 'manifest file removed');
       return;
     }
@@ -189,54 +189,48 @@ export class DirectorySource implements Source {
       issues: parsed.issues,
     };
     this.files.set(file, next);
-    this.replace(prev, next, roles, providers);
+    this.replace(prev, roles, providers);
   }
 
   private replace(
     prev: FileState,
-    next: FileState,
     roles: Map<ObjectKey, PrivilegedRole>,
     providers: Map<ObjectKey, IdentityProvider>,
   ): void {
-    for (const key of prev.roles) {
-      if (!roles.has(key)) {
-        this.roles.delete(key);
-        this.enqueue('PrivilegedRole', key);
-      }
+    this.sync('PrivilegedRole', this.roles, this.statuses, prev.roles, roles);
+    this.sync('IdentityProvider', this.providers, this.providerStatuses, prev.providers, providers);
+  }
+
+  /**
+   * Replaces one file's objects of one kind in a store: removed keys are deleted (with their status), the rest
+   * set with the status rolegate recorded and a generation that moves only when the spec changed.
+   */
+  private sync<T extends PrivilegedRole | IdentityProvider>(
+    kind: WatchedKind,
+    store: MemoryStore<T>,
+    statuses: Map<ObjectKey, NonNullable<T['status']>>,
+    before: readonly ObjectKey[],
+    now: Map<ObjectKey, T>,
+  ): void {
+    for (const key of before) {
+      if (now.has(key)) continue;
+      store.delete(key);
+      statuses.delete(key);
+      this.enqueue(kind, key);
     }
-    for (const key of prev.providers) {
-      if (!providers.has(key)) {
-        this.providers.delete(key);
-        this.enqueue('IdentityProvider', key);
-      }
-    }
-    for (const [key, obj] of roles) {
-      const old = this.roles.get(key);
-      const generation = old
-        ? JSON.stringify(old.spec) === JSON.stringify(obj.spec)
-          ? (old.metadata.generation ?? 1)
-          : (old.metadata.generation ?? 1) + 1
-        : 1;
-      const merged: PrivilegedRole = { ...obj, metadata: { ...obj.metadata, generation } };
-      const status = this.statuses.get(key);
+    for (const [key, obj] of now) {
+      const old = store.get(key);
+      const generation = old?.metadata.generation ?? 0;
+      const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
+      const merged = {
+        ...obj,
+        metadata: { ...obj.metadata, generation: changed ? generation + 1 : generation },
+      };
+      const status = statuses.get(key);
       if (status) merged.status = status;
-      this.roles.set(key, merged);
-      this.enqueue('PrivilegedRole', key);
+      store.set(key, merged);
+      this.enqueue(kind, key);
     }
-    for (const [key, obj] of providers) {
-      const old = this.providers.get(key);
-      const generation = old
-        ? JSON.stringify(old.spec) === JSON.stringify(obj.spec)
-          ? (old.metadata.generation ?? 1)
-          : (old.metadata.generation ?? 1) + 1
-        : 1;
-      const merged: IdentityProvider = { ...obj, metadata: { ...obj.metadata, generation } };
-      const status = this.providerStatuses.get(key);
-      if (status) merged.status = status;
-      this.providers.set(key, merged);
-      this.enqueue('IdentityProvider', key);
-    }
-    void next;
   }
 
   private readonly statuses = new Map<ObjectKey, NonNullable<PrivilegedRole['status']>>();

@@ -9,15 +9,13 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
+import { ProviderConfigError } from '../types.js';
 
 /**
- * An IdentityProvider spec that cannot yield credentials (a missing secret or client id, Emulator credentials
- * aimed at a non-loopback URL). Named `ProviderConfigError` so that the reconciler reports CredentialsMissing
- * and stalls instead of retrying; providers must not import the controller's own class.
+ * An Entra spec that cannot yield credentials (a missing secret or client id, Emulator credentials aimed at a
+ * non-loopback URL): the provider contract's ProviderConfigError.
  */
-export class EntraConfigError extends Error {
-  override readonly name = 'ProviderConfigError';
-}
+export class EntraConfigError extends ProviderConfigError {}
 
 /** The Entra part of an IdentityProvider spec. */
 export type EntraSpec = NonNullable<IdentityProviderSpec['entra']>;

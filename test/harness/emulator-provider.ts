@@ -1,14 +1,20 @@
 // An IdentityProvider in the test API server that points at a Graph emulator the test runs.
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import { API_VERSION, GROUP, VERSION } from '../../src/api/v1alpha1/types.js';
+import {
+  API_VERSION,
+  GROUP,
+  VERSION,
+  type IdentityProviderSpec,
+} from '../../src/api/v1alpha1/types.js';
 import type { GraphEmulator } from '../../src/emulator/graph/index.js';
 
-/** Creates IdentityProvider `name` for `emulator` with Emulator credentials. */
+/** Creates IdentityProvider `name` for `emulator`, with Emulator credentials unless others are given. */
 export async function createEmulatorProvider(
   api: CustomObjectsApi,
   name: string,
   emulator: GraphEmulator,
   resyncInterval: string,
+  credentials: NonNullable<IdentityProviderSpec['entra']>['credentials'] = { type: 'Emulator' },
 ): Promise<void> {
   await api.createClusterCustomObject({
     group: GROUP,
@@ -23,7 +29,7 @@ export async function createEmulatorProvider(
         entra: {
           tenantId: emulator.tenantId,
           graphBaseUrl: emulator.url,
-          credentials: { type: 'Emulator' },
+          credentials,
         },
       },
     },

@@ -263,26 +263,10 @@ describe('rolegate run --kubernetes', () => {
 
   it('reports a missing credentials Secret as a condition on the IdentityProvider, not a crash', async () => {
     const name = `${PROVIDER}-nosecret`;
-    await api.createClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: 'identityproviders',
-      body: {
-        apiVersion: API_VERSION,
-        kind: 'IdentityProvider',
-        metadata: { name },
-        spec: {
-          entra: {
-            tenantId: emulator.tenantId,
-            graphBaseUrl: emulator.url,
-            credentials: {
-              type: 'ClientSecret',
-              clientId: '11111111-1111-1111-1111-111111111111',
-              clientSecretRef: { name: 'absent', namespace: ns, key: 'client-secret' },
-            },
-          },
-        },
-      },
+    await createEmulatorProvider(api, name, emulator, '5m', {
+      type: 'ClientSecret',
+      clientId: '11111111-1111-1111-1111-111111111111',
+      clientSecretRef: { name: 'absent', namespace: ns, key: 'client-secret' },
     });
     try {
       const idp = await eventually(

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { KubernetesSource } from '../sources/kubernetes.js';
+import { KubernetesFinalizerWriter } from '../status/kubernetes-finalizer-writer.js';
 import { KubernetesStatusWriter } from '../status/kubernetes-status-writer.js';
 import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js';
 import { ProviderRegistry } from '../controller/provider-registry.js';
@@ -60,6 +61,7 @@ export async function runKubernetes(
   const secrets = new KubeSecretResolver(kc, namespace);
   const events = new KubernetesEventRecorder(kc, { log });
   const status = new KubernetesStatusWriter(kc);
+  const finalizers = new KubernetesFinalizerWriter(kc);
   if (o.allowWeakening)
     log.warn('--allow-weakening is on: rolegate may remove MFA where a PrivilegedRole asks for it');
 
@@ -79,6 +81,7 @@ export async function runKubernetes(
         registry,
         status,
         events,
+        finalizers,
         log,
         metrics,
         options: { allowWeakening: o.allowWeakening, defaultResyncMs },

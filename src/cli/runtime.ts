@@ -85,6 +85,7 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
       registry,
       status: writer,
       events,
+      finalizers: source,
       log: opts.log,
       metrics,
       options: { allowWeakening: opts.allowWeakening, defaultResyncMs: opts.defaultResyncMs },

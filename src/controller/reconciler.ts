@@ -6,6 +6,7 @@ import {
   effectiveSpec,
   PAUSED_ANNOTATION,
   RECONCILE_INTERVAL_ANNOTATION,
+  RESET_FINALIZER,
   type EffectiveSpec,
   type IdentityProvider,
   type IdentityProviderStatus,
@@ -17,12 +18,13 @@ import { parseDuration } from '../api/duration.js';
 import { objectKey } from '../api/keys.js';
 import { validateObject } from '../api/validate.js';
 import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
+import { planDeletion } from '../reconcile/deletion.js';
 import { nextStatus, statusEqual } from '../reconcile/status.js';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { describeAction } from '../reconcile/action.js';
-import { ProviderConfigError, ProviderError } from '../providers/types.js';
+import { ProviderConfigError, ProviderError, type ActionResult } from '../providers/types.js';
 import type { Store } from '../sources/types.js';
-import type { EventRecorder, StatusWriter } from '../status/types.js';
+import type { EventRecorder, FinalizerWriter, StatusWriter } from '../status/types.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSession } from './provider-session.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -54,6 +56,8 @@ export interface ReconcilerDeps {
   registry: ProviderRegistry;
   status: StatusWriter;
   events: EventRecorder;
+  /** Adds and removes rolegate's finalizer; without one (one-shot CLI runs) deletion policies are not acted on. */
+  finalizers?: FinalizerWriter;
   log: Logger;
   options: ReconcilerOptions;
   metrics?: ControllerMetrics;
@@ -133,11 +137,22 @@ export class Reconciler {
   /** Reconciles one PrivilegedRole. */
   async reconcileRole(key: string, signal?: AbortSignal): Promise<Result> {
     const observed = await this.observeRole(key, signal);
-    if (!observed) return { kind: 'done' }; // deleted: deletionPolicy Orphan leaves the provider as it is
+    if (!observed) return { kind: 'done' }; // gone: nothing holds it, so there is nothing left to do
     const { role, input, intervalOverride, session } = observed;
+    const log = this.deps.log.child({ kind: 'PrivilegedRole', key });
+    if (role.metadata.deletionTimestamp) return this.finalizeRole(observed, log, signal);
+    const finalizers = this.deps.finalizers;
+    const wantFinalizer = input.spec?.deletionPolicy === 'ResetToDefault';
+    if (
+      finalizers &&
+      wantFinalizer !== (role.metadata.finalizers ?? []).includes(RESET_FINALIZER)
+    ) {
+      await finalizers.setFinalizer(role, wantFinalizer, signal);
+      // The patched object comes back through the source and is reconciled then, with its new resourceVersion.
+      return { kind: 'done' };
+    }
     let retry = observed.retry;
     const spec = input.spec;
-    const log = this.deps.log.child({ kind: 'PrivilegedRole', key });
 
     let p = plan(input);
     let corrected = false;
@@ -168,21 +183,7 @@ export class Reconciler {
         failWith(results);
       } else {
         const failed = results.find((r) => !r.ok);
-        for (const r of results) {
-          if (r.ok) {
-            log.info(
-              {
-                provider: session.name,
-                roleId: r.action.roleId,
-                policyId: r.action.policyId,
-                action: r.action.kind,
-                before: 'before' in r.action ? r.action.before : undefined,
-                after: 'after' in r.action ? r.action.after : undefined,
-              },
-              `wrote: ${describeAction(r.action)}`,
-            );
-          }
-        }
+        logWrites(log, session.name, results);
         if (failed && !failed.ok) {
           failWith(failed.error);
         } else {
@@ -232,6 +233,72 @@ export class Reconciler {
     return intervalOverride !== undefined
       ? { kind: 'done', requeueAfterMs: intervalOverride }
       : { kind: 'done' };
+  }
+
+  /**
+   * A PrivilegedRole being deleted: with rolegate's finalizer, resets the role to the provider's default when its
+   * deletionPolicy asks for it and the never-weaken guard allows it, then lets the object go. Only a provider
+   * that may answer later keeps the object waiting.
+   */
+  private async finalizeRole(o: Observed, log: Logger, signal?: AbortSignal): Promise<Result> {
+    const { role, input, session } = o;
+    const finalizers = this.deps.finalizers;
+    if (!finalizers || !(role.metadata.finalizers ?? []).includes(RESET_FINALIZER))
+      return { kind: 'done' };
+    const found = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
+    const providerDefault = found && session ? session.client.defaultMfaRequired(found) : undefined;
+    const decision = planDeletion(input, providerDefault);
+    if (decision.kind === 'Retry') return o.retry ?? { kind: 'retry', error: decision.message };
+    if (decision.kind === 'Reset' && session) {
+      const results = await session.apply(decision.actions).catch((err: unknown) => err);
+      const failure = !Array.isArray(results)
+        ? results
+        : results.find((r): r is Extract<ActionResult, { ok: false }> => !r.ok)?.error;
+      if (Array.isArray(results)) logWrites(log, session.name, results);
+      this.recordProviderStats(session);
+      const last = Array.isArray(results) ? results[results.length - 1] : undefined;
+      const verified =
+        failure === undefined && last?.ok
+          ? planDeletion({ ...input, lookup: { kind: 'Found', role: last.role } }, providerDefault)
+          : undefined;
+      if (failure !== undefined || verified?.kind !== 'Release') {
+        const why =
+          failure !== undefined
+            ? this.providerProblem(failure).problem.message
+            : 'the provider did not show the written value on read-back';
+        this.deps.events.record(role, {
+          type: 'Warning',
+          reason: 'ResetFailed',
+          note: `${decision.message}: ${why}`,
+          action: 'Update',
+        });
+        return (
+          (failure !== undefined ? this.providerProblem(failure).result : undefined) ?? {
+            kind: 'retry',
+            error: why,
+          }
+        );
+      }
+      this.deps.events.record(role, {
+        type: 'Normal',
+        reason: 'ResetToDefault',
+        note: decision.actions.map(describeAction).join('; '),
+        action: 'Update',
+      });
+    } else {
+      const refused = decision.kind === 'Release' && decision.refused;
+      if (refused)
+        this.deps.metrics?.writesRefused.inc({ provider: input.spec?.providerRef ?? '' });
+      this.deps.events.record(role, {
+        type: refused ? 'Warning' : 'Normal',
+        reason: refused ? 'ResetRefused' : 'Released',
+        note: decision.message,
+        action: refused ? 'Refuse' : 'Observe',
+      });
+    }
+    log.info({ decision: decision.kind }, `finalized: ${decision.message}`);
+    await finalizers.setFinalizer(role, false, signal);
+    return { kind: 'done' };
   }
 
   /**
@@ -479,6 +546,24 @@ function readableSpec(role: PrivilegedRole): EffectiveSpec | undefined {
 
 function snapshotRoleId(l: RoleLookup): string | undefined {
   return l.kind === 'Found' ? l.role.roleId : undefined;
+}
+
+/** Logs every write that took effect with its before and after (principle: every write is logged). */
+function logWrites(log: Logger, provider: string, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    if (!r.ok) continue;
+    log.info(
+      {
+        provider,
+        roleId: r.action.roleId,
+        policyId: r.action.policyId,
+        action: r.action.kind,
+        before: 'before' in r.action ? r.action.before : undefined,
+        after: 'after' in r.action ? r.action.after : undefined,
+      },
+      `wrote: ${describeAction(r.action)}`,
+    );
+  }
 }
 
 /** Safe fields of an error for logs: no bodies, no headers. */

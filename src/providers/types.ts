@@ -42,6 +42,11 @@ export interface ProviderClient {
    * live role per action. Never throws for one failed action: each result says how it went.
    */
   apply(actions: readonly Action[], signal?: AbortSignal): Promise<ActionResult[]>;
+  /**
+   * The MFA requirement on activation the provider gives a role nobody has configured: what
+   * `deletionPolicy: ResetToDefault` returns a role to (bounded by the never-weaken guard).
+   */
+  defaultMfaRequired(role: LiveRole): boolean;
   /** Checks that the credentials work (IdentityProvider Ready). */
   checkAccess?(signal?: AbortSignal): Promise<void>;
   /** The provider's own alerts about roles without MFA, if it has any. */

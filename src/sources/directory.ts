@@ -5,11 +5,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve, relative, extname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
-import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
+import {
+  RESET_FINALIZER,
+  type IdentityProvider,
+  type PrivilegedRole,
+} from '../api/v1alpha1/types.js';
 import { objectKey, type ObjectKey } from '../api/keys.js';
 import { parseManifestText, type ManifestIssue } from '../manifests/load.js';
 import { MemoryStore } from './memory-store.js';
 import type { Source, WatchedKind } from './types.js';
+import type { FinalizerWriter } from '../status/types.js';
 
 /** Options of a DirectorySource. */
 export interface DirectorySourceOptions {
@@ -30,7 +35,7 @@ interface FileState {
 const MANIFEST = new Set(['.yaml', '.yml', '.json']);
 
 /** A DirectorySource reads PrivilegedRoles and IdentityProviders from files under one or more paths. */
-export class DirectorySource implements Source {
+export class DirectorySource implements Source, FinalizerWriter {
   readonly roles = new MemoryStore<PrivilegedRole>();
   readonly providers = new MemoryStore<IdentityProvider>();
   private readonly files = new Map<string, FileState>();
@@ -214,8 +219,18 @@ export class DirectorySource implements Source {
   ): void {
     for (const key of before) {
       if (now.has(key)) continue;
-      store.delete(key);
-      statuses.delete(key);
+      const old = store.get(key);
+      if (old?.metadata.finalizers?.includes(RESET_FINALIZER)) {
+        // Like the API server with a finalizer: the object stays, marked deleted, until the reconciler has
+        // reset the role and calls setFinalizer(role, false).
+        store.set(key, {
+          ...old,
+          metadata: { ...old.metadata, deletionTimestamp: new Date().toISOString() },
+        });
+      } else {
+        store.delete(key);
+        statuses.delete(key);
+      }
       this.enqueue(kind, key);
     }
     for (const [key, obj] of now) {
@@ -226,6 +241,9 @@ export class DirectorySource implements Source {
         ...obj,
         metadata: { ...obj.metadata, generation: changed ? generation + 1 : generation },
       };
+      // A file holds no finalizers: the source adds rolegate's where the controller would have.
+      if (kind === 'PrivilegedRole' && resetOnDelete(obj))
+        merged.metadata.finalizers = [RESET_FINALIZER];
       const status = statuses.get(key);
       if (status) merged.status = status;
       store.set(key, merged);
@@ -235,6 +253,21 @@ export class DirectorySource implements Source {
 
   private readonly statuses = new Map<ObjectKey, NonNullable<PrivilegedRole['status']>>();
   private readonly providerStatuses = new Map<ObjectKey, NonNullable<IdentityProvider['status']>>();
+
+  /**
+   * Removing rolegate's finalizer from a role whose file is gone lets it go, as the API server would. Adding one
+   * is a no-op: the source already holds it on every role whose deletionPolicy is ResetToDefault.
+   */
+  setFinalizer(role: PrivilegedRole, present: boolean): Promise<void> {
+    const key = objectKey(role.metadata);
+    const held = this.roles.get(key);
+    if (!present && held?.metadata.deletionTimestamp) {
+      this.roles.delete(key);
+      this.statuses.delete(key);
+      this.enqueue('PrivilegedRole', key);
+    }
+    return Promise.resolve();
+  }
 
   /** Records a role's status (directory mode has no API server to hold it). */
   setRoleStatus(key: ObjectKey, status: NonNullable<PrivilegedRole['status']>): void {
@@ -249,4 +282,11 @@ export class DirectorySource implements Source {
     const obj = this.providers.get(key);
     if (obj) this.providers.set(key, { ...obj, status });
   }
+}
+
+/** Whether a PrivilegedRole as read from a file asks for a reset when it is deleted. */
+function resetOnDelete(obj: PrivilegedRole | IdentityProvider): boolean {
+  return (
+    (obj.spec as { deletionPolicy?: unknown } | undefined)?.deletionPolicy === 'ResetToDefault'
+  );
 }

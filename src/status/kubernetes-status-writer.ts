@@ -2,7 +2,6 @@
 // can never be touched, guarded by the resourceVersion the reconciler read so a write based on an old read is
 // refused with 409 instead of overwriting newer status.
 import {
-  ApiException,
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
@@ -17,7 +16,7 @@ import {
   type PrivilegedRoleStatus,
 } from '../api/v1alpha1/types.js';
 import { objectKey } from '../api/keys.js';
-import { StaleObjectError } from './stale-object-error.js';
+import { guardStale } from './stale-object-error.js';
 import type { StatusWriter } from './types.js';
 
 export { StaleObjectError, isConflict, isStale } from './stale-object-error.js';
@@ -65,7 +64,7 @@ export class KubernetesStatusWriter implements StatusWriter {
     const { name, namespace } = role.metadata;
     if (!namespace) throw new Error(`PrivilegedRole ${name} has no namespace`);
     const body = this.body(role, status);
-    await this.guard(`PrivilegedRole ${objectKey(role.metadata)}`, () =>
+    await guardStale(`PrivilegedRole ${objectKey(role.metadata)}`, () =>
       this.api.patchNamespacedCustomObjectStatus(
         { group: GROUP, version: VERSION, plural: 'privilegedroles', namespace, name, body },
         this.mergePatch,
@@ -81,7 +80,7 @@ export class KubernetesStatusWriter implements StatusWriter {
   ): Promise<void> {
     signal?.throwIfAborted();
     const body = this.body(provider, status);
-    await this.guard(`IdentityProvider ${provider.metadata.name}`, () =>
+    await guardStale(`IdentityProvider ${provider.metadata.name}`, () =>
       this.api.patchClusterCustomObjectStatus(
         {
           group: GROUP,
@@ -101,17 +100,5 @@ export class KubernetesStatusWriter implements StatusWriter {
     if (obj.metadata.resourceVersion)
       patch.metadata = { resourceVersion: obj.metadata.resourceVersion };
     return patch;
-  }
-
-  private async guard(what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      if (err instanceof ApiException && err.code === 409)
-        throw new StaleObjectError('Conflict', what, { cause: err });
-      if (err instanceof ApiException && err.code === 404)
-        throw new StaleObjectError('NotFound', what, { cause: err });
-      throw err;
-    }
   }
 }

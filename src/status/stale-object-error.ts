@@ -24,6 +24,19 @@ export class StaleObjectError extends Error {
   }
 }
 
+/** Runs one API-server write, turning 409 and 404 into a StaleObjectError about `what`. */
+export async function guardStale(what: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 409)
+      throw new StaleObjectError('Conflict', what, { cause: err });
+    if (err instanceof ApiException && err.code === 404)
+      throw new StaleObjectError('NotFound', what, { cause: err });
+    throw err;
+  }
+}
+
 /** True for a StaleObjectError, or a raw client-node 409/404 from a write: both mean "requeue silently". */
 export function isStale(err: unknown): boolean {
   return (

@@ -36,3 +36,11 @@ export interface EventRecorder {
   /** Waits until recorded events are sent (shutdown, tests). */
   flush(): Promise<void>;
 }
+
+/**
+ * A FinalizerWriter adds or removes rolegate's finalizer (RESET_FINALIZER) on a PrivilegedRole. It touches
+ * `metadata.finalizers` only, never spec; removing the last finalizer of a deleted object lets it go.
+ */
+export interface FinalizerWriter {
+  setFinalizer(role: PrivilegedRole, present: boolean, signal?: AbortSignal): Promise<void>;
+}

@@ -1,6 +1,8 @@
 // config/rbac against a real API server: bound to the controller's ServiceAccount, the roles allow what the
-// controller does and nothing that would let it change desired state. Then the real source, status writer, event
-// recorder and leader election run with that ServiceAccount's token, which proves the rules are also enough.
+// controller does and nothing that would let it change desired state (it may patch PrivilegedRoles for its
+// finalizer; the ValidatingAdmissionPolicy in config/rbac refuses a spec change). Then the real source, status
+// writer, finalizer writer, event recorder and leader election run with that ServiceAccount's token, which proves
+// the rules are also enough.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,12 +13,24 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, VERSION } from '../../src/api/v1alpha1/types.js';
+import {
+  GROUP,
+  RESET_FINALIZER,
+  VERSION,
+  type PrivilegedRole,
+} from '../../src/api/v1alpha1/types.js';
 import { LeaderElector } from '../../src/controller/leader-election.js';
 import { KubernetesSource } from '../../src/sources/kubernetes.js';
 import { KubernetesEventRecorder } from '../../src/status/kubernetes-event-recorder.js';
 import { KubernetesStatusWriter } from '../../src/status/kubernetes-status-writer.js';
-import { eventually, kubeEnv, kubectl, uniqueNamespace } from '../harness/kube-client.js';
+import { KubernetesFinalizerWriter } from '../../src/status/kubernetes-finalizer-writer.js';
+import {
+  eventually,
+  kubeConfig,
+  kubeEnv,
+  kubectl,
+  uniqueNamespace,
+} from '../harness/kube-client.js';
 import { createRole, roleManifest } from '../harness/rolegate-objects.js';
 
 const SA = 'system:serviceaccount:rolegate-system:rolegate';
@@ -75,6 +89,7 @@ describe('config/rbac', () => {
     ['list', 'identityproviders.rolegate.io', undefined, []],
     ['watch', 'identityproviders.rolegate.io', undefined, []],
     ['patch', 'privilegedroles.rolegate.io', 'any', ['--subresource=status']],
+    ['patch', 'privilegedroles.rolegate.io', 'any', []],
     ['update', 'privilegedroles.rolegate.io', 'any', ['--subresource=status']],
     ['patch', 'identityproviders.rolegate.io', undefined, ['--subresource=status']],
     ['create', 'events.events.k8s.io', 'any', []],
@@ -88,7 +103,6 @@ describe('config/rbac', () => {
 
   it.each([
     ['delete', 'privilegedroles.rolegate.io', 'any', []],
-    ['patch', 'privilegedroles.rolegate.io', 'any', []],
     ['update', 'privilegedroles.rolegate.io', 'any', []],
     ['create', 'privilegedroles.rolegate.io', 'any', []],
     ['delete', 'identityproviders.rolegate.io', undefined, []],
@@ -166,21 +180,57 @@ describe('config/rbac', () => {
     stop.abort();
     await running;
 
-    // and the spec stays out of reach
-    const denied = await kc
-      .makeApiClient(CustomObjectsApi)
-      .patchNamespacedCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: 'privilegedroles',
-          namespace: ns,
-          name: 'r',
-          body: { spec: { mfaRequired: false } },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      )
-      .catch((e: unknown) => e);
-    expect((denied as { code?: number }).code).toBe(403);
+    // its finalizer it may add and remove
+    const sa = kc.makeApiClient(CustomObjectsApi);
+    const read = async (): Promise<PrivilegedRole> =>
+      (await sa.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'privilegedroles',
+        namespace: ns,
+        name: 'r',
+      })) as PrivilegedRole;
+    const finalizers = new KubernetesFinalizerWriter(kc);
+    await finalizers.setFinalizer(await read(), true);
+    expect((await read()).metadata.finalizers).toEqual([RESET_FINALIZER]);
+    await finalizers.setFinalizer(await read(), false);
+    expect((await read()).metadata.finalizers ?? []).toEqual([]);
+
+    // but the spec stays out of reach: the admission policy refuses it (policies load asynchronously)
+    await eventually(async () => {
+      const denied = await sa
+        .patchNamespacedCustomObject(
+          {
+            group: GROUP,
+            version: VERSION,
+            plural: 'privilegedroles',
+            namespace: ns,
+            name: 'r',
+            body: { spec: { mfaRequired: false } },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        )
+        .catch((e: unknown) => e);
+      expect((denied as { code?: number }).code).toBe(403);
+      expect(String((denied as { body?: unknown }).body)).toContain(
+        'the rolegate controller never changes the spec of a PrivilegedRole',
+      );
+    }, 20_000);
+    expect((await read()).spec.mfaRequired).toBe(true);
+  });
+
+  it('lets everyone else change spec: the admission policy matches the controller only', async () => {
+    const admin = kubeConfig().makeApiClient(CustomObjectsApi);
+    await admin.patchNamespacedCustomObject(
+      {
+        group: GROUP,
+        version: VERSION,
+        plural: 'privilegedroles',
+        namespace: ns,
+        name: 'r',
+        body: { spec: { mfaRequired: false } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
   });
 });

@@ -39,14 +39,15 @@ describe('helm/rolegate/Chart.yaml', () => {
   });
 
   it('reads its RBAC rules only from synced files', () => {
-    // Every .Files.Get "files/..." in a template names a copy of a config/rbac/ manifest.
+    // Every .Files.Get "files/..." in a template names a copy of a config/rbac/ manifest. (The chart renders its own
+    // ValidatingAdmissionPolicyBinding, with its release's names, so spec-guard-binding.yaml is not read.)
     const templates = readdirSync('helm/rolegate/templates')
       .map((n) => readFileSync(join('helm/rolegate/templates', n), 'utf8'))
       .join('\n');
     const referenced = [
       ...new Set([...templates.matchAll(/"files\/([^"]+)"/g)].map((m) => m[1])),
     ].sort();
-    expect(referenced).toEqual(['clusterrole.yaml', 'role.yaml']);
+    expect(referenced).toEqual(['clusterrole.yaml', 'role.yaml', 'spec-guard-policy.yaml']);
     for (const name of referenced)
       expect(yamlIn('config/rbac'), `config/rbac/${name}`).toContain(name);
   });

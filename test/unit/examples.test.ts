@@ -36,13 +36,15 @@ describe('examples/', () => {
       ],
     },
     {
-      reason: 'the real tenant: workload identity, an authentication context, a reconcile interval',
+      reason:
+        'the real tenant: workload identity, an authentication context, a reconcile interval, a reset on deletion',
       dir: 'examples/contoso',
       objects: [
         'IdentityProvider contoso',
         'PrivilegedRole contoso/exchange-administrator',
         'PrivilegedRole contoso/global-administrator',
         'PrivilegedRole contoso/owner-production-subscription',
+        'PrivilegedRole contoso/privileged-role-administrator',
       ],
     },
     {

@@ -387,8 +387,8 @@ export interface PrivilegedRoleSpec {
   };
   /** Enforce (the default) corrects drift; Audit only observes and reports. */
   enforcement?: 'Enforce' | 'Audit';
-  /** What deleting this object does at the provider. Orphan (the default, and for now the only policy) leaves the setting as it is. */
-  deletionPolicy?: 'Orphan';
+  /** What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening. */
+  deletionPolicy?: 'Orphan' | 'ResetToDefault';
 }
 
 /** The status of a PrivilegedRole, written only by rolegate. */
@@ -540,8 +540,8 @@ export const privilegedRoleSchema = {
         deletionPolicy: {
           type: 'string',
           description:
-            'What deleting this object does at the provider. Orphan (the default, and for now the only policy) leaves the setting as it is.',
-          enum: ['Orphan'],
+            "What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening.",
+          enum: ['Orphan', 'ResetToDefault'],
         },
       },
     },

@@ -60,6 +60,11 @@ export type Condition = NonNullable<PrivilegedRoleStatus['conditions']>[number];
 export const PAUSED_ANNOTATION = 'rolegate.io/paused';
 /** The annotation that overrides the resync interval for one object (a duration such as 10m). */
 export const RECONCILE_INTERVAL_ANNOTATION = 'rolegate.io/reconcile-interval';
+/**
+ * The finalizer that holds a PrivilegedRole with `deletionPolicy: ResetToDefault` until rolegate has returned the
+ * role to the provider's default (or decided it may not).
+ */
+export const RESET_FINALIZER = 'rolegate.io/reset-to-default';
 
 /** The spec with every optional field that has a default filled in. Defaults live here, not in the CRD. */
 export interface EffectiveSpec {
@@ -70,7 +75,7 @@ export interface EffectiveSpec {
   mechanism: 'Any' | 'MultiFactorAuthentication' | 'AuthenticationContext';
   authenticationContextId?: string;
   enforcement: 'Enforce' | 'Audit';
-  deletionPolicy: 'Orphan';
+  deletionPolicy: NonNullable<PrivilegedRoleSpec['deletionPolicy']>;
 }
 
 /** Fills in the defaults of a PrivilegedRole spec. */

@@ -125,6 +125,15 @@ interface RuleWrite {
 /** A ProviderClient for one Entra tenant. */
 export class EntraProvider implements ProviderClient {
   readonly kind = 'entra' as const;
+
+  /**
+   * PIM's out-of-the-box role setting asks for MFA on activation (Enablement_EndUser_Assignment lists
+   * MultiFactorAuthentication) for directory and Azure resource roles alike. [unverified against a new tenant]
+   * A wrong guess here cannot weaken a role: a reset towards "required" only ever adds MFA.
+   */
+  defaultMfaRequired(_role: LiveRole): boolean {
+    return true;
+  }
   readonly graph: GraphClient;
   /** The ARM client, when spec.entra.azureRbac is set. */
   readonly arm: ArmClient | undefined;

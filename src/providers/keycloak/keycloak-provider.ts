@@ -3,6 +3,7 @@
 // write only what differs, so a converged realm costs reads only; executions rolegate did not create are
 // never edited, and built-in flows are copied, never changed.
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
+import type { LiveRole } from '../../api/observation.js';
 import type { Action, SetMfaAction } from '../../reconcile/action.js';
 import { ProviderError, type ActionResult, type ProviderClient } from '../types.js';
 import { KeycloakAdminClient, type RequestStats } from './admin-client.js';
@@ -56,6 +57,11 @@ export function createKeycloakProvider(
 /** A ProviderClient for one Keycloak realm. */
 export class KeycloakProvider implements ProviderClient {
   readonly kind = 'keycloak' as const;
+
+  /** Keycloak's built-in browser flow asks no role for OTP: the default is rolegate's step absent. */
+  defaultMfaRequired(_role: LiveRole): boolean {
+    return false;
+  }
   readonly admin: KeycloakAdminClient;
   readonly realm: string;
   readonly flowAlias: string;

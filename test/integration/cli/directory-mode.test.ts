@@ -168,4 +168,75 @@ describe('directory mode', () => {
       expect(await run.stop()).toBe(0);
     }
   });
+
+  it('run --dir resets a ResetToDefault role when its file is deleted, and leaves an Orphan one as is', async () => {
+    const [resetId, orphanId] = emulator
+      .roleDefinitions()
+      .slice(20, 22)
+      .map((d) => d.templateId);
+    const mfa = (id: string): boolean =>
+      (
+        emulator.getRule(id!, 'Enablement_EndUser_Assignment') as
+          { enabledRules?: string[] } | undefined
+      )?.enabledRules?.includes('MultiFactorAuthentication') ?? false;
+    emulator.setEnabledRules(resetId!, ['Justification', 'MultiFactorAuthentication']);
+    emulator.setEnabledRules(orphanId!, ['Justification', 'MultiFactorAuthentication']);
+    const own = mkdtempSync(join(tmpdir(), 'rolegate-dir-deletion-'));
+    writeFileSync(join(own, 'provider.yaml'), readFileSync(join(dir, 'provider.yaml')));
+    const roleFile = (name: string, id: string, policy: string): string => {
+      const file = join(own, `${name}.yaml`);
+      writeFileSync(
+        file,
+        `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: ${name}, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, deletionPolicy: ${policy} }
+`,
+      );
+      return file;
+    };
+    const resetFile = roleFile('reset', resetId!, 'ResetToDefault');
+    const orphanFile = roleFile('orphan', orphanId!, 'Orphan');
+    const run = startRolegate([
+      'run',
+      '--dir',
+      own,
+      '--http-addr',
+      '127.0.0.1:0',
+      '--log-format',
+      'json',
+      '--allow-weakening',
+    ]);
+    try {
+      await run.waitForLog((l) => l.msg === 'controller started');
+      await eventually(
+        () => expect([mfa(resetId!), mfa(orphanId!)]).toEqual([false, false]),
+        20_000,
+      );
+      rmSync(resetFile);
+      rmSync(orphanFile);
+      await run.waitForLog(
+        (l) =>
+          typeof l.msg === 'string' && l.msg.startsWith('finalized:') && l.key === 'identity/reset',
+        15_000,
+      );
+      expect(mfa(resetId!)).toBe(true);
+      const wrote = run.logs.find(
+        (l) =>
+          typeof l.msg === 'string' &&
+          l.msg.startsWith('wrote: require MFA') &&
+          l.roleId === resetId,
+      );
+      expect(wrote).toMatchObject({ before: ['Justification'] });
+      // two resyncs (1 s) later the Orphan role is still as it was left
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(mfa(orphanId!)).toBe(false);
+      const url = await run.opsUrl();
+      const s = (await (await fetch(`${url}/status`)).json()) as { roles: { key: string }[] };
+      expect(s.roles.map((r) => r.key)).toEqual([]);
+    } finally {
+      expect(await run.stop()).toBe(0);
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });

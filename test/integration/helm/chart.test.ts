@@ -446,6 +446,8 @@ describe('helm install', () => {
       { verb: 'get', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
       { verb: 'update', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
       { verb: 'get', resource: 'secrets', where: '-n=OWN' },
+      // for its finalizer; the spec guard below refuses spec changes
+      { verb: 'patch', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
     ])('may $verb $resource $where', ({ verb, resource, where }) => {
       expect(canI(verb, resource.replace('LEASE', leaseName), ...place(where))).toBe(true);
     });
@@ -453,7 +455,6 @@ describe('helm install', () => {
     it.each([
       { verb: 'delete', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
       { verb: 'update', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
-      { verb: 'patch', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
       { verb: 'create', resource: 'privilegedroles.rolegate.io', where: '-n=OTHER' },
       { verb: 'delete', resource: 'identityproviders.rolegate.io', where: '' },
       { verb: 'update', resource: 'identityproviders.rolegate.io', where: '' },
@@ -471,6 +472,56 @@ describe('helm install', () => {
       { verb: 'impersonate', resource: 'serviceaccounts', where: '-n=OWN' },
     ])('may not $verb $resource $where', ({ verb, resource, where }) => {
       expect(canI(verb, resource.replace('LEASE', leaseName), ...place(where))).toBe(false);
+    });
+
+    it('may patch its finalizer onto a PrivilegedRole but not change its spec (the spec guard)', async () => {
+      const name = 'guarded';
+      ok(
+        KUBECTL,
+        ['apply', '-n', other, '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'rolegate.io/v1alpha1',
+          kind: 'PrivilegedRole',
+          metadata: { name },
+          spec: {
+            providerRef: { name: 'p' },
+            role: { displayName: 'Global Administrator' },
+            mfaRequired: true,
+          },
+        }),
+      );
+      const as = `--as=system:serviceaccount:${ns}:${sa}`;
+      const patch = (body: object) =>
+        run(KUBECTL, [
+          'patch',
+          'privilegedroles.rolegate.io',
+          name,
+          '-n',
+          other,
+          as,
+          '--type=merge',
+          '-p',
+          JSON.stringify(body),
+        ]);
+      const finalizer = patch({ metadata: { finalizers: ['rolegate.io/reset-to-default'] } });
+      expect(finalizer.code, finalizer.stderr).toBe(0);
+      // the API server loads admission policies asynchronously
+      const deadline = Date.now() + 20_000;
+      let refused = patch({ spec: { mfaRequired: false } });
+      while (refused.code === 0 && Date.now() < deadline) {
+        patch({ spec: { mfaRequired: true } });
+        await new Promise((r) => setTimeout(r, 250));
+        refused = patch({ spec: { mfaRequired: false } });
+      }
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'the rolegate controller never changes the spec of a PrivilegedRole',
+      );
+      expect(
+        get<{ spec: { mfaRequired: boolean } }>('privilegedrole', name, '-n', other).spec
+          .mfaRequired,
+      ).toBe(true);
+      patch({ metadata: { finalizers: [] } });
     });
 
     /** Flags of a row: -n=OWN is the release namespace, -n=OTHER another one. */

@@ -1,0 +1,85 @@
+// Pure. What deleting a PrivilegedRole does at the provider. `deletionPolicy: Orphan` leaves the role as it is;
+// `ResetToDefault` asks plan() what it would do if the object had declared the provider's default, so the same
+// never-weaken guard applies: without --allow-weakening a reset never removes MFA, and rolegate never removes an
+// authentication context. Deletion is never blocked for ever: only a provider that may answer later (throttled,
+// unavailable, not yet observed) keeps the finalizer; every other case lets the object go and says why.
+import type { Action } from './action.js';
+import { plan, type PlanInput } from './plan.js';
+
+/** What to do about a PrivilegedRole that is being deleted. */
+export type DeletionDecision =
+  /** Write `actions`, verify, then let the object go. */
+  | { kind: 'Reset'; actions: Action[]; message: string }
+  /** Nothing to write; let the object go. `refused` marks a reset the guard did not allow. */
+  | { kind: 'Release'; message: string; refused: boolean }
+  /** The provider may answer later: keep the finalizer and try again. */
+  | { kind: 'Retry'; message: string };
+
+/**
+ * Decides the reset of a deleted PrivilegedRole.
+ * @param input what plan() would get for the object (its last spec and the current observation)
+ * @param providerDefault the MFA requirement the provider gives a role nobody configured, if the provider has one
+ */
+export function planDeletion(
+  input: PlanInput,
+  providerDefault: boolean | undefined,
+): DeletionDecision {
+  const spec = input.spec;
+  const release = (message: string, refused = false): DeletionDecision => ({
+    kind: 'Release',
+    message,
+    refused,
+  });
+  if (!spec || input.problems.length > 0)
+    return release('Not reset: the spec is invalid, so rolegate does not act on it');
+  if (spec.deletionPolicy !== 'ResetToDefault')
+    return release('deletionPolicy Orphan: the role is left as it is');
+  if (input.paused)
+    return release('Not reset: reconciliation is paused by the rolegate.io/paused annotation');
+  if (spec.enforcement === 'Audit') return release('Not reset: Audit mode never writes');
+  const problem = input.providerProblem;
+  if (problem) {
+    // A stalled provider (missing, no permission, no credentials) will not recover on its own: holding the
+    // object would only make its deletion hang.
+    return problem.stalled
+      ? release(`Not reset: ${problem.message}`)
+      : { kind: 'Retry', message: `Reset waits for the provider: ${problem.message}` };
+  }
+  if (!input.lookup)
+    return { kind: 'Retry', message: 'Reset waits for the identity provider to be observed' };
+  if (input.lookup.kind !== 'Found')
+    return release(
+      `Not reset: ${input.lookup.kind === 'NotFound' ? input.lookup.message : 'the role name is ambiguous'}`,
+    );
+  if (input.conflictWinner !== undefined)
+    return release(
+      `Not reset: the role is also claimed by the older PrivilegedRole ${input.conflictWinner}`,
+    );
+  if (providerDefault === undefined)
+    return release('Not reset: the provider has no default to return to');
+
+  // The provider's default, stated as a spec: any mechanism, enforced, nothing else asked for.
+  const { authenticationContextId: _ignored, ...rest } = spec;
+  const p = plan({
+    ...input,
+    spec: { ...rest, mfaRequired: providerDefault, mechanism: 'Any', enforcement: 'Enforce' },
+  });
+  const name = input.lookup.role.roleDisplayName;
+  const target = providerDefault ? 'requires MFA' : 'does not require MFA';
+  switch (p.outcome) {
+    case 'InSync':
+      return release(
+        `Nothing to reset: activation of ${name} already ${target}, the provider's default`,
+      );
+    case 'Correct':
+      return {
+        kind: 'Reset',
+        actions: p.actions,
+        message: `Resetting ${name} to the provider's default (activation ${target})`,
+      };
+    case 'Refused':
+      return release(`Reset to the provider's default refused: ${p.summary}`, true);
+    default:
+      return release(`Not reset: ${p.summary}`);
+  }
+}

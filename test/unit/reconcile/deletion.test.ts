@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { planDeletion, type DeletionDecision } from '../../../src/reconcile/deletion.js';
+import type { PlanInput } from '../../../src/reconcile/plan.js';
+import type { EffectiveSpec } from '../../../src/api/v1alpha1/types.js';
+import type { LiveRole } from '../../../src/api/observation.js';
+import { Reason } from '../../../src/api/conditions.js';
+
+const GA = '62e90394-69f5-4237-9190-012177145e10';
+const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
+  providerRef: 'emulator',
+  role: { id: GA },
+  scope: '/',
+  mfaRequired: false,
+  mechanism: 'Any',
+  enforcement: 'Enforce',
+  deletionPolicy: 'ResetToDefault',
+  ...over,
+});
+const live = (over: Partial<LiveRole> = {}): LiveRole => ({
+  roleId: GA,
+  roleDisplayName: 'Global Administrator',
+  scope: '/',
+  policyId: 'DirectoryRole_t_p1',
+  mfaRule: false,
+  enabledRules: ['Justification'],
+  ...over,
+});
+const withMfa = live({
+  mfaRule: true,
+  enabledRules: ['Justification', 'MultiFactorAuthentication'],
+});
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  spec: spec(),
+  problems: [],
+  paused: false,
+  lookup: { kind: 'Found', role: live() },
+  options: { allowWeakening: false },
+  ...over,
+});
+
+/** A decision in one comparable line: kind, refused flag or actions. */
+function summary(d: DeletionDecision): string {
+  if (d.kind === 'Reset')
+    return `Reset:${d.actions.map((a) => (a.kind === 'SetMfa' ? `SetMfa:${a.enabled}:${a.after.join(',')}` : a.kind)).join(';')}`;
+  if (d.kind === 'Release') return `Release${d.refused ? ':refused' : ''}`;
+  return 'Retry';
+}
+
+const cases: {
+  name: string;
+  reason: string;
+  in: PlanInput;
+  providerDefault: boolean | undefined;
+  want: string;
+  message: RegExp;
+}[] = [
+  {
+    name: 'orphan',
+    reason: 'the default policy leaves the provider alone',
+    in: input({ spec: spec({ deletionPolicy: 'Orphan' }) }),
+    providerDefault: true,
+    want: 'Release',
+    message: /Orphan/,
+  },
+  {
+    name: 'reset adds MFA',
+    reason:
+      'the role had MFA removed; the provider default requires it: strengthening is always allowed',
+    in: input(),
+    providerDefault: true,
+    want: 'Reset:SetMfa:true:Justification,MultiFactorAuthentication',
+    message: /Resetting Global Administrator to the provider's default/,
+  },
+  {
+    name: 'already default',
+    reason: 'the live role is at the default: nothing to write',
+    in: input({ lookup: { kind: 'Found', role: withMfa } }),
+    providerDefault: true,
+    want: 'Release',
+    message: /Nothing to reset/,
+  },
+  {
+    name: 'weakening refused',
+    reason:
+      'a default without MFA would remove MFA: refused without --allow-weakening, and the object goes',
+    in: input({ spec: spec({ mfaRequired: true }), lookup: { kind: 'Found', role: withMfa } }),
+    providerDefault: false,
+    want: 'Release:refused',
+    message: /refused.*--allow-weakening/,
+  },
+  {
+    name: 'weakening allowed',
+    reason: 'with --allow-weakening the reset removes MFA, keeping the other rules',
+    in: input({
+      spec: spec({ mfaRequired: true }),
+      lookup: { kind: 'Found', role: withMfa },
+      options: { allowWeakening: true },
+    }),
+    providerDefault: false,
+    want: 'Reset:SetMfa:false:Justification',
+    message: /Resetting/,
+  },
+  {
+    name: 'authentication context kept',
+    reason:
+      'rolegate never removes an authentication context, even to reset with --allow-weakening',
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }),
+      },
+      options: { allowWeakening: true },
+    }),
+    providerDefault: false,
+    want: 'Release:refused',
+    message: /never removes an authentication context/,
+  },
+  {
+    name: 'context satisfies a required default',
+    reason: 'an enforcing authentication context already meets a default that requires MFA',
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({ authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } }),
+      },
+    }),
+    providerDefault: true,
+    want: 'Release',
+    message: /Nothing to reset/,
+  },
+  {
+    name: 'audit',
+    reason: 'Audit mode never writes, not even on deletion',
+    in: input({ spec: spec({ enforcement: 'Audit' }) }),
+    providerDefault: true,
+    want: 'Release',
+    message: /Audit mode never writes/,
+  },
+  {
+    name: 'paused',
+    reason: 'a paused object is not acted on',
+    in: input({ paused: true }),
+    providerDefault: true,
+    want: 'Release',
+    message: /paused/,
+  },
+  {
+    name: 'invalid',
+    reason: 'fail safe: an invalid spec is never acted on',
+    in: input({ problems: ['/spec/mfaRequired: must be boolean'] }),
+    providerDefault: true,
+    want: 'Release',
+    message: /invalid/,
+  },
+  {
+    name: 'throttled',
+    reason: 'a provider that will answer later keeps the finalizer',
+    in: input({
+      lookup: undefined,
+      providerProblem: { reason: Reason.Throttled, message: 'Throttled', stalled: false },
+    }),
+    providerDefault: undefined,
+    want: 'Retry',
+    message: /waits for the provider/,
+  },
+  {
+    name: 'not observed yet',
+    reason: 'no snapshot yet: wait rather than guess',
+    in: input({ lookup: undefined }),
+    providerDefault: undefined,
+    want: 'Retry',
+    message: /waits/,
+  },
+  {
+    name: 'provider gone',
+    reason: 'a stalled provider (deleted IdentityProvider) must not make the deletion hang',
+    in: input({
+      lookup: undefined,
+      providerProblem: {
+        reason: Reason.ProviderNotFound,
+        message: 'IdentityProvider emulator does not exist',
+        stalled: true,
+      },
+    }),
+    providerDefault: undefined,
+    want: 'Release',
+    message: /does not exist/,
+  },
+  {
+    name: 'role gone',
+    reason: 'nothing to reset when the role no longer exists',
+    in: input({ lookup: { kind: 'NotFound', message: 'No role with id x' } }),
+    providerDefault: true,
+    want: 'Release',
+    message: /No role/,
+  },
+  {
+    name: 'conflict',
+    reason: 'an older object owns the role: the younger one must not reset it',
+    in: input({ conflictWinner: 'team-a/ga' }),
+    providerDefault: true,
+    want: 'Release',
+    message: /older PrivilegedRole team-a\/ga/,
+  },
+  {
+    name: 'no default',
+    reason: 'a provider without a default is left alone',
+    in: input(),
+    providerDefault: undefined,
+    want: 'Release',
+    message: /no default/,
+  },
+];
+
+describe('planDeletion', () => {
+  it.each(cases)('$name: $reason', (c) => {
+    const d = planDeletion(c.in, c.providerDefault);
+    expect(summary(d)).toBe(c.want);
+    expect(d.message).toMatch(c.message);
+  });
+
+  it('is deterministic', () => {
+    for (const c of cases)
+      expect(planDeletion(c.in, c.providerDefault)).toEqual(planDeletion(c.in, c.providerDefault));
+  });
+});

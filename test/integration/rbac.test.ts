@@ -32,6 +32,9 @@ import {
   uniqueNamespace,
 } from '../harness/kube-client.js';
 import { createRole, roleManifest } from '../harness/rolegate-objects.js';
+import { createEmulatorProvider, deleteProvider } from '../harness/emulator-provider.js';
+import { startRolegate } from '../harness/controller-process.js';
+import { startGraphEmulator } from '../../src/emulator/graph/index.js';
 
 const SA = 'system:serviceaccount:rolegate-system:rolegate';
 const RBAC = resolve(import.meta.dirname, '../../config/rbac');
@@ -67,6 +70,28 @@ beforeAll(async () => {
   );
   ns = await uniqueNamespace('rbac');
 });
+
+/** A kubeconfig file that authenticates as the controller's ServiceAccount, with a fresh token. */
+async function serviceAccountKubeconfig(): Promise<{ file: string; remove: () => Promise<void> }> {
+  const env = kubeEnv();
+  const { stdout: token } = await kubectl([
+    '-n',
+    'rolegate-system',
+    'create',
+    'token',
+    'rolegate',
+    '--duration=10m',
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), 'rolegate-sa-'));
+  const file = join(dir, 'kubeconfig');
+  const ca = (await readFile(env.KUBE_CA_FILE)).toString('base64');
+  await writeFile(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: envtest, cluster: {server: "${env.KUBE_SERVER}", certificate-authority-data: ${ca}}}]\n` +
+      `users: [{name: rolegate, user: {token: ${token.trim()}}}]\ncontexts: [{name: sa, context: {cluster: envtest, user: rolegate}}]\ncurrent-context: sa\n`,
+  );
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
 
 async function can(
   verb: string,
@@ -120,29 +145,14 @@ describe('config/rbac', () => {
 
   it('is enough for the real source, status writer, event recorder and leader election', async () => {
     const env = kubeEnv();
-    const { stdout: token } = await kubectl([
-      '-n',
-      'rolegate-system',
-      'create',
-      'token',
-      'rolegate',
-      '--duration=10m',
-    ]);
     const admin = new KubeConfig();
     admin.loadFromFile(env.KUBECONFIG);
     const role = await createRole(admin, roleManifest(ns, 'r'));
 
-    const dir = await mkdtemp(join(tmpdir(), 'rolegate-sa-'));
-    const file = join(dir, 'kubeconfig');
-    const ca = (await readFile(env.KUBE_CA_FILE)).toString('base64');
-    await writeFile(
-      file,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: envtest, cluster: {server: "${env.KUBE_SERVER}", certificate-authority-data: ${ca}}}]\n` +
-        `users: [{name: rolegate, user: {token: ${token.trim()}}}]\ncontexts: [{name: sa, context: {cluster: envtest, user: rolegate}}]\ncurrent-context: sa\n`,
-    );
+    const saConfig = await serviceAccountKubeconfig();
     const kc = new KubeConfig();
-    kc.loadFromFile(file);
-    await rm(dir, { recursive: true, force: true });
+    kc.loadFromFile(saConfig.file);
+    await saConfig.remove();
 
     const source = new KubernetesSource(kc);
     await source.start(() => undefined, new AbortController().signal);
@@ -232,5 +242,86 @@ describe('config/rbac', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+  });
+
+  it('is enough for the whole controller process: leader election, a write, Ready, its finalizer added and released on delete', async () => {
+    const emulator = await startGraphEmulator({ port: 0 });
+    const admin = kubeConfig().makeApiClient(CustomObjectsApi);
+    const provider = `rbac-${Date.now().toString(36)}`;
+    const sa = await serviceAccountKubeconfig();
+    const GA = '62e90394-69f5-4237-9190-012177145e10';
+    emulator.setEnabledRules(GA, ['Justification']);
+    const controller = startRolegate(
+      [
+        'run',
+        '--kubernetes',
+        '--kubeconfig',
+        sa.file,
+        '--leader-elect',
+        '--http-addr',
+        '127.0.0.1:0',
+        '--log-format',
+        'json',
+      ],
+      { POD_NAMESPACE: 'rolegate-system' },
+    );
+    const params = {
+      group: GROUP,
+      version: VERSION,
+      plural: 'privilegedroles',
+      namespace: ns,
+      name: 'whole',
+    };
+    try {
+      await createEmulatorProvider(admin, provider, emulator, '2s');
+      await admin.createNamespacedCustomObject({
+        ...params,
+        body: {
+          apiVersion: 'rolegate.io/v1alpha1',
+          kind: 'PrivilegedRole',
+          metadata: { name: 'whole', namespace: ns },
+          spec: {
+            providerRef: { name: provider },
+            role: { id: GA },
+            mfaRequired: true,
+            deletionPolicy: 'ResetToDefault',
+          },
+        },
+      });
+      const live = await eventually(
+        async () => {
+          const r = (await admin.getNamespacedCustomObject(params)) as PrivilegedRole;
+          const ready = r.status?.conditions?.find((c) => c.type === 'Ready');
+          if (ready?.status !== 'True') throw new Error(JSON.stringify(r.status?.conditions));
+          return r;
+        },
+        30_000,
+        200,
+      );
+      expect(live.metadata.finalizers).toEqual([RESET_FINALIZER]);
+      expect(
+        emulator.getRule(GA, 'Enablement_EndUser_Assignment') as { enabledRules?: string[] },
+      ).toMatchObject({ enabledRules: ['Justification', 'MultiFactorAuthentication'] });
+      await admin.deleteNamespacedCustomObject(params);
+      await eventually(
+        async () => {
+          const gone = await admin
+            .getNamespacedCustomObject(params)
+            .catch((e: { code?: number }) => e);
+          expect((gone as { code?: number }).code).toBe(404);
+        },
+        30_000,
+        200,
+      );
+      // nothing in the controller's log says it was refused anything
+      expect(
+        controller.logs.filter((l) => /forbidden|403/i.test(JSON.stringify(l))).map((l) => l.msg),
+      ).toEqual([]);
+    } finally {
+      await controller.stop();
+      await deleteProvider(admin, provider);
+      await emulator.close();
+      await sa.remove();
+    }
   });
 });

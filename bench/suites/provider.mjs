@@ -1,9 +1,14 @@
 // Suite "provider": Graph requests, response bytes and wall time of rolegate's plan and apply against the
-// Graph emulator, compared in the same run with a naive per-role client (one filtered GET per role, then a
-// PATCH where MFA is missing, one role at a time), the way per-resource tools work.
+// Graph emulator, compared in the same run with two per-role baselines, one role at a time:
+//  - naive (issue #7's definition, the way per-resource tools work): look up the role's policy assignment,
+//    get the policy with its rules, PATCH the rule where MFA is missing: 2 GETs per role (+ PATCH);
+//  - naive, expanded (a stronger baseline): one GET per role of the assignment filtered by role with
+//    `$expand=policy($expand=rules)`, then the PATCH.
 //
 // rolegate is the real code from dist/: EntraProvider.snapshot() + resolve + plan() for every role, and
 // EntraProvider.apply(actions). Request counts are the emulator's own log (server side, retries included).
+// Server conditions: the emulator's default page of 25 with `$top` honoured up to 999, and servers that refuse
+// `$top` (page 100 or 25). What page real Graph grants on these lists is unverified.
 import { startGraphEmulator } from '../../dist/emulator/graph/index.js';
 import { createEntraProvider } from '../../dist/providers/entra/index.js';
 import { plan } from '../../dist/reconcile/plan.js';
@@ -12,18 +17,31 @@ import { medianOf, progress, repeat, table } from '../lib/common.mjs';
 const MFA = 'MultiFactorAuthentication';
 const ENABLEMENT = 'Enablement_EndUser_Assignment';
 
-/** The conditions measured: plain loopback, 50 ms per request, and 10% of requests throttled. */
+/**
+ * The conditions measured. Server: `$top` honoured up to 999 (default page 25), or `$top` refused with a page of
+ * 100 or 25, since the snapshot's cost is set by the page the server grants. Network: plain loopback, 50 ms per
+ * request, 10% of requests throttled (these two with `$top` honoured).
+ */
 function conditions(quick) {
   return [
-    { name: 'plain', sizes: quick ? [100, 1000] : [100, 1000, 5000] },
+    { name: 'plain, $top honoured (max 999)', sizes: quick ? [100, 1000] : [100, 1000, 5000] },
+    {
+      name: 'plain, page 100, $top refused',
+      pageSize: 100,
+      refuseTop: true,
+      sizes: quick ? [1000] : [5000],
+    },
+    {
+      name: 'plain, page 25, $top refused',
+      refuseTop: true,
+      sizes: quick ? [1000] : [1000, 5000],
+    },
     { name: 'latency 50 ms', latencyMs: 50, sizes: quick ? [100] : [100, 1000] },
     {
       name: 'throttle 10% 429',
       throttle: { every: 10, retryAfter: '0.2' },
       sizes: quick ? [100] : [100, 1000],
     },
-    // The snapshot pages through the tenant; how many requests that takes depends on the server's page size.
-    { name: 'plain, page size 100', pageSize: 100, sizes: quick ? [1000] : [5000] },
   ];
 }
 
@@ -63,6 +81,7 @@ async function emulatorFor(n, c) {
     port: 0,
     seed: { roles: n },
     ...(c.pageSize ? { pageSize: c.pageSize } : {}),
+    ...(c.refuseTop ? { refuseTop: true } : {}),
     ...(c.latencyMs ? { latencyMs: c.latencyMs } : {}),
   });
 }
@@ -123,8 +142,28 @@ async function naiveCall(fetchImpl, url, init, acc) {
   }
 }
 
-/** The naive baseline: per role, GET its policy assignment with the policy and rules, and PATCH if needed. */
-async function naive(emulator, ids, { write }, fetchImpl = fetch) {
+/** The body of the PATCH that adds MFA to the activation rule, keeping the other enabled rules. */
+function mfaPatch(rule) {
+  return JSON.stringify({
+    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+    id: ENABLEMENT,
+    enabledRules: [...rule.enabledRules, MFA],
+    target: {
+      caller: 'EndUser',
+      operations: ['All'],
+      level: 'Assignment',
+      inheritableSettings: [],
+      enforcedSettings: [],
+    },
+  });
+}
+
+/**
+ * A per-role baseline. `expanded: false` is issue #7's naive client: per role, GET the policy assignment
+ * (filtered by role) for its policy id, then GET the policy with its rules. `expanded: true` folds both into one
+ * GET of the assignment with `$expand=policy($expand=rules)`. Either then PATCHes the rule where MFA is missing.
+ */
+async function naive(emulator, ids, { write, expanded }, fetchImpl = fetch) {
   const acc = { bytes: 0 };
   const base = `${emulator.url}/v1.0`;
   let toFix = 0;
@@ -133,13 +172,27 @@ async function naive(emulator, ids, { write }, fetchImpl = fetch) {
     const filter = encodeURIComponent(
       `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${id}'`,
     );
-    const body = await naiveCall(
-      fetchImpl,
-      `${base}/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`,
-      { method: 'GET' },
-      acc,
-    );
-    const policy = body.value[0]?.policy;
+    const assignments = `${base}/policies/roleManagementPolicyAssignments?$filter=${filter}`;
+    let policy;
+    if (expanded) {
+      const body = await naiveCall(
+        fetchImpl,
+        `${assignments}&$expand=policy($expand=rules)`,
+        { method: 'GET' },
+        acc,
+      );
+      policy = body.value[0]?.policy;
+    } else {
+      const body = await naiveCall(fetchImpl, assignments, { method: 'GET' }, acc);
+      const policyId = body.value[0]?.policyId;
+      if (!policyId) continue;
+      policy = await naiveCall(
+        fetchImpl,
+        `${base}/policies/roleManagementPolicies/${encodeURIComponent(policyId)}?$expand=rules`,
+        { method: 'GET' },
+        acc,
+      );
+    }
     const rule = policy?.rules.find((r) => r.id === ENABLEMENT);
     if (!rule || rule.enabledRules.includes(MFA)) continue;
     toFix++;
@@ -147,52 +200,47 @@ async function naive(emulator, ids, { write }, fetchImpl = fetch) {
     await naiveCall(
       fetchImpl,
       `${base}/policies/roleManagementPolicies/${encodeURIComponent(policy.id)}/rules/${ENABLEMENT}`,
-      {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
-          id: ENABLEMENT,
-          enabledRules: [...rule.enabledRules, MFA],
-          target: {
-            caller: 'EndUser',
-            operations: ['All'],
-            level: 'Assignment',
-            inheritableSettings: [],
-            enforcedSettings: [],
-          },
-        }),
-      },
+      { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: mfaPatch(rule) },
       acc,
     );
   }
   return { ms: performance.now() - t0, bytes: acc.bytes, toFix };
 }
 
-/** One measurement of all four (rolegate/naive × plan/apply) for one size and condition. */
+/** The two per-role baselines: issue #7's (2 GETs per role) and the expanded one (1 GET per role). */
+const BASELINES = [
+  ['nv', { expanded: false }],
+  ['nx', { expanded: true }],
+];
+
+/** One measurement of rolegate and both baselines, plan and apply, for one size and condition. */
 async function measureOnce(n, c) {
   const out = {};
   const fetchFor = (em) => (c.throttle ? throttlingFetch(em, c.throttle) : undefined);
 
-  // plan: rolegate and naive on the same (read-only) tenant
+  // plan: rolegate and the baselines on the same (read-only) tenant
   let em = await emulatorFor(n, c);
   try {
     const ids = em.roleDefinitions().map((r) => r.id);
     em.resetLog();
     const rp = await rolegatePlan(em, ids, fetchFor(em));
-    const rc = em.counts();
-    out.rgPlanReq = rc.requests;
+    out.rgPlanReq = em.counts().requests;
     out.rgPlanBytes = rp.provider.stats().bytes;
     out.rgPlanMs = rp.ms;
     out.rgPlanActions = rp.actions.length;
+    // The next resync of the same client: a refusal of $top is remembered, so this is the steady cost.
     em.resetLog();
-    em.clearFaults();
-    const np = await naive(em, ids, { write: false }, fetchFor(em) ?? fetch);
-    const nc = em.counts();
-    out.nvPlanReq = nc.requests;
-    out.nvPlanBytes = np.bytes;
-    out.nvPlanMs = np.ms;
-    out.nvPlanToFix = np.toFix;
+    await rp.provider.snapshot();
+    out.rgResyncReq = em.counts().requests;
+    for (const [k, how] of BASELINES) {
+      em.resetLog();
+      em.clearFaults();
+      const np = await naive(em, ids, { write: false, ...how }, fetchFor(em) ?? fetch);
+      out[`${k}PlanReq`] = em.counts().requests;
+      out[`${k}PlanBytes`] = np.bytes;
+      out[`${k}PlanMs`] = np.ms;
+      out[`${k}PlanToFix`] = np.toFix;
+    }
   } finally {
     await em.close();
   }
@@ -221,35 +269,42 @@ async function measureOnce(n, c) {
     await em.close();
   }
 
-  // apply: naive on a fresh tenant
-  em = await emulatorFor(n, c);
-  try {
-    const ids = em.roleDefinitions().map((r) => r.id);
-    em.resetLog();
-    const na = await naive(em, ids, { write: true }, fetchFor(em) ?? fetch);
-    const nc = em.counts();
-    out.nvApplyReq = nc.requests;
-    out.nvApplyWrites = nc.writes;
-    out.nvApplyBytes = na.bytes;
-    out.nvApplyMs = na.ms;
-    out.nvMissingAfter = missingMfa(em);
-  } finally {
-    await em.close();
+  // apply: each baseline on a fresh tenant
+  for (const [k, how] of BASELINES) {
+    em = await emulatorFor(n, c);
+    try {
+      const ids = em.roleDefinitions().map((r) => r.id);
+      em.resetLog();
+      const na = await naive(em, ids, { write: true, ...how }, fetchFor(em) ?? fetch);
+      const nc = em.counts();
+      out[`${k}ApplyReq`] = nc.requests;
+      out[`${k}ApplyWrites`] = nc.writes;
+      out[`${k}ApplyBytes`] = na.bytes;
+      out[`${k}ApplyMs`] = na.ms;
+      out[`${k}MissingAfter`] = missingMfa(em);
+    } finally {
+      await em.close();
+    }
   }
   return out;
 }
 
 /** Runs the suite; returns { rows, text }. */
-export async function runProviderSuite({ runs, quick }) {
+export async function runProviderSuite({ runs, quick, sizes }) {
   const rows = [];
   for (const c of conditions(quick)) {
-    for (const n of c.sizes) {
-      // Under emulated latency the naive baseline at 1,000 roles takes ~2 minutes per run: measure it once.
-      // The page-size row is a sensitivity check of rolegate's snapshot; one run is enough there.
-      const r = (c.latencyMs && n >= 1000) || c.pageSize ? 1 : runs;
+    // --sizes replaces every condition's sizes.
+    for (const n of sizes ?? c.sizes) {
+      // Under emulated latency or throttling the baselines at 1,000 roles take minutes per run: measure once.
+      const r = (c.latencyMs || c.throttle) && n >= 1000 ? 1 : runs;
       progress(`provider: ${c.name}, ${n} roles, ${r} run(s)`);
       const m = medianOf(await repeat(r, () => measureOnce(n, c)));
-      rows.push({ condition: c.name, roles: n, ...m });
+      rows.push({
+        condition: c.name,
+        roles: n,
+        server: { pageSize: c.pageSize ?? 25, maxPageSize: 999, refuseTop: c.refuseTop ?? false },
+        ...m,
+      });
     }
   }
   return { rows, text: render(rows) };
@@ -260,36 +315,48 @@ const kb = (b) => Math.round(b / 1024);
 
 function render(rows) {
   const plan = table(
-    'provider: plan (rolegate: snapshot + resolve + plan() for every role; naive: one filtered GET per role)',
+    'provider: plan (rolegate: snapshot + resolve + plan() for every role, a fresh client; "resync": the same client\'s next snapshot; naive: 2 GETs per role; naive-x: 1 expanded GET per role)',
     [
       'condition',
       'roles',
       'rg req',
+      'resync',
       'naive req',
-      'req ratio',
+      'naive-x req',
+      'vs naive',
+      'vs naive-x',
       'rg KiB',
       'naive KiB',
+      'naive-x KiB',
       'rg ms',
       'naive ms',
-      'time ratio',
+      'naive-x ms',
+      'time vs naive',
+      'time vs naive-x',
       'runs',
     ],
     rows.map((x) => [
       x.condition,
       x.roles,
       x.rgPlanReq,
+      x.rgResyncReq,
       x.nvPlanReq,
+      x.nxPlanReq,
       pct(x.rgPlanReq, x.nvPlanReq),
+      pct(x.rgPlanReq, x.nxPlanReq),
       kb(x.rgPlanBytes),
       kb(x.nvPlanBytes),
+      kb(x.nxPlanBytes),
       Math.round(x.rgPlanMs),
       Math.round(x.nvPlanMs),
+      Math.round(x.nxPlanMs),
       pct(x.rgPlanMs, x.nvPlanMs),
+      pct(x.rgPlanMs, x.nxPlanMs),
       x.runs,
     ]),
   );
   const apply = table(
-    'provider: apply from scratch (rolegate: snapshot + plan + apply(actions); naive: GET per role + PATCH where MFA is missing)',
+    'provider: apply from scratch (rolegate: snapshot + plan + apply(actions); baselines: their plan + PATCH where MFA is missing)',
     [
       'condition',
       'roles',
@@ -297,13 +364,18 @@ function render(rows) {
       'rg req',
       '(apply only)',
       'naive req',
-      'req ratio',
+      'naive-x req',
+      'vs naive',
+      'vs naive-x',
       'rg writes',
       'naive writes',
+      'naive-x writes',
       'rg ms',
       'naive ms',
-      'time ratio',
-      'left w/o MFA rg/naive',
+      'naive-x ms',
+      'time vs naive',
+      'time vs naive-x',
+      'left w/o MFA rg/naive/naive-x',
     ],
     rows.map((x) => [
       x.condition,
@@ -312,13 +384,18 @@ function render(rows) {
       x.rgApplyReq,
       x.rgApplyOnlyReq,
       x.nvApplyReq,
+      x.nxApplyReq,
       pct(x.rgApplyReq, x.nvApplyReq),
+      pct(x.rgApplyReq, x.nxApplyReq),
       x.rgApplyWrites,
       x.nvApplyWrites,
+      x.nxApplyWrites,
       Math.round(x.rgApplyMs),
       Math.round(x.nvApplyMs),
+      Math.round(x.nxApplyMs),
       pct(x.rgApplyMs, x.nvApplyMs),
-      `${x.rgMissingAfter}/${x.nvMissingAfter}`,
+      pct(x.rgApplyMs, x.nxApplyMs),
+      `${x.rgMissingAfter}/${x.nvMissingAfter}/${x.nxMissingAfter}`,
     ]),
   );
   return `${plan}\n${apply}\n`;

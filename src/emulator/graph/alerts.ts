@@ -13,7 +13,15 @@ import {
   unknownSegment,
   type GraphResponse,
 } from './errors.js';
-import { applySelect, expanded, ODataError, parseQuery, type QueryOptions } from './odata.js';
+import {
+  applySelect,
+  expanded,
+  ODataError,
+  pageSizeFor,
+  parseQuery,
+  type PageLimits,
+  type QueryOptions,
+} from './odata.js';
 import type { GraphRequest } from './routes.js';
 import type { TenantState } from './state.js';
 
@@ -256,7 +264,7 @@ export class AlertsState {
   }
 
   /** Answers a request under `/beta/identityGovernance/roleManagementAlerts`; `rest` is the path after it. */
-  route(req: GraphRequest, rest: string[], pageSize: number): GraphResponse {
+  route(req: GraphRequest, rest: string[], limits: PageLimits): GraphResponse {
     const { ids } = req;
     let q: QueryOptions;
     try {
@@ -345,7 +353,7 @@ export class AlertsState {
     if (sub === 'alertIncidents') {
       if (subId === undefined) {
         if (req.method !== 'GET') return methodNotAllowed(ids);
-        return this.listIncidents(a, q, req, pageSize);
+        return this.listIncidents(a, q, req, limits);
       }
       const inc = a.incidents.find((x) => x.id.toLowerCase() === subId.toLowerCase());
       if (action === undefined) {
@@ -456,18 +464,18 @@ export class AlertsState {
     return out;
   }
 
-  /** Incidents paged with `$top`/`$skip` (the server's page size caps `$top`). */
+  /** Incidents paged with `$top`/`$skip` (the server's maximum page size caps `$top`). */
   private listIncidents(
     a: AlertRecord,
     q: QueryOptions,
     req: GraphRequest,
-    pageSize: number,
+    limits: PageLimits,
   ): GraphResponse {
     const skipRaw = req.url.searchParams.get('$skip');
     const skip = skipRaw === null ? 0 : Number(skipRaw);
     if (!Number.isInteger(skip) || skip < 0)
       return badRequest(`Invalid value '${String(skipRaw)}' for $skip.`, req.ids);
-    const size = Math.max(1, Math.min(q.top ?? pageSize, pageSize));
+    const size = pageSizeFor(q.top, limits);
     const items = a.incidents.slice(skip, skip + size);
     let nextLink: string | undefined;
     if (skip + size < a.incidents.length) {

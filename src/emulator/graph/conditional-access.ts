@@ -3,7 +3,7 @@
 // emulator object. Kept apart from the PIM tenant state (and not persisted) because PIM only refers to a context
 // by its claim value; nothing in PIM's own API changes when a Conditional Access policy does.
 import { badRequest, methodNotAllowed, notFound, type GraphResponse } from './errors.js';
-import { ODataError, page, parseQuery, type QueryOptions } from './odata.js';
+import { ODataError, page, parseQuery, type PageLimits, type QueryOptions } from './odata.js';
 import type { GraphRequest } from './routes.js';
 
 /** An authenticationContextClassReference as Graph returns it. */
@@ -178,7 +178,7 @@ export class ConditionalAccessState {
  */
 export function routeConditionalAccess(
   ca: ConditionalAccessState,
-  pageSize: number,
+  limits: PageLimits,
   req: GraphRequest,
   path: string,
 ): GraphResponse | undefined {
@@ -205,7 +205,7 @@ export function routeConditionalAccess(
           })
         : notFound(id, ids);
     }
-    const p = page(ca.listContexts(), q, pageSize, req.url);
+    const p = page(ca.listContexts(), q, limits, req.url);
     return ok({
       '@odata.context': `${CONTEXT}identity/conditionalAccess/authenticationContextClassReferences`,
       ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
@@ -219,7 +219,7 @@ export function routeConditionalAccess(
         ? ok({ '@odata.context': `${CONTEXT}identity/conditionalAccess/policies/$entity`, ...x })
         : notFound(id, ids);
     }
-    const p = page(ca.listPolicies(), q, pageSize, req.url);
+    const p = page(ca.listPolicies(), q, limits, req.url);
     return ok({
       '@odata.context': `${CONTEXT}identity/conditionalAccess/policies`,
       ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),

@@ -108,6 +108,20 @@ export function badRequest(message: string, ids: RequestIds): GraphResponse {
   return graphError(400, 'BadRequest', message, ids);
 }
 
+/**
+ * 400 for a query option an endpoint does not support, in the shape Graph uses for unsupported queries
+ * (`Request_UnsupportedQuery`). Whether the PIM lists answer `$top` this way is unverified: their docs list only
+ * `$select`, `$filter` and `$expand`, so a client must cope with a refusal.
+ */
+export function unsupportedQueryOption(option: string, ids: RequestIds): GraphResponse {
+  return graphError(
+    400,
+    'Request_UnsupportedQuery',
+    `The query option '${option}' is not supported for this request.`,
+    ids,
+  );
+}
+
 /** 401 for a request without a usable bearer token. */
 export function unauthenticated(ids: RequestIds): GraphResponse {
   return graphError(

@@ -143,12 +143,29 @@ export interface Page<T> {
 }
 
 /**
- * Cuts one page out of a collection. The page size is the smaller of `$top` and the server's own page size:
- * Graph pages on the server side whatever the client asks. nextLink repeats the original query with a new
- * `$skiptoken`, as an absolute URL of this server.
+ * How large a server makes its pages. Graph pages on the server side whatever the client asks: without `$top`
+ * an API's default page size applies, and `$top` is honoured up to a maximum (999 for most Graph lists; what the
+ * PIM lists grant is not documented).
  */
-export function page<T>(all: T[], q: QueryOptions, pageSize: number, selfUrl: URL): Page<T> {
-  const size = Math.max(1, Math.min(q.top ?? pageSize, pageSize));
+export interface PageLimits {
+  /** The page size when the request has no `$top`. */
+  pageSize: number;
+  /** The largest page `$top` can ask for (never below pageSize). */
+  maxPageSize: number;
+}
+
+/** The size of the page a request gets: `$top` capped at the maximum, else the default page size. */
+export function pageSizeFor(top: number | undefined, limits: PageLimits): number {
+  const max = Math.max(limits.pageSize, limits.maxPageSize);
+  return Math.max(1, top === undefined ? limits.pageSize : Math.min(top, max));
+}
+
+/**
+ * Cuts one page out of a collection (see {@link pageSizeFor}). nextLink repeats the original query (so `$top`
+ * keeps applying to later pages) with a new `$skiptoken`, as an absolute URL of this server.
+ */
+export function page<T>(all: T[], q: QueryOptions, limits: PageLimits, selfUrl: URL): Page<T> {
+  const size = pageSizeFor(q.top, limits);
   const items = all.slice(q.skip, q.skip + size);
   const next = q.skip + size;
   if (next >= all.length) return { items, nextLink: undefined };

@@ -10,6 +10,7 @@ import {
   opaqueServerError,
   policyInvalid,
   unknownSegment,
+  unsupportedQueryOption,
   graphError,
   type GraphResponse,
   type RequestIds,
@@ -21,6 +22,7 @@ import {
   page,
   parseQuery,
   type ExpandItem,
+  type PageLimits,
   type QueryOptions,
 } from './odata.js';
 import { checkPolicy, patchRule, type RuleOptions, type RulePatchError } from './rules.js';
@@ -41,7 +43,12 @@ export interface GraphRequest {
 /** What the routes need besides the request. */
 export interface RouteContext {
   state: TenantState;
-  pageSize: number;
+  limits: PageLimits;
+  /**
+   * Answer `$top` on the PIM listings (role definitions, policy assignments, policies) with 400, as a server
+   * that does not support the option would (their docs list only `$select`, `$filter` and `$expand`).
+   */
+  refuseTop: boolean;
   rules: RuleOptions;
   /** Status for a PATCH with a missing or wrong `@odata.type`: 500 (faithful) or 400 (clearer in tests). */
   wrongTypeStatus: 400 | 500;
@@ -81,6 +88,12 @@ export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): 
   }
   const seg = path.replace(/^\/+/, '').split('/');
   const [a, b, c, d, e, f] = seg;
+  const isList =
+    (a === 'roleManagement' && b === 'directory' && c === 'roleDefinitions' && seg.length === 3) ||
+    (a === 'policies' &&
+      (b === 'roleManagementPolicyAssignments' || b === 'roleManagementPolicies') &&
+      seg.length === 2);
+  if (ctx.refuseTop && isList && q.top !== undefined) return unsupportedQueryOption('$top', ids);
   if (a === 'roleManagement' && b === 'directory' && c === 'roleDefinitions') {
     if (req.method !== 'GET') return methodNotAllowed(ids);
     if (seg.length === 3) return listRoleDefinitions(ctx, req, q);
@@ -163,7 +176,7 @@ function listRoleDefinitions(ctx: RouteContext, req: GraphRequest, q: QueryOptio
         : v === value;
     });
   }
-  const p = page(all, q, ctx.pageSize, req.url);
+  const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}roleManagement/directory/roleDefinitions${q.select ? `(${q.select.join(',')})` : ''}`,
     ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
@@ -223,14 +236,20 @@ function renderAssignment(
 function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
   const sf = scopeFilter(q, ['roledefinitionid', 'policyid'], req.ids);
   if ('status' in sf) return sf;
-  let all = sf.matchesScope ? [...ctx.state.assignments()] : [];
+  const role = sf.rest.get('roledefinitionid');
+  // One role's assignment straight from the index: a per-role client must not pay a scan of the tenant.
+  let all = !sf.matchesScope
+    ? []
+    : typeof role === 'string'
+      ? [...ctx.state.assignmentsOfRole(role)]
+      : [...ctx.state.assignments()];
   for (const [k, v] of sf.rest) {
     const want = String(v).toLowerCase();
     all = all.filter(
       (a) => (k === 'roledefinitionid' ? a.roleDefinitionId : a.policyId).toLowerCase() === want,
     );
   }
-  const p = page(all, q, ctx.pageSize, req.url);
+  const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicyAssignments${expandSuffix(q.expand)}`,
     ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
@@ -242,7 +261,7 @@ function listPolicies(ctx: RouteContext, req: GraphRequest, q: QueryOptions): Gr
   const sf = scopeFilter(q, [], req.ids);
   if ('status' in sf) return sf;
   const all = sf.matchesScope ? [...ctx.state.policies()] : [];
-  const p = page(all, q, ctx.pageSize, req.url);
+  const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}`,
     ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),

@@ -58,8 +58,22 @@ export interface GraphEmulatorOptions {
   tenantId?: string;
   /** A JSON file to load the tenant from (if it exists) and to save every change to. */
   stateFile?: string;
-  /** The server-side page size of collections (default 25, small so that paging is exercised). */
+  /**
+   * The page size of collections when the client sends no `$top` (default 25, small so that paging is
+   * exercised).
+   */
   pageSize?: number;
+  /**
+   * The largest page a client gets by asking with `$top` (default 999, Graph's usual maximum; never below
+   * pageSize). What real Graph grants on the PIM lists is not documented.
+   */
+  maxPageSize?: number;
+  /**
+   * Answer `$top` on the PIM listings (role definitions, policy assignments, policies) with 400
+   * `Request_UnsupportedQuery`, as a server that does not support the option would: their docs list only
+   * `$select`, `$filter` and `$expand` (default off).
+   */
+  refuseTop?: boolean;
   /** The built-in role catalog (default) or N synthetic roles. */
   seed?: SeedSpec;
   /** A delay added to every response, to make latency visible in benchmarks. */
@@ -182,7 +196,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const arm = new ArmState(opts.armScopes ?? []);
   const ctx: RouteContext = {
     state,
-    pageSize: Math.max(1, opts.pageSize ?? 25),
+    limits: {
+      pageSize: Math.max(1, opts.pageSize ?? 25),
+      maxPageSize: Math.max(1, opts.maxPageSize ?? 999),
+    },
+    refuseTop: opts.refuseTop ?? false,
     rules: { strictMfaOrAuthContext: opts.strictMfaOrAuthContext ?? false },
     wrongTypeStatus: opts.wrongTypeStatus ?? 500,
   };
@@ -268,15 +286,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
         });
       } else if (version === 'beta' && isAlerts) {
         const req = { method, url, body, malformedBody, ids };
-        r = alerts.route(req, rest.split('/').slice(3), ctx.pageSize);
+        r = alerts.route(req, rest.split('/').slice(3), ctx.limits);
       } else if (version === 'v1.0' && /^\/identity\/conditionalAccess\//.test(rest)) {
         r =
-          routeConditionalAccess(
-            ca,
-            ctx.pageSize,
-            { method, url, body, malformedBody, ids },
-            rest,
-          ) ?? unknownSegment(rest.split('/')[3] ?? rest, ids);
+          routeConditionalAccess(ca, ctx.limits, { method, url, body, malformedBody, ids }, rest) ??
+          unknownSegment(rest.split('/')[3] ?? rest, ids);
       } else if (version === 'v1.0') {
         r = routeGraph(ctx, { method, url, body, malformedBody, ids }, rest);
       } else {
@@ -344,7 +358,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       if (fault.retryAfter !== undefined) r.headers['Retry-After'] = fault.retryAfter;
     } else {
       const { body, malformed } = parseJson(raw);
-      r = arm.route(method, url, body, malformed, ctx.pageSize);
+      // ARM's list-for-scope documents no $top: its pages are the default size.
+      r = arm.route(method, url, body, malformed, ctx.limits.pageSize);
     }
     entry(r.status);
     // ARM names its ids differently from Graph.

@@ -13,10 +13,35 @@ import {
 
 /** A tenant's role definitions, PIM policies and policy assignments. */
 export class TenantState {
+  // Indexes by lower-case id. The sets of roles, policies and assignments never change after the tenant is
+  // opened (only rules are replaced, in place), so they are built once. A linear search per lookup made every
+  // listed page and every per-role request O(roles), which skewed timings at thousands of roles.
+  private readonly roleIndex: Map<string, RoleDefinition>;
+  private readonly policyIndex: Map<string, Policy>;
+  private readonly assignmentIndex: Map<string, PolicyAssignment>;
+  private readonly assignmentsByRole: Map<string, PolicyAssignment[]>;
+
   private constructor(
     private data: TenantData,
     private readonly file: string | undefined,
-  ) {}
+  ) {
+    const byId = <T extends { id: string }>(xs: readonly T[]): Map<string, T> => {
+      const m = new Map<string, T>();
+      // The first of duplicate ids wins, as Array.find did.
+      for (const x of xs) if (!m.has(x.id.toLowerCase())) m.set(x.id.toLowerCase(), x);
+      return m;
+    };
+    this.roleIndex = byId(data.roleDefinitions);
+    this.policyIndex = byId(data.policies);
+    this.assignmentIndex = byId(data.assignments);
+    this.assignmentsByRole = new Map();
+    for (const a of data.assignments) {
+      const k = a.roleDefinitionId.toLowerCase();
+      const list = this.assignmentsByRole.get(k);
+      if (list) list.push(a);
+      else this.assignmentsByRole.set(k, [a]);
+    }
+  }
 
   /** Loads the state file if it exists, else seeds a new tenant (and writes the file when one is given). */
   static open(opts: {
@@ -54,28 +79,29 @@ export class TenantState {
 
   /** A role definition by id (case-insensitive, like Graph's GUID keys). */
   roleDefinition(id: string): RoleDefinition | undefined {
-    const k = id.toLowerCase();
-    return this.data.roleDefinitions.find((r) => r.id.toLowerCase() === k);
+    return this.roleIndex.get(id.toLowerCase());
   }
 
   /** A policy by id (case-insensitive). */
   policy(id: string): Policy | undefined {
-    const k = id.toLowerCase();
-    return this.data.policies.find((p) => p.id.toLowerCase() === k);
+    return this.policyIndex.get(id.toLowerCase());
   }
 
   /** A policy assignment by id (case-insensitive). */
   assignment(id: string): PolicyAssignment | undefined {
-    const k = id.toLowerCase();
-    return this.data.assignments.find((a) => a.id.toLowerCase() === k);
+    return this.assignmentIndex.get(id.toLowerCase());
+  }
+
+  /** The policy assignments of a role (case-insensitive), in listing order. */
+  assignmentsOfRole(roleDefinitionId: string): readonly PolicyAssignment[] {
+    return this.assignmentsByRole.get(roleDefinitionId.toLowerCase()) ?? [];
   }
 
   /** The policy of a role, or the policy itself when given a policy id. */
   policyOf(policyIdOrRoleId: string): Policy | undefined {
     const direct = this.policy(policyIdOrRoleId);
     if (direct) return direct;
-    const k = policyIdOrRoleId.toLowerCase();
-    const a = this.data.assignments.find((x) => x.roleDefinitionId.toLowerCase() === k);
+    const a = this.assignmentsOfRole(policyIdOrRoleId)[0];
     return a ? this.policy(a.policyId) : undefined;
   }
 

@@ -1,7 +1,10 @@
 // The Entra ProviderClient: Microsoft Entra PIM policies of directory roles through Microsoft Graph.
 //
 // snapshot(): two paged listings, whatever the number of roles: the role definitions (for names) and every
-// policy assignment at scope '/' with `$expand=policy($expand=rules)`. Never one request per role.
+// policy assignment at scope '/' with `$expand=policy($expand=rules)`. Never one request per role. Both ask for
+// pages of 999 (`$top`, Graph's usual maximum), since the cost is ceil(roles / page size) per listing and the
+// server's default page may be small; whether Graph honours `$top` on these lists is [unverified], and a server
+// that refuses it (400) is asked again without it, once per client (see GraphClient.firstPage).
 //
 // apply(): read, modify, write, verify.
 //  1. Re-read each affected policy with its rules (batched). The snapshot an action was planned from can be
@@ -55,7 +58,9 @@ import {
 } from './credentials.js';
 import {
   GraphClient,
+  MAX_PAGE_SIZE,
   type BatchRequest,
+  type GraphClientLogger,
   type GraphClientOptions,
   type GraphStats,
 } from './graph-client.js';
@@ -88,10 +93,13 @@ export interface EntraProviderOptions extends CredentialOptions {
   random?: (() => number) | undefined;
   now?: (() => Date) | undefined;
   /**
-   * Asks for pages of at most this many items (`$top`) on the snapshot's listings. Unset by default: the
-   * server's own page size applies, and real Graph does not document `$top` on these lists.
+   * The page size asked for with `$top` on the snapshot's listings (default {@link MAX_PAGE_SIZE}, 999; the
+   * server may grant less). Real Graph does not document `$top` on these lists: a refusal makes the client list
+   * with the server's page size instead. When set, it is also asked for on PIM alert incidents.
    */
   pageSize?: number | undefined;
+  /** Receives operator notices, such as Graph refusing `$top` (a pino logger fits; default: none). */
+  logger?: GraphClientLogger | undefined;
   /** How alerts() waits for PIM's alert refresh (polling interval and bound). */
   alertRefresh?: AlertRefreshOptions | undefined;
 }
@@ -102,8 +110,10 @@ const ARM_PROVIDER = '/providers/Microsoft.Authorization';
 /** The listing filter every PIM list needs (without it Graph answers 400 MissingProvider). */
 const SCOPE_FILTER = encodeURIComponent("scopeId eq '/' and scopeType eq 'DirectoryRole'");
 const ASSIGNMENTS_PATH = `/policies/roleManagementPolicyAssignments?$filter=${SCOPE_FILTER}&$expand=policy($expand=rules)`;
+// Only what the snapshot reads (mapping.ts: id, displayName, templateId): role definitions carry descriptions
+// and permission lists that would otherwise make up most of that listing.
 const DEFINITIONS_PATH =
-  '/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId,isBuiltIn';
+  '/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId';
 const policyPath = (id: string): string =>
   `/policies/roleManagementPolicies/${encodeURIComponent(id)}`;
 
@@ -138,11 +148,13 @@ export class EntraProvider implements ProviderClient {
   /** The ARM client, when spec.entra.azureRbac is set. */
   readonly arm: ArmClient | undefined;
   private readonly now: () => Date;
-  private readonly top: string;
+  /** `$top` of the snapshot's listings. */
+  private readonly top: number;
   private readonly armScopes: readonly string[];
   private readonly directoryRoles: boolean;
   private readonly alertRefresh: AlertRefreshOptions;
-  private readonly pageSize: number | undefined;
+  /** `$top` of alert incidents: only when asked for, as before `$top` became the snapshot's default. */
+  private readonly alertPageSize: number | undefined;
 
   constructor(
     readonly spec: EntraSpec,
@@ -155,14 +167,15 @@ export class EntraProvider implements ProviderClient {
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
     };
     this.graph = new GraphClient(clientOpts);
     this.now = opts.now ?? (() => new Date());
     if (opts.pageSize !== undefined && (!Number.isInteger(opts.pageSize) || opts.pageSize < 1)) {
       throw new EntraConfigError(`pageSize must be a positive integer, not ${opts.pageSize}`);
     }
-    this.top = opts.pageSize === undefined ? '' : `&$top=${opts.pageSize}`;
-    this.pageSize = opts.pageSize;
+    this.top = opts.pageSize ?? MAX_PAGE_SIZE;
+    this.alertPageSize = opts.pageSize;
     this.alertRefresh = opts.alertRefresh ?? {};
     this.directoryRoles = spec.directoryRoles ?? true;
     const rbac = spec.azureRbac;
@@ -215,23 +228,26 @@ export class EntraProvider implements ProviderClient {
       await this.arm.get(`${first}${ARM_PROVIDER}/roleManagementPolicyAssignments`, signal);
       return;
     }
-    await this.graph.get(
-      `/policies/roleManagementPolicyAssignments?$filter=${SCOPE_FILTER}&$top=1`,
+    // $top=1 keeps the answer small; it goes through the same refusal handling as the snapshot's listings.
+    await this.graph.firstPage(
+      `/policies/roleManagementPolicyAssignments?$filter=${SCOPE_FILTER}`,
+      { top: 1 },
       signal,
     );
   }
 
   /**
    * Reads every policy: ceil(roles/page) + ceil(assignments/page) Graph requests for directory roles (unless
-   * directoryRoles is false), plus per ARM scope ceil(assignments/page) + ceil(definitions/page), plus
+   * directoryRoles is false), where page is what the server grants of the `$top` asked for, plus one request the
+   * first time a server refuses `$top`; plus per ARM scope ceil(assignments/page) + ceil(definitions/page), plus
    * ceil(CA policies/page) when some role has an authentication context enabled. Never per role.
    */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
     const [[definitions, assignments], arm] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
-            this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH + this.top, signal),
-            this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH + this.top, signal),
+            this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
+            this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH, signal, { top: this.top }),
           ])
         : Promise.resolve([[], []] as [GraphRoleDefinition[], GraphPolicyAssignment[]]),
       Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal))),
@@ -278,7 +294,7 @@ export class EntraProvider implements ProviderClient {
     return readNoMfaAlerts(
       this.graph,
       this.spec.tenantId,
-      { ...this.alertRefresh, pageSize: this.pageSize },
+      { ...this.alertRefresh, pageSize: this.alertPageSize },
       signal,
     );
   }

@@ -1,6 +1,7 @@
 // A small Microsoft Graph client over plain fetch: a bearer token from a TokenCredential per request (the
-// credential caches tokens), retries of transient failures, @odata.nextLink paging and JSON batching, and
-// request counters that tests and benchmarks read.
+// credential caches tokens), retries of transient failures, @odata.nextLink paging (asking for large pages with
+// `$top`, and dropping it for good when a server refuses it) and JSON batching, and request counters that tests
+// and benchmarks read.
 //
 // Retrying writes is safe here because every write rolegate sends is idempotent: a rule PATCH carries absolute
 // values (the whole enabledRules array, isEnabled plus claimValue), so sending it twice leaves the same state
@@ -24,6 +25,35 @@ export const GRAPH_VERSION = 'v1.0';
 
 /** The most requests Graph accepts in one $batch. */
 export const BATCH_LIMIT = 20;
+
+/**
+ * The page size rolegate asks for with `$top` on its listings: Graph's usual maximum. A listing costs
+ * ceil(items / page size) requests, and the default page of a Graph list is often much smaller. The docs of the
+ * PIM lists (policy assignments, role definitions) name only `$select`, `$filter` and `$expand`, so whether Graph
+ * honours `$top` there, and up to what size, is [unverified]; a refusal is handled (see {@link PageOptions}).
+ */
+export const MAX_PAGE_SIZE = 999;
+
+/** How to ask for pages of a collection. */
+export interface PageOptions {
+  /**
+   * Ask for pages of this many items with `$top`. When the server answers 400 to a request carrying `$top`, the
+   * request is sent once more without it; if that succeeds, the server is taken not to support `$top` and this
+   * client never sends it again (logged once at info).
+   */
+  top?: number | undefined;
+}
+
+/** Where a GraphClient reports what an operator may want to know; a pino logger fits. */
+export interface GraphClientLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** One page of a Graph collection. */
+export interface CollectionPage<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
 
 /** Request counters of a GraphClient. */
 export interface GraphStats extends ProviderStats {
@@ -62,6 +92,8 @@ export interface GraphClientOptions {
   classifyError?: typeof classifyGraphError;
   /** Classifies a transport failure (default: Graph's wording). */
   classifyTransport?: typeof classifyTransportError;
+  /** Receives the notice that the server refused `$top` (default: none). */
+  logger?: GraphClientLogger | undefined;
 }
 
 /** The parsed answer to one call. */
@@ -122,6 +154,10 @@ export class GraphClient {
   private readonly random: () => number;
   private readonly classifyError: typeof classifyGraphError;
   private readonly classifyTransport: typeof classifyTransportError;
+  /** Whether the server takes `$top`: unknown until a request carrying it has been answered. */
+  private topSupport: 'unknown' | 'accepted' | 'refused' = 'unknown';
+  /** The request finding that out; others wanting `$top` wait for it rather than each collect a refusal. */
+  private topProbe: Promise<void> | undefined;
 
   constructor(private readonly opts: GraphClientOptions) {
     this.classifyError = opts.classifyError ?? classifyGraphError;
@@ -227,16 +263,75 @@ export class GraphClient {
     return r.body;
   }
 
-  /** GETs a collection, following @odata.nextLink until it is absent (pages may be empty). */
-  async list<T>(path: string, signal?: AbortSignal): Promise<T[]> {
-    const out: T[] = [];
-    let next: string | undefined = path;
-    while (next !== undefined) {
-      const page: { value?: T[]; '@odata.nextLink'?: string } = await this.get(next, signal);
-      out.push(...(page.value ?? []));
-      next = page['@odata.nextLink'];
+  /** True once the server has refused `$top`: from then on this client lists with the server's page size. */
+  get topRefused(): boolean {
+    return this.topSupport === 'refused';
+  }
+
+  /**
+   * GETs the first page of a collection, with `$top` when asked (see {@link PageOptions}): one request, or two
+   * when the server refuses `$top` the first time.
+   */
+  async firstPage<T>(
+    path: string,
+    o: PageOptions = {},
+    signal?: AbortSignal,
+  ): Promise<CollectionPage<T>> {
+    if (o.top === undefined) return this.get(path, signal);
+    // Concurrent listings (the snapshot's two) would each collect their own refusal; one asks, the others wait.
+    while (this.topSupport === 'unknown' && this.topProbe !== undefined) await this.topProbe;
+    if (this.topSupport === 'refused') return this.get(path, signal);
+    const withTop = `${path}${path.includes('?') ? '&' : '?'}$top=${o.top}`;
+    if (this.topSupport === 'accepted') return this.getWithTopFallback<T>(path, withTop, signal);
+    let done: () => void = () => undefined;
+    this.topProbe = new Promise<void>((resolve) => (done = resolve));
+    try {
+      return await this.getWithTopFallback<T>(path, withTop, signal);
+    } finally {
+      this.topProbe = undefined;
+      done();
     }
-    return out;
+  }
+
+  private async getWithTopFallback<T>(
+    path: string,
+    withTop: string,
+    signal?: AbortSignal,
+  ): Promise<CollectionPage<T>> {
+    let page: CollectionPage<T>;
+    try {
+      page = await this.get<CollectionPage<T>>(withTop, signal);
+    } catch (err) {
+      // Any 400, not a particular code: what Graph answers to an unsupported $top on these lists is not
+      // documented, and messages must not be parsed. A 400 for another reason fails again below and is thrown.
+      if (!(err instanceof ProviderError) || err.options.status !== 400) throw err;
+      page = await this.get<CollectionPage<T>>(path, signal);
+      if (this.topSupport !== 'refused') {
+        this.topSupport = 'refused';
+        this.opts.logger?.info(
+          { path: path.split('?')[0], code: err.options.code, status: 400 },
+          "Graph refused $top; listing with the server's page size from now on",
+        );
+      }
+      return page;
+    }
+    if (this.topSupport === 'unknown') this.topSupport = 'accepted';
+    return page;
+  }
+
+  /**
+   * GETs a collection, following @odata.nextLink until it is absent (pages may be empty). The nextLinks are the
+   * server's: they carry `$top` on if the first request did.
+   */
+  async list<T>(path: string, signal?: AbortSignal, o: PageOptions = {}): Promise<T[]> {
+    const out: T[] = [];
+    let page = await this.firstPage<T>(path, o, signal);
+    for (;;) {
+      out.push(...(page.value ?? []));
+      const next = page['@odata.nextLink'];
+      if (next === undefined) return out;
+      page = await this.get<CollectionPage<T>>(next, signal);
+    }
   }
 
   /**

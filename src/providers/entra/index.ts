@@ -10,13 +10,16 @@ export {
   EMULATOR_TOKEN,
 } from './credentials.js';
 export type { EntraSpec, CredentialOptions } from './credentials.js';
-export { GraphClient, BATCH_LIMIT, GRAPH_VERSION } from './graph-client.js';
+export { GraphClient, BATCH_LIMIT, GRAPH_VERSION, MAX_PAGE_SIZE } from './graph-client.js';
 export type {
   GraphClientOptions,
   GraphStats,
   GraphResult,
   BatchRequest,
   BatchResult,
+  CollectionPage,
+  GraphClientLogger,
+  PageOptions,
 } from './graph-client.js';
 export type { RetryOptions } from './retry.js';
 export { EntraSnapshot } from './snapshot.js';

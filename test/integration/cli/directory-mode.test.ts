@@ -85,11 +85,11 @@ describe('directory mode', () => {
     const a = await cli(['apply', '.']);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/Applied 2 change\(s\)/);
-    // The snapshot is the two paged listings (4 pages at the default size) plus one page of Conditional Access
-    // policies (the seeded Privileged Authentication Administrator has an authentication context); both
-    // corrections then travel together: one $batch of writes, with a batched re-read before and a batched
-    // verification after.
-    expect(emulator.counts()).toMatchObject({ writes: 2, batches: 3, requests: 4 + 1 + 3 });
+    // The snapshot is the two listings (one page each: rolegate asks for $top=999, which the emulator grants)
+    // plus one page of Conditional Access policies (the seeded Privileged Authentication Administrator has an
+    // authentication context); both corrections then travel together: one $batch of writes, with a batched
+    // re-read before and a batched verification after.
+    expect(emulator.counts()).toMatchObject({ writes: 2, batches: 3, requests: 2 + 1 + 3 });
     const p = await cli(['plan', '.', '--detailed-exitcode']);
     expect(p.code, p.stdout).toBe(0);
     expect(p.stdout).toMatch(/Plan: 0 to change, 3 in sync/);

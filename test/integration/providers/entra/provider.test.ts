@@ -17,7 +17,8 @@ describe('EntraProvider.snapshot', () => {
   it.each([25, 7, 1])(
     'reads the seeded tenant in ceil(defs/%i) + ceil(assignments/page) requests',
     async (pageSize) => {
-      const e = await emulator({ pageSize });
+      // A server whose largest page is pageSize: the client's $top=999 is capped, so paging is exercised.
+      const e = await emulator({ pageSize, maxPageSize: pageSize });
       const p = provider(e);
       const snap = await p.snapshot();
       const defs = e.roleDefinitions().length;

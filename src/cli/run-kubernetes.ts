@@ -9,7 +9,7 @@ import { KubernetesStatusWriter } from '../status/kubernetes-status-writer.js';
 import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js';
 import { ProviderRegistry } from '../controller/provider-registry.js';
 import { KubeSecretResolver } from '../controller/kube-secret-resolver.js';
-import { createProviderClient } from '../controller/provider-factory.js';
+import { providerFactory } from '../controller/provider-factory.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { LeaderElector } from '../controller/leader-election.js';
@@ -72,8 +72,8 @@ export async function runKubernetes(
       ...(o.namespace ? { namespace: o.namespace } : {}),
     });
     const factory = emulator
-      ? emulatorFactory(createProviderClient, emulator.url, log)
-      : createProviderClient;
+      ? emulatorFactory(providerFactory(log), emulator.url, log)
+      : providerFactory(log);
     const registry = new ProviderRegistry(factory, secrets);
     const { controller } = newController(
       source,

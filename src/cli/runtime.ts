@@ -8,7 +8,7 @@ import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
 import { LogEventRecorder } from '../status/log-event-recorder.js';
 import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
 import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
-import { createProviderClient } from '../controller/provider-factory.js';
+import { providerFactory } from '../controller/provider-factory.js';
 import type { Reconciler } from '../controller/reconciler.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
@@ -72,7 +72,7 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
   const events = new LogEventRecorder(opts.log);
   const metrics = new ControllerMetrics(opts.withDefaultMetrics ?? false);
   let emulator: GraphEmulator | undefined;
-  let factory: ProviderFactory = createProviderClient;
+  let factory: ProviderFactory = providerFactory(opts.log);
   if (opts.emulator) {
     emulator = await startGraphEmulator({ port: opts.emulatorPort ?? 0 });
     opts.log.info({ url: emulator.url }, 'Graph emulator started');

@@ -239,4 +239,34 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, 
       rmSync(own, { recursive: true, force: true });
     }
   });
+
+  it('plan says once, at info, when Graph refuses $top, and still plans from smaller pages', async () => {
+    const refusing = await startGraphEmulator({ port: 0, refuseTop: true });
+    const own = mkdtempSync(join(tmpdir(), 'rolegate-dir-top-'));
+    try {
+      writeFileSync(
+        join(own, 'all.yaml'),
+        `apiVersion: rolegate.io/v1alpha1
+kind: IdentityProvider
+metadata: { name: tenant }
+spec:
+  entra: { tenantId: ${refusing.tenantId}, graphBaseUrl: "${refusing.url}", credentials: { type: Emulator } }
+---
+apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: global-admin, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { displayName: Global Administrator }, mfaRequired: true }
+`,
+      );
+      const r = await runCli(['plan', '.', '--log-level', 'info'], own);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Plan: 0 to change, 1 in sync/);
+      const notices = r.stderr.split('\n').filter((l) => l.includes('Graph refused $top'));
+      expect(notices).toHaveLength(1);
+      expect(JSON.parse(notices[0]!)).toMatchObject({ level: 30, provider: 'tenant', status: 400 });
+    } finally {
+      await refusing.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });

@@ -44,6 +44,11 @@ COPY package.json ./
 COPY crds ./crds
 COPY examples ./examples
 ENV NODE_ENV=production
+# V8 sizes its heap from the machine's memory, not the container's limit, and lets garbage grow to match: cap the
+# old generation and shrink the young one (V8's default is 3 x 16 MiB). These fit the chart's default 256Mi limit,
+# which holds 5,000 PrivilegedRoles (docs/operations.md, "Memory sizing"); the chart sets NODE_OPTIONS from
+# resources.limits.memory, so this default is for `docker run` only. With `docker run -m`, set NODE_OPTIONS to match.
+ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2"
 # distroless "nonroot" is 65532; numeric so Kubernetes can verify runAsNonRoot.
 USER 65532:65532
 EXPOSE 8080

@@ -17,6 +17,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { freePort, pool, procCpuSeconds, procMemory, progress, sleep, until } from './common.mjs';
+import { controllerNodeOptions } from './chart-flags.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -321,15 +322,14 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
     ...(namespace ? ['--namespace', namespace] : []),
     ...extra,
   ];
+  // The heap flags of a default Helm install, so that memory and time are measured as shipped.
+  k.nodeOptions ??= controllerNodeOptions(k.env.HELM);
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       POD_NAMESPACE: 'default',
       ROLEGATE_LOG_LEVEL: logLevel,
-      // e.g. --max-old-space-size=128, to see whether the controller fits a memory limit
-      ...(process.env.BENCH_CONTROLLER_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_CONTROLLER_NODE_OPTIONS }
-        : {}),
+      NODE_OPTIONS: k.nodeOptions,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -374,6 +374,7 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
   died.catch(() => undefined); // handled where it is raced; no unhandled rejection elsewhere
   return {
     pid: child.pid,
+    nodeOptions: k.nodeOptions,
     url,
     died,
     logs,

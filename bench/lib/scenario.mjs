@@ -54,11 +54,13 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     await createRoles(k, objs, 50);
     const createMs = performance.now() - t0;
     const tick = setInterval(() => progress(`  ${w.ready()}/${n} Ready`), 15_000);
+    const heap = sampleHeap(ctrl);
     let tEnd;
     try {
       tEnd = await Promise.race([w.done, ctrl.died]);
     } finally {
       clearInterval(tick);
+      heap.stop();
       w.cancel();
     }
     const ms = tEnd - t0;
@@ -96,6 +98,8 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
         controllerCpuS: cpu,
         controllerHwmMB: mem?.hwmMB,
         controllerRssMB: mem?.rssMB,
+        controllerHeapUsedPeakMB: heap.peakMB(),
+        controllerNodeOptions: ctrl.nodeOptions,
         missingBefore,
         missingAfter,
       },
@@ -105,4 +109,26 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     await teardown();
     throw err;
   }
+}
+
+/**
+ * The controller's V8 heap in use (prom-client's nodejs_heap_size_used_bytes on its /metrics), sampled once a
+ * second: the peak of live objects plus garbage not yet collected, as opposed to VmHWM, which also counts the
+ * Node.js binary, code, buffers and heap pages V8 has not handed back.
+ */
+function sampleHeap(ctrl) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    ctrl
+      .metrics()
+      .then((text) => {
+        const used = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1]);
+        if (used > peak) peak = used;
+      })
+      .catch(() => undefined);
+  }, 1000);
+  return {
+    stop: () => clearInterval(timer),
+    peakMB: () => (peak > 0 ? peak / 2 ** 20 : undefined),
+  };
 }

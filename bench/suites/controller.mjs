@@ -67,6 +67,8 @@ export async function runControllerSuite({ runs, quick, sizes }) {
         graphWrites: m('graphWrites'),
         controllerCpuS: m('controllerCpuS'),
         controllerHwmMB: m('controllerHwmMB'),
+        controllerHeapUsedPeakMB: m('controllerHeapUsedPeakMB'),
+        controllerNodeOptions: per[0].controllerNodeOptions,
         missingBefore: m('missingBefore'),
         missingAfter: m('missingAfter'),
         apiByVerb: per[per.length - 1].apiByVerb,
@@ -77,6 +79,9 @@ export async function runControllerSuite({ runs, quick, sizes }) {
     await k.down();
   }
   for (const x of rows) {
+    notes.push(
+      `${x.roles} roles: controller ran with NODE_OPTIONS=${JSON.stringify(x.controllerNodeOptions)} (the Helm chart's default unless BENCH_CONTROLLER_NODE_OPTIONS is set); peak MB is VmHWM, heap MB the peak of nodejs_heap_size_used_bytes sampled each second`,
+    );
     notes.push(
       `${x.roles} roles: controller API requests by resource and verb (last run): ${JSON.stringify(x.apiByVerb)}`,
     );
@@ -95,6 +100,7 @@ export async function runControllerSuite({ runs, quick, sizes }) {
       'Graph writes',
       'ctrl CPU s',
       'ctrl peak MB',
+      'ctrl heap MB',
       'w/o MFA before/after',
       'runs',
     ],
@@ -110,6 +116,7 @@ export async function runControllerSuite({ runs, quick, sizes }) {
       x.graphWrites,
       x.controllerCpuS,
       Math.round(x.controllerHwmMB),
+      Math.round(x.controllerHeapUsedPeakMB ?? 0),
       `${x.missingBefore}/${x.missingAfter}`,
       x.runs,
     ]),

@@ -15,11 +15,20 @@ import type { Logger } from 'pino';
 /** The kind of change an informer reports. */
 export type InformerEvent = 'add' | 'update' | 'delete';
 
-/** Lists one page; the informer passes `limit` and, after the first page, `_continue`. */
+/**
+ * Lists one page; the informer passes `limit` and, after the first page, `_continue`. The token of the next page
+ * comes back as `metadata.continue` in raw JSON (custom objects: client-node does not deserialize them) or as
+ * `metadata._continue` in client-node's typed models; either is followed.
+ */
 export type PageLister<T> = (page: {
   limit: number;
   _continue?: string;
-}) => Promise<{ metadata?: { _continue?: string }; items: T[] }>;
+}) => Promise<{ metadata?: { _continue?: string; continue?: string }; items: T[] }>;
+
+/** The continue token of a list page, empty when it is the last. */
+function continueToken(page: { metadata?: { _continue?: string; continue?: string } }): string {
+  return page.metadata?._continue || page.metadata?.continue || '';
+}
 
 /** Options of a ResilientInformer. */
 export interface InformerOptions<T> {
@@ -37,6 +46,11 @@ export interface InformerOptions<T> {
   watchTimeoutSeconds?: number;
   /** Items per list page (default 500). */
   pageSize?: number;
+  /**
+   * Applied to every listed item and watched object before it is cached or handed to handlers (e.g.
+   * stripForCache). Runs per list page, so a relist never holds a whole listing in its untransformed form.
+   */
+  transform?: (obj: T) => T;
 }
 
 /** Why the informer last restarted, for tests and metrics. */
@@ -64,6 +78,7 @@ class PacedWatch extends Watch {
     kc: KubeConfig,
     private readonly timeoutSeconds: number,
     private readonly onActivity: () => void,
+    private readonly transform: (obj: unknown) => unknown = (obj) => obj,
   ) {
     super(kc);
   }
@@ -102,7 +117,7 @@ class PacedWatch extends Watch {
       (phase, obj, raw) => {
         this.lastActivity = Date.now();
         this.onActivity();
-        callback(phase, obj, raw);
+        callback(phase, this.transform(obj), raw);
       },
       done,
     );
@@ -143,19 +158,25 @@ export class ResilientInformer<T> {
     // the server ends every watch within timeoutSeconds (+20 % jitter); silence beyond that means a dead peer
     this.idleLimitMs = timeoutSeconds * 1200 + 60_000;
     // any line from the server (bookmarks included) proves the connection healthy: forget past failures
-    this.watch = new PacedWatch(kc, timeoutSeconds, () => {
-      this.failures = 0;
-    });
+    const transform = options.transform;
+    this.watch = new PacedWatch(
+      kc,
+      timeoutSeconds,
+      () => {
+        this.failures = 0;
+      },
+      transform as ((obj: unknown) => unknown) | undefined,
+    );
     const pageSize = options.pageSize ?? 500;
     const listAll = async (): Promise<KubernetesListObject<KubernetesObject>> => {
       // every page of a paginated list is served from the first page's snapshot, so its resourceVersion holds
       const first = await options.list({ limit: pageSize });
-      const items = [...first.items];
-      let next = first.metadata?._continue;
+      const items = transform ? first.items.map(transform) : [...first.items];
+      let next = continueToken(first);
       while (next) {
         const page = await options.list({ limit: pageSize, _continue: next });
-        items.push(...page.items);
-        next = page.metadata?._continue;
+        for (const item of page.items) items.push(transform ? transform(item) : item);
+        next = continueToken(page);
       }
       this.stats.lists++;
       this.failures = 0;

@@ -9,6 +9,7 @@ import {
   type PrivilegedRole,
 } from '../api/v1alpha1/types.js';
 import { objectKey, type ObjectKey } from '../api/keys.js';
+import { stripForCache } from './cache-transform.js';
 import { MemoryStore } from './memory-store.js';
 import { ResilientInformer, type InformerEvent, type InformerOptions } from './informer.js';
 import type { Source, WatchedKind } from './types.js';
@@ -45,7 +46,12 @@ export class KubernetesSource implements Source {
     const api = kc.makeApiClient(CustomObjectsApi);
     const base = `/apis/${GROUP}/${VERSION}`;
     const ns = options.namespace;
-    const common = { ...options.informer, ...(options.log ? { log: options.log } : {}) };
+    // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives.
+    const common = {
+      ...options.informer,
+      ...(options.log ? { log: options.log } : {}),
+      transform: stripForCache,
+    };
     this.informers = {
       roles: new ResilientInformer<PrivilegedRole>(kc, {
         ...common,
@@ -123,9 +129,6 @@ export class KubernetesSource implements Source {
     event: InformerEvent,
     obj: T,
   ): void {
-    // managedFields are often larger than the object itself and rolegate never reads them; dropping them here
-    // also drops them from the informer's cache, which holds the same object
-    delete (obj.metadata as { managedFields?: unknown }).managedFields;
     const key = objectKey(obj.metadata);
     if (event === 'delete') store.delete(key);
     else store.set(key, obj);

@@ -71,3 +71,48 @@ written once, in config/rbac/, and never re-typed here. Usage: include "rolegate
 {{- end }}
 {{- toYaml $doc.rules }}
 {{- end }}
+
+{{/*
+A memory quantity (256Mi, 1Gi, 512M, 268435456) in MiB, as a float. Usage: include "rolegate.mebibytes" "256Mi"
+*/}}
+{{- define "rolegate.mebibytes" -}}
+{{- $q := toString . }}
+{{- $units := dict "" 1.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "k" 1000.0 "K" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "P" 1000000000000000.0 }}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $q }}
+{{- $unit := trimPrefix $num $q }}
+{{- if or (not $num) (not (hasKey $units $unit)) }}
+{{- fail (printf "resources.limits.memory %q is not a memory quantity the chart can size the heap from (such as 256Mi or 1Gi); or set controller.nodeHeap.maxOldSpaceSize" $q) }}
+{{- end }}
+{{- divf (mulf (float64 $num) (get $units $unit)) 1048576.0 }}
+{{- end }}
+
+{{/*
+The controller's NODE_OPTIONS: V8's heap limits, tied to the container's memory limit (see controller.nodeHeap in
+values.yaml). Without them V8 sizes its heap from the node's memory, not the container's, lets garbage grow until
+the kernel kills the container, and keeps a 48 MiB young generation. The old generation gets limitPercent of
+resources.limits.memory (or maxOldSpaceSize MiB); the rest is Node.js itself: its binary, code, buffers, young
+generation.
+*/}}
+{{- define "rolegate.nodeOptions" -}}
+{{- $h := .Values.controller.nodeHeap }}
+{{- $flags := list }}
+{{- $old := int $h.maxOldSpaceSize }}
+{{- $limit := dig "limits" "memory" "" .Values.resources }}
+{{- if and (eq $old 0) $limit }}
+{{- $old = int (floor (divf (mulf (include "rolegate.mebibytes" $limit | float64) $h.limitPercent) 100)) }}
+{{- end }}
+{{- if gt $old 0 }}
+{{- $flags = append $flags (printf "--max-old-space-size=%d" $old) }}
+{{- end }}
+{{- if gt (int $h.maxSemiSpaceSize) 0 }}
+{{- $flags = append $flags (printf "--max-semi-space-size=%d" (int $h.maxSemiSpaceSize)) }}
+{{- end }}
+{{- join " " $flags }}
+{{- end }}
+
+{{/* Whether controller.extraEnv sets NODE_OPTIONS itself, which then replaces the chart's heap flags. */}}
+{{- define "rolegate.userNodeOptions" -}}
+{{- range .Values.controller.extraEnv }}
+{{- if eq .name "NODE_OPTIONS" }}true{{ end }}
+{{- end }}
+{{- end }}

@@ -84,9 +84,15 @@ export class EntraSnapshot implements ProviderSnapshot {
       this.live.set(a.roleDefinitionId.toLowerCase(), withNote(live, contexts?.note));
     }
     for (const read of extras.arm ?? []) {
+      // Only the id and name of each definition are read later; ARM lists them with descriptions, permissions and
+      // assignable scopes, which would otherwise stay in memory for as long as the snapshot does.
       const view: ArmScopeView = {
         scope: read.scope,
-        definitions: [...read.definitions],
+        definitions: read.definitions.map((d) => ({
+          id: d.id,
+          name: d.name,
+          properties: { roleName: d.properties.roleName },
+        })),
         live: new Map(),
       };
       const names = new Map(read.definitions.map((d) => [armName(d.id), d.properties.roleName]));

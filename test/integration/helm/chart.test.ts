@@ -211,6 +211,68 @@ describe('helm template | kubectl apply --dry-run=server', () => {
     expect(args(['--set', 'controller.allowWeakening=false'])).not.toContain('--allow-weakening');
     expect(args(['--set', 'controller.allowWeakening=true'])).toContain('--allow-weakening');
   });
+
+  // The heap limits follow the container's memory limit: V8 would otherwise size its heap from the node's memory.
+  it.each([
+    {
+      reason:
+        'the defaults: half of the 256Mi limit, a 2 MiB semi-space (as the benchmarks run it)',
+      extra: [],
+      want: '--max-old-space-size=128 --max-semi-space-size=2',
+    },
+    {
+      reason: 'a larger limit in Gi raises the old generation with it',
+      extra: ['--set', 'resources.limits.memory=1Gi'],
+      want: '--max-old-space-size=512 --max-semi-space-size=2',
+    },
+    {
+      reason:
+        'decimal units and a fractional quantity are understood (300M = 286.1 MiB, 60% → 171)',
+      extra: [
+        '--set',
+        'resources.limits.memory=300M',
+        '--set',
+        'controller.nodeHeap.limitPercent=60',
+      ],
+      want: '--max-old-space-size=171 --max-semi-space-size=2',
+    },
+    {
+      reason: 'an explicit maxOldSpaceSize wins over the percentage',
+      extra: ['--set', 'controller.nodeHeap.maxOldSpaceSize=200'],
+      want: '--max-old-space-size=200 --max-semi-space-size=2',
+    },
+    {
+      reason: "no memory limit: no old-space cap (V8's default), still the small young generation",
+      extra: ['--set', 'resources.limits=null'],
+      want: '--max-semi-space-size=2',
+    },
+    {
+      reason: "maxSemiSpaceSize 0 keeps V8's default young generation",
+      extra: ['--set', 'controller.nodeHeap.maxSemiSpaceSize=0'],
+      want: '--max-old-space-size=128',
+    },
+    {
+      reason:
+        'a NODE_OPTIONS in extraEnv replaces the chart’s flags entirely (one NODE_OPTIONS, the user’s)',
+      extra: ['-f', fullValues],
+      want: '--max-old-space-size=256',
+    },
+  ])('sets NODE_OPTIONS from the memory limit: $reason', ({ extra, want }) => {
+    const d = objects(helm('template', 'rolegate', chart, ...extra)).find(
+      (o) => o.kind === 'Deployment',
+    ) as unknown as DeploymentShape;
+    const env = d.spec.template.spec.containers[0]!.env as { name: string; value?: string }[];
+    expect(env.filter((e) => e.name === 'NODE_OPTIONS')).toEqual([
+      { name: 'NODE_OPTIONS', value: want },
+    ]);
+  });
+
+  it('refuses a memory limit it cannot size the heap from, naming the value', () => {
+    // 500m (milli-bytes) passes the quantity schema but means nothing for memory
+    const r = run(HELM, ['template', 'rolegate', chart, '--set', 'resources.limits.memory=500m']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('resources.limits.memory "500m"');
+  });
 });
 
 describe('values.schema.json', () => {

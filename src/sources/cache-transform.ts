@@ -1,0 +1,33 @@
+// What the informer caches keep of an object. The API server sends every object whole; rolegate keeps 5,000 of them
+// in memory for as long as it runs, so fields it never reads are dropped as each list page or watch event arrives,
+// before the object is cached (controller-runtime's TransformStripManagedFields, plus kubectl's copy of the
+// last-applied object). Stripping is safe because rolegate never writes an object back whole: status and finalizers
+// go out as merge patches of their own fields, which leave the server's managedFields and annotations alone.
+
+/** The annotation `kubectl apply` (client-side) writes: the whole applied object again, as a JSON string. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The part of an object the transform looks at. */
+interface WithMetadata {
+  metadata?: {
+    managedFields?: unknown;
+    annotations?: Record<string, string> | null;
+  } | null;
+}
+
+/**
+ * Removes, in place, what rolegate never reads from an object about to be cached: `metadata.managedFields` (often
+ * larger than the object itself) and the last-applied-configuration annotation. Everything else — spec, status,
+ * labels, other annotations, finalizers, resourceVersion, generation, uid, timestamps — is kept. Objects without
+ * metadata (watch errors) pass through unchanged. Returns the same object, for use as a map function.
+ */
+export function stripForCache<T>(obj: T): T {
+  const meta = (obj as WithMetadata | null | undefined)?.metadata;
+  if (!meta || typeof meta !== 'object') return obj;
+  delete meta.managedFields;
+  const annotations = meta.annotations;
+  if (annotations && typeof annotations === 'object' && LAST_APPLIED_ANNOTATION in annotations) {
+    delete annotations[LAST_APPLIED_ANNOTATION];
+  }
+  return obj;
+}

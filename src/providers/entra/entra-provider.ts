@@ -71,6 +71,7 @@ import {
   ENABLEMENT_RULE,
   enablementPatch,
   findRule,
+  slimAssignment,
   liveRoleFromPolicy,
   sameRules,
   withMfa,
@@ -247,7 +248,10 @@ export class EntraProvider implements ProviderClient {
       this.directoryRoles
         ? Promise.all([
             this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
-            this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH, signal, { top: this.top }),
+            this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH, signal, {
+              top: this.top,
+              keep: slimAssignment,
+            }),
           ])
         : Promise.resolve([[], []] as [GraphRoleDefinition[], GraphPolicyAssignment[]]),
       Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal))),

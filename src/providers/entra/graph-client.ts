@@ -321,13 +321,19 @@ export class GraphClient {
 
   /**
    * GETs a collection, following @odata.nextLink until it is absent (pages may be empty). The nextLinks are the
-   * server's: they carry `$top` on if the first request did.
+   * server's: they carry `$top` on if the first request did. `keep`, when given, replaces each item by what the
+   * caller needs of it.
    */
-  async list<T>(path: string, signal?: AbortSignal, o: PageOptions = {}): Promise<T[]> {
+  async list<T>(
+    path: string,
+    signal?: AbortSignal,
+    o: PageOptions & { keep?: (item: T) => T } = {},
+  ): Promise<T[]> {
     const out: T[] = [];
     let page = await this.firstPage<T>(path, o, signal);
     for (;;) {
-      out.push(...(page.value ?? []));
+      // `keep` trims each item as its page arrives, so that only one page is ever held whole.
+      for (const item of page.value ?? []) out.push(o.keep ? o.keep(item) : item);
       const next = page['@odata.nextLink'];
       if (next === undefined) return out;
       page = await this.get<CollectionPage<T>>(next, signal);

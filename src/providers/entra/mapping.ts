@@ -56,6 +56,18 @@ export interface GraphPolicyAssignment {
   policy?: GraphPolicy | null;
 }
 
+/**
+ * What a snapshot keeps of a listed policy assignment: the policy with only the rules rolegate reads. The listing
+ * expands every rule of every policy (about 17 each); at thousands of roles that is tens of MB held for nothing.
+ */
+export function slimAssignment(a: GraphPolicyAssignment): GraphPolicyAssignment {
+  if (!a.policy) return a;
+  const rules = (a.policy.rules ?? []).filter(
+    (r) => r.id === ENABLEMENT_RULE || r.id === AUTH_CONTEXT_RULE,
+  );
+  return { ...a, policy: { id: a.policy.id, rules } };
+}
+
 /** A unifiedRoleDefinition (the fields rolegate selects). */
 export interface GraphRoleDefinition {
   id: string;

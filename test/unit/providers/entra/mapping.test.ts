@@ -5,6 +5,7 @@ import {
   enablementPatch,
   liveRoleFromPolicy,
   sameRules,
+  slimAssignment,
   withMfa,
   type GraphPolicy,
   type GraphRule,
@@ -211,5 +212,37 @@ describe('PATCH bodies', () => {
     },
   ])('$reason', ({ body, want }) => {
     expect(body).toMatchObject(want);
+  });
+});
+
+describe('slimAssignment', () => {
+  const other: GraphRule = { id: 'Expiration_EndUser_Assignment', target };
+  const assignment = (p: GraphPolicy | null) => ({
+    id: 'a1',
+    policyId: 'DirectoryRole_t_p1',
+    scopeId: '/',
+    scopeType: 'DirectoryRole',
+    roleDefinitionId: ROLE.id,
+    policy: p,
+  });
+  it.each([
+    {
+      reason: 'keeps the two rules rolegate reads and drops the rest',
+      in: assignment(policy(other, enablement(['Justification']), authContext(true, 'c1'))),
+      rules: ['Enablement_EndUser_Assignment', 'AuthenticationContext_EndUser_Assignment'],
+    },
+    { reason: 'a policy without rules stays without rules', in: assignment(policy()), rules: [] },
+    {
+      reason: 'an assignment without an expanded policy passes',
+      in: assignment(null),
+      rules: undefined,
+    },
+  ])('$reason', (c) => {
+    const slim = slimAssignment(c.in);
+    expect(slim.policy?.rules?.map((r) => r.id)).toEqual(c.rules);
+    expect({ ...slim, policy: undefined }).toEqual({ ...c.in, policy: undefined });
+    if (c.in.policy)
+      // the LiveRole a snapshot builds is the same from the slim assignment as from the whole one
+      expect(liveRoleFromPolicy(ROLE, slim.policy!)).toEqual(liveRoleFromPolicy(ROLE, c.in.policy));
   });
 });

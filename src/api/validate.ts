@@ -260,13 +260,30 @@ const listTypeKeyword: SchemaValidateFunction = (
 
 let compiled: Record<Kind, ValidateFunction> | undefined;
 
-/** Compiles both schemas once, on first use (about 50 ms), so importing this module stays cheap. */
-function validators(): Record<Kind, ValidateFunction> {
-  if (compiled) return compiled;
+/** The JSON Schemas ajv enforces (the CRD schemas made structural), for the tests. */
+export function enforcedSchemas(): Record<Kind, Json> {
+  return {
+    PrivilegedRole: structural(privilegedRoleSchema, true) as Json,
+    IdentityProvider: structural(identityProviderSchema, true) as Json,
+  };
+}
+
+/**
+ * The ajv instance with rolegate's keywords. `validateSchema` checks the schemas against the JSON Schema
+ * meta-schema, which costs about 30 ms (ajv compiles the meta-schema first); the schemas come from crds/ and
+ * do not change at run time, so only the tests do it.
+ */
+export function createAjv(opts: { validateSchema?: boolean } = {}): Ajv {
   // strict: an unknown keyword or format in crds/ must fail loudly here, not pass silently.
   // strictTypes off: the CRD dialect leaves `type` implicit in places ajv would complain about.
   // verbose: errors carry the failing schema and data, used to say what is expected and what was found.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    verbose: true,
+    validateSchema: opts.validateSchema ?? false,
+  });
   // ajv-formats is CommonJS; under NodeNext its default import is the module object.
   const addFormats: FormatsPlugin =
     (formatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -293,9 +310,17 @@ function validators(): Record<Kind, ValidateFunction> {
     errors: true,
     validate: listTypeKeyword,
   });
+  return ajv;
+}
+
+/** Compiles both schemas once, on first use (about 30 ms), so importing this module stays cheap. */
+function validators(): Record<Kind, ValidateFunction> {
+  if (compiled) return compiled;
+  const ajv = createAjv();
+  const schemas = enforcedSchemas();
   compiled = {
-    PrivilegedRole: ajv.compile(structural(privilegedRoleSchema, true) as Json),
-    IdentityProvider: ajv.compile(structural(identityProviderSchema, true) as Json),
+    PrivilegedRole: ajv.compile(schemas.PrivilegedRole),
+    IdentityProvider: ajv.compile(schemas.IdentityProvider),
   };
   return compiled;
 }

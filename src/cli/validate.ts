@@ -3,7 +3,7 @@
 // Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadManifests, ManifestPathError, type LoadResult } from '../manifests/load.js';
 import { buildReport, type ValidateReport } from './report/types.js';
 import { renderText } from './report/text.js';
@@ -26,6 +26,8 @@ export interface ValidateOptions {
   strict?: boolean;
   /** Text and github formats: errors only, no summary. */
   quiet?: boolean;
+  /** Worker threads that parse files besides the main thread: 0 (the default), a number, or `auto`. */
+  workers?: number | 'auto';
 }
 
 /** What runValidate returns: the exit code and what to print on stdout. */
@@ -84,7 +86,10 @@ export async function runValidate(
   const strict = opts.strict === true;
   let result: LoadResult;
   try {
-    result = await loadManifests(paths, { strict });
+    result = await loadManifests(paths, {
+      strict,
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    });
   } catch (err) {
     if (!(err instanceof ManifestPathError)) throw err;
     // Still rendered in the requested format, so a SARIF or JUnit consumer gets a report that says why.
@@ -125,6 +130,16 @@ export async function runValidate(
   return { exitCode, output, report };
 }
 
+/** Parses `--workers`: `auto` or a whole number from 0 to 64. */
+export function parseWorkers(value: string): number | 'auto' {
+  if (value === 'auto') return value;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 64) {
+    throw new InvalidArgumentError('expected auto or a whole number from 0 to 64');
+  }
+  return n;
+}
+
 /** The `rolegate validate` command. */
 export function validateCommand(): Command {
   return new Command('validate')
@@ -140,6 +155,14 @@ export function validateCommand(): Command {
       false,
     )
     .option('-q, --quiet', 'text and github formats: print errors only, without the summary', false)
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'threads that parse files besides the main one; auto: one per extra CPU (at most 3) from 2,000 files',
+      )
+        .argParser(parseWorkers)
+        .default(0),
+    )
     .addHelpText(
       'after',
       `
@@ -165,13 +188,20 @@ Examples:
     .action(
       async (
         paths: string[],
-        o: { format: Format; output?: string; strict: boolean; quiet: boolean },
+        o: {
+          format: Format;
+          output?: string;
+          strict: boolean;
+          quiet: boolean;
+          workers?: number | 'auto';
+        },
       ) => {
         const run = await runValidate(paths, {
           format: o.format,
           strict: o.strict,
           quiet: o.quiet,
           ...(o.output !== undefined ? { output: o.output } : {}),
+          ...(o.workers !== undefined ? { workers: o.workers } : {}),
         });
         process.stdout.write(run.output);
         process.exitCode = run.exitCode;

@@ -1,17 +1,7 @@
 // Maps RFC 6901 pointers onto nodes of a parsed YAML document, so that a problem found on plain data (by ajv or
 // a TypeScript check) can be reported at the line and column a user can click.
-import {
-  isAlias,
-  isDocument,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Document,
-  type LineCounter,
-  type Node,
-  type Scalar,
-} from 'yaml';
+import type { Document, LineCounter, Node, Scalar } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 import { splitPointer } from '../api/validate.js';
 
 /** What findNode found: the deepest node on the pointer's path. */
@@ -28,7 +18,7 @@ export interface FoundNode {
 
 /** The key of a pair as a string, for matching pointer tokens. Complex keys never match. */
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
+  if (yamlLib().isScalar(key)) return key.value === null ? 'null' : String(key.value);
   return undefined;
 }
 
@@ -37,6 +27,7 @@ function keyText(key: unknown): string | undefined {
  * searched, so a merged field resolves to its nearest ancestor, which is still on the right lines.
  */
 export function findNode(doc: Document | Node, pointer: string): FoundNode {
+  const { isAlias, isDocument, isMap, isPair, isScalar, isSeq } = yamlLib();
   const root = isDocument(doc) ? doc.contents : doc;
   let node: Node | undefined = (root ?? undefined) as Node | undefined;
   let key: Scalar | undefined;
@@ -86,6 +77,7 @@ export function pointerOffset(
   pointer: string,
   prefer: 'value' | 'key' = 'value',
 ): number {
+  const { isDocument, isScalar } = yamlLib();
   const f = findNode(doc, pointer);
   const scalarValue = f.node !== undefined && isScalar(f.node) && f.node.value !== null;
   if (f.exact && prefer === 'value' && scalarValue && f.node?.range) return f.node.range[0];

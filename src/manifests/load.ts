@@ -2,35 +2,31 @@
 // error and loses nothing: a broken document is reported at its file:line:col and the other documents and
 // files still load; an invalid object is still returned (with its problems) so the controller can report it
 // as a condition instead of dropping it; every problem is mapped back from its JSON pointer to a position.
-import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node,
-  type Scalar,
-} from 'yaml';
-import { GROUP, type IdentityProvider, type PrivilegedRole } from '../api/v1alpha1/types.js';
+import type { Node, Scalar } from 'yaml';
+import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import {
   didYouMean,
   escapePointerToken,
-  fieldPath,
   isKind,
   sentence,
   validateObject,
   type Kind,
-  type ValidationProblem,
 } from '../api/validate.js';
 import { claimTarget } from '../reconcile/claims.js';
 import { pointerOffset } from './find-node.js';
+import { parseManifestFast } from './fast-path.js';
+import { CROSS_POINTERS, locate, locatorOf, makeLocator, setLocator } from './locators.js';
+import { isOurs } from './ours.js';
+import { BOOL_11, locateProblems, type TrapScalar } from './locate.js';
+import { parseFiles, type ParallelOptions } from './parallel.js';
+import { readText } from './read-text.js';
+import { sortIssues } from './sort-issues.js';
+import { yamlLib } from './yaml-lib.js';
 
 export { findNode, pointerOffset, pointerPosition, type FoundNode } from './find-node.js';
+export { sortIssues } from './sort-issues.js';
 
 /** One problem, located in a file. `line`/`col` are 1-based; 0 means the problem has no position (I/O). */
 export interface ManifestIssue {
@@ -97,140 +93,64 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Locates pointers (relative to one object) in the document the object came from. */
-interface Locator {
-  prefix: string;
-  at(pointer: string): { line: number; col: number };
-}
-/** The pointers crossCheck reports at. */
-const CROSS_POINTERS = ['/metadata/name', '/spec/role', '/spec/providerRef/name'] as const;
-// Kept beside the objects rather than on them: LoadedObject's shape is public, and a WeakMap lets the
-// parsed documents go once the caller drops the objects.
-const locators = new WeakMap<LoadedObject<unknown>, Locator>();
-
-/** The plain scalars that YAML 1.1 (kubectl, through go-yaml v2) resolves to booleans and YAML 1.2 does not. */
-const BOOL_11 = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
-const BOOL_11_TRUE = /^(y|Y|yes|Yes|YES|on|On|ON)$/;
-
-/** Rules whose problem is about a key, not a value: report at the key. */
-const KEY_RULES = new Set(['schema.additionalProperties']);
-
 /** The first line of a yaml error message, without the " at line L, column C" that file:line:col repeats. */
 function shortYamlMessage(message: string): string {
   const first = message.split('\n')[0] ?? message;
   return first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
 }
 
-function isOurs(o: Json): boolean {
-  const av = o['apiVersion'];
-  if (typeof av === 'string') return av === GROUP || av.startsWith(`${GROUP}/`);
-  // Without an apiVersion, a rolegate kind is still ours: report the missing apiVersion instead of ignoring it.
-  return av === undefined && isKind(o['kind']);
-}
-
-interface TrapScalar {
-  pointer: string;
-  node: Scalar;
-  isKey: boolean;
-}
-
 /** Collects the plain scalars under `node` that read differently in YAML 1.1, with their pointers. */
 function collectTraps(node: unknown, pointer: string, out: TrapScalar[]): void {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   const trap = (n: unknown): n is Scalar =>
     isScalar(n) &&
     n.type === 'PLAIN' &&
     n.tag === undefined &&
     typeof n.value === 'string' &&
     BOOL_11.test(n.value);
+  const push = (p: string, n: Scalar, isKey: boolean): void => {
+    out.push({ pointer: p, word: String(n.value), offset: n.range?.[0] ?? 0, isKey });
+  };
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyText = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (keyText === undefined) continue;
       const p = `${pointer}/${escapePointerToken(keyText)}`;
-      if (trap(pair.key)) out.push({ pointer: p, node: pair.key, isKey: true });
-      if (trap(pair.value)) out.push({ pointer: p, node: pair.value, isKey: false });
+      if (trap(pair.key)) push(p, pair.key, true);
+      if (trap(pair.value)) push(p, pair.value, false);
       else collectTraps(pair.value, p, out);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       const p = `${pointer}/${i}`;
-      if (trap(item)) out.push({ pointer: p, node: item, isKey: false });
+      if (trap(item)) push(p, item, false);
       else collectTraps(item, p, out);
     });
   }
-}
-
-/** Converts problems of one object (plus YAML 1.1 traps) into located issues. */
-function locateProblems(
-  file: string,
-  lc: LineCounter,
-  doc: Document,
-  root: Node,
-  prefix: string,
-  problems: ValidationProblem[],
-): ManifestIssue[] {
-  const issues: ManifestIssue[] = [];
-  const traps: TrapScalar[] = [];
-  collectTraps(root, '', traps);
-  const byPointer = new Map<string, ValidationProblem[]>();
-  for (const p of problems) byPointer.set(p.pointer, [...(byPointer.get(p.pointer) ?? []), p]);
-  const replaced = new Set<ValidationProblem>();
-  for (const t of traps) {
-    const word = String(t.node.value);
-    const asBool = BOOL_11_TRUE.test(word);
-    const { line, col } = lc.linePos(t.node.range?.[0] ?? 0);
-    const base = { file, line, col, pointer: prefix + t.pointer, rule: 'yaml.bool-1.1' };
-    if (t.isKey) {
-      issues.push({
-        ...base,
-        severity: 'warning',
-        message: `The key ${word} is the string "${word}" for rolegate (YAML 1.2), but kubectl (YAML 1.1) would read the boolean ${asBool}; quote it: "${word}"`,
-      });
-      continue;
-    }
-    const here = byPointer.get(t.pointer) ?? [];
-    const typeProblem = here.find((p) => p.rule === 'schema.type');
-    if (typeProblem) {
-      // A boolean field: the schema error alone ("got the string yes") would hide why it looks right.
-      replaced.add(typeProblem);
-      issues.push({
-        ...base,
-        severity: 'error',
-        message: `Field ${fieldPath(t.pointer)} must be a boolean: kubectl (YAML 1.1) would read the unquoted ${word} as the boolean ${asBool}, but rolegate (YAML 1.2) reads the string "${word}"; write ${asBool} (or quote it if a string is meant)`,
-      });
-    } else if (here.length === 0) {
-      issues.push({
-        ...base,
-        severity: 'warning',
-        message: `Field ${fieldPath(t.pointer)}: kubectl (YAML 1.1) would read the unquoted ${word} as the boolean ${asBool} (which the API server rejects), but rolegate (YAML 1.2) reads the string "${word}"; quote it: "${word}"`,
-      });
-    }
-  }
-  for (const p of problems) {
-    if (replaced.has(p)) continue;
-    const offset = pointerOffset(root, p.pointer, KEY_RULES.has(p.rule) ? 'key' : 'value');
-    const { line, col } = lc.linePos(offset);
-    issues.push({
-      file,
-      line,
-      col,
-      pointer: prefix + p.pointer,
-      rule: p.rule,
-      severity: p.severity,
-      message: p.message,
-    });
-  }
-  void doc;
-  return issues;
 }
 
 /**
  * Parses the text of one manifest file: every YAML document (and every item of a `List`), keeping the
  * rolegate objects and ignoring other kinds. Single-object checks only; cross-object checks (duplicates,
  * provider references) are done by crossCheck over a whole set.
+ *
+ * Most files are plain YAML: those take a fast path (parseManifestFast) that builds no YAML document model
+ * and maps pointers to lines only for findings. A file outside the fast parser's subset (flow style, block
+ * scalars, anchors, a syntax error, a List...) is parsed by parseManifestFull. Both locate findings with the
+ * same code and report the same (test/unit/manifests/fast-path.test.ts).
  */
 export function parseManifestText(file: string, text: string): ParsedFile {
+  const body = text.startsWith('\ufeff') ? text.slice(1) : text;
+  return parseManifestFast(file, body) ?? parseManifestFull(file, body);
+}
+
+/**
+ * parseManifestText without the fast path: the `yaml` parser with positions for every node. Exported for
+ * the tests that compare both paths.
+ */
+export function parseManifestFull(file: string, text: string): ParsedFile {
+  const { isMap, isSeq, LineCounter, parseAllDocuments } = yamlLib();
   const out: ParsedFile = { roles: [], providers: [], issues: [] };
   const lc = new LineCounter();
   // merge: kubectl (go-yaml v2) honours `<<` merge keys, so rolegate does too. uniqueKeys and strict stay on.
@@ -306,7 +226,19 @@ export function parseManifestText(file: string, text: string): ParsedFile {
     }
     for (const c of candidates) {
       if (!isOurs(c.obj)) continue;
-      const issues = locateProblems(file, lc, doc, c.node, c.prefix, validateObject(c.obj));
+      const traps: TrapScalar[] = [];
+      collectTraps(c.node, '', traps);
+      const node = c.node;
+      const issues = locateProblems(
+        file,
+        {
+          linePos: lc.linePos,
+          offsetOf: (pointer, prefer) => pointerOffset(node, pointer, prefer),
+          traps,
+        },
+        c.prefix,
+        validateObject(c.obj),
+      );
       out.issues.push(...issues);
       const meta = c.obj['metadata'];
       const name = isObject(meta) ? meta['name'] : undefined;
@@ -321,15 +253,14 @@ export function parseManifestText(file: string, text: string): ParsedFile {
         object: c.obj,
         issues,
       };
-      // Only the positions crossCheck reports at are kept, not the document: holding 10,000 parsed documents
-      // until the cross-checks run doubled the time spent in garbage collection.
-      const positions = new Map<string, { line: number; col: number }>(
-        CROSS_POINTERS.map((p) => [p, lc.linePos(pointerOffset(c.node, p))]),
+      setLocator(
+        loaded,
+        makeLocator(
+          c.prefix,
+          pos,
+          CROSS_POINTERS.map((p) => lc.linePos(pointerOffset(c.node, p))),
+        ),
       );
-      locators.set(loaded, {
-        prefix: c.prefix,
-        at: (pointer) => positions.get(pointer) ?? { line: pos.line, col: pos.col },
-      });
       if (objKind === 'PrivilegedRole') out.roles.push(loaded as LoadedObject<PrivilegedRole>);
       else out.providers.push(loaded as LoadedObject<IdentityProvider>);
     }
@@ -339,8 +270,29 @@ export function parseManifestText(file: string, text: string): ParsedFile {
   return out;
 }
 
+/**
+ * Reads and parses one file. Never throws: a file that cannot be read (or parsed) gives one `io.read` issue.
+ * `shown` is the path as reported in issues.
+ */
+export function parseManifestFile(abs: string, shown: string): ParsedFile {
+  try {
+    return parseManifestText(shown, readText(abs));
+  } catch (err) {
+    const issue: ManifestIssue = {
+      file: shown,
+      line: 0,
+      col: 0,
+      pointer: '',
+      rule: 'io.read',
+      severity: 'error',
+      message: `cannot read ${shown}: ${(err as Error).message}`,
+    };
+    return { roles: [], providers: [], issues: [issue] };
+  }
+}
+
 /** Options of crossCheck and loadManifests. */
-export interface LoadOptions {
+export interface LoadOptions extends ParallelOptions {
   /** Report an unknown providerRef as an error instead of a warning. */
   strict?: boolean;
 }
@@ -352,8 +304,8 @@ function located(
   severity: 'error' | 'warning',
   message: string,
 ): ManifestIssue {
-  const loc = locators.get(o);
-  const pos = loc ? loc.at(pointer) : { line: o.line, col: o.col };
+  const loc = locatorOf(o);
+  const pos = loc ? locate(loc, pointer) : { line: o.line, col: o.col };
   return {
     file: o.file,
     line: pos.line,
@@ -482,29 +434,38 @@ export function crossCheck(
   return all;
 }
 
-/** Sorts issues by file, line, column, rule and pointer (stable output for CI diffs). */
-export function sortIssues(issues: ManifestIssue[]): ManifestIssue[] {
-  return issues.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.col - b.col ||
-      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
-      (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0),
-  );
-}
-
 /** The path to show for a file: relative to the working directory, with forward slashes. */
 function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs) || abs;
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
-/** Lists manifest files under a directory, recursively; hidden directories and node_modules are skipped. */
-async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+/**
+ * The path to show for `full`, the entry `name` of a directory shown as `dirShown` (`''` for cwd itself): what
+ * displayPath(full, cwd) returns for a file, without path.relative for each of tens of thousands of files.
+ * A directory on the way to cwd is the exception, where the relative path goes back down (`..` then `.`).
+ */
+export function childPath(cwd: string, full: string, dirShown: string, name: string): string {
+  if (full === cwd) return '';
+  if (cwd.startsWith(full + sep)) return displayPath(full, cwd);
+  return dirShown === '' ? name : `${dirShown}/${name}`;
+}
+
+/**
+ * Lists manifest files under a directory, recursively, with the path to show for each (`shown` is that of
+ * `dir`); hidden directories and node_modules are skipped.
+ */
+async function walk(
+  dir: string,
+  shown: string,
+  cwd: string,
+  out: Map<string, string>,
+  seen: Set<string>,
+): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     const full = join(dir, e.name);
+    const below = (): string => childPath(cwd, full, shown, e.name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
@@ -515,13 +476,13 @@ async function walk(dir: string, out: string[], seen: Set<string>): Promise<void
     if (isDir) {
       if (e.name.startsWith('.') || e.name === 'node_modules' || seen.has(full)) continue;
       seen.add(full);
-      await walk(full, out, seen);
+      await walk(full, below(), cwd, out, seen);
     } else if (
       isFile &&
       !e.name.startsWith('.') &&
       MANIFEST_EXTENSIONS.includes(extname(e.name).toLowerCase())
     ) {
-      out.push(full);
+      out.set(full, below());
     }
   }
 }
@@ -535,7 +496,8 @@ async function walk(dir: string, out: string[], seen: Set<string>): Promise<void
 export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const cwd = process.cwd();
   const issues: ManifestIssue[] = [];
-  const files = new Set<string>();
+  /** Absolute path → path shown in issues. */
+  const files = new Map<string, string>();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const s = await stat(abs).catch((err: NodeJS.ErrnoException) => err);
@@ -547,9 +509,11 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
       );
     }
     if (s.isDirectory()) {
-      const found: string[] = [];
+      const found = new Map<string, string>();
+      // Inside cwd itself, files are shown as their names.
+      const shownDir = abs === cwd ? '' : displayPath(abs, cwd);
       try {
-        await walk(abs, found, new Set([abs]));
+        await walk(abs, shownDir, cwd, found, new Set([abs]));
       } catch (err) {
         issues.push({
           file: p,
@@ -561,7 +525,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
           message: `cannot read directory ${p}: ${(err as Error).message}`,
         });
       }
-      if (found.length === 0) {
+      if (found.size === 0) {
         issues.push({
           file: p,
           line: 0,
@@ -572,43 +536,30 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
           message: `no .yaml, .yml or .json files under ${p}`,
         });
       }
-      for (const f of found) files.add(f);
+      for (const [f, shown] of found) files.set(f, shown);
     } else {
-      files.add(abs);
+      files.set(abs, displayPath(abs, cwd));
     }
   }
   const sorted = [...files]
-    .map((abs) => ({ abs, shown: displayPath(abs, cwd) }))
+    .map(([abs, shown]) => ({ abs, shown }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
-  // Synchronous reads: for thousands of small files, promise-based reads spend most of their time queueing on
-  // libuv's four threads (measured: about 3x slower for 10,000 manifests), and parsing is synchronous anyway.
-  const parsed = sorted.map(({ abs, shown }): ParsedFile => {
-    try {
-      return parseManifestText(shown, readFileSync(abs, 'utf8'));
-    } catch (err) {
-      const issue: ManifestIssue = {
-        file: shown,
-        line: 0,
-        col: 0,
-        pointer: '',
-        rule: 'io.read',
-        severity: 'error',
-        message: `cannot read ${shown}: ${(err as Error).message}`,
-      };
-      return { roles: [], providers: [], issues: [issue] };
-    }
-  });
   const result: LoadResult = {
     roles: [],
     providers: [],
     issues,
     files: sorted.map((f) => f.shown),
   };
-  for (const p of parsed) {
-    result.roles.push(...p.roles);
-    result.providers.push(...p.providers);
-    result.issues.push(...p.issues);
-  }
+  await parseFiles(
+    sorted,
+    parseManifestFile,
+    (p) => {
+      for (const o of p.roles) result.roles.push(o);
+      for (const o of p.providers) result.providers.push(o);
+      for (const i of p.issues) result.issues.push(i);
+    },
+    opts,
+  );
   result.issues.push(...crossCheck(result.roles, result.providers, opts));
   sortIssues(result.issues);
   // The issue objects are shared with each object's `issues`, so one pass covers both lists.

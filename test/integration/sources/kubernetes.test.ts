@@ -101,6 +101,30 @@ describe('KubernetesSource', () => {
     expect(src.informers.roles.stats.restarts).toBeGreaterThanOrEqual(1);
   });
 
+  it('relists when the API server answers 410 Gone to a watch resumed from an expired resourceVersion', async () => {
+    const kc = kubeConfig();
+    const ns = await uniqueNamespace('gone');
+    await createRole(kc, roleManifest(ns, 'deleted-in-gap'));
+    const { src } = await started(ns);
+    expect(src.roles.get(`${ns}/deleted-in-gap`)).toBeDefined();
+    const informer = src.informers.roles;
+    const listsBefore = informer.stats.lists;
+    // As after a long network partition: the next watch resumes from a resourceVersion the API server no longer
+    // keeps, so it must answer 410 Gone and the informer must list again (client-node's ListWatch relists).
+    (informer as unknown as { listWatch: { resourceVersion: string } }).listWatch.resourceVersion =
+      '1';
+    informer.disconnect();
+    // changes while no watch is open: only a relist can show them
+    const api = kc.makeApiClient(CustomObjectsApi);
+    await api.deleteNamespacedCustomObject({ ...g, namespace: ns, name: 'deleted-in-gap' });
+    await createRole(kc, roleManifest(ns, 'created-in-gap'));
+    await eventually(() => {
+      expect(informer.stats.lists).toBe(listsBefore + 1);
+      expect(src.roles.get(`${ns}/created-in-gap`)).toBeDefined();
+      expect(src.roles.get(`${ns}/deleted-in-gap`)).toBeUndefined();
+    }, 20_000);
+  });
+
   it('recovers after the API server restarts', async () => {
     const kc = kubeConfig();
     const api = kc.makeApiClient(CustomObjectsApi);

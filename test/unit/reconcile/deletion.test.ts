@@ -2,41 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { planDeletion, type DeletionDecision } from '../../../src/reconcile/deletion.js';
 import type { PlanInput } from '../../../src/reconcile/plan.js';
 import type { EffectiveSpec } from '../../../src/api/v1alpha1/types.js';
-import type { LiveRole } from '../../../src/api/observation.js';
+import { input as baseInput, live, spec as baseSpec } from './fixtures.js';
 import { Reason } from '../../../src/api/conditions.js';
 
-const GA = '62e90394-69f5-4237-9190-012177145e10';
-const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
-  providerRef: 'emulator',
-  role: { id: GA },
-  scope: '/',
-  mfaRequired: false,
-  mechanism: 'Any',
-  enforcement: 'Enforce',
-  deletionPolicy: 'ResetToDefault',
-  ...over,
-});
-const live = (over: Partial<LiveRole> = {}): LiveRole => ({
-  roleId: GA,
-  roleDisplayName: 'Global Administrator',
-  scope: '/',
-  policyId: 'DirectoryRole_t_p1',
-  mfaRule: false,
-  enabledRules: ['Justification'],
-  ...over,
-});
+// Deletion cases start from a role declared without MFA that asks for ResetToDefault.
+const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec =>
+  baseSpec({ mfaRequired: false, deletionPolicy: 'ResetToDefault', ...over });
 const withMfa = live({
   mfaRule: true,
   enabledRules: ['Justification', 'MultiFactorAuthentication'],
 });
-const input = (over: Partial<PlanInput> = {}): PlanInput => ({
-  spec: spec(),
-  problems: [],
-  paused: false,
-  lookup: { kind: 'Found', role: live() },
-  options: { allowWeakening: false },
-  ...over,
-});
+const input = (over: Partial<PlanInput> = {}): PlanInput => baseInput({ spec: spec(), ...over });
 
 /** A decision in one comparable line: kind, refused flag or actions. */
 function summary(d: DeletionDecision): string {

@@ -1,36 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from '../../../src/reconcile/plan.js';
-import type { EffectiveSpec } from '../../../src/api/v1alpha1/types.js';
-import type { LiveRole } from '../../../src/api/observation.js';
+import { input, live, spec } from './fixtures.js';
 
-const GA = '62e90394-69f5-4237-9190-012177145e10';
-const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
-  providerRef: 'emulator',
-  role: { id: GA },
-  scope: '/',
-  mfaRequired: true,
-  mechanism: 'Any',
-  enforcement: 'Enforce',
-  deletionPolicy: 'Orphan',
-  ...over,
-});
-const live = (over: Partial<LiveRole> = {}): LiveRole => ({
-  roleId: GA,
-  roleDisplayName: 'Global Administrator',
-  scope: '/',
-  policyId: 'DirectoryRole_t_p1',
-  mfaRule: false,
-  enabledRules: ['Justification'],
-  ...over,
-});
-const input = (over: Partial<PlanInput> = {}): PlanInput => ({
-  spec: spec(),
-  problems: [],
-  paused: false,
-  lookup: { kind: 'Found', role: live() },
-  options: { allowWeakening: false },
-  ...over,
-});
 const cond = (p: ReturnType<typeof plan>, type: string) =>
   p.conditions.find((c) => c.type === type);
 

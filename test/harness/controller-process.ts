@@ -3,8 +3,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { kubeEnv } from './kube-client.js';
 
 const CLI = resolve('dist/cli/main.js');
+
+/**
+ * The arguments of `rolegate run --kubernetes` as the tests start it: the test API server's kubeconfig (or
+ * `kubeconfig`), ops endpoints on a free loopback port, JSON logs, then `extra`.
+ */
+export function kubernetesRunArgs(extra: string[] = [], kubeconfig?: string): string[] {
+  return [
+    'run',
+    '--kubernetes',
+    '--kubeconfig',
+    kubeconfig ?? kubeEnv().KUBECONFIG,
+    '--http-addr',
+    '127.0.0.1:0',
+    '--log-format',
+    'json',
+    ...extra,
+  ];
+}
 
 /** A running rolegate process. */
 export interface RolegateProcess {

@@ -33,7 +33,7 @@ import {
 } from '../harness/kube-client.js';
 import { createRole, roleManifest } from '../harness/rolegate-objects.js';
 import { createEmulatorProvider, deleteProvider } from '../harness/emulator-provider.js';
-import { startRolegate } from '../harness/controller-process.js';
+import { kubernetesRunArgs, startRolegate } from '../harness/controller-process.js';
 import { startGraphEmulator } from '../../src/emulator/graph/index.js';
 
 const SA = 'system:serviceaccount:rolegate-system:rolegate';
@@ -251,20 +251,9 @@ describe('config/rbac', () => {
     const sa = await serviceAccountKubeconfig();
     const GA = '62e90394-69f5-4237-9190-012177145e10';
     emulator.setEnabledRules(GA, ['Justification']);
-    const controller = startRolegate(
-      [
-        'run',
-        '--kubernetes',
-        '--kubeconfig',
-        sa.file,
-        '--leader-elect',
-        '--http-addr',
-        '127.0.0.1:0',
-        '--log-format',
-        'json',
-      ],
-      { POD_NAMESPACE: 'rolegate-system' },
-    );
+    const controller = startRolegate(kubernetesRunArgs(['--leader-elect'], sa.file), {
+      POD_NAMESPACE: 'rolegate-system',
+    });
     const params = {
       group: GROUP,
       version: VERSION,

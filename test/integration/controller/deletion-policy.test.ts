@@ -12,15 +12,13 @@ import {
   VERSION,
   type PrivilegedRole,
 } from '../../../src/api/v1alpha1/types.js';
-import {
-  eventually,
-  kubeConfig,
-  kubeEnv,
-  kubectl,
-  uniqueNamespace,
-} from '../../harness/kube-client.js';
+import { eventually, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
-import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import {
+  kubernetesRunArgs,
+  startRolegate,
+  type RolegateProcess,
+} from '../../harness/controller-process.js';
 
 const MFA = 'MultiFactorAuthentication';
 let emulator: GraphEmulator;
@@ -112,17 +110,7 @@ beforeAll(async () => {
   api = kc.makeApiClient(CustomObjectsApi);
   ns = await uniqueNamespace('deletion');
   await createEmulatorProvider(api, PROVIDER, emulator, '2s');
-  rolegate = startRolegate([
-    'run',
-    '--kubernetes',
-    '--kubeconfig',
-    kubeEnv().KUBECONFIG,
-    '--http-addr',
-    '127.0.0.1:0',
-    '--log-format',
-    'json',
-    '--allow-weakening',
-  ]);
+  rolegate = startRolegate(kubernetesRunArgs(['--allow-weakening']));
   await rolegate.waitForLog((l) => l.msg === 'controller started');
 });
 

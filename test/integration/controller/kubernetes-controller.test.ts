@@ -13,14 +13,17 @@ import {
 import {
   eventually,
   kubeConfig,
-  kubeEnv,
   kubectl,
   startApiServer,
   stopApiServer,
   uniqueNamespace,
 } from '../../harness/kube-client.js';
 import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
-import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import {
+  kubernetesRunArgs,
+  startRolegate,
+  type RolegateProcess,
+} from '../../harness/controller-process.js';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
@@ -66,17 +69,6 @@ const get = async (name: string, namespace = ns): Promise<PrivilegedRole> =>
 const cond = (r: PrivilegedRole, type: string) =>
   r.status?.conditions?.find((c) => c.type === type);
 const writes = (): number => emulator.counts().writes;
-const runArgs = (extra: string[] = []): string[] => [
-  'run',
-  '--kubernetes',
-  '--kubeconfig',
-  kubeEnv().KUBECONFIG,
-  '--http-addr',
-  '127.0.0.1:0',
-  '--log-format',
-  'json',
-  ...extra,
-];
 
 async function ready(name: string, namespace = ns): Promise<PrivilegedRole> {
   return eventually(
@@ -100,7 +92,7 @@ beforeAll(async () => {
   api = kc.makeApiClient(CustomObjectsApi);
   ns = await uniqueNamespace('ctrl');
   await createEmulatorProvider(api, PROVIDER, emulator, '2s');
-  rolegate = startRolegate(runArgs());
+  rolegate = startRolegate(kubernetesRunArgs());
   await rolegate.waitForLog((l) => l.msg === 'controller started');
 });
 

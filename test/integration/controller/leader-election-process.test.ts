@@ -9,9 +9,13 @@ import {
   VERSION,
   type PrivilegedRole,
 } from '../../../src/api/v1alpha1/types.js';
-import { eventually, kubeConfig, kubeEnv, uniqueNamespace } from '../../harness/kube-client.js';
+import { eventually, kubeConfig, uniqueNamespace } from '../../harness/kube-client.js';
 import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
-import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import {
+  kubernetesRunArgs,
+  startRolegate,
+  type RolegateProcess,
+} from '../../harness/controller-process.js';
 
 let emulator: GraphEmulator;
 let api: CustomObjectsApi;
@@ -21,23 +25,17 @@ const PROVIDER = `le-${Date.now().toString(36)}`;
 const LEASE = `rolegate-test-${Date.now().toString(36)}`;
 
 const start = (): RolegateProcess => {
-  const p = startRolegate([
-    'run',
-    '--kubernetes',
-    '--kubeconfig',
-    kubeEnv().KUBECONFIG,
-    '--http-addr',
-    '127.0.0.1:0',
-    '--log-format',
-    'json',
-    '--namespace',
-    ns,
-    '--leader-elect',
-    '--leader-election-namespace',
-    ns,
-    '--leader-election-id',
-    LEASE,
-  ]);
+  const p = startRolegate(
+    kubernetesRunArgs([
+      '--namespace',
+      ns,
+      '--leader-elect',
+      '--leader-election-namespace',
+      ns,
+      '--leader-election-id',
+      LEASE,
+    ]),
+  );
   procs.push(p);
   return p;
 };

@@ -28,15 +28,15 @@ async function floorOnce(k, n) {
   return { ms, apiRequests: sumRequests(d).total };
 }
 
-export async function runControllerSuite({ runs, quick, sizes }) {
+export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
   const list = sizes ?? (quick ? [200] : [1000, 5000]);
   const k = await startApiServer();
   const rows = [];
   const notes = [];
   try {
     for (const n of list) {
-      // 5,000 objects take minutes per run on 2 cores: one run there unless --runs says otherwise explicitly.
-      const r = n >= 5000 ? 1 : runs;
+      // 5,000 objects take minutes per run on 2 cores: one run there unless --runs is given explicitly.
+      const r = n >= 5000 && !runsExplicit ? 1 : runs;
       const per = [];
       for (let i = 0; i < r; i++) {
         progress(`controller: ${n} roles, run ${i + 1}/${r}: floor`);

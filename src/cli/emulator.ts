@@ -8,6 +8,8 @@ interface EmulatorOptions {
   port: number;
   state?: string;
   pageSize?: number;
+  maxPageSize?: number;
+  refuseTop?: boolean;
   latency?: number;
   tenant?: string;
   roles?: number;
@@ -52,7 +54,20 @@ export function emulatorCommand(): Command {
     )
     .option('--port <port>', 'port to listen on (0 = any free port)', nonNegativeInt, 0)
     .option('--state <file>', 'JSON file to load the tenant from and save every change to')
-    .option('--page-size <n>', 'server-side page size of collections', positiveInt)
+    .option(
+      '--page-size <n>',
+      'server-side page size of collections without $top (default 25)',
+      positiveInt,
+    )
+    .option(
+      '--max-page-size <n>',
+      'the most items a page holds when a client asks with $top (default 999)',
+      positiveInt,
+    )
+    .option(
+      '--refuse-top',
+      'answer 400 to $top on the PIM listings, as a server without $top support would',
+    )
     .option('--latency <ms>', 'delay added to every response', nonNegativeInt)
     .option('--tenant <id>', 'tenant id of the emulated tenant')
     .option('--roles <n>', 'seed N synthetic roles instead of the built-in catalog', positiveInt)
@@ -64,6 +79,7 @@ export function emulatorCommand(): Command {
 Examples:
   rolegate emulator --port 8443 --state tenant.json
   rolegate emulator --page-size 5 --latency 50
+  rolegate emulator --refuse-top --page-size 100        # a Graph that refuses $top: rolegate pages at 100
   curl -X POST localhost:8443/_emulator/faults -d '{"status":429,"retryAfter":"1.5","times":2}'
   curl localhost:8443/_emulator/requests
   curl -X PUT localhost:8443/_emulator/roles/62e90394-69f5-4237-9190-012177145e10/enabledRules -d '["Justification"]'`,
@@ -76,6 +92,8 @@ Examples:
         port: o.port,
         ...(o.state ? { stateFile: o.state } : {}),
         ...(o.pageSize ? { pageSize: o.pageSize } : {}),
+        ...(o.maxPageSize ? { maxPageSize: o.maxPageSize } : {}),
+        ...(o.refuseTop ? { refuseTop: true } : {}),
         ...(o.latency ? { latencyMs: o.latency } : {}),
         ...(o.tenant ? { tenantId: o.tenant } : {}),
         ...(o.roles ? { seed: { roles: o.roles } } : {}),

@@ -249,6 +249,7 @@ export class Reconciler {
     const providerDefault = found && session ? session.client.defaultMfaRequired(found) : undefined;
     const decision = planDeletion(input, providerDefault);
     if (decision.kind === 'Retry') return o.retry ?? { kind: 'retry', error: decision.message };
+    let outcome = decision.message;
     if (decision.kind === 'Reset' && session) {
       const results = await session.apply(decision.actions).catch((err: unknown) => err);
       const failure = !Array.isArray(results)
@@ -257,34 +258,33 @@ export class Reconciler {
       if (Array.isArray(results)) logWrites(log, session.name, results);
       this.recordProviderStats(session);
       const last = Array.isArray(results) ? results[results.length - 1] : undefined;
-      const verified =
-        failure === undefined && last?.ok
+      // What happened decides as the observation would have: a write refused for good (403, a bad request)
+      // releases the object like a stalled provider does; throttling, 5xx or an unverified write waits.
+      const handled = failure === undefined ? undefined : this.providerProblem(failure);
+      const after = handled
+        ? planDeletion({ ...input, providerProblem: handled.problem }, providerDefault)
+        : last?.ok
           ? planDeletion({ ...input, lookup: { kind: 'Found', role: last.role } }, providerDefault)
           : undefined;
-      if (failure !== undefined || verified?.kind !== 'Release') {
+      if (after?.kind !== 'Release' || handled) {
         const why =
-          failure !== undefined
-            ? this.providerProblem(failure).problem.message
-            : 'the provider did not show the written value on read-back';
+          handled?.problem.message ?? 'the provider did not show the written value on read-back';
         this.deps.events.record(role, {
           type: 'Warning',
           reason: 'ResetFailed',
           note: `${decision.message}: ${why}`,
           action: 'Update',
         });
-        return (
-          (failure !== undefined ? this.providerProblem(failure).result : undefined) ?? {
-            kind: 'retry',
-            error: why,
-          }
-        );
+        if (after?.kind !== 'Release') return handled?.result ?? { kind: 'retry', error: why };
+        outcome = after.message;
+      } else {
+        this.deps.events.record(role, {
+          type: 'Normal',
+          reason: 'ResetToDefault',
+          note: decision.actions.map(describeAction).join('; '),
+          action: 'Update',
+        });
       }
-      this.deps.events.record(role, {
-        type: 'Normal',
-        reason: 'ResetToDefault',
-        note: decision.actions.map(describeAction).join('; '),
-        action: 'Update',
-      });
     } else {
       const refused = decision.kind === 'Release' && decision.refused;
       if (refused)
@@ -296,7 +296,7 @@ export class Reconciler {
         action: refused ? 'Refuse' : 'Observe',
       });
     }
-    log.info({ decision: decision.kind }, `finalized: ${decision.message}`);
+    log.info({ decision: decision.kind }, `finalized: ${outcome}`);
     await finalizers.setFinalizer(role, false, signal);
     return { kind: 'done' };
   }

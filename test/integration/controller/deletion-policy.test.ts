@@ -205,6 +205,27 @@ describe('spec.deletionPolicy', () => {
     expect(mfaOn(id)).toBe(true);
   });
 
+  it('lets the object go, with a Warning, when the provider refuses the write for good (403)', async () => {
+    const id = roleIds[5]!;
+    await create(manifest('denied', id, { mfaRequired: false, deletionPolicy: 'ResetToDefault' }));
+    await ready('denied');
+    emulator.injectFault({
+      match: { pathIncludes: 'rules/Enablement_EndUser_Assignment', method: 'PATCH' },
+      status: 403,
+      times: 1_000_000,
+    });
+    try {
+      await remove('denied');
+      await gone('denied');
+      await eventually(async () => {
+        expect((await events('denied')).join('\n')).toMatch(/ResetFailed: Resetting .*: .*/);
+      }, 10_000);
+      expect(mfaOn(id)).toBe(false);
+    } finally {
+      emulator.clearFaults();
+    }
+  });
+
   it('lets the object go, with an Event, when its IdentityProvider no longer exists', async () => {
     await create({
       ...manifest('orphaned-provider', roleIds[4]!, { deletionPolicy: 'ResetToDefault' }),

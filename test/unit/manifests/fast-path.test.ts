@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateManifests } from '../../../src/bench/validate-bench.js';
+import { generateManifests } from '../../harness/manifests.js';
 import { parseManifestFast } from '../../../src/manifests/fast-path.js';
 import {
   crossCheck,

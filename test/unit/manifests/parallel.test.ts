@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateManifests } from '../../../src/bench/validate-bench.js';
+import { generateManifests } from '../../harness/manifests.js';
 import { buildReport } from '../../../src/cli/report/types.js';
 import { FORMATS, render } from '../../../src/cli/validate.js';
 import { loadManifests, type LoadResult } from '../../../src/manifests/load.js';

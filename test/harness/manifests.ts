@@ -1,23 +1,8 @@
-// Generates PrivilegedRole manifests (plus one IdentityProvider) and times `rolegate validate` over them, in
-// process. Run after `npm run build` with `node bench/validate.mjs [N] [invalidRatio] [format]`.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Writes a large tree of simple PrivilegedRole manifests (plus one IdentityProvider) for the manifest-loading tests:
+// one role per file over up to 100 team directories, every few of them broken in one of several ways. The
+// benchmarks have their own, more varied generator (bench/lib/manifests.mjs).
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runValidate } from '../cli/validate.js';
-
-/** The result of one benchmark run. */
-export interface BenchResult {
-  manifests: number;
-  files: number;
-  objects: number;
-  errors: number;
-  warnings: number;
-  exitCode: number;
-  /** Wall time of runValidate (reading, parsing, validating, cross-checking, rendering). */
-  ms: number;
-  /** Manifests per second. */
-  perSecond: number;
-}
 
 /** A unique, valid GUID for role i (so no two manifests claim the same role). */
 function guid(i: number): string {
@@ -93,31 +78,4 @@ export async function generateManifests(
   }
   await Promise.all(writes);
   return { invalid };
-}
-
-/** Generates `n` manifests in a temporary directory and times runValidate over it. */
-export async function benchValidate(
-  n: number,
-  opts: { invalidRatio?: number; format?: 'text' | 'json' | 'junit' | 'github' | 'sarif' } = {},
-): Promise<BenchResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'rolegate-bench-'));
-  try {
-    await generateManifests(dir, n, opts.invalidRatio ?? 0);
-    const start = performance.now();
-    const run = await runValidate([dir], { format: opts.format ?? 'text' });
-    const ms = performance.now() - start;
-    const s = run.report.summary;
-    return {
-      manifests: n,
-      files: s.files,
-      objects: s.objects,
-      errors: s.errors,
-      warnings: s.warnings,
-      exitCode: run.exitCode,
-      ms: Math.round(ms),
-      perSecond: Math.round((n / ms) * 1000),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

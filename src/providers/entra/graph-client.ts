@@ -19,6 +19,7 @@ import {
   type RetryOptions,
   type RetryPolicy,
 } from './retry.js';
+import { jsonRequest } from '../json-request.js';
 
 /** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
 export const GRAPH_VERSION = 'v1.0';
@@ -208,16 +209,7 @@ export class GraphClient {
       this.stats.writes += count.writes;
       let res: Response;
       try {
-        res = await this.doFetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-          ...(o.signal ? { signal: o.signal } : {}),
-        });
+        res = await this.doFetch(url, jsonRequest(method, token, o.body, o.signal));
       } catch (err) {
         const e = this.classifyTransport(method, url, err);
         if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;

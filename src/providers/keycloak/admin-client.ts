@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ProviderError } from '../types.js';
+import { jsonRequest } from '../json-request.js';
 
 /** How a KeycloakAdminClient reaches and authenticates to Keycloak. */
 export interface AdminClientOptions {
@@ -70,16 +71,10 @@ export class KeycloakAdminClient {
       else this.stats.reads++;
       let res: Response;
       try {
-        res = await this.doFetch(`${this.base}/admin/realms${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-          ...(o.signal ? { signal: o.signal } : {}),
-        });
+        res = await this.doFetch(
+          `${this.base}/admin/realms${path}`,
+          jsonRequest(method, token, o.body, o.signal),
+        );
       } catch (err) {
         throw transportError(method, path, err);
       }

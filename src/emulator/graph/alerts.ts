@@ -16,9 +16,8 @@ import {
 import {
   applySelect,
   expanded,
-  ODataError,
   pageSizeFor,
-  parseQuery,
+  queryOrBadRequest,
   type PageLimits,
   type QueryOptions,
 } from './odata.js';
@@ -266,13 +265,9 @@ export class AlertsState {
   /** Answers a request under `/beta/identityGovernance/roleManagementAlerts`; `rest` is the path after it. */
   route(req: GraphRequest, rest: string[], limits: PageLimits): GraphResponse {
     const { ids } = req;
-    let q: QueryOptions;
-    try {
-      q = parseQuery(req.url.searchParams);
-    } catch (err) {
-      if (err instanceof ODataError) return badRequest(err.message, ids);
-      throw err;
-    }
+    const parsed = queryOrBadRequest(req);
+    if ('error' in parsed) return parsed.error;
+    const { q } = parsed;
     const [kind, id, sub, subId, action] = rest;
     const scopeOk = (): GraphResponse | undefined => {
       const f = q.filter;

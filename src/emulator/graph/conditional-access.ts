@@ -2,8 +2,8 @@
 // references (c1..c99) and the policies that target them, read-only over HTTP and changed by tests through the
 // emulator object. Kept apart from the PIM tenant state (and not persisted) because PIM only refers to a context
 // by its claim value; nothing in PIM's own API changes when a Conditional Access policy does.
-import { badRequest, methodNotAllowed, notFound, type GraphResponse } from './errors.js';
-import { ODataError, page, parseQuery, type PageLimits, type QueryOptions } from './odata.js';
+import { methodNotAllowed, notFound, type GraphResponse } from './errors.js';
+import { page, queryOrBadRequest, type PageLimits } from './odata.js';
 import type { GraphRequest } from './routes.js';
 
 /** An authenticationContextClassReference as Graph returns it. */
@@ -186,13 +186,9 @@ export function routeConditionalAccess(
   if (seg[0] !== 'identity' || seg[1] !== 'conditionalAccess') return undefined;
   const { ids } = req;
   if (req.method !== 'GET') return methodNotAllowed(ids);
-  let q: QueryOptions;
-  try {
-    q = parseQuery(req.url.searchParams);
-  } catch (err) {
-    if (err instanceof ODataError) return badRequest(err.message, ids);
-    throw err;
-  }
+  const parsed = queryOrBadRequest(req);
+  if ('error' in parsed) return parsed.error;
+  const { q } = parsed;
   const [, , kind, id, more] = seg;
   if (more !== undefined) return undefined;
   if (kind === 'authenticationContextClassReferences') {

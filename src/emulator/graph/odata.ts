@@ -1,5 +1,6 @@
 // The small OData subset the PIM endpoints need: `$filter` as a conjunction of `eq` comparisons, nested
 // `$expand`/`$select`, `$top` and server-driven paging with an opaque `$skiptoken` in an absolute nextLink.
+import { badRequest, type GraphResponse, type RequestIds } from './errors.js';
 
 /** One `$expand` item with its nested options, e.g. `policy($expand=rules)`. */
 export interface ExpandItem {
@@ -177,4 +178,17 @@ export function page<T>(all: T[], q: QueryOptions, limits: PageLimits, selfUrl: 
     .filter((kv) => kv !== '' && !/^(\$|%24)skiptoken=/i.test(kv));
   kept.push(`$skiptoken=${encodeSkipToken(next)}`);
   return { items, nextLink: `${selfUrl.origin}${selfUrl.pathname}?${kept.join('&')}` };
+}
+
+/** The query options of a request, or the 400 Graph answers to options it rejects. */
+export function queryOrBadRequest(req: {
+  url: URL;
+  ids: RequestIds;
+}): { q: QueryOptions } | { error: GraphResponse } {
+  try {
+    return { q: parseQuery(req.url.searchParams) };
+  } catch (err) {
+    if (err instanceof ODataError) return { error: badRequest(err.message, req.ids) };
+    throw err;
+  }
 }

@@ -18,9 +18,8 @@ import {
 import {
   applySelect,
   expanded,
-  ODataError,
   page,
-  parseQuery,
+  queryOrBadRequest,
   type ExpandItem,
   type PageLimits,
   type QueryOptions,
@@ -79,13 +78,9 @@ function expandSuffix(items: ExpandItem[]): string {
 export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): GraphResponse {
   const { ids } = req;
   if (req.malformedBody) return badRequest('Unable to read JSON request payload.', ids);
-  let q: QueryOptions;
-  try {
-    q = parseQuery(req.url.searchParams);
-  } catch (err) {
-    if (err instanceof ODataError) return badRequest(err.message, ids);
-    throw err;
-  }
+  const parsed = queryOrBadRequest(req);
+  if ('error' in parsed) return parsed.error;
+  const { q } = parsed;
   const seg = path.replace(/^\/+/, '').split('/');
   const [a, b, c, d, e, f] = seg;
   const isList =

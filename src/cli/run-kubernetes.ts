@@ -1,7 +1,9 @@
 // Kubernetes mode of `rolegate run`: informers on the API server, status through /status, Events, Secrets
 // through the API, and (with --leader-elect) a Lease so that exactly one replica reconciles.
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../kube/client.js';
+import { loadKubeTarget, type KubeTarget } from '../kube/kubeconfig.js';
+import { clientNodeTarget } from '../kube/client-node-credentials.js';
 import type { Logger } from 'pino';
 import { KubernetesSource } from '../sources/kubernetes.js';
 import { KubernetesFinalizerWriter } from '../status/kubernetes-finalizer-writer.js';
@@ -30,18 +32,14 @@ export function podNamespace(): string {
   }
 }
 
-/** Loads the kubeconfig and refuses client-node's silent fallback to http://localhost:8080. */
-export function loadKubeConfig(file?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
-  const server = kc.getCurrentCluster()?.server;
-  if (!server || server === 'http://localhost:8080') {
-    throw new Error(
-      'no Kubernetes configuration found: set KUBECONFIG, pass --kubeconfig, or run in a cluster',
-    );
-  }
-  return kc;
+/**
+ * The API server from `--kubeconfig`, $KUBECONFIG, ~/.kube/config or the pod's service account, in that order
+ * (never a silent default such as http://localhost:8080). Exec and auth-provider credentials go through
+ * @kubernetes/client-node, loaded only then.
+ */
+export function kubeTarget(file?: string): KubeTarget {
+  const loaded = loadKubeTarget(file);
+  return loaded.kind === 'native' ? loaded.target : clientNodeTarget(loaded);
 }
 
 /** Runs the controller against a Kubernetes API server until SIGINT/SIGTERM. */
@@ -50,7 +48,7 @@ export async function runKubernetes(
   log: Logger,
   defaultResyncMs: number,
 ): Promise<void> {
-  const kc = loadKubeConfig(o.kubeconfig);
+  const kube = new KubeClient(kubeTarget(o.kubeconfig));
   const namespace = podNamespace();
   const metrics = new ControllerMetrics(true);
   let emulator: GraphEmulator | undefined;
@@ -58,16 +56,16 @@ export async function runKubernetes(
     emulator = await startGraphEmulator({ port: Number(o.emulatorPort) });
     log.info({ url: emulator.url }, 'Graph emulator started');
   }
-  const secrets = new KubeSecretResolver(kc, namespace);
-  const events = new KubernetesEventRecorder(kc, { log });
-  const status = new KubernetesStatusWriter(kc);
-  const finalizers = new KubernetesFinalizerWriter(kc);
+  const secrets = new KubeSecretResolver(kube, namespace);
+  const events = new KubernetesEventRecorder(kube, { log });
+  const status = new KubernetesStatusWriter(kube);
+  const finalizers = new KubernetesFinalizerWriter(kube);
   if (o.allowWeakening)
     log.warn('--allow-weakening is on: rolegate may remove MFA where a PrivilegedRole asks for it');
 
   let current: { controller: Controller; registry: ProviderRegistry } | undefined;
   const startController = async (): Promise<void> => {
-    const source = new KubernetesSource(kc, {
+    const source = new KubernetesSource(kube, {
       log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
     });
@@ -104,7 +102,7 @@ export async function runKubernetes(
   let elector: LeaderElector | undefined;
   let electing: Promise<void> | undefined;
   if (o.leaderElect) {
-    elector = new LeaderElector(kc, {
+    elector = new LeaderElector(kube, {
       namespace: o.leaderElectionNamespace ?? namespace,
       name: o.leaderElectionId,
       log,
@@ -142,4 +140,5 @@ export async function runKubernetes(
   await electing;
   await http.close();
   await emulator?.close();
+  await kube.close();
 }

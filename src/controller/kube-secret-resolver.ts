@@ -1,6 +1,7 @@
 // Secrets in Kubernetes mode: read from the API server, in the namespace the reference names or the
 // controller's own. The value is returned to the provider factory and never logged.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { apiStatusCode } from '../kube/api-error.js';
+import type { KubeClient } from '../kube/client.js';
 import {
   ProviderConfigError,
   type SecretKeyRef,
@@ -9,21 +10,20 @@ import {
 
 /** A KubeSecretResolver reads Secret keys through the API server. */
 export class KubeSecretResolver implements SecretResolver {
-  private readonly api: CoreV1Api;
   constructor(
-    kc: KubeConfig,
+    private readonly client: KubeClient,
     private readonly defaultNamespace: string,
-  ) {
-    this.api = kc.makeApiClient(CoreV1Api);
-  }
+  ) {}
 
   async get(ref: SecretKeyRef): Promise<string> {
     const namespace = ref.namespace ?? this.defaultNamespace;
-    let secret;
+    let secret: { data?: Record<string, string> };
     try {
-      secret = await this.api.readNamespacedSecret({ name: ref.name, namespace });
+      secret = await this.client.get(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(ref.name)}`,
+      );
     } catch (err) {
-      const code = (err as { code?: number }).code;
+      const code = apiStatusCode(err);
       if (code === 404)
         throw new ProviderConfigError(`Secret ${namespace}/${ref.name} does not exist`);
       if (code === 403)

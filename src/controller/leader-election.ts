@@ -7,14 +7,25 @@
 // - release() empties holderIdentity so a waiting replica takes over at its next retry instead of waiting out
 //   the lease.
 import { hostname } from 'node:os';
-import {
-  ApiException,
-  CoordinationV1Api,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { KubeApiError } from '../kube/api-error.js';
+import type { KubeClient } from '../kube/client.js';
+import { microTime } from '../kube/micro-time.js';
+
+/** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */
+interface Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+    [k: string]: unknown;
+  };
+}
 
 /** Options of a LeaderElector. */
 export interface LeaderElectionOptions {
@@ -46,22 +57,20 @@ export interface LeaderElectionOptions {
 /** A LeaderElector competes for one Lease until its run signal aborts. */
 export class LeaderElector {
   readonly identity: string;
-  private readonly api: CoordinationV1Api;
   private readonly leaseDurationMs: number;
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
   private readonly log: Logger | undefined;
   /** The Lease as last read or written, and when (local clock) it was last seen to change. */
-  private observed: V1Lease | undefined;
+  private observed: Lease | undefined;
   private observedAt = 0;
   private observedHolder = '';
   private leading: AbortController | undefined;
 
   constructor(
-    kc: KubeConfig,
+    private readonly client: KubeClient,
     private readonly options: LeaderElectionOptions,
   ) {
-    this.api = kc.makeApiClient(CoordinationV1Api);
     this.identity = options.identity ?? `${process.env.POD_NAME ?? hostname()}_${process.pid}`;
     this.leaseDurationMs = (options.leaseDurationSeconds ?? 15) * 1000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
@@ -112,20 +121,16 @@ export class LeaderElector {
     this.stepDown('released');
     const lease = this.observed;
     if (!lease?.spec || lease.spec.holderIdentity !== this.identity) return;
-    const now = new V1MicroTime();
+    const now = microTime();
     try {
-      this.observed = await this.api.replaceNamespacedLease({
-        namespace: this.options.namespace,
-        name: this.options.name,
-        body: {
-          ...lease,
-          spec: {
-            ...lease.spec,
-            holderIdentity: '',
-            leaseDurationSeconds: 1,
-            renewTime: now,
-            acquireTime: now,
-          },
+      this.observed = await this.client.put<Lease>(this.path(), {
+        ...lease,
+        spec: {
+          ...lease.spec,
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          renewTime: now,
+          acquireTime: now,
         },
       });
       this.log?.info('released the lease');
@@ -185,27 +190,26 @@ export class LeaderElector {
   private async attempt(): Promise<boolean> {
     const { namespace, name } = this.options;
     const leaseDurationSeconds = Math.round(this.leaseDurationMs / 1000);
-    let current: V1Lease;
+    let current: Lease;
     try {
-      current = await this.api.readNamespacedLease({ namespace, name });
+      current = await this.client.get<Lease>(this.path());
     } catch (err) {
-      if (!(err instanceof ApiException && err.code === 404)) {
+      if (!(err instanceof KubeApiError && err.code === 404)) {
         this.log?.debug({ err: describe(err) }, 'could not read the lease');
         return false;
       }
-      const now = new V1MicroTime();
+      const now = microTime();
       try {
-        const created = await this.api.createNamespacedLease({
-          namespace,
-          body: {
-            metadata: { name, namespace },
-            spec: {
-              holderIdentity: this.identity,
-              leaseDurationSeconds,
-              acquireTime: now,
-              renewTime: now,
-              leaseTransitions: 0,
-            },
+        const created = await this.client.post<Lease>(this.path(''), {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace },
+          spec: {
+            holderIdentity: this.identity,
+            leaseDurationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
           },
         });
         this.observe(created);
@@ -222,23 +226,19 @@ export class LeaderElector {
     const duration = (spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000;
     if (holder !== '' && holder !== this.identity && Date.now() < this.observedAt + duration)
       return false;
-    const now = new V1MicroTime();
+    const now = microTime();
     const mine = holder === this.identity;
     try {
-      const updated = await this.api.replaceNamespacedLease({
-        namespace,
-        name,
-        body: {
-          // carries metadata.resourceVersion: the write fails with 409 if anybody wrote in between
-          ...current,
-          spec: {
-            ...spec,
-            holderIdentity: this.identity,
-            leaseDurationSeconds,
-            renewTime: now,
-            acquireTime: mine && spec.acquireTime ? spec.acquireTime : now,
-            leaseTransitions: (spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
-          },
+      const updated = await this.client.put<Lease>(this.path(), {
+        // carries metadata.resourceVersion: the write fails with 409 if anybody wrote in between
+        ...current,
+        spec: {
+          ...spec,
+          holderIdentity: this.identity,
+          leaseDurationSeconds,
+          renewTime: now,
+          acquireTime: mine && spec.acquireTime ? spec.acquireTime : now,
+          leaseTransitions: (spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
         },
       });
       this.observe(updated);
@@ -249,7 +249,13 @@ export class LeaderElector {
     }
   }
 
-  private observe(lease: V1Lease): void {
+  /** The Lease's path, or with `name` '' its collection's. */
+  private path(name: string = this.options.name): string {
+    const base = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.options.namespace)}/leases`;
+    return name ? `${base}/${encodeURIComponent(name)}` : base;
+  }
+
+  private observe(lease: Lease): void {
     if (lease.metadata?.resourceVersion !== this.observed?.metadata?.resourceVersion)
       this.observedAt = Date.now();
     this.observed = lease;
@@ -291,6 +297,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof ApiException) return `HTTP ${err.code}`;
+  if (err instanceof KubeApiError) return `HTTP ${err.code}`;
   return err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : String(err);
 }

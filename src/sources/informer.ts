@@ -1,40 +1,30 @@
-// A list+watch cache of one resource that keeps itself running. client-node 1.4.0's ListWatch stops for good on
-// any error, never asks for bookmarks or a server-side timeout, has no client-side timeout (a half-open watch can
-// hang for minutes) and reconnects without pause when the server keeps closing the stream. This wrapper restarts
-// it with capped exponential backoff, asks for bookmarks and a jittered timeoutSeconds, paces reconnects, and
-// restarts a watch that has been silent for longer than the server promised to keep it open.
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+// A list+watch cache of one resource that keeps itself running, with client-go's reflector semantics: list once
+// (in pages), then watch from the list's resourceVersion; after a dropped watch, resume from the last
+// resourceVersion seen (no relist); list again only when the API server says that version is gone (410). On top:
+// bookmarks and a jittered server-side timeout are requested, failures back off exponentially (capped), reconnects
+// are paced, and a watch that has been silent for longer than the server promised to keep it open is restarted.
 import type { Logger } from 'pino';
+import { KubeApiError } from '../kube/api-error.js';
+import type { KubeClient, WatchEvent } from '../kube/client.js';
 
 /** The kind of change an informer reports. */
 export type InformerEvent = 'add' | 'update' | 'delete';
 
-/**
- * Lists one page; the informer passes `limit` and, after the first page, `_continue`. The token of the next page
- * comes back as `metadata.continue` in raw JSON (custom objects: client-node does not deserialize them) or as
- * `metadata._continue` in client-node's typed models; either is followed.
- */
-export type PageLister<T> = (page: {
-  limit: number;
-  _continue?: string;
-}) => Promise<{ metadata?: { _continue?: string; continue?: string }; items: T[] }>;
+/** One page of a list, as the API server sends it. */
+export interface ListPage<T> {
+  metadata?: { continue?: string; resourceVersion?: string };
+  items: T[];
+}
 
-/** The continue token of a list page, empty when it is the last. */
-function continueToken(page: { metadata?: { _continue?: string; continue?: string } }): string {
-  return page.metadata?._continue || page.metadata?.continue || '';
+/** What the informer needs of a cached object. */
+interface Cached {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string } | null;
 }
 
 /** Options of a ResilientInformer. */
 export interface InformerOptions<T> {
-  /** The watch path, e.g. /apis/rolegate.io/v1alpha1/privilegedroles. */
+  /** The collection path, e.g. /apis/rolegate.io/v1alpha1/privilegedroles; listed and watched. */
   path: string;
-  list: PageLister<T>;
   /** For log lines. */
   name: string;
   log?: Logger;
@@ -55,7 +45,7 @@ export interface InformerOptions<T> {
 
 /** Why the informer last restarted, for tests and metrics. */
 export interface InformerStats {
-  /** Restarts after an error (list or watch failed). */
+  /** Restarts after an error (list or watch failed, or the watch was dropped). */
   restarts: number;
   /** Successful full lists (initial sync, and relists after 410 Gone). */
   lists: number;
@@ -64,142 +54,47 @@ export interface InformerStats {
 }
 
 /**
- * A Watch that asks for bookmarks and a server-side timeout, paces reconnects, and lets the owner see activity
- * and abort the current connection.
- */
-class PacedWatch extends Watch {
-  /** When the last line (event or bookmark) arrived, or the last watch started. */
-  lastActivity = Date.now();
-  current: AbortController | undefined;
-  private lastStart = 0;
-  private closed = false;
-
-  constructor(
-    kc: KubeConfig,
-    private readonly timeoutSeconds: number,
-    private readonly onActivity: () => void,
-    private readonly transform: (obj: unknown) => unknown = (obj) => obj,
-  ) {
-    super(kc);
-  }
-
-  close(): void {
-    this.closed = true;
-    this.current?.abort();
-  }
-
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    // ListWatch reconnects at once after a clean end of stream; a server that closes immediately would
-    // otherwise get a request storm. One watch per second at most.
-    const wait = this.lastStart + 1000 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (this.closed) {
-      // ListWatch needs a controller back; the aborted one makes its later _stop() a no-op
-      const c = new AbortController();
-      c.abort();
-      return c;
-    }
-    this.lastStart = Date.now();
-    this.lastActivity = this.lastStart;
-    const params = {
-      ...queryParams,
-      allowWatchBookmarks: true,
-      timeoutSeconds: this.timeoutSeconds + Math.floor(Math.random() * this.timeoutSeconds * 0.2),
-    };
-    const controller = await super.watch(
-      path,
-      params,
-      (phase, obj, raw) => {
-        this.lastActivity = Date.now();
-        this.onActivity();
-        callback(phase, this.transform(obj), raw);
-      },
-      done,
-    );
-    this.current = controller;
-    return controller;
-  }
-}
-
-/**
  * A ResilientInformer lists and watches one resource, keeps a cache, and reports changes to its handlers until
- * `stop()`. Handlers must not throw (client-node swallows the exception and skips resourceVersion bookkeeping);
- * a throwing handler is caught and logged here.
+ * `stop()`. A throwing handler is caught and logged; the others still run.
  */
-export class ResilientInformer<T> {
+export class ResilientInformer<T extends Cached> {
   readonly stats: InformerStats = { restarts: 0, lists: 0, idleRestarts: 0 };
-  // client-node's KubernetesObject does not fit our generated types under exactOptionalPropertyTypes; the
-  // objects are the same JSON, so the cache is typed loosely and cast at the edges
-  private readonly listWatch: ListWatch<KubernetesObject>;
-  private readonly watch: PacedWatch;
+  private readonly cache = new Map<string, T>();
   private readonly handlers: ((event: InformerEvent, obj: T) => void)[] = [];
   private readonly log: Logger | undefined;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly timeoutSeconds: number;
   private readonly idleLimitMs: number;
+  private readonly pageSize: number;
+  private readonly transform: (obj: T) => T;
+  /** Where the next watch resumes; '' means list first. */
+  private resourceVersion = '';
   private failures = 0;
   private stopped = true;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = new AbortController();
+  /** The request in flight (a list page or the watch), aborted by disconnect() and stop(). */
+  private current: AbortController | undefined;
+  private lastActivity = Date.now();
+  private lastWatchStart = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
-  private running: Promise<void> = Promise.resolve();
+  private firstAttempt: Promise<void> = Promise.resolve();
+  private loop: Promise<void> = Promise.resolve();
 
-  constructor(kc: KubeConfig, options: InformerOptions<T>) {
+  constructor(
+    private readonly client: KubeClient,
+    private readonly options: InformerOptions<T>,
+  ) {
     this.log = options.log;
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    const timeoutSeconds = options.watchTimeoutSeconds ?? 300;
+    this.timeoutSeconds = options.watchTimeoutSeconds ?? 300;
     // the server ends every watch within timeoutSeconds (+20 % jitter); silence beyond that means a dead peer
-    this.idleLimitMs = timeoutSeconds * 1200 + 60_000;
-    // any line from the server (bookmarks included) proves the connection healthy: forget past failures
-    const transform = options.transform;
-    this.watch = new PacedWatch(
-      kc,
-      timeoutSeconds,
-      () => {
-        this.failures = 0;
-      },
-      transform as ((obj: unknown) => unknown) | undefined,
-    );
-    const pageSize = options.pageSize ?? 500;
-    const listAll = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      // every page of a paginated list is served from the first page's snapshot, so its resourceVersion holds
-      const first = await options.list({ limit: pageSize });
-      const items = transform ? first.items.map(transform) : [...first.items];
-      let next = continueToken(first);
-      while (next) {
-        const page = await options.list({ limit: pageSize, _continue: next });
-        for (const item of page.items) items.push(transform ? transform(item) : item);
-        next = continueToken(page);
-      }
-      this.stats.lists++;
-      this.failures = 0;
-      return { ...first, items } as KubernetesListObject<KubernetesObject>;
-    };
-    this.listWatch = new ListWatch<KubernetesObject>(options.path, this.watch, listAll, false);
-    const dispatch = (event: InformerEvent) => (obj: KubernetesObject) => {
-      for (const h of this.handlers) {
-        try {
-          h(event, obj as T);
-        } catch (err) {
-          this.log?.error({ err, informer: options.name }, 'informer handler threw');
-        }
-      }
-    };
-    this.listWatch.on('add', dispatch('add'));
-    this.listWatch.on('update', dispatch('update'));
-    this.listWatch.on('delete', dispatch('delete'));
-    this.listWatch.on('error', (err: unknown) => {
-      // stop() aborts the request, which ListWatch reports as an error too
-      if (this.stopped) return;
-      this.scheduleRestart(err, options.name);
-    });
+    this.idleLimitMs = this.timeoutSeconds * 1200 + 60_000;
+    this.pageSize = options.pageSize ?? 500;
+    this.transform = options.transform ?? ((obj) => obj);
   }
 
   /** Adds a change handler. Handlers run synchronously, in registration order. */
@@ -207,14 +102,17 @@ export class ResilientInformer<T> {
     this.handlers.push(handler);
   }
 
-  /** Starts listing and watching. Resolves after the first attempt, successful or not; retries on its own. */
+  /** Starts listing and watching. Resolves after the first list attempt, successful or not; retries on its own. */
   start(): Promise<void> {
-    if (!this.stopped) return this.running;
+    if (!this.stopped) return this.firstAttempt;
     this.stopped = false;
+    this.stopping = new AbortController();
     this.idleTimer = setInterval(() => this.checkIdle(), Math.min(30_000, this.idleLimitMs / 4));
     this.idleTimer.unref();
-    this.running = this.startOnce();
-    return this.running;
+    let attempted!: () => void;
+    this.firstAttempt = new Promise((resolve) => (attempted = resolve));
+    this.loop = this.run(attempted);
+    return this.firstAttempt;
   }
 
   /** Resolves once the first full list is in the cache; rejects when `signal` aborts first. */
@@ -238,77 +136,222 @@ export class ResilientInformer<T> {
 
   /** The cached objects. */
   list(): T[] {
-    return this.listWatch.list() as T[];
+    return [...this.cache.values()];
   }
 
   /**
-   * Drops the current watch connection, as a network failure would. The informer reconnects from the last
-   * resourceVersion. Used by the watchdog, and by tests.
+   * Drops the current connection, as a network failure would. The informer reconnects (after its backoff) and
+   * resumes from the last resourceVersion. Used by the watchdog, and by tests.
    */
   disconnect(): void {
-    this.watch.current?.abort();
+    this.current?.abort(new Error('disconnected'));
   }
 
   /** Stops watching and cancels pending restarts. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.idleTimer) clearInterval(this.idleTimer);
-    this.restartTimer = undefined;
     this.idleTimer = undefined;
-    this.watch.close();
-    await this.listWatch.stop();
-    await this.running.catch(() => undefined);
+    this.stopping.abort(new Error('informer stopped'));
+    this.current?.abort(new Error('informer stopped'));
+    await this.loop;
   }
 
-  private async startOnce(): Promise<void> {
-    const listsBefore = this.stats.lists;
-    await this.listWatch.start();
-    // ListWatch fills its cache (and calls our add handlers) synchronously right after the list resolves, so a
-    // successful list in this attempt means the cache is complete now, whatever the watch did afterwards.
-    if (this.stats.lists > listsBefore && !this.synced) {
+  private async run(attempted: () => void): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === '') await this.relist();
+        attempted();
+        // ListWatch-style pacing: a server that ends every watch at once must not get a request storm
+        await this.sleep(this.lastWatchStart + 1000 - Date.now());
+        if (this.stopped) break;
+        await this.watchOnce();
+      } catch (err) {
+        attempted();
+        if (this.stopped) break;
+        const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** this.failures);
+        this.failures++;
+        this.stats.restarts++;
+        this.log?.warn(
+          { err: describe(err), informer: this.options.name, retryInMs: delay },
+          'list/watch failed; restarting',
+        );
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** Lists every page, replaces the cache, and reports the differences. */
+  private async relist(): Promise<void> {
+    const next = new Map<string, T>();
+    let cont: string | undefined;
+    let version = '';
+    do {
+      // every page of a paginated list is served from the first page's snapshot, so its resourceVersion holds
+      const page = await this.withCurrent((signal) =>
+        this.client.get<ListPage<T>>(this.options.path, {
+          query: { limit: this.pageSize, continue: cont },
+          signal,
+        }),
+      );
+      for (const item of page.items) {
+        const obj = this.transform(item);
+        next.set(keyOf(obj), obj);
+      }
+      if (cont === undefined) version = page.metadata?.resourceVersion ?? '';
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    const old = new Map(this.cache);
+    this.cache.clear();
+    for (const [k, obj] of next) this.cache.set(k, obj);
+    this.resourceVersion = version;
+    this.stats.lists++;
+    this.failures = 0;
+    for (const [k, obj] of old) if (!next.has(k)) this.dispatch('delete', obj);
+    for (const [k, obj] of next) {
+      const before = old.get(k);
+      if (!before) this.dispatch('add', obj);
+      else if (before.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
+        this.dispatch('update', obj);
+    }
+    if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
     }
   }
 
-  private scheduleRestart(err: unknown, name: string): void {
-    if (this.restartTimer) return;
-    const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** this.failures);
-    this.failures++;
-    this.stats.restarts++;
-    this.log?.warn(
-      { err: describe(err), informer: name, retryInMs: delay },
-      'list/watch failed; restarting',
+  /** One watch connection, until the server ends it. A 410 Gone clears the resourceVersion: list again. */
+  private async watchOnce(): Promise<void> {
+    this.lastWatchStart = Date.now();
+    this.lastActivity = this.lastWatchStart;
+    const query = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: this.timeoutSeconds + Math.floor(Math.random() * this.timeoutSeconds * 0.2),
+    };
+    try {
+      await this.withCurrent((signal) =>
+        this.client.watch(this.options.path, query, (e) => this.onWatchEvent(e), signal),
+      );
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 410) {
+        this.goneRelist();
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private onWatchEvent(e: WatchEvent): void {
+    // any line from the server (bookmarks included) proves the connection healthy: forget past failures
+    this.lastActivity = Date.now();
+    this.failures = 0;
+    if (e.type === 'ERROR') {
+      const status = e.object as { code?: number; message?: string; reason?: string } | null;
+      if (status?.code === 410) {
+        this.goneRelist();
+        // ends this watch; the loop lists again at once
+        this.current?.abort(new GoneError());
+        return;
+      }
+      throw new KubeApiError(
+        status?.code ?? 500,
+        status ?? undefined,
+        `WATCH ${this.options.path}`,
+      );
+    }
+    const obj = this.transform(e.object as T);
+    const version = obj.metadata?.resourceVersion;
+    if (version) this.resourceVersion = version;
+    if (e.type === 'BOOKMARK') return;
+    const key = keyOf(obj);
+    if (e.type === 'DELETED') {
+      this.cache.delete(key);
+      this.dispatch('delete', obj);
+    } else {
+      const existed = this.cache.has(key);
+      this.cache.set(key, obj);
+      this.dispatch(existed ? 'update' : 'add', obj);
+    }
+  }
+
+  private goneRelist(): void {
+    this.log?.info(
+      { informer: this.options.name },
+      'watch resourceVersion expired (410); listing again',
     );
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      if (this.stopped) return;
-      this.running = this.startOnce();
-    }, delay);
+    this.resourceVersion = '';
+  }
+
+  private dispatch(event: InformerEvent, obj: T): void {
+    for (const h of this.handlers) {
+      try {
+        h(event, obj);
+      } catch (err) {
+        this.log?.error({ err, informer: this.options.name }, 'informer handler threw');
+      }
+    }
+  }
+
+  /** Runs one request that disconnect() and stop() can abort. A 410 abort ends quietly. */
+  private async withCurrent<R>(send: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const c = new AbortController();
+    this.current = c;
+    try {
+      return await send(c.signal);
+    } catch (err) {
+      if (c.signal.reason instanceof GoneError) return undefined as R;
+      throw err;
+    } finally {
+      if (this.current === c) this.current = undefined;
+    }
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopped) return Promise.resolve();
+    const signal = this.stopping.signal;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private checkIdle(): void {
-    if (this.stopped || this.restartTimer) return;
-    if (Date.now() - this.watch.lastActivity > this.idleLimitMs) {
+    if (this.stopped || !this.current) return;
+    if (Date.now() - this.lastActivity > this.idleLimitMs) {
       this.stats.idleRestarts++;
       this.log?.warn(
-        { silentMs: Date.now() - this.watch.lastActivity },
+        { silentMs: Date.now() - this.lastActivity, informer: this.options.name },
         'watch silent for too long; reconnecting',
       );
-      this.watch.lastActivity = Date.now();
+      this.lastActivity = Date.now();
       this.disconnect();
     }
   }
 }
 
-/** A short description of a list/watch error: ApiException messages embed whole bodies and headers. */
-function describe(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { code?: unknown; statusCode?: unknown; message?: unknown; name?: unknown };
-    const code = e.code ?? e.statusCode;
-    const message = typeof e.message === 'string' ? e.message.split('\n')[0]!.slice(0, 200) : '';
-    return `${typeof e.name === 'string' ? e.name : 'Error'}${code !== undefined ? ` ${String(code)}` : ''}: ${message}`;
+/** Why a watch was ended on purpose after an ERROR 410 event. */
+class GoneError extends Error {
+  override readonly name = 'GoneError';
+  constructor() {
+    super('resourceVersion expired');
   }
+}
+
+function keyOf(obj: Cached): string {
+  const m = obj.metadata;
+  return m?.namespace ? `${m.namespace}/${m.name ?? ''}` : (m?.name ?? '');
+}
+
+/** A short description of a list/watch error. */
+function describe(err: unknown): string {
+  if (err instanceof KubeApiError) return err.message.slice(0, 300);
+  if (err instanceof Error) return `${err.name}: ${err.message.split('\n')[0]!.slice(0, 200)}`;
   return String(err);
 }

@@ -1,7 +1,7 @@
 // Desired state from a Kubernetes API server: one informer for PrivilegedRoles (all namespaces or one) and one for
 // the cluster-scoped IdentityProviders. Stores are keyed by objectKey; every change only enqueues a key.
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { KubeClient } from '../kube/client.js';
 import {
   GROUP,
   VERSION,
@@ -42,8 +42,7 @@ export class KubernetesSource implements Source {
   private onAbort: (() => void) | undefined;
   private signal: AbortSignal | undefined;
 
-  constructor(kc: KubeConfig, options: KubernetesSourceOptions = {}) {
-    const api = kc.makeApiClient(CustomObjectsApi);
+  constructor(client: KubeClient, options: KubernetesSourceOptions = {}) {
     const base = `/apis/${GROUP}/${VERSION}`;
     const ns = options.namespace;
     // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives.
@@ -53,41 +52,15 @@ export class KubernetesSource implements Source {
       transform: stripForCache,
     };
     this.informers = {
-      roles: new ResilientInformer<PrivilegedRole>(kc, {
+      roles: new ResilientInformer<PrivilegedRole>(client, {
         ...common,
         name: ROLES,
         path: ns ? `${base}/namespaces/${encodeURIComponent(ns)}/${ROLES}` : `${base}/${ROLES}`,
-        list: (page) =>
-          (ns
-            ? api.listNamespacedCustomObject({
-                group: GROUP,
-                version: VERSION,
-                plural: ROLES,
-                namespace: ns,
-                ...page,
-              })
-            : api.listClusterCustomObject({
-                group: GROUP,
-                version: VERSION,
-                plural: ROLES,
-                ...page,
-              })) as Promise<{
-            items: PrivilegedRole[];
-          }>,
       }),
-      providers: new ResilientInformer<IdentityProvider>(kc, {
+      providers: new ResilientInformer<IdentityProvider>(client, {
         ...common,
         name: PROVIDERS,
         path: `${base}/${PROVIDERS}`,
-        list: (page) =>
-          api.listClusterCustomObject({
-            group: GROUP,
-            version: VERSION,
-            plural: PROVIDERS,
-            ...page,
-          }) as Promise<{
-            items: IdentityProvider[];
-          }>,
       }),
     };
     this.informers.roles.on((event, obj) => this.apply('PrivilegedRole', this.roles, event, obj));

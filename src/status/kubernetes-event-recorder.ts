@@ -8,17 +8,11 @@
 // - Spam filter: each object has a token bucket (`burst` new Events, refilled one per `refillMs`) for Events that
 //   are not repeats; beyond it they are dropped and counted.
 import { hostname } from 'node:os';
-import {
-  ApiException,
-  EventsV1Api,
-  PatchStrategy,
-  V1MicroTime,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
+import type { KubeClient } from '../kube/client.js';
+import { microTime } from '../kube/micro-time.js';
 import type { Logger } from 'pino';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
-import { apiErrorMessage } from './stale-object-error.js';
 import type { EventRecorder, ObjectEvent } from './types.js';
 
 /** The reportingController of every rolegate Event. */
@@ -61,16 +55,14 @@ function nameSuffix(): string {
   return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString(16);
 }
 
-/** A MicroTime string, for patch bodies (which client-node sends untyped). */
-function microTime(ms = Date.now()): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
+function eventsPath(namespace: string): string {
+  return `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
 }
 
 /** A KubernetesEventRecorder writes deduplicated, rate-limited events.k8s.io/v1 Events. */
 export class KubernetesEventRecorder implements EventRecorder {
   /** Events dropped by the spam filter, for metrics and tests. */
   dropped = 0;
-  private readonly api: EventsV1Api;
   private readonly series = new Map<string, Series>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -80,10 +72,11 @@ export class KubernetesEventRecorder implements EventRecorder {
   private readonly flushMs: number;
   private readonly burst: number;
   private readonly refillMs: number;
-  private readonly mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-  constructor(kc: KubeConfig, options: KubernetesEventRecorderOptions = {}) {
-    this.api = kc.makeApiClient(EventsV1Api);
+  constructor(
+    private readonly client: KubeClient,
+    options: KubernetesEventRecorderOptions = {},
+  ) {
     this.reportingInstance = (
       options.reportingInstance ??
       process.env.POD_NAME ??
@@ -177,22 +170,18 @@ export class KubernetesEventRecorder implements EventRecorder {
     if (m.resourceVersion) regarding.resourceVersion = m.resourceVersion;
     const name = `${m.name}.${nameSuffix()}`;
     try {
-      await this.api.createNamespacedEvent({
-        namespace: s.namespace,
-        body: {
-          apiVersion: 'events.k8s.io/v1',
-          kind: 'Event',
-          metadata: { name, namespace: s.namespace },
-          // V1MicroTime, not Date: the API server wants six fractional digits in MicroTime fields
-          eventTime: new V1MicroTime(s.firstSeen),
-          reportingController: REPORTING_CONTROLLER,
-          reportingInstance: this.reportingInstance,
-          action: event.action.slice(0, 128),
-          reason: event.reason.slice(0, 128),
-          type: event.type,
-          note: event.note.length > 1024 ? `${event.note.slice(0, 1021)}...` : event.note,
-          regarding,
-        },
+      await this.client.post(eventsPath(s.namespace), {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name, namespace: s.namespace },
+        eventTime: microTime(s.firstSeen),
+        reportingController: REPORTING_CONTROLLER,
+        reportingInstance: this.reportingInstance,
+        action: event.action.slice(0, 128),
+        reason: event.reason.slice(0, 128),
+        type: event.type,
+        note: event.note.length > 1024 ? `${event.note.slice(0, 1021)}...` : event.note,
+        regarding,
       });
       s.name = name;
       s.sentCount = 1;
@@ -216,18 +205,13 @@ export class KubernetesEventRecorder implements EventRecorder {
   private async patchSeries(s: Series, name: string): Promise<void> {
     const count = s.count;
     try {
-      await this.api.patchNamespacedEvent(
-        {
-          namespace: s.namespace,
-          name,
-          body: { series: { count, lastObservedTime: microTime(s.lastSeen) } },
-        },
-        this.mergePatch,
-      );
+      await this.client.mergePatch(`${eventsPath(s.namespace)}/${encodeURIComponent(name)}`, {
+        series: { count, lastObservedTime: microTime(s.lastSeen) },
+      });
       s.sentCount = Math.max(s.sentCount, count);
     } catch (err) {
       // 404: the Event expired (the API server keeps them for --event-ttl, 1 h); the next repeat starts anew
-      if (err instanceof ApiException && err.code === 404) s.firstSeen = 0;
+      if (err instanceof KubeApiError && err.code === 404) s.firstSeen = 0;
       this.log?.warn({ err: apiErrorMessage(err), event: name }, 'could not update Event series');
     }
   }

@@ -1,12 +1,7 @@
 // rolegate's finalizer in Kubernetes mode: a JSON merge patch of metadata.finalizers on the PrivilegedRole itself,
 // guarded by the resourceVersion the reconciler read, so a finalizer another controller added meanwhile is never
 // dropped (the patch is refused with 409 and the key is reconciled again on the new version).
-import {
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import type { KubeClient } from '../kube/client.js';
 import { GROUP, RESET_FINALIZER, VERSION, type PrivilegedRole } from '../api/v1alpha1/types.js';
 import { objectKey } from '../api/keys.js';
 import { guardStale } from './stale-object-error.js';
@@ -20,12 +15,7 @@ export function withFinalizer(role: PrivilegedRole, present: boolean): string[] 
 
 /** A KubernetesFinalizerWriter patches the finalizers of PrivilegedRoles. */
 export class KubernetesFinalizerWriter implements FinalizerWriter {
-  private readonly api: CustomObjectsApi;
-  private readonly mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-  constructor(kc: KubeConfig) {
-    this.api = kc.makeApiClient(CustomObjectsApi);
-  }
+  constructor(private readonly client: KubeClient) {}
 
   /** Adds or removes RESET_FINALIZER. Throws StaleObjectError on 409 (changed since read) or 404 (gone). */
   async setFinalizer(role: PrivilegedRole, present: boolean, signal?: AbortSignal): Promise<void> {
@@ -36,16 +26,10 @@ export class KubernetesFinalizerWriter implements FinalizerWriter {
     // a resourceVersion in a patch is a precondition: the list replaces the whole field, so it must be current
     if (resourceVersion) metadata.resourceVersion = resourceVersion;
     await guardStale(`PrivilegedRole ${objectKey(role.metadata)}`, () =>
-      this.api.patchNamespacedCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: 'privilegedroles',
-          namespace,
-          name,
-          body: { metadata },
-        },
-        this.mergePatch,
+      this.client.mergePatch(
+        `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/privilegedroles/${encodeURIComponent(name)}`,
+        { metadata },
+        signal ? { signal } : {},
       ),
     );
   }

@@ -1,12 +1,7 @@
 // Status in Kubernetes mode: a JSON merge patch of the /status subresource, so spec (and therefore generation)
 // can never be touched, guarded by the resourceVersion the reconciler read so a write based on an old read is
 // refused with 409 instead of overwriting newer status.
-import {
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import type { KubeClient } from '../kube/client.js';
 import {
   GROUP,
   VERSION,
@@ -46,13 +41,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** A KubernetesStatusWriter patches the status subresource of PrivilegedRoles and IdentityProviders. */
 export class KubernetesStatusWriter implements StatusWriter {
-  private readonly api: CustomObjectsApi;
-  // client-node 1.4.0 picks application/json-patch+json for custom objects unless told otherwise
-  private readonly mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-  constructor(kc: KubeConfig) {
-    this.api = kc.makeApiClient(CustomObjectsApi);
-  }
+  constructor(private readonly client: KubeClient) {}
 
   /** Patches a PrivilegedRole's status. Throws StaleObjectError on 409 (changed since read) or 404 (gone). */
   async writeRole(
@@ -65,9 +54,10 @@ export class KubernetesStatusWriter implements StatusWriter {
     if (!namespace) throw new Error(`PrivilegedRole ${name} has no namespace`);
     const body = this.body(role, status);
     await guardStale(`PrivilegedRole ${objectKey(role.metadata)}`, () =>
-      this.api.patchNamespacedCustomObjectStatus(
-        { group: GROUP, version: VERSION, plural: 'privilegedroles', namespace, name, body },
-        this.mergePatch,
+      this.client.mergePatch(
+        `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/privilegedroles/${encodeURIComponent(name)}/status`,
+        body,
+        signal ? { signal } : {},
       ),
     );
   }
@@ -81,15 +71,10 @@ export class KubernetesStatusWriter implements StatusWriter {
     signal?.throwIfAborted();
     const body = this.body(provider, status);
     await guardStale(`IdentityProvider ${provider.metadata.name}`, () =>
-      this.api.patchClusterCustomObjectStatus(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: 'identityproviders',
-          name: provider.metadata.name,
-          body,
-        },
-        this.mergePatch,
+      this.client.mergePatch(
+        `/apis/${GROUP}/${VERSION}/identityproviders/${encodeURIComponent(provider.metadata.name)}/status`,
+        body,
+        signal ? { signal } : {},
       ),
     );
   }

@@ -1,7 +1,7 @@
 // Errors a writer raises when the object it wrote about has moved on. They are normal in a level-based
 // controller (someone edited the object, or deleted it, between read and write): the controller requeues the key
 // without logging an error or counting a failure, and the next reconcile reads the new state.
-import { ApiException } from '@kubernetes/client-node';
+import { KubeApiError } from '../kube/api-error.js';
 
 /** Why a write was refused as stale. */
 export type StaleReason = 'Conflict' | 'NotFound';
@@ -29,19 +29,19 @@ export async function guardStale(what: string, write: () => Promise<unknown>): P
   try {
     await write();
   } catch (err) {
-    if (err instanceof ApiException && err.code === 409)
+    if (err instanceof KubeApiError && err.code === 409)
       throw new StaleObjectError('Conflict', what, { cause: err });
-    if (err instanceof ApiException && err.code === 404)
+    if (err instanceof KubeApiError && err.code === 404)
       throw new StaleObjectError('NotFound', what, { cause: err });
     throw err;
   }
 }
 
-/** True for a StaleObjectError, or a raw client-node 409/404 from a write: both mean "requeue silently". */
+/** True for a StaleObjectError, or a raw API 409/404 from a write: both mean "requeue silently". */
 export function isStale(err: unknown): boolean {
   return (
     err instanceof StaleObjectError ||
-    (err instanceof ApiException && (err.code === 409 || err.code === 404))
+    (err instanceof KubeApiError && (err.code === 409 || err.code === 404))
   );
 }
 
@@ -49,21 +49,6 @@ export function isStale(err: unknown): boolean {
 export function isConflict(err: unknown): boolean {
   return (
     (err instanceof StaleObjectError && err.reason === 'Conflict') ||
-    (err instanceof ApiException && err.code === 409)
+    (err instanceof KubeApiError && err.code === 409)
   );
-}
-
-/** The `message` of a Kubernetes Status in an ApiException body (a JSON string in client-node 1.4.0). */
-export function apiErrorMessage(err: unknown): string {
-  if (err instanceof ApiException) {
-    try {
-      const body: unknown = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
-      const message = (body as { message?: unknown } | null)?.message;
-      if (typeof message === 'string') return `HTTP ${err.code}: ${message}`;
-    } catch {
-      // not JSON (a proxy's HTML page, say): fall through to the code alone
-    }
-    return `HTTP ${err.code}`;
-  }
-  return err instanceof Error ? err.message : String(err);
 }

@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
+import { KubeClient } from '../../src/kube/client.js';
+import { loadKubeTarget } from '../../src/kube/kubeconfig.js';
 import { envtestControl } from './kube.js';
 
 /** What the kube component provides (see test/harness/kube.ts). */
@@ -37,6 +39,17 @@ export function kubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeEnv().KUBECONFIG);
   return kc;
+}
+
+/**
+ * rolegate's own client for a kubeconfig (default: the envtest admin's), loaded the way `rolegate run` loads it.
+ * Tests set objects up with client-node (an independent client) and exercise rolegate's code through this one.
+ */
+export function kubeClient(file: string = kubeEnv().KUBECONFIG): KubeClient {
+  const loaded = loadKubeTarget(file);
+  if (loaded.kind !== 'native')
+    throw new Error(`${file}: expected plain certificate/token credentials`);
+  return new KubeClient(loaded.target);
 }
 
 /** The outcome of one kubectl run. */

@@ -30,6 +30,7 @@ import {
   kubeEnv,
   kubectl,
   uniqueNamespace,
+  kubeClient,
 } from '../harness/kube-client.js';
 import { createRole, roleManifest } from '../harness/rolegate-objects.js';
 import { createEmulatorProvider, deleteProvider } from '../harness/emulator-provider.js';
@@ -152,16 +153,17 @@ describe('config/rbac', () => {
     const saConfig = await serviceAccountKubeconfig();
     const kc = new KubeConfig();
     kc.loadFromFile(saConfig.file);
+    const client = kubeClient(saConfig.file);
     await saConfig.remove();
 
-    const source = new KubernetesSource(kc);
+    const source = new KubernetesSource(client);
     await source.start(() => undefined, new AbortController().signal);
     await source.waitForSync(AbortSignal.timeout(20_000));
     expect(source.roles.get(`${ns}/r`)).toBeDefined();
     await source.stop();
 
-    await new KubernetesStatusWriter(kc).writeRole(role, { observedGeneration: 1 });
-    const events = new KubernetesEventRecorder(kc);
+    await new KubernetesStatusWriter(client).writeRole(role, { observedGeneration: 1 });
+    const events = new KubernetesEventRecorder(client);
     events.record(role, { type: 'Normal', reason: 'Tested', note: 'rbac', action: 'Observe' });
     await events.flush();
     const { stdout } = await kubectl([
@@ -176,7 +178,7 @@ describe('config/rbac', () => {
 
     const stop = new AbortController();
     let led = false;
-    const elector = new LeaderElector(kc, {
+    const elector = new LeaderElector(client, {
       namespace: 'rolegate-system',
       name: 'rolegate-controller',
       leaseDurationSeconds: 3,
@@ -200,7 +202,7 @@ describe('config/rbac', () => {
         namespace: ns,
         name: 'r',
       })) as PrivilegedRole;
-    const finalizers = new KubernetesFinalizerWriter(kc);
+    const finalizers = new KubernetesFinalizerWriter(client);
     await finalizers.setFinalizer(await read(), true);
     expect((await read()).metadata.finalizers).toEqual([RESET_FINALIZER]);
     await finalizers.setFinalizer(await read(), false);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../../src/controller/leader-election.js';
 import {
   eventually,
+  kubeClient,
   kubeConfig,
   startApiServer,
   stopApiServer,
@@ -29,7 +30,7 @@ afterEach(async () => {
 
 function replica(namespace: string, identity: string, releaseOnCancel = true): Replica {
   const r = { stop: new AbortController(), started: 0, stopped: 0 } as Replica;
-  r.elector = new LeaderElector(kubeConfig(), {
+  r.elector = new LeaderElector(kubeClient(), {
     namespace,
     name: 'rolegate-controller',
     identity,

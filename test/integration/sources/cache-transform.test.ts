@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GROUP, VERSION, type PrivilegedRole } from '../../../src/api/v1alpha1/types.js';
 import { LAST_APPLIED_ANNOTATION } from '../../../src/sources/cache-transform.js';
 import { KubernetesSource } from '../../../src/sources/kubernetes.js';
-import { eventually, kubeConfig, uniqueNamespace } from '../../harness/kube-client.js';
+import { eventually, kubeClient, kubeConfig, uniqueNamespace } from '../../harness/kube-client.js';
 import { createRole, roleManifest } from '../../harness/rolegate-objects.js';
 
 let source: KubernetesSource | undefined;
@@ -45,7 +45,7 @@ describe('KubernetesSource cache', () => {
     ).toBeGreaterThan(0);
 
     // pages of 2: the three objects arrive over two LIST pages
-    const src = new KubernetesSource(kc, {
+    const src = new KubernetesSource(kubeClient(), {
       namespace: ns,
       informer: { initialBackoffMs: 100, maxBackoffMs: 1000, pageSize: 2 },
     });

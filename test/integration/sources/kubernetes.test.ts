@@ -8,6 +8,7 @@ import { KubernetesSource } from '../../../src/sources/kubernetes.js';
 import type { WatchedKind } from '../../../src/sources/types.js';
 import {
   eventually,
+  kubeClient,
   kubeConfig,
   startApiServer,
   stopApiServer,
@@ -29,7 +30,7 @@ afterEach(async () => {
 
 async function started(namespace?: string): Promise<{ src: KubernetesSource; seen: string[] }> {
   const seen: string[] = [];
-  const src = new KubernetesSource(kubeConfig(), {
+  const src = new KubernetesSource(kubeClient(), {
     ...(namespace ? { namespace } : {}),
     informer: { initialBackoffMs: 100, maxBackoffMs: 1000 },
   });
@@ -110,9 +111,8 @@ describe('KubernetesSource', () => {
     const informer = src.informers.roles;
     const listsBefore = informer.stats.lists;
     // As after a long network partition: the next watch resumes from a resourceVersion the API server no longer
-    // keeps, so it must answer 410 Gone and the informer must list again (client-node's ListWatch relists).
-    (informer as unknown as { listWatch: { resourceVersion: string } }).listWatch.resourceVersion =
-      '1';
+    // keeps, so it must answer 410 Gone and the informer must list again (a plain reconnect resumes the watch).
+    (informer as unknown as { resourceVersion: string }).resourceVersion = '1';
     informer.disconnect();
     // changes while no watch is open: only a relist can show them
     const api = kc.makeApiClient(CustomObjectsApi);

@@ -6,7 +6,7 @@ import {
   KubernetesEventRecorder,
   REPORTING_CONTROLLER,
 } from '../../../src/status/kubernetes-event-recorder.js';
-import { kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
+import { kubeClient, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import {
   createProvider,
   createRole,
@@ -25,7 +25,7 @@ describe('KubernetesEventRecorder', () => {
     const kc = kubeConfig();
     const ns = await uniqueNamespace('events');
     const role = await createRole(kc, roleManifest(ns, 'r'));
-    const rec = new KubernetesEventRecorder(kc, { reportingInstance: 'rolegate-0' });
+    const rec = new KubernetesEventRecorder(kubeClient(), { reportingInstance: 'rolegate-0' });
     rec.record(role, {
       type: 'Warning',
       reason: 'DriftDetected',
@@ -60,7 +60,7 @@ describe('KubernetesEventRecorder', () => {
     const kc = kubeConfig();
     const ns = await uniqueNamespace('series');
     const role = await createRole(kc, roleManifest(ns, 'r'));
-    const rec = new KubernetesEventRecorder(kc, { seriesFlushMs: 50 });
+    const rec = new KubernetesEventRecorder(kubeClient(), { seriesFlushMs: 50 });
     const event = {
       type: 'Normal',
       reason: 'Enforced',
@@ -87,7 +87,7 @@ describe('KubernetesEventRecorder', () => {
     const kc = kubeConfig();
     const ns = await uniqueNamespace('spam');
     const role = await createRole(kc, roleManifest(ns, 'flapping'));
-    const rec = new KubernetesEventRecorder(kc, { burst: 3, refillMs: 3_600_000 });
+    const rec = new KubernetesEventRecorder(kubeClient(), { burst: 3, refillMs: 3_600_000 });
     for (let i = 0; i < 8; i++)
       rec.record(role, {
         type: 'Warning',
@@ -104,7 +104,7 @@ describe('KubernetesEventRecorder', () => {
     const kc = kubeConfig();
     const name = `idp-${randomBytes(3).toString('hex')}`;
     const idp = await createProvider(kc, providerManifest(name));
-    const rec = new KubernetesEventRecorder(kc);
+    const rec = new KubernetesEventRecorder(kubeClient());
     rec.record(idp, {
       type: 'Warning',
       reason: 'Unreachable',

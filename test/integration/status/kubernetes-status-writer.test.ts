@@ -9,7 +9,7 @@ import {
   isConflict,
   isStale,
 } from '../../../src/status/kubernetes-status-writer.js';
-import { kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
+import { kubeClient, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import {
   createProvider,
   createRole,
@@ -35,7 +35,7 @@ describe('KubernetesStatusWriter', () => {
     const kc = kubeConfig();
     const ns = await uniqueNamespace('status');
     const created = await createRole(kc, roleManifest(ns, 'r'));
-    const writer = new KubernetesStatusWriter(kc);
+    const writer = new KubernetesStatusWriter(kubeClient());
     // a spec change smuggled into the role object must not reach the server
     const tampered = { ...created, spec: { ...created.spec, mfaRequired: false } };
     await writer.writeRole(tampered, {
@@ -85,7 +85,7 @@ describe('KubernetesStatusWriter', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    const writer = new KubernetesStatusWriter(kc);
+    const writer = new KubernetesStatusWriter(kubeClient());
     const err: unknown = await writer
       .writeRole(read, { observedGeneration: 1 })
       .catch((e: unknown) => e);
@@ -106,7 +106,7 @@ describe('KubernetesStatusWriter', () => {
       namespace: ns,
       name: 'r',
     });
-    const err: unknown = await new KubernetesStatusWriter(kc)
+    const err: unknown = await new KubernetesStatusWriter(kubeClient())
       .writeRole(read, { observedGeneration: 1 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StaleObjectError);
@@ -119,7 +119,7 @@ describe('KubernetesStatusWriter', () => {
     const kc = kubeConfig();
     const name = `idp-${randomBytes(3).toString('hex')}`;
     const idp = await createProvider(kc, providerManifest(name));
-    await new KubernetesStatusWriter(kc).writeProvider(idp, {
+    await new KubernetesStatusWriter(kubeClient()).writeProvider(idp, {
       observedGeneration: 1,
       conditions: [ready('True', 'Connected')],
     });

@@ -2,7 +2,7 @@
 //
 // snapshot(): two paged listings, whatever the number of roles: the role definitions (for names) and every
 // policy assignment at scope '/' with `$expand=policy($expand=rules)`. Never one request per role. Both ask for
-// pages of 999 (`$top`, Graph's usual maximum), since the cost is ceil(roles / page size) per listing and the
+// large pages (`$top`: 999, Graph's usual maximum, for role definitions; 200 for the assignments, each of which carries its whole policy), since the cost is ceil(roles / page size) per listing and the
 // server's default page may be small; whether Graph honours `$top` on these lists is [unverified], and a server
 // that refuses it (400) is asked again without it, once per client (see GraphClient.firstPage).
 //
@@ -59,6 +59,7 @@ import {
 import {
   GraphClient,
   MAX_PAGE_SIZE,
+  EXPANDED_PAGE_SIZE,
   type BatchRequest,
   type GraphClientLogger,
   type GraphClientOptions,
@@ -94,9 +95,10 @@ export interface EntraProviderOptions extends CredentialOptions {
   random?: (() => number) | undefined;
   now?: (() => Date) | undefined;
   /**
-   * The page size asked for with `$top` on the snapshot's listings (default {@link MAX_PAGE_SIZE}, 999; the
+   * The page size asked for with `$top` on the snapshot's listings (default {@link MAX_PAGE_SIZE}, 999, for role
+   * definitions and {@link EXPANDED_PAGE_SIZE}, 200, for the policy assignments with their expanded policies; the
    * server may grant less). Real Graph does not document `$top` on these lists: a refusal makes the client list
-   * with the server's page size instead. When set, it is also asked for on PIM alert incidents.
+   * with the server's page size instead. When set, it applies to both and to PIM alert incidents.
    */
   pageSize?: number | undefined;
   /** Receives operator notices, such as Graph refusing `$top` (a pino logger fits; default: none). */
@@ -151,6 +153,7 @@ export class EntraProvider implements ProviderClient {
   private readonly now: () => Date;
   /** `$top` of the snapshot's listings. */
   private readonly top: number;
+  private readonly expandedTop: number;
   private readonly armScopes: readonly string[];
   private readonly directoryRoles: boolean;
   private readonly alertRefresh: AlertRefreshOptions;
@@ -176,6 +179,7 @@ export class EntraProvider implements ProviderClient {
       throw new EntraConfigError(`pageSize must be a positive integer, not ${opts.pageSize}`);
     }
     this.top = opts.pageSize ?? MAX_PAGE_SIZE;
+    this.expandedTop = opts.pageSize ?? EXPANDED_PAGE_SIZE;
     this.alertPageSize = opts.pageSize;
     this.alertRefresh = opts.alertRefresh ?? {};
     this.directoryRoles = spec.directoryRoles ?? true;
@@ -249,7 +253,7 @@ export class EntraProvider implements ProviderClient {
         ? Promise.all([
             this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
             this.graph.list<GraphPolicyAssignment>(ASSIGNMENTS_PATH, signal, {
-              top: this.top,
+              top: this.expandedTop,
               keep: slimAssignment,
             }),
           ])

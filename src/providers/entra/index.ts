@@ -10,7 +10,13 @@ export {
   EMULATOR_TOKEN,
 } from './credentials.js';
 export type { EntraSpec, CredentialOptions } from './credentials.js';
-export { GraphClient, BATCH_LIMIT, GRAPH_VERSION, MAX_PAGE_SIZE } from './graph-client.js';
+export {
+  GraphClient,
+  BATCH_LIMIT,
+  EXPANDED_PAGE_SIZE,
+  GRAPH_VERSION,
+  MAX_PAGE_SIZE,
+} from './graph-client.js';
 export type {
   GraphClientOptions,
   GraphStats,

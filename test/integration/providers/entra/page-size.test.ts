@@ -1,8 +1,13 @@
 // What a snapshot costs depending on the page size a server grants, over real HTTP against the emulator: the
-// provider asks for $top=999 on its two listings, a server that refuses $top gets each listing again without it
+// provider asks for $top=999 on role definitions and $top=200 on policy assignments (each carries its expanded
+// policy, so big pages would be big allocations), a server that refuses $top gets each listing again without it
 // exactly once per client (and never $top again), and role definitions are read with $select.
 import { describe, expect, it } from 'vitest';
-import { GraphClient, MAX_PAGE_SIZE } from '../../../../src/providers/entra/index.js';
+import {
+  EXPANDED_PAGE_SIZE,
+  GraphClient,
+  MAX_PAGE_SIZE,
+} from '../../../../src/providers/entra/index.js';
 import { ProviderError } from '../../../../src/providers/types.js';
 import { emulator, provider } from './fixtures.js';
 
@@ -20,11 +25,11 @@ function memoryLogger(): {
 
 describe('snapshot page size', () => {
   it.each([
-    // $top honoured: both listings in ceil(N / 999) pages.
+    // $top honoured: ceil(N / 999) pages of definitions, ceil(N / 200) of policy assignments.
     { roles: 60, server: {}, first: 2, next: 2 },
-    { roles: 1200, server: {}, first: 4, next: 4 },
+    { roles: 1200, server: {}, first: 2 + 6, next: 2 + 6 },
     // $top capped by the server's maximum page.
-    { roles: 1200, server: { maxPageSize: 500 }, first: 6, next: 6 },
+    { roles: 1200, server: { maxPageSize: 500 }, first: 3 + 6, next: 3 + 6 },
     // $top refused: one refused request the first time, then the server's default page of 25.
     { roles: 60, server: { refuseTop: true }, first: 1 + 3 + 3, next: 3 + 3 },
     { roles: 1200, server: { refuseTop: true, pageSize: 100 }, first: 1 + 12 + 12, next: 12 + 12 },
@@ -43,13 +48,15 @@ describe('snapshot page size', () => {
     },
   );
 
-  it('asks for $top=999 on both listings and $select on role definitions', async () => {
+  it('asks for $top=999 on role definitions, $top=200 on assignments, and $select on definitions', async () => {
     const e = await emulator({ seed: { roles: 60 } });
     const snap = await provider(e).snapshot();
     const log = e.requests();
     expect(log.map((r) => r.path).sort()).toEqual([ASSIGNMENTS, DEFINITIONS]);
-    for (const r of log) expect(decodeURIComponent(r.query)).toContain(`$top=${MAX_PAGE_SIZE}`);
     const defs = log.find((r) => r.path === DEFINITIONS)!;
+    const assignments = log.find((r) => r.path === ASSIGNMENTS)!;
+    expect(decodeURIComponent(defs.query)).toContain(`$top=${MAX_PAGE_SIZE}`);
+    expect(decodeURIComponent(assignments.query)).toContain(`$top=${EXPANDED_PAGE_SIZE}`);
     expect(decodeURIComponent(defs.query)).toContain('$select=id,displayName,templateId');
     // Names still come through the selection.
     const id = e.roleDefinitions()[7]!.id;

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { KubeApiError } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/client.js';
 import { microTime } from '../kube/micro-time.js';
+import { sleepUnlessAborted as sleep } from '../util/sleep.js';
 
 /** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */
 interface Lease {
@@ -265,19 +266,6 @@ export class LeaderElector {
       if (holder !== '') this.options.onNewLeader?.(holder);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { KubeApiError } from '../kube/api-error.js';
 import type { KubeClient, WatchEvent } from '../kube/client.js';
+import { sleepUnlessAborted } from '../util/sleep.js';
 
 /** The kind of change an informer reports. */
 export type InformerEvent = 'add' | 'update' | 'delete';
@@ -309,17 +310,7 @@ export class ResilientInformer<T extends Cached> {
 
   /** Waits `ms`, or less when stop() is called. */
   private sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopped) return Promise.resolve();
-    const signal = this.stopping.signal;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleepUnlessAborted(ms, this.stopping.signal);
   }
 
   private checkIdle(): void {

@@ -16,8 +16,8 @@ import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { LeaderElector } from '../controller/leader-election.js';
 import { startHttpServer } from '../controller/http-server.js';
-import { emulatorFactory } from './runtime.js';
-import { startGraphEmulator, type GraphEmulator } from '../emulator/graph/index.js';
+import { emulatorFactory } from './emulator-factory.js';
+import type { GraphEmulator } from '../emulator/graph/index.js';
 import { parseAddr, waitForSignal, type RunOptions } from './run.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -53,6 +53,7 @@ export async function runKubernetes(
   const metrics = new ControllerMetrics(true);
   let emulator: GraphEmulator | undefined;
   if (o.emulator) {
+    const { startGraphEmulator } = await import('../emulator/graph/index.js');
     emulator = await startGraphEmulator({ port: Number(o.emulatorPort) });
     log.info({ url: emulator.url }, 'Graph emulator started');
   }

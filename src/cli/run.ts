@@ -3,8 +3,6 @@ import { Command } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import { createLogger } from '../log.js';
 import { startHttpServer } from '../controller/http-server.js';
-import { directoryRuntime } from './runtime.js';
-import { runKubernetes } from './run-kubernetes.js';
 
 /** Options of `rolegate run`. */
 export interface RunOptions {
@@ -100,10 +98,13 @@ Examples:
       const defaultResyncMs = parseDuration(o.resync);
       if (defaultResyncMs === undefined)
         throw new Error(`--resync ${o.resync} is not a duration such as 5m`);
+      // each mode loads only its own modules (the Kubernetes controller never needs chokidar, and vice versa)
       if (o.kubernetes) {
+        const { runKubernetes } = await import('./run-kubernetes.js');
         await runKubernetes(o, log, defaultResyncMs);
         return;
       }
+      const { directoryRuntime } = await import('./runtime.js');
       const rt = await directoryRuntime({
         paths: o.dir ?? [],
         watch: true,

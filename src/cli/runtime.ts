@@ -2,7 +2,6 @@
 // as the Kubernetes controller, with status going to the log and a report instead of an API server.
 import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
-import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import { DirectorySource } from '../sources/directory.js';
 import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
 import { LogEventRecorder } from '../status/log-event-recorder.js';
@@ -12,7 +11,8 @@ import { providerFactory } from '../controller/provider-factory.js';
 import type { Reconciler } from '../controller/reconciler.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
-import { startGraphEmulator, type GraphEmulator } from '../emulator/graph/index.js';
+import type { GraphEmulator } from '../emulator/graph/index.js';
+import { emulatorFactory } from './emulator-factory.js';
 
 /** Options shared by plan, apply and run in directory mode. */
 export interface DirectoryRuntimeOptions {
@@ -43,28 +43,6 @@ export interface DirectoryRuntime {
   close(): Promise<void>;
 }
 
-/** Rewrites Emulator-credential Entra providers to the in-process emulator's URL. */
-export function emulatorFactory(
-  base: ProviderFactory,
-  emulatorUrl: string,
-  log: Logger,
-): ProviderFactory {
-  return (idp: IdentityProvider, secrets) => {
-    const entra = idp.spec.entra;
-    if (entra?.credentials.type !== 'Emulator') return base(idp, secrets);
-    if (entra.graphBaseUrl !== emulatorUrl) {
-      log.info(
-        { provider: idp.metadata.name, from: entra.graphBaseUrl, to: emulatorUrl },
-        'using the in-process Graph emulator',
-      );
-    }
-    return base(
-      { ...idp, spec: { ...idp.spec, entra: { ...entra, graphBaseUrl: emulatorUrl } } },
-      secrets,
-    );
-  };
-}
-
 /** Builds (but does not start) a directory-mode controller. */
 export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<DirectoryRuntime> {
   const source = new DirectorySource(opts.paths, { watch: opts.watch, log: opts.log });
@@ -74,6 +52,8 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
   let emulator: GraphEmulator | undefined;
   let factory: ProviderFactory = providerFactory(opts.log);
   if (opts.emulator) {
+    // loaded only when asked for: the emulator is not part of a production controller
+    const { startGraphEmulator } = await import('../emulator/graph/index.js');
     emulator = await startGraphEmulator({ port: opts.emulatorPort ?? 0 });
     opts.log.info({ url: emulator.url }, 'Graph emulator started');
     factory = emulatorFactory(factory, emulator.url, opts.log);

@@ -260,10 +260,50 @@ export async function watchReady(k, ns, count, timeoutMs) {
   return { ready: () => ready.size, done: finished, cancel: stop };
 }
 
-/** The floor: create + merge-patch /status of each object directly, `concurrency` at a time. */
-export async function floorRun(k, objs, concurrency = 50) {
-  const patchOpts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** The status the floor writes: what the controller would write for a role already as wanted. */
+function floorStatus(created, now) {
+  return {
+    metadata: { resourceVersion: created.metadata.resourceVersion },
+    status: {
+      observedGeneration: created.metadata.generation,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'MFARequired',
+          message: 'Activation requires multi-factor authentication',
+          lastTransitionTime: now,
+          observedGeneration: created.metadata.generation,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The floor: create + merge-patch /status of each object directly, `concurrency` at a time. `client` is
+ * 'client-node' (@kubernetes/client-node 1.4.0, which builds a new HTTPS agent, so a new TLS connection, per
+ * request) or 'keep-alive' (rolegate's own src/kube client from dist/, one keep-alive agent, as the controller).
+ */
+export async function floorRun(k, objs, concurrency = 50, client = 'client-node') {
   const now = new Date().toISOString();
+  if (client === 'keep-alive') {
+    const { KubeClient } = await import('../../dist/kube/client.js');
+    const { loadKubeTarget } = await import('../../dist/kube/kubeconfig.js');
+    const kube = new KubeClient(loadKubeTarget(k.env.KUBECONFIG).target);
+    const base = `/apis/${GROUP}/${VERSION}/namespaces`;
+    try {
+      await pool(objs, concurrency, async (body) => {
+        const path = `${base}/${body.metadata.namespace}/privilegedroles`;
+        const created = await kube.post(path, body);
+        await kube.mergePatch(`${path}/${body.metadata.name}/status`, floorStatus(created, now));
+      });
+    } finally {
+      await kube.close();
+    }
+    return;
+  }
+  const patchOpts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   await pool(objs, concurrency, async (body) => {
     const created = await k.custom.createNamespacedCustomObject({
       group: GROUP,
@@ -279,22 +319,7 @@ export async function floorRun(k, objs, concurrency = 50) {
         plural: 'privilegedroles',
         namespace: body.metadata.namespace,
         name: body.metadata.name,
-        body: {
-          metadata: { resourceVersion: created.metadata.resourceVersion },
-          status: {
-            observedGeneration: created.metadata.generation,
-            conditions: [
-              {
-                type: 'Ready',
-                status: 'True',
-                reason: 'MFARequired',
-                message: 'Activation requires multi-factor authentication',
-                lastTransitionTime: now,
-                observedGeneration: created.metadata.generation,
-              },
-            ],
-          },
-        },
+        body: floorStatus(created, now),
       },
       patchOpts,
     );

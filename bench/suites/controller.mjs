@@ -1,6 +1,7 @@
 // Suite "controller": on a real kube-apiserver, the time from creating N PrivilegedRoles (50 creates in
 // flight) until all are Ready with `rolegate run --kubernetes` running, against the floor measured in the same
-// run: the same N creates plus one merge patch of /status each, done directly with @kubernetes/client-node.
+// run: the same N creates plus one merge patch of /status each, done directly with @kubernetes/client-node (the
+// floor), and again with rolegate's own keep-alive client (the stricter floor, "k-a").
 import { converge } from '../lib/scenario.mjs';
 import {
   clearNamespace,
@@ -14,14 +15,14 @@ import {
 } from '../lib/k8s.mjs';
 import { median, progress, table } from '../lib/common.mjs';
 
-async function floorOnce(k, n) {
+async function floorOnce(k, n, client) {
   const ns = await createNamespace(k, 'bench-floor');
   const objs = Array.from({ length: n }, (_, i) =>
     roleObject(ns, `role-${i}`, 'floor', `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
   );
   const before = await requestCounts(k);
   const t0 = performance.now();
-  await floorRun(k, objs, 50);
+  await floorRun(k, objs, 50, client);
   const ms = performance.now() - t0;
   const d = delta(before, await requestCounts(k));
   await clearNamespace(k, ns);
@@ -40,9 +41,11 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       const per = [];
       for (let i = 0; i < r; i++) {
         progress(`controller: ${n} roles, run ${i + 1}/${r}: floor`);
-        const f = await floorOnce(k, n);
+        const f = await floorOnce(k, n, 'client-node');
+        progress(`controller: ${n} roles, run ${i + 1}/${r}: floor with a keep-alive client`);
+        const fk = await floorOnce(k, n, 'keep-alive');
         progress(
-          `controller: ${n} roles, run ${i + 1}/${r}: rolegate (floor ${Math.round(f.ms)} ms)`,
+          `controller: ${n} roles, run ${i + 1}/${r}: rolegate (floors ${Math.round(f.ms)} / ${Math.round(fk.ms)} ms)`,
         );
         const { scenario, result } = await converge(k, n, {
           resync: '10s',
@@ -50,7 +53,12 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         });
         await scenario.teardown();
         progress(`  converged in ${Math.round(result.ms)} ms`);
-        per.push({ ...result, floorMs: f.ms, floorApiRequests: f.apiRequests });
+        per.push({
+          ...result,
+          floorMs: f.ms,
+          floorApiRequests: f.apiRequests,
+          floorKeepAliveMs: fk.ms,
+        });
       }
       const m = (key) => median(per.map((x) => x[key]));
       rows.push({
@@ -59,6 +67,8 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         ms: m('ms'),
         floorMs: m('floorMs'),
         ratio: m('ms') / m('floorMs'),
+        floorKeepAliveMs: m('floorKeepAliveMs'),
+        ratioKeepAlive: m('ms') / m('floorKeepAliveMs'),
         createMs: m('createMs'),
         apiPerObject: m('apiPerObject'),
         apiMutating: m('apiMutating'),
@@ -93,6 +103,8 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       'rolegate s',
       'floor s',
       'ratio',
+      'floor k-a s',
+      'ratio k-a',
       'API req/object',
       '(floor)',
       'API writes',
@@ -109,6 +121,8 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       x.ms / 1000,
       x.floorMs / 1000,
       `${x.ratio.toFixed(2)}x`,
+      x.floorKeepAliveMs / 1000,
+      `${x.ratioKeepAlive.toFixed(2)}x`,
       x.apiPerObject,
       x.floorPerObject,
       x.apiMutating,

@@ -1,7 +1,7 @@
 // Suite "controller": on a real kube-apiserver, the time from creating N PrivilegedRoles (50 creates in
 // flight) until all are Ready with `rolegate run --kubernetes` running, against the floor measured in the same
-// run: the same N creates plus one merge patch of /status each, done directly with @kubernetes/client-node (the
-// floor), and again with rolegate's own keep-alive client (the stricter floor, "k-a").
+// run: the same N creates plus one merge patch of /status each, done directly. Both the run's creates and the
+// floor go through one keep-alive client (rolegate's own, from dist/).
 import { converge } from '../lib/scenario.mjs';
 import {
   clearNamespace,
@@ -15,14 +15,14 @@ import {
 } from '../lib/k8s.mjs';
 import { median, progress, table } from '../lib/common.mjs';
 
-async function floorOnce(k, n, client) {
+async function floorOnce(k, n) {
   const ns = await createNamespace(k, 'bench-floor');
   const objs = Array.from({ length: n }, (_, i) =>
     roleObject(ns, `role-${i}`, 'floor', `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
   );
   const before = await requestCounts(k);
   const t0 = performance.now();
-  await floorRun(k, objs, 50, client);
+  await floorRun(k, objs, 50);
   const ms = performance.now() - t0;
   const d = delta(before, await requestCounts(k));
   await clearNamespace(k, ns);
@@ -41,11 +41,9 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       const per = [];
       for (let i = 0; i < r; i++) {
         progress(`controller: ${n} roles, run ${i + 1}/${r}: floor`);
-        const f = await floorOnce(k, n, 'client-node');
-        progress(`controller: ${n} roles, run ${i + 1}/${r}: floor with a keep-alive client`);
-        const fk = await floorOnce(k, n, 'keep-alive');
+        const f = await floorOnce(k, n);
         progress(
-          `controller: ${n} roles, run ${i + 1}/${r}: rolegate (floors ${Math.round(f.ms)} / ${Math.round(fk.ms)} ms)`,
+          `controller: ${n} roles, run ${i + 1}/${r}: rolegate (floor ${Math.round(f.ms)} ms)`,
         );
         const { scenario, result } = await converge(k, n, {
           resync: '10s',
@@ -53,12 +51,7 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         });
         await scenario.teardown();
         progress(`  converged in ${Math.round(result.ms)} ms`);
-        per.push({
-          ...result,
-          floorMs: f.ms,
-          floorApiRequests: f.apiRequests,
-          floorKeepAliveMs: fk.ms,
-        });
+        per.push({ ...result, floorMs: f.ms, floorApiRequests: f.apiRequests });
       }
       const m = (key) => median(per.map((x) => x[key]));
       rows.push({
@@ -67,8 +60,6 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         ms: m('ms'),
         floorMs: m('floorMs'),
         ratio: m('ms') / m('floorMs'),
-        floorKeepAliveMs: m('floorKeepAliveMs'),
-        ratioKeepAlive: m('ms') / m('floorKeepAliveMs'),
         createMs: m('createMs'),
         apiPerObject: m('apiPerObject'),
         apiMutating: m('apiMutating'),
@@ -103,8 +94,6 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       'rolegate s',
       'floor s',
       'ratio',
-      'floor k-a s',
-      'ratio k-a',
       'API req/object',
       '(floor)',
       'API writes',
@@ -121,8 +110,6 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
       x.ms / 1000,
       x.floorMs / 1000,
       `${x.ratio.toFixed(2)}x`,
-      x.floorKeepAliveMs / 1000,
-      `${x.ratioKeepAlive.toFixed(2)}x`,
       x.apiPerObject,
       x.floorPerObject,
       x.apiMutating,

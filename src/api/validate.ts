@@ -3,8 +3,15 @@
 // TypeScript, the ObjectMeta rules Kubernetes applies itself, and a few semantic checks the controller would
 // otherwise only report at reconcile time. Every problem names the field (an RFC 6901 pointer and a dotted
 // path in the message) and says what is expected, so CI output can be acted on without reading the CRD.
-import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
-import formatsModule, { type FormatsPlugin } from 'ajv-formats';
+//
+// The schemas are compiled at build time, not at run time: generated-validators.ts is ajv's standalone code
+// for them (scripts/generate-validators.mjs, checked by `npm run check`), the very code ajv would compile here.
+// Importing ajv and compiling both schemas cost ~90 ms of every `rolegate validate`; ajv itself is now loaded
+// only by the generator and the tests (createAjv).
+import type { Ajv, ErrorObject, SchemaValidateFunction } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
+import ucs2lengthModule from 'ajv/dist/runtime/ucs2length.js';
+import { createValidators } from './v1alpha1/generated-validators.js';
 import { identityProviderSchema, privilegedRoleSchema } from './v1alpha1/generated.js';
 import {
   API_VERSION,
@@ -258,9 +265,7 @@ const listTypeKeyword: SchemaValidateFunction = (
   return errors.length === 0;
 };
 
-let compiled: Record<Kind, ValidateFunction> | undefined;
-
-/** The JSON Schemas ajv enforces (the CRD schemas made structural), for the tests. */
+/** The JSON Schemas ajv enforces (the CRD schemas made structural), for the tests and the generator. */
 export function enforcedSchemas(): Record<Kind, Json> {
   return {
     PrivilegedRole: structural(privilegedRoleSchema, true) as Json,
@@ -268,26 +273,38 @@ export function enforcedSchemas(): Record<Kind, Json> {
   };
 }
 
-/**
- * The ajv instance with rolegate's keywords. `validateSchema` checks the schemas against the JSON Schema
- * meta-schema, which costs about 30 ms (ajv compiles the meta-schema first); the schemas come from crds/ and
- * do not change at run time, so only the tests do it.
- */
-export function createAjv(opts: { validateSchema?: boolean } = {}): Ajv {
+/** The ajv options the validators are compiled with. */
+const AJV_OPTIONS = {
   // strict: an unknown keyword or format in crds/ must fail loudly here, not pass silently.
   // strictTypes off: the CRD dialect leaves `type` implicit in places ajv would complain about.
   // verbose: errors carry the failing schema and data, used to say what is expected and what was found.
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: true,
-    strictTypes: false,
-    verbose: true,
+  allErrors: true,
+  strict: true,
+  strictTypes: false,
+  verbose: true,
+} as const;
+
+/**
+ * An ajv instance with rolegate's keywords, for the generator of generated-validators.ts and for the tests.
+ * `validateSchema` checks the schemas against the JSON Schema meta-schema (only the tests do: the schemas come
+ * from crds/ and do not change at run time); `source` keeps the generated code, for standalone code. Loads
+ * ajv on first use: validateObject does not need it.
+ */
+export async function createAjv(
+  opts: { validateSchema?: boolean; source?: boolean } = {},
+): Promise<Ajv> {
+  const [{ Ajv: AjvClass }, formatsModule] = await Promise.all([
+    import('ajv'),
+    import('ajv-formats'),
+  ]);
+  const ajv = new AjvClass({
+    ...AJV_OPTIONS,
     validateSchema: opts.validateSchema ?? false,
+    ...(opts.source === true ? { code: { source: true } } : {}),
   });
   // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-  const addFormats: FormatsPlugin =
-    (formatsModule as unknown as { default?: FormatsPlugin }).default ??
-    (formatsModule as unknown as FormatsPlugin);
+  const formats = formatsModule.default as unknown as FormatsPlugin | { default: FormatsPlugin };
+  const addFormats: FormatsPlugin = typeof formats === 'function' ? formats : formats.default;
   addFormats(ajv, ['date-time', 'int32', 'int64']);
   ajv.addVocabulary([
     'x-kubernetes-list-map-keys',
@@ -313,15 +330,81 @@ export function createAjv(opts: { validateSchema?: boolean } = {}): Ajv {
   return ajv;
 }
 
-/** Compiles both schemas once, on first use (about 30 ms), so importing this module stays cheap. */
-function validators(): Record<Kind, ValidateFunction> {
-  if (compiled) return compiled;
-  const ajv = createAjv();
+/** A compiled validator, as ajv's standalone code defines it: true when valid, else `errors` says why. */
+export type CompiledValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+// ajv's runtime helper for minLength/maxLength (length in code points). CommonJS: under Node its default
+// import is the module object, under the test runner's interop the function itself.
+type Ucs2length = (s: string) => number;
+const ucs2lengthImport = ucs2lengthModule as unknown as Ucs2length | { default: Ucs2length };
+const ucs2length: Ucs2length =
+  typeof ucs2lengthImport === 'function' ? ucs2lengthImport : ucs2lengthImport.default;
+
+/**
+ * The functions the generated validators call: rolegate's two keywords, and ajv's runtime helper. Passed to
+ * createValidators rather than imported by the generated module, which then imports nothing.
+ */
+export const VALIDATOR_RUNTIME = { celKeyword, listTypeKeyword, ucs2length } as const;
+
+/** What createValidators (the generated module) is given. */
+export type ValidatorRuntime = typeof VALIDATOR_RUNTIME;
+
+/**
+ * The text of generated-validators.ts before formatting: ajv's standalone code for both enforced schemas,
+ * wrapped in `createValidators(runtime)`. Used by scripts/generate-validators.mjs and by the test that checks
+ * the file is up to date.
+ */
+export async function validatorsModuleSource(): Promise<string> {
+  const ajv = await createAjv({ source: true });
+  const [{ _, Name }, standaloneModule] = await Promise.all([
+    import('ajv'),
+    import('ajv/dist/standalone/index.js'),
+  ]);
+  // Standalone code refers to each function it calls through the code registered for it. ajv registers
+  // `validate` keywords without code (they cannot be written out), so each runtime function is registered
+  // first, under the same reference, as a property of createValidators' parameter; ajv then reuses that name.
+  for (const [name, fn] of Object.entries(VALIDATOR_RUNTIME)) {
+    ajv.scope.value(name === 'ucs2length' ? 'func' : 'keyword', {
+      ref: fn,
+      code: _`runtime.${new Name(name)}`,
+    });
+  }
   const schemas = enforcedSchemas();
-  compiled = {
-    PrivilegedRole: ajv.compile(schemas.PrivilegedRole),
-    IdentityProvider: ajv.compile(schemas.IdentityProvider),
-  };
+  for (const kind of KINDS) ajv.addSchema(schemas[kind], kind);
+  type Standalone = (a: Ajv, refs: Record<string, string>) => string;
+  const mod = standaloneModule as unknown as { default: Standalone | { default: Standalone } };
+  const standaloneCode: Standalone =
+    typeof mod.default === 'function' ? mod.default : mod.default.default;
+  const code = standaloneCode(ajv, Object.fromEntries(KINDS.map((k) => [k, k])));
+  const body = code.replace(/^"use strict";/, '');
+  if (/\brequire\(/.test(body)) {
+    // A helper ajv would load at run time (a new format or keyword in crds/): register it above.
+    throw new Error(`the standalone code needs a module: ${/require\([^)]*\)/.exec(body)?.[0]}`);
+  }
+  return `// Generated by scripts/generate-validators.mjs from the CRD schemas as validate.ts enforces them: ajv's
+// standalone code, the code ajv would otherwise compile at every start. Do not edit; run \`npm run generate\`.
+/* eslint-disable */
+// @ts-nocheck
+import type { CompiledValidator, ValidatorRuntime } from '../validate.js';
+
+/** The validators of ${KINDS.join(' and ')}. */
+export function createValidators(
+  runtime: ValidatorRuntime,
+): Record<${KINDS.map((k) => `'${k}'`).join(' | ')}, CompiledValidator> {
+  const exports = {};
+  // ajv calls keyword functions with its instance as \`this\`; rolegate's keywords do not use it.
+  const self = undefined;
+  ${body}
+  return exports;
+}
+`;
+}
+
+let compiled: Record<Kind, CompiledValidator> | undefined;
+
+/** Both validators, created on first use. */
+function validators(): Record<Kind, CompiledValidator> {
+  compiled ??= createValidators(VALIDATOR_RUNTIME);
   return compiled;
 }
 
@@ -618,7 +701,8 @@ function checkMetadata(kind: Kind | undefined, meta: unknown, out: ValidationPro
   const labels = meta['labels'];
   if (isObject(labels)) {
     for (const [k, v] of Object.entries(labels)) {
-      const pointer = `/metadata/labels/${escapePointerToken(k)}`;
+      // Only for a problem: most labels are valid, and this runs for every label of every manifest.
+      const pointer = (): string => `/metadata/labels/${escapePointerToken(k)}`;
       const slash = k.lastIndexOf('/');
       const prefix = slash < 0 ? undefined : k.slice(0, slash);
       const local = slash < 0 ? k : k.slice(slash + 1);
@@ -628,7 +712,7 @@ function checkMetadata(kind: Kind | undefined, meta: unknown, out: ValidationPro
         (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
       if (!keyOk) {
         out.push({
-          pointer,
+          pointer: pointer(),
           rule: 'metadata.labels',
           severity: 'error',
           message: `label key ${JSON.stringify(k)} is not valid: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
@@ -636,10 +720,10 @@ function checkMetadata(kind: Kind | undefined, meta: unknown, out: ValidationPro
       }
       if (typeof v === 'string' && (v.length > 63 || !LABEL_VALUE.test(v))) {
         out.push({
-          pointer,
+          pointer: pointer(),
           rule: 'metadata.labels',
           severity: 'error',
-          message: `${fieldPath(pointer)} must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit), got ${describe(v)}`,
+          message: `${fieldPath(pointer())} must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit), got ${describe(v)}`,
         });
       }
     }

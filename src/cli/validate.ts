@@ -2,7 +2,6 @@
 // cross-file checks, every problem at file:line:col with an RFC 6901 pointer, in the formats CI systems read.
 // Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadManifests, ManifestPathError, type LoadResult } from '../manifests/load.js';
 import { buildReport, type ValidateReport } from './report/types.js';
@@ -118,6 +117,8 @@ export async function runValidate(
   if (opts.output !== undefined) {
     output = renderText(report, quiet);
     try {
+      // Loaded only for --output: node:fs/promises costs a few ms of start-up that most runs do not need.
+      const { writeFile } = await import('node:fs/promises');
       await writeFile(opts.output, render(report, format, quiet));
     } catch (err) {
       output += `rolegate: cannot write ${opts.output}: ${(err as Error).message}\n`;

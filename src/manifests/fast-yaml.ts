@@ -63,8 +63,6 @@ const NUMBER_LIKE =
   /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 /** A plain key this parser accepts (Kubernetes field names, label and annotation keys). */
 const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
-/** Characters that make a plain value something else, or that this parser leaves to `yaml`. */
-const VALUE_SPECIAL = /[{}[\],]|: |:$/;
 
 const SPACE = 32;
 const NEWLINE = 10;
@@ -82,6 +80,134 @@ const INDICATOR = 4; // starts something other than a plain scalar
 for (const c of '0123456789+-.') FIRST[c.charCodeAt(0)]! |= MAYBE_NUMBER;
 for (const c of '~nNtTfFyYoO') FIRST[c.charCodeAt(0)]! |= MAYBE_WORD;
 for (const c of '&*!|>%@`,]}?:#') FIRST[c.charCodeAt(0)]! |= INDICATOR;
+
+/**
+ * Keys and values manifests repeat, as string constants. Only a speed-up, never a change in what is read: a
+ * key or value that matches one is the same string either way. A constant is an internalized string, so
+ * V8 stores a property under it without hashing and looking up a fresh copy of the key for every property
+ * of every manifest (most of the parser's time before), and a value that is a constant holds no reference to
+ * the file's text (see `detach`).
+ */
+const KNOWN_KEYS = [
+  // The envelope, ObjectMeta, and the fields of both CRDs.
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'status',
+  'items',
+  'name',
+  'namespace',
+  'labels',
+  'annotations',
+  'finalizers',
+  'generateName',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'ownerReferences',
+  'managedFields',
+  'selfLink',
+  'providerRef',
+  'role',
+  'scope',
+  'mfaRequired',
+  'mfa',
+  'enforcement',
+  'deletionPolicy',
+  'id',
+  'displayName',
+  'clientId',
+  'mechanism',
+  'authenticationContextId',
+  'resyncInterval',
+  'entra',
+  'keycloak',
+  'tenantId',
+  'graphBaseUrl',
+  'authorityHost',
+  'directoryRoles',
+  'azureRbac',
+  'credentials',
+  'scopes',
+  'resourceManagerUrl',
+  'type',
+  'clientSecretRef',
+  'key',
+  'url',
+  'realm',
+  'adminRealm',
+  'browserFlowAlias',
+  'tls',
+  'caFile',
+  'insecureSkipVerify',
+  // Annotations rolegate reads, and common labels.
+  'rolegate.io/paused',
+  'rolegate.io/reconcile-interval',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/managed-by',
+  'team',
+];
+const KNOWN_VALUES = [
+  'rolegate.io/v1alpha1',
+  'PrivilegedRole',
+  'IdentityProvider',
+  'Enforce',
+  'Audit',
+  'Orphan',
+  'ResetToDefault',
+  'Any',
+  'MultiFactorAuthentication',
+  'AuthenticationContext',
+  'WorkloadIdentity',
+  'ClientSecret',
+  'ManagedIdentity',
+  'Environment',
+  'Emulator',
+];
+
+/** Strings by length, for `known`. */
+function byLength(words: readonly string[]): (string[] | undefined)[] {
+  const table: (string[] | undefined)[] = [];
+  for (const w of words) (table[w.length] ??= []).push(w);
+  return table;
+}
+const KEYS_BY_LENGTH = byLength(KNOWN_KEYS);
+const VALUES_BY_LENGTH = byLength(KNOWN_VALUES);
+
+/** The constant of `table` that `text` holds from `from` to `to`, if any. */
+function known(
+  table: readonly (string[] | undefined)[],
+  text: string,
+  from: number,
+  to: number,
+): string | undefined {
+  const candidates = table[to - from];
+  if (candidates === undefined) return undefined;
+  const first = text.charCodeAt(from);
+  for (const c of candidates) {
+    if (c.charCodeAt(0) === first && text.startsWith(c, from)) return c;
+  }
+  return undefined;
+}
+
+/**
+ * `text.slice(from, to)` without keeping `text` alive. V8 makes a slice of 13 characters or more a view into
+ * its parent, so a GUID kept in a loaded object would keep its whole file's text in memory until the end of the
+ * run (and copied by every young-generation GC); a flattened concatenation is a string of its own.
+ */
+function detach(text: string, from: number, to: number): string {
+  return own(text.slice(from, to));
+}
+
+/** A string of its own for a slice (see detach). */
+function own(word: string): string {
+  return word.length < 13 ? word : (word + ' ').slice(0, -1);
+}
 
 /** Thrown inside the parser to give up; never escapes parseFastYaml. */
 class GiveUp extends Error {}
@@ -169,7 +295,7 @@ class Parser {
     if (q === DQUOTE || q === SQUOTE) {
       const close = t.indexOf(q === DQUOTE ? '"' : "'", at + 1);
       if (close < 0 || close >= end) throw GIVE_UP;
-      key = t.slice(at + 1, close);
+      key = known(KEYS_BY_LENGTH, t, at + 1, close) ?? t.slice(at + 1, close);
       if (q === DQUOTE && key.includes('\\')) throw GIVE_UP;
       if (q === SQUOTE && t.charCodeAt(close + 1) === SQUOTE) throw GIVE_UP;
       colon = close + 1;
@@ -178,11 +304,17 @@ class Parser {
       colon = at;
       while (colon < end && t.charCodeAt(colon) !== COLON) colon++;
       if (colon >= end) return undefined;
-      key = t.slice(at, colon);
-      // `a b: c`, or a plain scalar holding a colon: left to `yaml`.
-      if (!PLAIN_KEY.test(key)) return undefined;
-      // Keys other than strings too.
-      if (notAString(key)) throw GIVE_UP;
+      const constant = known(KEYS_BY_LENGTH, t, at, colon);
+      if (constant !== undefined) {
+        // A plain key, and a string: the tests below would pass.
+        key = constant;
+      } else {
+        key = t.slice(at, colon);
+        // `a b: c`, or a plain scalar holding a colon: left to `yaml`.
+        if (!PLAIN_KEY.test(key)) return undefined;
+        // Keys other than strings too.
+        if (notAString(key)) throw GIVE_UP;
+      }
     }
     const after = colon + 1;
     if (after < end && t.charCodeAt(after) !== SPACE) {
@@ -291,7 +423,7 @@ class Parser {
     if (ch === DQUOTE || ch === SQUOTE) {
       const close = t.indexOf(ch === DQUOTE ? '"' : "'", at + 1);
       if (close < 0 || close >= end) throw GIVE_UP;
-      const value = t.slice(at + 1, close);
+      const value = known(VALUES_BY_LENGTH, t, at + 1, close) ?? detach(t, at + 1, close);
       if (ch === DQUOTE && value.includes('\\')) throw GIVE_UP;
       if (ch === SQUOTE && t.charCodeAt(close + 1) === SQUOTE) throw GIVE_UP;
       this.trailer(close + 1, end);
@@ -317,11 +449,17 @@ class Parser {
     let stop = at + 1;
     while (stop < end && !(t.charCodeAt(stop) === HASH && t.charCodeAt(stop - 1) === SPACE)) stop++;
     while (stop > at && t.charCodeAt(stop - 1) === SPACE) stop--;
-    const word = t.slice(at, stop);
-    if (VALUE_SPECIAL.test(word)) throw GIVE_UP;
+    // Characters that make a plain value something else, or that this parser leaves to `yaml`: any of {}[],
+    // and a colon before a space or at the end (a loop: a regular expression on every value cost more).
+    for (let k = at; k < stop; k++) {
+      const c = t.charCodeAt(k);
+      if (c === 123 || c === 125 || c === 91 || c === 93 || c === 44) throw GIVE_UP; // {}[],
+      if (c === COLON && (k + 1 === stop || t.charCodeAt(k + 1) === SPACE)) throw GIVE_UP;
+    }
     this.pos = at;
     const f = FIRST[ch] ?? 0;
-    if (f === 0) return word;
+    if (f === 0) return known(VALUES_BY_LENGTH, t, at, stop) ?? detach(t, at, stop);
+    const word = t.slice(at, stop);
     // A YAML 1.1 boolean word is a string in YAML 1.2, and a finding.
     if (f & MAYBE_WORD) {
       if (BOOL_11.test(word)) {
@@ -339,7 +477,7 @@ class Parser {
       if (SIMPLE_INT.test(word)) return Number(word);
       if (NUMBER_LIKE.test(word)) throw GIVE_UP;
     }
-    return word;
+    return own(word);
   }
 
   /** After a quoted scalar or `{}`: only spaces, then the end of the line or a comment. */

@@ -9,7 +9,6 @@
 // On the 2-vCPU benchmark machine (shared, load 2-6) one worker made 50,000 manifests slower (3.2 s against
 // 2.2 s in process, 0.8 s more CPU); it can only pay off with idle cores and very large trees.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { LoadedObject, ParsedFile } from './load.js';
 import { locatorOf, setLocator, type Locator } from './locators.js';
 
@@ -108,6 +107,8 @@ export async function parseFiles(
     for (const f of files) onFile(parseOne(f.abs, f.shown));
     return;
   }
+  // Loaded only here: importing node:worker_threads costs ~4 ms of every run, and workers are opt-in.
+  const { Worker } = await import('node:worker_threads');
   const chunks: ChunkRequest[] = [];
   for (let i = 0; i < files.length; i += CHUNK) {
     chunks.push({ id: chunks.length, files: files.slice(i, i + CHUNK) });

@@ -57,6 +57,13 @@ describe('childPath', () => {
       file: '/work/repo-2/a.yaml',
       reason: 'a sibling sharing a name prefix',
     },
+    {
+      cwd: '/work/repo',
+      root: '/work',
+      file: '/work/rep/a.yaml',
+      reason: 'a directory whose name is a prefix of one on the way to cwd',
+    },
+    { cwd: '/', root: '/tmp', file: '/tmp/x/a.yaml', reason: 'cwd is the root directory' },
   ])('$reason', ({ cwd, root, file }) => {
     expect(walked(cwd, root, file)).toBe(relative(cwd, file));
   });

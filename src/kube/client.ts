@@ -27,7 +27,7 @@ export interface WatchEvent {
 }
 
 /** The Content-Type of a JSON merge patch (RFC 7386). */
-export const MERGE_PATCH = 'application/merge-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
 
 /** How long a plain request may take before it is abandoned (watches have their own watchdog). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -61,11 +61,6 @@ export class KubeClient {
   /** A JSON merge patch of `path`. */
   mergePatch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>('PATCH', path, { ...options, body, contentType: MERGE_PATCH });
-  }
-
-  /** DELETE `path`. */
-  delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    return this.request<T>('DELETE', path, options);
   }
 
   /**

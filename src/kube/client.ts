@@ -4,6 +4,7 @@
 // and a TLS handshake per request (client-node 1.4.0 builds a new agent for every call).
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { KubeApiError, type KubeStatus } from './api-error.js';
 import type { KubeTarget } from './kubeconfig.js';
 
@@ -31,6 +32,13 @@ const MERGE_PATCH = 'application/merge-patch+json';
 
 /** How long a plain request may take before it is abandoned (watches have their own watchdog). */
 const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Connections to the API server at most; more requests wait in the agent for a free one. HTTP/1.1 carries one
+ * request per connection, so without a cap a burst (Events of a first convergence) opened hundreds of TLS
+ * connections, each a handshake on both sides. Watches hold one each for their lifetime (rolegate has two).
+ */
+export const MAX_CONNECTIONS = 64;
 
 /** A KubeClient sends requests to one API server with one set of credentials. */
 export class KubeClient {
@@ -179,9 +187,21 @@ export class KubeClient {
   }
 
   private async makeAgent(): Promise<http.Agent> {
-    if (!this.secure) return new http.Agent({ keepAlive: true });
-    const tls = await this.target.tls();
-    return new https.Agent({ keepAlive: true, ...tls });
+    const pool = { keepAlive: true, maxSockets: MAX_CONNECTIONS, maxFreeSockets: MAX_CONNECTIONS };
+    if (!this.secure) return new http.Agent(pool);
+    const { ca, cert, key, rejectUnauthorized, servername } = await this.target.tls();
+    // One secure context for every connection: without it each new socket parses the CA, certificate and key.
+    const secureContext = createSecureContext({
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+    });
+    return new https.Agent({
+      ...pool,
+      secureContext,
+      rejectUnauthorized,
+      ...(servername ? { servername } : {}),
+    });
   }
 }
 

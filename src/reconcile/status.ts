@@ -2,6 +2,7 @@
 // that an unchanged status compares equal and costs no write.
 import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import { mergeConditions } from '../api/conditions.js';
+import { jsonEqual } from '../api/json-equal.js';
 import type { Plan } from './plan.js';
 
 /** What happened in this reconcile besides the plan. */
@@ -40,7 +41,7 @@ export function nextStatus(
     if (plan.live.detail !== undefined) atProvider.detail = plan.live.detail;
     const { observedAt: prevAt, ...prevRest } = prev?.atProvider ?? {};
     atProvider.observedAt =
-      prevAt !== undefined && sameJson(prevRest, atProvider) ? prevAt : ctx.now;
+      prevAt !== undefined && jsonEqual(prevRest, atProvider) ? prevAt : ctx.now;
     out.atProvider = atProvider;
   } else if (prev?.atProvider) {
     out.atProvider = prev.atProvider;
@@ -54,7 +55,7 @@ export function nextStatus(
   if (plan.drift.length > 0) drift.fields = plan.drift.map((d) => ({ ...d }));
   if (seen.length > 0) {
     const fresh =
-      !sameJson(prevDrift?.fields ?? [], seen) || prevDrift?.lastDetectedTime === undefined;
+      !jsonEqual(prevDrift?.fields ?? [], seen) || prevDrift?.lastDetectedTime === undefined;
     drift.lastDetectedTime = fresh || ctx.corrected ? ctx.now : prevDrift.lastDetectedTime!;
   } else if (prevDrift?.lastDetectedTime !== undefined) {
     drift.lastDetectedTime = prevDrift.lastDetectedTime;
@@ -74,11 +75,7 @@ export function statusEqual(
   a: PrivilegedRoleStatus | undefined,
   b: PrivilegedRoleStatus | undefined,
 ): boolean {
-  return sameJson(a ?? {}, b ?? {});
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+  return jsonEqual(a ?? {}, b ?? {});
 }
 
 /** JSON with object keys sorted, so key order never counts as a difference. */

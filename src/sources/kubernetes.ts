@@ -1,5 +1,6 @@
 // Desired state from a Kubernetes API server: one informer for PrivilegedRoles (all namespaces or one) and one for
-// the cluster-scoped IdentityProviders. Stores are keyed by objectKey; every change only enqueues a key.
+// the cluster-scoped IdentityProviders. Stores are keyed by objectKey; a change only enqueues a key, and an update
+// that changed nothing but status (the echo of a status write) not even that.
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../api/v1alpha1/types.js';
 import { objectKey, type ObjectKey } from '../api/keys.js';
 import { stripForCache } from './cache-transform.js';
+import { isStatusOnlyChange } from './status-only-change.js';
 import { MemoryStore } from './memory-store.js';
 import { ResilientInformer, type InformerEvent, type InformerOptions } from './informer.js';
 import type { Source, WatchedKind } from './types.js';
@@ -103,8 +105,13 @@ export class KubernetesSource implements Source {
     obj: T,
   ): void {
     const key = objectKey(obj.metadata);
-    if (event === 'delete') store.delete(key);
-    else store.set(key, obj);
-    this.enqueue(kind, key);
+    if (event === 'delete') {
+      store.delete(key);
+      this.enqueue(kind, key);
+      return;
+    }
+    const before = event === 'update' ? store.get(key) : undefined;
+    store.set(key, obj);
+    if (before === undefined || !isStatusOnlyChange(before, obj)) this.enqueue(kind, key);
   }
 }

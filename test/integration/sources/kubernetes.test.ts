@@ -69,6 +69,34 @@ describe('KubernetesSource', () => {
     expect(src.roles.list().map((r) => r.metadata.name)).toEqual(['before']);
   });
 
+  it('caches a status-only update without enqueuing it; a metadata change is enqueued', async () => {
+    const kc = kubeConfig();
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const ns = await uniqueNamespace('echo');
+    await createRole(kc, roleManifest(ns, 'r'));
+    const { src, seen } = await started(ns);
+    const key = `${ns}/r`;
+    const before = seen.length;
+    // what rolegate's own status write looks like when it comes back through the watch
+    await api.patchNamespacedCustomObjectStatus(
+      { ...g, namespace: ns, name: 'r', body: { status: { observedGeneration: 1 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventually(() => expect(src.roles.get(key)?.status?.observedGeneration).toBe(1));
+    expect(seen.slice(before)).toEqual([]);
+    // an annotation (pause, reconcile interval) changes no generation, but must be reconciled
+    await api.patchNamespacedCustomObject(
+      {
+        ...g,
+        namespace: ns,
+        name: 'r',
+        body: { metadata: { annotations: { 'rolegate.io/paused': 'true' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventually(() => expect(seen.slice(before)).toEqual([`PrivilegedRole:${key}`]));
+  });
+
   it('watches all namespaces and the cluster-scoped IdentityProviders', async () => {
     const kc = kubeConfig();
     const [a, b] = [await uniqueNamespace('all'), await uniqueNamespace('all')];

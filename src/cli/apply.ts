@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import { oneShotRuntime } from './runtime.js';
 import { planAll, renderPlanText } from './plan.js';
+import { CORRECTED_EVENT } from '../controller/reconciler.js';
 
 /** The `apply` command. */
 export function applyCommand(): Command {
@@ -52,7 +53,7 @@ Examples:
         try {
           await rt.controller.start();
           const finished = await rt.controller.idle(parseDuration(o.timeout) ?? 120_000);
-          const changes = rt.events.recorded.filter((e) => e.reason === 'MFAEnabled');
+          const changes = rt.events.recorded.filter((e) => e.reason === CORRECTED_EVENT);
           const report = await planAll(rt);
           if (o.output === 'json') {
             process.stdout.write(

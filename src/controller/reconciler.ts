@@ -22,12 +22,16 @@ import { planDeletion } from '../reconcile/deletion.js';
 import { nextStatus, statusEqual } from '../reconcile/status.js';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { describeAction } from '../reconcile/action.js';
+import { describeDrift } from '../reconcile/diff.js';
 import { ProviderConfigError, ProviderError, type ActionResult } from '../providers/types.js';
 import type { Store } from '../sources/types.js';
 import type { EventRecorder, FinalizerWriter, StatusWriter } from '../status/types.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ProviderSession } from './provider-session.js';
 import type { ControllerMetrics } from './metrics.js';
+
+/** The reason of the Event recorded when rolegate corrected drift (and verified the write). */
+export const CORRECTED_EVENT = 'DriftCorrected';
 
 /** What the worker does with a key after reconciling it. */
 export type Result =
@@ -161,12 +165,10 @@ export class Reconciler {
       this.deps.metrics?.driftDetected.inc({ provider: spec?.providerRef ?? '' });
 
     if (p.actions.length > 0 && session) {
-      this.deps.events.record(role, {
-        type: 'Warning',
-        reason: 'DriftDetected',
-        note: p.summary,
-        action: 'Detect',
-      });
+      // One Event per correction, recorded once the outcome is known: it names the drift and what was done
+      // about it. (Two, "detected" then "enabled", doubled the API server's Event writes at a first
+      // convergence without telling a reader anything the one does not.)
+      const what = describeDrift(p.drift);
       const results = await session.apply(p.actions).catch((err: unknown) => err);
       const failWith = (err: unknown): void => {
         const handled = this.providerProblem(err);
@@ -175,7 +177,7 @@ export class Reconciler {
         this.deps.events.record(role, {
           type: 'Warning',
           reason: 'ProviderError',
-          note: handled.problem.message,
+          note: `Could not correct drift (${what}): ${handled.problem.message}`,
           action: 'Update',
         });
       };
@@ -194,10 +196,14 @@ export class Reconciler {
           const after = plan({ ...input, lookup: verified });
           corrected = after.actions.length === 0;
           const notes = p.actions.map(describeAction).join('; ');
+          // A Warning even when corrected: a privileged role was found weaker than declared, which someone
+          // should look into (who changed it, and when) although rolegate has put it right.
           this.deps.events.record(role, {
-            type: 'Normal',
-            reason: corrected ? 'MFAEnabled' : 'WriteNotVerified',
-            note: notes,
+            type: 'Warning',
+            reason: corrected ? CORRECTED_EVENT : 'WriteNotVerified',
+            note: corrected
+              ? `Corrected drift (${what}): ${notes}`
+              : `Wrote ${notes}, but the provider did not show it on read-back (drift: ${what})`,
             action: 'Update',
           });
           this.recordProviderStats(session);

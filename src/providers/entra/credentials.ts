@@ -1,13 +1,11 @@
 // Builds the TokenCredential of an Entra IdentityProvider from its spec. Secrets are resolved by the caller
 // (a Kubernetes Secret or an environment variable) and passed in; this module never reads them itself.
-import {
-  ClientSecretCredential,
-  EnvironmentCredential,
-  ManagedIdentityCredential,
-  WorkloadIdentityCredential,
-  type AccessToken,
-  type TokenCredential,
-} from '@azure/identity';
+//
+// @azure/identity (and MSAL with it) is loaded on the first token request of a credential type that needs it, not
+// when the controller starts: it is ~20 MB of the controller's memory, which installs using only Keycloak or the
+// emulator would otherwise carry for nothing. What can be checked without it is checked at once.
+import type * as AzureIdentity from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
 import { ProviderConfigError } from '../types.js';
 
@@ -54,6 +52,43 @@ export class StaticTokenCredential implements TokenCredential {
   }
 }
 
+type Identity = typeof AzureIdentity;
+
+/**
+ * A credential of @azure/identity, built on its first token request. A failure to build it (the library rejects
+ * the tenant id or authority host) is an EntraConfigError, reported like any other unusable spec.
+ */
+export class DeferredCredential implements TokenCredential {
+  private built: Promise<TokenCredential> | undefined;
+
+  constructor(
+    /** The credentials type, for error messages. */
+    readonly type: string,
+    private readonly build: (identity: Identity) => TokenCredential,
+  ) {}
+
+  async getToken(
+    scopes: string | string[],
+    options?: GetTokenOptions,
+  ): Promise<AccessToken | null> {
+    this.built ??= import('@azure/identity').then((identity) => {
+      try {
+        return this.build(identity);
+      } catch (err) {
+        // not kept: a later request tries again (the library may have been refused for a passing reason)
+        this.built = undefined;
+        throw buildError(this.type, err);
+      }
+    });
+    return (await this.built).getToken(scopes, options);
+  }
+}
+
+function buildError(type: string, err: unknown): EntraConfigError {
+  const msg = err instanceof Error ? (err.message.split(/\r?\n/)[0] ?? '') : String(err);
+  return new EntraConfigError(`cannot build ${type} credentials: ${msg}`, { cause: err });
+}
+
 /**
  * Options for MSAL-based credentials. A loopback authority (the emulator over HTTPS) cannot answer MSAL's
  * instance discovery, which would otherwise call out to login.microsoftonline.com.
@@ -69,54 +104,77 @@ function authorityOptions(spec: EntraSpec): {
   };
 }
 
-/** Builds the TokenCredential for an Entra spec. Throws EntraConfigError for an unusable spec. */
-export function createCredential(spec: EntraSpec, opts: CredentialOptions = {}): TokenCredential {
+/**
+ * Builds the TokenCredential for an Entra spec. Throws EntraConfigError for a spec that cannot work; errors only
+ * @azure/identity can find come from the first getToken (see DeferredCredential).
+ */
+export function createCredential(
+  spec: EntraSpec,
+  opts: CredentialOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): TokenCredential {
   const c = spec.credentials;
   const graphBaseUrl = spec.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL;
-  try {
-    switch (c.type) {
-      case 'Emulator':
-        // A fixed token must never reach a real Graph endpoint: refuse anything but loopback.
-        if (!isLoopbackUrl(graphBaseUrl)) {
-          throw new EntraConfigError(
-            `Emulator credentials are accepted only with a loopback graphBaseUrl (127.0.0.0/8, ::1, localhost), not ${graphBaseUrl}`,
-          );
-        }
-        return new StaticTokenCredential(EMULATOR_TOKEN);
-      case 'ClientSecret':
-        if (!c.clientId) {
-          throw new EntraConfigError('ClientSecret credentials need credentials.clientId');
-        }
-        if (!opts.clientSecret) {
-          throw new EntraConfigError(
-            'ClientSecret credentials need a client secret (credentials.clientSecretRef)',
-          );
-        }
-        return new ClientSecretCredential(
-          spec.tenantId,
-          c.clientId,
-          opts.clientSecret,
-          authorityOptions(spec),
+  switch (c.type) {
+    case 'Emulator':
+      // A fixed token must never reach a real Graph endpoint: refuse anything but loopback.
+      if (!isLoopbackUrl(graphBaseUrl)) {
+        throw new EntraConfigError(
+          `Emulator credentials are accepted only with a loopback graphBaseUrl (127.0.0.0/8, ::1, localhost), not ${graphBaseUrl}`,
         );
-      case 'WorkloadIdentity':
-        // clientId and the token file default to what the workload identity webhook injects (AZURE_*).
-        return new WorkloadIdentityCredential({
-          tenantId: spec.tenantId,
-          ...(c.clientId ? { clientId: c.clientId } : {}),
-          ...authorityOptions(spec),
-        });
-      case 'ManagedIdentity':
-        return c.clientId
-          ? new ManagedIdentityCredential({ clientId: c.clientId })
-          : new ManagedIdentityCredential();
-      case 'Environment':
-        return new EnvironmentCredential(authorityOptions(spec));
+      }
+      return new StaticTokenCredential(EMULATOR_TOKEN);
+    case 'ClientSecret': {
+      const { clientId } = c;
+      const secret = opts.clientSecret;
+      if (!clientId) {
+        throw new EntraConfigError('ClientSecret credentials need credentials.clientId');
+      }
+      if (!secret) {
+        throw new EntraConfigError(
+          'ClientSecret credentials need a client secret (credentials.clientSecretRef)',
+        );
+      }
+      return new DeferredCredential(
+        c.type,
+        (m) =>
+          new m.ClientSecretCredential(spec.tenantId, clientId, secret, authorityOptions(spec)),
+      );
     }
-  } catch (err) {
-    if (err instanceof EntraConfigError) throw err;
-    // @azure/identity throws at construction for missing AZURE_* variables or a bad authority host.
-    const msg = err instanceof Error ? (err.message.split(/\r?\n/)[0] ?? '') : String(err);
-    throw new EntraConfigError(`cannot build ${c.type} credentials: ${msg}`, { cause: err });
+    case 'WorkloadIdentity': {
+      // clientId and the token file default to what the workload identity webhook injects (AZURE_*); without
+      // them the credential cannot work, which is worth saying before the first token request.
+      if (!c.clientId && !env.AZURE_CLIENT_ID) {
+        throw new EntraConfigError(
+          'WorkloadIdentity credentials need credentials.clientId or AZURE_CLIENT_ID (set by the workload identity webhook)',
+        );
+      }
+      if (!env.AZURE_FEDERATED_TOKEN_FILE) {
+        throw new EntraConfigError(
+          'WorkloadIdentity credentials need AZURE_FEDERATED_TOKEN_FILE (set by the workload identity webhook): is the pod labelled azure.workload.identity/use: "true"?',
+        );
+      }
+      return new DeferredCredential(
+        c.type,
+        (m) =>
+          new m.WorkloadIdentityCredential({
+            tenantId: spec.tenantId,
+            ...(c.clientId ? { clientId: c.clientId } : {}),
+            ...authorityOptions(spec),
+          }),
+      );
+    }
+    case 'ManagedIdentity':
+      return new DeferredCredential(c.type, (m) =>
+        c.clientId
+          ? new m.ManagedIdentityCredential({ clientId: c.clientId })
+          : new m.ManagedIdentityCredential(),
+      );
+    case 'Environment':
+      return new DeferredCredential(
+        c.type,
+        (m) => new m.EnvironmentCredential(authorityOptions(spec)),
+      );
   }
   throw new EntraConfigError(`unknown credentials type ${String((c as { type: unknown }).type)}`);
 }

@@ -8,7 +8,7 @@
 // as sending it once, even when the first attempt did reach the server before the connection failed. The same
 // holds for a $batch whose items are such PATCHes and GETs. Anything non-idempotent must not use this client.
 import type { TokenCredential } from '@azure/identity';
-import { ProviderError, type ProviderStats } from '../types.js';
+import { ProviderConfigError, ProviderError, type ProviderStats } from '../types.js';
 import { classifyGraphError, classifyTokenError, classifyTransportError } from './graph-errors.js';
 import {
   backoffMs,
@@ -184,6 +184,8 @@ export class GraphClient {
     try {
       t = await this.opts.credential.getToken(this.scope, signal ? { abortSignal: signal } : {});
     } catch (err) {
+      // a credential that could not be built is a configuration problem, not a refused token
+      if (err instanceof ProviderConfigError) throw err;
       throw classifyTokenError(this.scope, err);
     }
     if (!t?.token) {

@@ -80,7 +80,34 @@ describe('Entra credentials', () => {
     expect(configError(() => createEntraProvider(spec as EntraSpec)).message).toContain(message);
   });
 
-  it('lets the real ClientSecretCredential get a token from the emulator over HTTPS, and Graph accept it', async () => {
+  it.each([
+    {
+      reason: 'no client id in the spec or AZURE_CLIENT_ID',
+      env: { AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' },
+      message: 'AZURE_CLIENT_ID',
+    },
+    {
+      reason: 'no AZURE_FEDERATED_TOKEN_FILE (the pod is not set up for workload identity)',
+      env: { AZURE_CLIENT_ID: 'app' },
+      message: 'AZURE_FEDERATED_TOKEN_FILE',
+    },
+  ])('names a WorkloadIdentity configuration error at once: $reason', ({ env, message }) => {
+    const spec: EntraSpec = { tenantId: TENANT, credentials: { type: 'WorkloadIdentity' } };
+    expect(configError(() => createCredential(spec, {}, env)).message).toContain(message);
+  });
+
+  it('reports what only @azure/identity can find on the first token request, as a configuration error', async () => {
+    // the library refuses a tenant id with characters no tenant has; it is loaded (and refuses) only now
+    const c = createCredential(
+      { tenantId: 'not a tenant!', credentials: { type: 'ClientSecret', clientId: 'app' } },
+      { clientSecret: 's' },
+    );
+    const err = await c.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntraConfigError);
+    expect((err as Error).message).toMatch(/^cannot build ClientSecret credentials: .*tenant/i);
+  });
+
+  it('lets ClientSecret credentials (the real ClientSecretCredential) get a token from the emulator over HTTPS, and Graph accept it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolegate-tls-'));
     try {
       const cert = join(dir, 'cert.pem');
@@ -110,11 +137,14 @@ describe('Entra credentials', () => {
       const e = await emulator({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
       expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       // NODE_EXTRA_CA_CERTS is read at process start only, so MSAL runs in a child process.
+      // rolegate's own createCredential (from dist/): @azure/identity is loaded on this first token request
       const script = `
-        import { ClientSecretCredential } from '@azure/identity';
+        import { createCredential } from './dist/providers/entra/credentials.js';
         const [url, tenant] = process.argv.slice(1);
-        const cred = new ClientSecretCredential(tenant, 'rolegate-test-app', 'not-a-real-secret', {
-          authorityHost: url, disableInstanceDiscovery: true });
+        const cred = createCredential(
+          { tenantId: tenant, authorityHost: url, graphBaseUrl: url,
+            credentials: { type: 'ClientSecret', clientId: 'rolegate-test-app' } },
+          { clientSecret: 'not-a-real-secret' });
         const t = await cred.getToken(url + '/.default');
         const filter = encodeURIComponent("scopeId eq '/' and scopeType eq 'DirectoryRole'");
         const res = await fetch(url + '/v1.0/policies/roleManagementPolicyAssignments?$filter=' + filter + '&$top=1',

@@ -1,14 +1,14 @@
 // The Kubernetes side of the benchmarks: a real etcd + kube-apiserver from scripts/envtest/envtest.sh, the
 // admin client (@kubernetes/client-node), request counts from the apiserver's /metrics, and the rolegate
 // controller as a child process (`rolegate run --kubernetes`) with its peak memory and CPU.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { freePort, pool, procCpuSeconds, procMemory, progress, sleep, until } from './common.mjs';
 import { controllerNodeOptions } from './chart-flags.mjs';
 
@@ -138,7 +138,67 @@ export async function createNamespace(k, prefix) {
   return name;
 }
 
-export async function createProvider(k, name, emulator, resyncInterval) {
+/**
+ * The Entra credentials a benchmark's IdentityProvider uses: `Emulator` (a fixed token; @azure/identity is never
+ * loaded) unless BENCH_ENTRA_CREDENTIALS=ClientSecret, which runs the emulator over HTTPS and has the controller get
+ * its token through @azure/identity (MSAL) as a real Entra install does, for its memory and CPU.
+ */
+export function benchCredentials() {
+  const c = process.env.BENCH_ENTRA_CREDENTIALS || 'Emulator';
+  if (c !== 'Emulator' && c !== 'ClientSecret')
+    throw new Error(`BENCH_ENTRA_CREDENTIALS must be Emulator or ClientSecret, not ${c}`);
+  return c;
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), for the emulator over HTTPS. */
+export function selfSignedCert() {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { dir, certFile: cert, cert: readFileSync(cert), key: readFileSync(key) };
+}
+
+/**
+ * Creates the IdentityProvider for an emulator. With `clientSecretIn` (a namespace), ClientSecret credentials: a
+ * Secret there holds the (arbitrary) secret, and the emulator's own token endpoint is the authority.
+ */
+export async function createProvider(k, name, emulator, resyncInterval, clientSecretIn) {
+  let credentials = { type: 'Emulator' };
+  const authority = {};
+  if (clientSecretIn) {
+    const secret = `${name}-client-secret`;
+    await k.core.createNamespacedSecret({
+      namespace: clientSecretIn,
+      body: { metadata: { name: secret }, stringData: { 'client-secret': 'bench-not-a-secret' } },
+    });
+    credentials = {
+      type: 'ClientSecret',
+      clientId: '00000000-0000-4000-8000-00000000beec',
+      clientSecretRef: { name: secret, namespace: clientSecretIn, key: 'client-secret' },
+    };
+    authority.authorityHost = emulator.url;
+  }
   await k.custom.createClusterCustomObject({
     group: GROUP,
     version: VERSION,
@@ -152,7 +212,8 @@ export async function createProvider(k, name, emulator, resyncInterval) {
         entra: {
           tenantId: emulator.tenantId,
           graphBaseUrl: emulator.url,
-          credentials: { type: 'Emulator' },
+          ...authority,
+          credentials,
         },
       },
     },
@@ -222,15 +283,17 @@ export async function createRoles(k, objs, concurrency = 50) {
  * timeoutMs with how many were). One LIST + one WATCH request.
  */
 export async function watchReady(k, ns, count, timeoutMs) {
-  const list = await k.custom.listNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'privilegedroles',
-    namespace: ns,
-  });
-  const ready = new Set(list.items.filter(isReady).map((o) => o.metadata.name));
-  const watch = new Watch(k.kc);
-  let req;
+  // Through rolegate's client, as a list and then a watch from the list's resourceVersion. The API server may end
+  // a watch at any time (its timeout, or a consumer too slow for its buffer: this process also serves the Graph
+  // emulator and sends the creates); each time, the objects are listed again and watched anew, so that an ended
+  // watch cannot leave the count behind (it did once: a run "stalled" at 341 of 1,000 Ready while the controller had
+  // written every status). The LISTs and WATCHes this costs are reported, for the request counts.
+  const kube = await keepAliveClient(k);
+  const path = rolesPath(ns);
+  const ready = new Set();
+  const abort = new AbortController();
+  let lists = 0;
+  let watchesEnded = 0;
   let settle;
   const done = new Promise((res, rej) => (settle = { res, rej }));
   const check = () => {
@@ -240,27 +303,54 @@ export async function watchReady(k, ns, count, timeoutMs) {
     () => settle.rej(new Error(`only ${ready.size}/${count} Ready after ${timeoutMs} ms`)),
     timeoutMs,
   );
-  req = await watch.watch(
-    `/apis/${GROUP}/${VERSION}/namespaces/${ns}/privilegedroles`,
-    { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
-    (type, obj) => {
-      if (type === 'BOOKMARK') return;
-      if (type !== 'DELETED' && isReady(obj)) ready.add(obj.metadata.name);
-      else ready.delete(obj.metadata.name);
-      check();
-    },
-    (err) => {
-      if (err && ready.size < count) settle.rej(err);
-    },
-  );
-  check();
+  const onEvent = (ev) => {
+    if (ev.type === 'BOOKMARK') return;
+    if (ev.type === 'ERROR') throw new Error(`watch error: ${JSON.stringify(ev.object)}`);
+    const o = ev.object;
+    if (ev.type !== 'DELETED' && isReady(o)) ready.add(o.metadata.name);
+    else ready.delete(o.metadata.name);
+    check();
+  };
+  const relist = async () => {
+    const list = await kube.get(path);
+    lists++;
+    ready.clear();
+    for (const o of list.items) if (isReady(o)) ready.add(o.metadata.name);
+    check();
+    return list.metadata.resourceVersion;
+  };
+  const first = await relist();
+  void (async () => {
+    let rv = first;
+    while (!abort.signal.aborted) {
+      const why = await kube
+        .watch(path, { resourceVersion: rv, allowWatchBookmarks: true }, onEvent, abort.signal)
+        .then(
+          () => 'ended by the server',
+          (e) => e.message,
+        );
+      if (abort.signal.aborted) return;
+      watchesEnded++;
+      progress(`  watch of ${ns} ${why}; listing again (${ready.size}/${count} Ready)`);
+      rv = await relist().catch((e) => {
+        settle.rej(e);
+        abort.abort();
+      });
+    }
+  })();
   const stop = () => {
     clearTimeout(timer);
-    req?.abort();
+    abort.abort();
   };
   const finished = done.finally(stop);
   finished.catch(() => undefined); // awaited by the caller; never an unhandled rejection
-  return { ready: () => ready.size, done: finished, cancel: stop };
+  return {
+    ready: () => ready.size,
+    done: finished,
+    cancel: stop,
+    /** The LISTs and ended WATCHes of this watcher so far (the API server counts a WATCH when it ends). */
+    requests: () => ({ lists, watchesEnded }),
+  };
 }
 
 /** The status the floor writes: what the controller would write for a role already as wanted. */
@@ -301,7 +391,10 @@ export async function floorRun(k, objs, concurrency = 50) {
  * Starts `rolegate run --kubernetes` against the envtest API server, on a free ops port, and waits for
  * /readyz. Returns the process with memory/CPU readers and stop().
  */
-export async function startController(k, { namespace, logLevel = 'warn', extra = [] } = {}) {
+export async function startController(
+  k,
+  { namespace, logLevel = 'warn', extra = [], env = {} } = {},
+) {
   const port = await freePort();
   const args = [
     CLI,
@@ -317,6 +410,8 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
     logLevel,
     ...(namespace ? ['--namespace', namespace] : []),
     ...extra,
+    // extra flags for an experiment (e.g. --workers 50); recorded with the results
+    ...controllerArgs(),
   ];
   // The heap flags of a default Helm install, so that memory and time are measured as shipped.
   k.nodeOptions ??= controllerNodeOptions(k.env.HELM);
@@ -326,6 +421,7 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
       POD_NAMESPACE: 'default',
       ROLEGATE_LOG_LEVEL: logLevel,
       NODE_OPTIONS: k.nodeOptions,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -371,6 +467,7 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
   return {
     pid: child.pid,
     nodeOptions: k.nodeOptions,
+    args: controllerArgs(),
     url,
     died,
     logs,
@@ -388,6 +485,11 @@ export async function startController(k, { namespace, logLevel = 'warn', extra =
       clearTimeout(t);
     },
   };
+}
+
+/** BENCH_CONTROLLER_ARGS: extra `rolegate run` flags, separated by spaces. */
+export function controllerArgs() {
+  return (process.env.BENCH_CONTROLLER_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export { sleep };

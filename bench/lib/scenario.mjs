@@ -2,8 +2,10 @@
 // synthetic roles, an IdentityProvider pointing at it, `rolegate run --kubernetes` as a child process, and N
 // PrivilegedRoles created 50 at a time; measured until all are Ready.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { startGraphEmulator } from '../../dist/emulator/graph/index.js';
 import {
+  benchCredentials,
   clearNamespace,
   createNamespace,
   createProvider,
@@ -12,6 +14,7 @@ import {
   deleteProvider,
   requestCounts,
   roleObject,
+  selfSignedCert,
   startController,
   sumRequests,
   watchReady,
@@ -20,19 +23,30 @@ import { progress } from './common.mjs';
 
 /**
  * Sets up and converges one scenario. Returns measurements and the live scenario (call teardown() when done).
- * The apiserver request counts are the controller's: the bench's own N creates and its LIST are subtracted.
+ * The apiserver request counts are the controller's: the bench's own N creates and the LISTs and WATCHes of its
+ * Ready watcher are subtracted.
  */
 export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, label = 'ctrl' } = {}) {
-  const emulator = await startGraphEmulator({ port: 0, seed: { roles: n } });
+  const credentials = benchCredentials();
+  const tls = credentials === 'ClientSecret' ? selfSignedCert() : undefined;
+  const emulator = await startGraphEmulator({
+    port: 0,
+    seed: { roles: n },
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+  });
   const ns = await createNamespace(k, `bench-${label}`);
   const provider = `bench-${randomBytes(3).toString('hex')}`;
-  await createProvider(k, provider, emulator, resync);
-  const ctrl = await startController(k, { namespace: ns });
+  await createProvider(k, provider, emulator, resync, tls ? ns : undefined);
+  const ctrl = await startController(k, {
+    namespace: ns,
+    env: tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {},
+  });
   const teardown = async () => {
     await ctrl.stop();
     await deleteProvider(k, provider);
     await clearNamespace(k, ns);
     await emulator.close();
+    if (tls) rmSync(tls.dir, { recursive: true, force: true });
   };
   try {
     const ids = emulator.roleDefinitions().map((r) => r.id);
@@ -66,13 +80,17 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     const ms = tEnd - t0;
     const cpu = ctrl.cpu() - cpu0;
     const mem = ctrl.memory();
+    // the API server counts a WATCH when it ends: give the watcher's last one a moment to be counted
+    await new Promise((r) => setTimeout(r, 500));
     const after = await requestCounts(k);
     const d = delta(before, after);
-    for (const [key, own] of [
+    const own = w.requests();
+    for (const [key, mine] of [
       ['privilegedroles POST', n],
-      ['privilegedroles LIST', 1],
+      ['privilegedroles LIST', own.lists],
+      ['privilegedroles WATCH', own.watchesEnded + 1],
     ]) {
-      if (d[key] !== undefined) d[key] -= own;
+      if (d[key] !== undefined) d[key] = Math.max(0, d[key] - mine);
     }
     const sums = sumRequests(d);
     const g = emulator.counts();
@@ -100,8 +118,11 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
         controllerRssMB: mem?.rssMB,
         controllerHeapUsedPeakMB: heap.peakMB(),
         controllerNodeOptions: ctrl.nodeOptions,
+        controllerArgs: ctrl.args,
+        credentials,
         missingBefore,
         missingAfter,
+        benchWatchRestarts: own.watchesEnded,
       },
     };
   } catch (err) {

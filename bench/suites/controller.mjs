@@ -70,6 +70,8 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         controllerHwmMB: m('controllerHwmMB'),
         controllerHeapUsedPeakMB: m('controllerHeapUsedPeakMB'),
         controllerNodeOptions: per[0].controllerNodeOptions,
+        controllerArgs: per[0].controllerArgs,
+        credentials: per[0].credentials,
         missingBefore: m('missingBefore'),
         missingAfter: m('missingAfter'),
         apiByVerb: per[per.length - 1].apiByVerb,
@@ -81,11 +83,16 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
   }
   for (const x of rows) {
     notes.push(
-      `${x.roles} roles: controller ran with NODE_OPTIONS=${JSON.stringify(x.controllerNodeOptions)} (the Helm chart's default unless BENCH_CONTROLLER_NODE_OPTIONS is set); peak MB is VmHWM, heap MB the peak of nodejs_heap_size_used_bytes sampled each second`,
+      `${x.roles} roles: controller ran with NODE_OPTIONS=${JSON.stringify(x.controllerNodeOptions)} (the Helm chart's default unless BENCH_CONTROLLER_NODE_OPTIONS is set)${x.controllerArgs.length ? `, extra flags ${x.controllerArgs.join(' ')}` : ''} and ${x.credentials} credentials${x.credentials === 'ClientSecret' ? ' (a token from the HTTPS emulator through @azure/identity)' : ' (a fixed token: @azure/identity is not loaded; BENCH_ENTRA_CREDENTIALS=ClientSecret loads it)'}; peak MB is VmHWM, heap MB the peak of nodejs_heap_size_used_bytes sampled each second`,
     );
     notes.push(
       `${x.roles} roles: controller API requests by resource and verb (last run): ${JSON.stringify(x.apiByVerb)}`,
     );
+    const restarts = x.perRun.map((r) => r.benchWatchRestarts ?? 0);
+    if (restarts.some((r) => r > 0))
+      notes.push(
+        `${x.roles} roles: the API server ended the benchmark's Ready watch early ${restarts.join(', ')} time(s) per run; it listed again each time (its requests are not counted as the controller's)`,
+      );
   }
   const text = table(
     'controller: create N PrivilegedRoles (50 in flight) until all Ready, vs the floor (create + status patch each)',

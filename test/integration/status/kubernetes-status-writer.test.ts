@@ -9,6 +9,7 @@ import {
   isConflict,
   isStale,
 } from '../../../src/status/kubernetes-status-writer.js';
+import { LAST_APPLIED_ANNOTATION, stripForCache } from '../../../src/sources/cache-transform.js';
 import { kubeClient, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import {
   createProvider,
@@ -67,6 +68,41 @@ describe('KubernetesStatusWriter', () => {
       /^NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+REASON\s+AGE/,
     );
     expect(stdout).toMatch(/\br\s+true\s+False\s+ProviderUnavailable\s/);
+  });
+
+  it('writes from the stripped cache copy without losing what the cache leaves out', async () => {
+    const kc = kubeConfig();
+    const ns = await uniqueNamespace('strip');
+    const manifest = roleManifest(ns, 'r');
+    const applied = JSON.stringify(manifest);
+    const created = await createRole(kc, {
+      ...manifest,
+      metadata: {
+        ...manifest.metadata,
+        annotations: { [LAST_APPLIED_ANNOTATION]: applied, team: 'identity' },
+      },
+    });
+    const managedFields = (o: { metadata: object }): { manager?: string; subresource?: string }[] =>
+      (o.metadata as { managedFields?: { manager?: string; subresource?: string }[] })
+        .managedFields ?? [];
+    const managers = managedFields(created).map((f) => f.manager);
+    expect(managers.length).toBeGreaterThan(0);
+    // what the informer caches: no managedFields, no last-applied copy
+    const cached = stripForCache(structuredClone(created));
+    await new KubernetesStatusWriter(kubeClient()).writeRole(cached, {
+      observedGeneration: 1,
+      conditions: [ready('True', 'InSync')],
+    });
+    const after = await getRole(kc, ns, 'r');
+    expect(after.status?.conditions?.[0]?.reason).toBe('InSync');
+    expect(after.metadata.annotations).toEqual({
+      [LAST_APPLIED_ANNOTATION]: applied,
+      team: 'identity',
+    });
+    // the creator's managed fields are still there, and the status writer's own were added
+    const afterManagers = managedFields(after).map((f) => f.manager);
+    for (const m of managers) expect(afterManagers).toContain(m);
+    expect(managedFields(after).some((f) => f.subresource === 'status')).toBe(true);
   });
 
   it('refuses a write based on a stale resourceVersion as a conflict', async () => {

@@ -1,7 +1,7 @@
 // The Kubernetes side of the benchmarks: a real etcd + kube-apiserver from scripts/envtest/envtest.sh, the
 // admin client (@kubernetes/client-node), request counts from the apiserver's /metrics, and the rolegate
 // controller as a child process (`rolegate run --kubernetes`) with its peak memory and CPU.
-import { spawn, execFile, execFileSync } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -148,35 +148,6 @@ export function benchCredentials() {
   if (c !== 'Emulator' && c !== 'ClientSecret')
     throw new Error(`BENCH_ENTRA_CREDENTIALS must be Emulator or ClientSecret, not ${c}`);
   return c;
-}
-
-/** A self-signed certificate for 127.0.0.1 (openssl), for the emulator over HTTPS. */
-export function selfSignedCert() {
-  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { dir, certFile: cert, cert: readFileSync(cert), key: readFileSync(key) };
 }
 
 /**

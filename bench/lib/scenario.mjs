@@ -14,12 +14,12 @@ import {
   deleteProvider,
   requestCounts,
   roleObject,
-  selfSignedCert,
   startController,
   sumRequests,
   watchReady,
 } from './k8s.mjs';
 import { progress } from './common.mjs';
+import { selfSignedCert } from '../../scripts/self-signed-cert.mjs';
 
 /**
  * Sets up and converges one scenario. Returns measurements and the live scenario (call teardown() when done).

@@ -1,11 +1,8 @@
 // Credentials of the Entra provider: Emulator credentials only against loopback, configuration errors named so
 // that the reconciler reports CredentialsMissing, and the real @azure/identity ClientSecretCredential getting a
 // token from the emulator over HTTPS (MSAL refuses an http authority host).
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +11,7 @@ import {
   EntraConfigError,
   type EntraSpec,
 } from '../../../../src/providers/entra/index.js';
+import { selfSignedCert } from '../../../../scripts/self-signed-cert.mjs';
 import { emulator } from './fixtures.js';
 
 const TENANT = '00000000-0000-0000-0000-0000000000aa';
@@ -108,33 +106,9 @@ describe('Entra credentials', () => {
   });
 
   it('lets ClientSecret credentials (the real ClientSecretCredential) get a token from the emulator over HTTPS, and Graph accept it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rolegate-tls-'));
+    const { dir, certFile: cert, cert: certPem, key } = selfSignedCert();
     try {
-      const cert = join(dir, 'cert.pem');
-      const key = join(dir, 'key.pem');
-      const ossl = spawnSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { encoding: 'utf8' },
-      );
-      expect(ossl.status, ossl.stderr).toBe(0);
-      const e = await emulator({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+      const e = await emulator({ tls: { cert: certPem, key } });
       expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       // NODE_EXTRA_CA_CERTS is read at process start only, so MSAL runs in a child process.
       // rolegate's own createCredential (from dist/): @azure/identity is loaded on this first token request

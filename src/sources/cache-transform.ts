@@ -1,8 +1,9 @@
 // What the informer caches keep of an object. The API server sends every object whole; rolegate keeps 5,000 of them
 // in memory for as long as it runs, so fields it never reads are dropped as each list page or watch event arrives,
 // before the object is cached (controller-runtime's TransformStripManagedFields, plus kubectl's copy of the
-// last-applied object). Stripping is safe because rolegate never writes an object back whole: status and finalizers
-// go out as merge patches of their own fields, which leave the server's managedFields and annotations alone.
+// last-applied object). Stripping is safe: finalizers go out as merge patches of their own field, and status as a
+// PUT of /status, from which the API server takes only status (metadata, and managedFields when the request has
+// none, come from the stored object; test/integration/status checks both).
 
 /** The annotation `kubectl apply` (client-side) writes: the whole applied object again, as a JSON string. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -8,7 +8,7 @@
 //   the lease.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { KubeApiError } from '../kube/api-error.js';
+import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/client.js';
 import { microTime } from '../kube/micro-time.js';
 import { sleepUnlessAborted as sleep } from '../util/sleep.js';
@@ -137,7 +137,7 @@ export class LeaderElector {
       this.log?.info('released the lease');
     } catch (err) {
       // the others take over when the lease expires
-      this.log?.warn({ err: describe(err) }, 'could not release the lease');
+      this.log?.warn({ err: apiErrorMessage(err) }, 'could not release the lease');
     }
   }
 
@@ -196,7 +196,7 @@ export class LeaderElector {
       current = await this.client.get<Lease>(this.path());
     } catch (err) {
       if (!(err instanceof KubeApiError && err.code === 404)) {
-        this.log?.debug({ err: describe(err) }, 'could not read the lease');
+        this.log?.debug({ err: apiErrorMessage(err) }, 'could not read the lease');
         return false;
       }
       const now = microTime();
@@ -217,7 +217,7 @@ export class LeaderElector {
         return true;
       } catch (createErr) {
         // 409: another replica created it first
-        this.log?.debug({ err: describe(createErr) }, 'could not create the lease');
+        this.log?.debug({ err: apiErrorMessage(createErr) }, 'could not create the lease');
         return false;
       }
     }
@@ -245,7 +245,7 @@ export class LeaderElector {
       this.observe(updated);
       return true;
     } catch (err) {
-      this.log?.debug({ err: describe(err) }, 'could not update the lease');
+      this.log?.debug({ err: apiErrorMessage(err) }, 'could not update the lease');
       return false;
     }
   }
@@ -282,9 +282,4 @@ function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
       },
     );
   });
-}
-
-function describe(err: unknown): string {
-  if (err instanceof KubeApiError) return `HTTP ${err.code}`;
-  return err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : String(err);
 }

@@ -31,9 +31,16 @@ export function apiStatusCode(err: unknown): number | undefined {
   return err instanceof KubeApiError ? err.code : undefined;
 }
 
-/** A short description of an API-server failure for logs: the status and the server's message, no bodies. */
+/**
+ * A short description of a failed API-server request for logs: what was asked, the status, the server's reason and
+ * message (never a body); for other errors the first line of the message, after the error's name when it says
+ * something (AbortError, TimeoutError).
+ */
 export function apiErrorMessage(err: unknown): string {
-  if (err instanceof KubeApiError)
-    return err.status?.message ? `HTTP ${err.code}: ${err.status.message}` : `HTTP ${err.code}`;
-  return err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err);
+  if (err instanceof KubeApiError) return err.message.slice(0, 300);
+  if (err instanceof Error) {
+    const first = (err.message.split('\n')[0] ?? '').slice(0, 200);
+    return err.name === 'Error' ? first : `${err.name}: ${first}`;
+  }
+  return String(err);
 }

@@ -4,7 +4,7 @@
 // bookmarks and a jittered server-side timeout are requested, failures back off exponentially (capped), reconnects
 // are paced, and a watch that has been silent for longer than the server promised to keep it open is restarted.
 import type { Logger } from 'pino';
-import { KubeApiError } from '../kube/api-error.js';
+import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
 import type { KubeClient, WatchEvent } from '../kube/client.js';
 import { sleepUnlessAborted } from '../util/sleep.js';
 
@@ -174,7 +174,7 @@ export class ResilientInformer<T extends Cached> {
         this.failures++;
         this.stats.restarts++;
         this.log?.warn(
-          { err: describe(err), informer: this.options.name, retryInMs: delay },
+          { err: apiErrorMessage(err), informer: this.options.name, retryInMs: delay },
           'list/watch failed; restarting',
         );
         await this.sleep(delay);
@@ -338,11 +338,4 @@ class GoneError extends Error {
 function keyOf(obj: Cached): string {
   const m = obj.metadata;
   return m?.namespace ? `${m.namespace}/${m.name ?? ''}` : (m?.name ?? '');
-}
-
-/** A short description of a list/watch error. */
-function describe(err: unknown): string {
-  if (err instanceof KubeApiError) return err.message.slice(0, 300);
-  if (err instanceof Error) return `${err.name}: ${err.message.split('\n')[0]!.slice(0, 200)}`;
-  return String(err);
 }

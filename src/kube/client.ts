@@ -38,7 +38,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * request per connection, so without a cap a burst (Events of a first convergence) opened hundreds of TLS
  * connections, each a handshake on both sides. Watches hold one each for their lifetime (rolegate has two).
  */
-export const MAX_CONNECTIONS = 64;
+const MAX_CONNECTIONS = 64;
 
 /** A KubeClient sends requests to one API server with one set of credentials. */
 export class KubeClient {

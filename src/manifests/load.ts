@@ -351,10 +351,7 @@ export function crossCheck(
       : `IdentityProvider/${m.name}`;
   };
   for (const o of [...roles, ...providers]) {
-    const k = identity(o);
-    const list = identities.get(k);
-    if (list === undefined) identities.set(k, [o]);
-    else list.push(o);
+    addTo(identities, identity(o), o);
   }
   for (const list of identities.values()) {
     if (list.length < 2) continue;
@@ -392,10 +389,7 @@ export function crossCheck(
     if (ref === undefined) continue;
     const scope = typeof spec?.scope === 'string' ? spec.scope : '/';
     const clientId = typeof role.clientId === 'string' ? role.clientId : undefined;
-    const t = claimTarget(provider, ref, scope, clientId);
-    const list = claims.get(t);
-    if (list === undefined) claims.set(t, [o]);
-    else list.push(o);
+    addTo(claims, claimTarget(provider, ref, scope, clientId), o);
   }
   for (const list of claims.values()) {
     if (list.length < 2) continue;
@@ -456,6 +450,13 @@ export function childPath(cwd: string, full: string, dirShown: string, name: str
     return displayPath(full, cwd);
   }
   return dirShown === '' ? name : `${dirShown}/${name}`;
+}
+
+/** Appends `value` to the list under `key`, starting one if there is none. */
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 /** statSync, or undefined when the path cannot be stat'ed (a dangling link). */

@@ -58,7 +58,7 @@ type Identity = typeof AzureIdentity;
  * A credential of @azure/identity, built on its first token request. A failure to build it (the library rejects
  * the tenant id or authority host) is an EntraConfigError, reported like any other unusable spec.
  */
-export class DeferredCredential implements TokenCredential {
+class DeferredCredential implements TokenCredential {
   private built: Promise<TokenCredential> | undefined;
 
   constructor(

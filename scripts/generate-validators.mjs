@@ -1,6 +1,6 @@
 // Generates src/api/v1alpha1/generated-validators.ts: ajv's standalone code for the CRD schemas as
-// src/api/validate.ts enforces them (validatorsModuleSource), so that `rolegate validate` neither loads ajv nor
-// compiles schemas at run time (~90 ms of every run). The code comes from the build of validate.ts, so this runs
+// src/api/validation/schema.ts enforces them (validatorsModuleSource), so that `rolegate validate` neither loads
+// ajv nor compiles schemas at run time. The code comes from the build of validation/codegen.ts, so this runs
 // after `npm run build` (`npm run generate` does both); with --check it only says whether the file is up to date,
 // and a unit test checks it too. Usage: node scripts/generate-validators.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,9 +13,11 @@ const out = join(root, 'src/api/v1alpha1/generated-validators.ts');
 
 let validate;
 try {
-  validate = await import('../dist/api/validate.js');
+  validate = await import('../dist/api/validation/codegen.js');
 } catch (err) {
-  console.error(`cannot load dist/api/validate.js (run npm run build first): ${err.message}`);
+  console.error(
+    `cannot load dist/api/validation/codegen.js (run npm run build first): ${err.message}`,
+  );
   process.exit(1);
 }
 const config = (await prettier.resolveConfig(out)) ?? {};

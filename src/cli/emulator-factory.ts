@@ -1,26 +1,26 @@
-// `--emulator`: Entra IdentityProviders with Emulator credentials are pointed at the in-process Graph emulator.
+// `--emulator`: IdentityProviders whose settings use the Graph emulator are pointed at the in-process one.
 import type { Logger } from 'pino';
+import { jsonEqual } from '../api/json-equal.js';
 import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import type { ProviderFactory } from '../controller/provider-registry.js';
+import { PROVIDERS } from '../providers/registry.js';
 
-/** Rewrites Emulator-credential Entra providers to the in-process emulator's URL. */
+/** Rewrites the settings of providers that use the emulator (see ProviderDescriptor.withEmulator). */
 export function emulatorFactory(
   base: ProviderFactory,
   emulatorUrl: string,
   log: Logger,
 ): ProviderFactory {
   return (idp: IdentityProvider, secrets) => {
-    const entra = idp.spec.entra;
-    if (entra?.credentials.type !== 'Emulator') return base(idp, secrets);
-    if (entra.graphBaseUrl !== emulatorUrl) {
+    const found = PROVIDERS.forSpec(idp.spec);
+    const settings = found?.descriptor.withEmulator?.(found.settings, emulatorUrl);
+    if (!found || settings === undefined) return base(idp, secrets);
+    const key = found.descriptor.specKey;
+    if (!jsonEqual(settings, found.settings))
       log.info(
-        { provider: idp.metadata.name, from: entra.graphBaseUrl, to: emulatorUrl },
+        { provider: idp.metadata.name, to: emulatorUrl },
         'using the in-process Graph emulator',
       );
-    }
-    return base(
-      { ...idp, spec: { ...idp.spec, entra: { ...entra, graphBaseUrl: emulatorUrl } } },
-      secrets,
-    );
+    return base({ ...idp, spec: { ...idp.spec, [key]: settings } }, secrets);
   };
 }

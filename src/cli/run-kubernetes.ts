@@ -11,7 +11,7 @@ import { KubernetesStatusWriter } from '../status/kubernetes-status-writer.js';
 import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js';
 import { ProviderRegistry } from '../controller/provider-registry.js';
 import { KubeSecretResolver } from '../controller/kube-secret-resolver.js';
-import { providerFactory } from '../controller/provider-factory.js';
+import { PROVIDERS } from '../providers/registry.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { LeaderElector } from '../controller/leader-election.js';
@@ -71,8 +71,8 @@ export async function runKubernetes(
       ...(o.namespace ? { namespace: o.namespace } : {}),
     });
     const factory = emulator
-      ? emulatorFactory(providerFactory(log), emulator.url, log)
-      : providerFactory(log);
+      ? emulatorFactory(PROVIDERS.factory(log), emulator.url, log)
+      : PROVIDERS.factory(log);
     const registry = new ProviderRegistry(factory, secrets);
     const { controller } = newController(
       source,

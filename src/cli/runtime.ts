@@ -7,7 +7,7 @@ import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
 import { LogEventRecorder } from '../status/log-event-recorder.js';
 import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
 import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
-import { providerFactory } from '../controller/provider-factory.js';
+import { PROVIDERS } from '../providers/registry.js';
 import type { Reconciler } from '../controller/reconciler.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
@@ -50,7 +50,7 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
   const events = new LogEventRecorder(opts.log);
   const metrics = new ControllerMetrics(opts.withDefaultMetrics ?? false);
   let emulator: GraphEmulator | undefined;
-  let factory: ProviderFactory = providerFactory(opts.log);
+  let factory: ProviderFactory = PROVIDERS.factory(opts.log);
   if (opts.emulator) {
     // loaded only when asked for: the emulator is not part of a production controller
     const { startGraphEmulator } = await import('../emulator/graph/index.js');

@@ -1,22 +1,15 @@
 // Keeps one ProviderSession per IdentityProvider, rebuilt when the IdentityProvider's spec changes.
 import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import { canonical } from '../reconcile/status.js';
-import { ProviderConfigError, type ProviderClient } from '../providers/types.js';
-
-export { ProviderConfigError };
+import {
+  ProviderConfigError,
+  type ProviderClient,
+  type SecretResolver,
+} from '../providers/types.js';
 import { ProviderSession } from './provider-session.js';
 
-/** A reference to one key of a Secret. */
-export interface SecretKeyRef {
-  name: string;
-  namespace?: string | undefined;
-  key: string;
-}
-
-/** Resolves secret references: from the API server in Kubernetes mode, from the environment otherwise. */
-export interface SecretResolver {
-  get(ref: SecretKeyRef, signal?: AbortSignal): Promise<string>;
-}
+export { ProviderConfigError };
+export type { SecretKeyRef, SecretResolver } from '../providers/types.js';
 
 /** Builds a ProviderClient for an IdentityProvider. */
 export type ProviderFactory = (

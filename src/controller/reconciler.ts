@@ -16,7 +16,6 @@ import type { RoleLookup } from '../api/observation.js';
 import { ConditionType, mergeConditions, Reason, type ConditionSpec } from '../api/conditions.js';
 import { parseDuration } from '../api/duration.js';
 import { objectKey } from '../api/keys.js';
-import { validateObject } from '../api/validate.js';
 import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
 import { planDeletion } from '../reconcile/deletion.js';
 import { nextStatus, statusEqual } from '../reconcile/status.js';
@@ -26,7 +25,9 @@ import { describeDrift } from '../reconcile/diff.js';
 import { ProviderConfigError, ProviderError, type ActionResult } from '../providers/types.js';
 import type { Store } from '../sources/types.js';
 import type { EventRecorder, FinalizerWriter, StatusWriter } from '../status/types.js';
+import { PROVIDERS, type ProviderDescriptors } from '../providers/registry.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { ValidationCache } from './validation-cache.js';
 import type { ProviderSession } from './provider-session.js';
 import type { ControllerMetrics } from './metrics.js';
 
@@ -68,13 +69,20 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Called when a provider resync wants its roles looked at again. */
   enqueueRole?: (key: string) => void;
+  /** The identity providers rolegate knows (default: those it ships). */
+  descriptors?: ProviderDescriptors;
 }
 
 /** Reconciles PrivilegedRoles and IdentityProviders. */
 export class Reconciler {
   private readonly now: () => Date;
+  private readonly descriptors: ProviderDescriptors;
+  private readonly validation: ValidationCache;
+
   constructor(private readonly deps: ReconcilerDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.descriptors = deps.descriptors ?? PROVIDERS;
+    this.validation = new ValidationCache(this.descriptors.descriptors);
     // Finding the other claimants of a role must not scan every PrivilegedRole on every reconcile.
     deps.roles.addIndex?.(CLAIM_INDEX, claimIndexValues);
   }
@@ -91,10 +99,11 @@ export class Reconciler {
    */
   async observeRole(key: string, signal?: AbortSignal): Promise<Observed | undefined> {
     const role = this.deps.roles.get(key);
-    if (!role) return undefined;
-    const problems = validateObject(role)
-      .filter((p) => p.severity === 'error')
-      .map((p) => `${p.pointer || '/'}: ${p.message}`);
+    if (!role) {
+      this.validation.forget('PrivilegedRole', key);
+      return undefined;
+    }
+    const problems = this.validation.errors(role).map((p) => `${p.pointer || '/'}: ${p.message}`);
     const spec = readableSpec(role);
     const paused = role.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
     const intervalOverride = parseDuration(
@@ -252,7 +261,10 @@ export class Reconciler {
     if (!finalizers || !(role.metadata.finalizers ?? []).includes(RESET_FINALIZER))
       return { kind: 'done' };
     const found = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
-    const providerDefault = found && session ? session.client.defaultMfaRequired(found) : undefined;
+    const providerDefault =
+      found && session
+        ? this.descriptors.byKind(session.client.kind)?.defaultMfaRequired(found)
+        : undefined;
     const decision = planDeletion(input, providerDefault);
     if (decision.kind === 'Retry') return o.retry ?? { kind: 'retry', error: decision.message };
     let outcome = decision.message;
@@ -322,7 +334,7 @@ export class Reconciler {
     const resync = this.resyncMs(idp);
     const log = this.deps.log.child({ kind: 'IdentityProvider', key: name });
     const status: IdentityProviderStatus = {
-      type: idp.spec.entra ? 'entra' : idp.spec.keycloak ? 'keycloak' : 'unknown',
+      type: this.descriptors.kindOf(idp.spec),
     };
     if (idp.metadata.generation !== undefined) status.observedGeneration = idp.metadata.generation;
     let result: Result = { kind: 'done', requeueAfterMs: resync };
@@ -450,7 +462,7 @@ export class Reconciler {
         other.spec.role?.id?.toLowerCase() === target.roleId.toLowerCase() ||
         (other.spec.role?.id === undefined &&
           other.spec.role?.displayName === target.roleDisplayName);
-      if (!claims || validateObject(other).some((x) => x.severity === 'error')) continue;
+      if (!claims || this.validation.errors(other).length > 0) continue;
       const created = other.metadata.creationTimestamp ?? '';
       if (
         !winner ||
@@ -562,7 +574,7 @@ function logWrites(log: Logger, provider: string, results: readonly ActionResult
       {
         provider,
         roleId: r.action.roleId,
-        policyId: r.action.policyId,
+        policyId: r.action.handle,
         action: r.action.kind,
         before: 'before' in r.action ? r.action.before : undefined,
         after: 'after' in r.action ? r.action.after : undefined,

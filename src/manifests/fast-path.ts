@@ -4,7 +4,10 @@
 // the full path, so both report the same findings (a unit test compares them). It gives up (undefined) on a
 // file outside the subset, or with a List, and the caller then parses that file with the full parser.
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
-import { isKind, sentence, validateObject } from '../api/validate.js';
+import { validateObject } from '../api/validate.js';
+import { isKind } from '../api/validation/problem.js';
+import { sentence } from '../api/validation/wording.js';
+import { PROVIDERS } from '../providers/registry.js';
 import {
   fastLinePos,
   fastPointerOffset,
@@ -12,7 +15,7 @@ import {
   parseFastYaml,
   posStart,
 } from './fast-yaml.js';
-import type { LoadedObject, ManifestIssue, ParsedFile } from './load.js';
+import type { LoadedObject, ManifestIssue, ParsedFile } from './types.js';
 import { locateProblems } from './locate.js';
 import { CROSS_TOKENS, makeLocator, setLocator } from './locators.js';
 import { isOurs } from './ours.js';
@@ -39,7 +42,7 @@ export function parseManifestFast(file: string, text: string): ParsedFile | unde
       return undefined;
     }
     if (!isOurs(data)) continue;
-    const problems = validateObject(data);
+    const problems = validateObject(data, PROVIDERS.descriptors);
     let issues: ManifestIssue[] = [];
     if (problems.length > 0 || doc.traps.length > 0) {
       issues = locateProblems(

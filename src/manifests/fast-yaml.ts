@@ -5,7 +5,7 @@
 // keys, numbers other than plain integers, non-ASCII text...) it gives up and returns undefined, and the
 // caller parses the file with `yaml` instead. What it returns is what `yaml` (core schema, `toJS()`) returns
 // for the same text, plus the offsets pointerOffset needs and the YAML 1.1 traps; unit tests compare the two.
-import { escapePointerToken, splitPointer } from '../api/validate.js';
+import { escapePointerToken, splitPointer } from '../api/validation/pointer.js';
 import { BOOL_11, type TrapScalar } from './locate.js';
 
 /**

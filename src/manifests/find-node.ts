@@ -2,7 +2,7 @@
 // a TypeScript check) can be reported at the line and column a user can click.
 import type { Document, LineCounter, Node, Scalar } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
-import { splitPointer } from '../api/validate.js';
+import { splitPointer } from '../api/validation/pointer.js';
 
 /** What findNode found: the deepest node on the pointer's path. */
 export interface FoundNode {

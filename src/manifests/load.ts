@@ -6,14 +6,11 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, relative, resolve, sep } from 'node:path';
 import type { Node, Scalar } from 'yaml';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
-import {
-  didYouMean,
-  escapePointerToken,
-  isKind,
-  sentence,
-  validateObject,
-  type Kind,
-} from '../api/validate.js';
+import { validateObject } from '../api/validate.js';
+import { escapePointerToken } from '../api/validation/pointer.js';
+import { isKind, type Kind } from '../api/validation/problem.js';
+import { didYouMean, sentence } from '../api/validation/wording.js';
+import { PROVIDERS } from '../providers/registry.js';
 import { claimTarget } from '../reconcile/claims.js';
 import { pointerOffset } from './find-node.js';
 import { parseManifestFast } from './fast-path.js';
@@ -23,52 +20,12 @@ import { BOOL_11, locateProblems, type TrapScalar } from './locate.js';
 import { parseFiles, type ParallelOptions } from './parallel.js';
 import { readText } from './read-text.js';
 import { sortIssues } from './sort-issues.js';
+import type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 import { yamlLib } from './yaml-lib.js';
 
 export { findNode, pointerOffset, pointerPosition, type FoundNode } from './find-node.js';
 export { sortIssues } from './sort-issues.js';
-
-/** One problem, located in a file. `line`/`col` are 1-based; 0 means the problem has no position (I/O). */
-export interface ManifestIssue {
-  file: string;
-  line: number;
-  col: number;
-  /** RFC 6901 pointer into the YAML document (`/items/0/spec/...` inside a List); `''` for file-level ones. */
-  pointer: string;
-  rule: string;
-  severity: 'error' | 'warning';
-  message: string;
-}
-
-/** One rolegate object read from a file, valid or not. */
-export interface LoadedObject<T> {
-  file: string;
-  /** Where the object starts (1-based). */
-  line: number;
-  col: number;
-  /** The index of its YAML document in the file (0-based). */
-  docIndex: number;
-  object: T;
-  /** This object's problems; empty when it is valid. */
-  issues: ManifestIssue[];
-}
-
-/** Everything read from a set of paths. */
-export interface LoadResult {
-  roles: LoadedObject<PrivilegedRole>[];
-  providers: LoadedObject<IdentityProvider>[];
-  /** Every problem, file-level and per object, sorted by file, line and column. */
-  issues: ManifestIssue[];
-  /** The files read, as reported in issues (relative to the working directory), sorted. */
-  files: string[];
-}
-
-/** What parseManifestText returns for one file. */
-export interface ParsedFile {
-  roles: LoadedObject<PrivilegedRole>[];
-  providers: LoadedObject<IdentityProvider>[];
-  issues: ManifestIssue[];
-}
+export type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 
 /**
  * A path given to loadManifests does not exist (or cannot be read at all). Thrown rather than reported as an
@@ -237,7 +194,7 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
           traps,
         },
         c.prefix,
-        validateObject(c.obj),
+        validateObject(c.obj, PROVIDERS.descriptors),
       );
       out.issues.push(...issues);
       const meta = c.obj['metadata'];

@@ -1,8 +1,9 @@
 // Turns the problems validateObject finds on plain data into located issues (file:line:col, pointer, rule,
 // message), and adds the YAML 1.1 traps. Shared by both parsers of a file (the full `yaml` one and the fast
 // subset one): they differ only in how they find offsets, so they cannot word or place a finding differently.
-import { fieldPath, type ValidationProblem } from '../api/validate.js';
-import type { ManifestIssue } from './load.js';
+import { fieldPath } from '../api/validation/pointer.js';
+import type { ValidationProblem } from '../api/validation/problem.js';
+import type { ManifestIssue } from './types.js';
 
 /** The plain scalars that YAML 1.1 (kubectl, through go-yaml v2) resolves to booleans and YAML 1.2 does not. */
 export const BOOL_11 = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;

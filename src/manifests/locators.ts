@@ -2,7 +2,7 @@
 // objects rather than on them (LoadedObject's shape is public), in a WeakMap so that they go with the objects.
 // Only these positions are kept, not the parsed document: holding 10,000 parsed documents until the
 // cross-checks run doubled the time spent in garbage collection.
-import { splitPointer } from '../api/validate.js';
+import { splitPointer } from '../api/validation/pointer.js';
 
 /** The pointers crossCheck reports at. */
 export const CROSS_POINTERS = ['/metadata/name', '/spec/role', '/spec/providerRef/name'] as const;

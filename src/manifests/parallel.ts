@@ -9,7 +9,7 @@
 // On the 2-vCPU benchmark machine (shared, load 2-6) one worker made 50,000 manifests slower (3.2 s against
 // 2.2 s in process, 0.8 s more CPU); it can only pay off with idle cores and very large trees.
 import { availableParallelism } from 'node:os';
-import type { LoadedObject, ParsedFile } from './load.js';
+import type { LoadedObject, ParsedFile } from './types.js';
 import { locatorOf, setLocator, type Locator } from './locators.js';
 
 /** A file to parse: its absolute path and the path reported in issues. */

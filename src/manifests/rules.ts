@@ -1,5 +1,6 @@
 // The catalog of every rule id a manifest problem can carry, with a one-line description (SARIF rules, docs).
-import { VALIDATION_RULES } from '../api/validate.js';
+import { validationRules } from '../api/validation/catalog.js';
+import { PROVIDERS } from '../providers/registry.js';
 
 /** Rule ids of problems found while reading files, beyond those of validateObject. */
 export const FILE_RULES: Readonly<Record<string, string>> = {
@@ -20,7 +21,7 @@ export const FILE_RULES: Readonly<Record<string, string>> = {
 
 /** Every rule id with its description. */
 export const MANIFEST_RULES: Readonly<Record<string, string>> = {
-  ...VALIDATION_RULES,
+  ...validationRules(PROVIDERS.descriptors),
   ...FILE_RULES,
 };
 

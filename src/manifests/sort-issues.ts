@@ -1,5 +1,5 @@
 // The order of issues in every report: by place, so that CI output is stable and diffs well.
-import type { ManifestIssue } from './load.js';
+import type { ManifestIssue } from './types.js';
 
 /** Sorts issues by file, line, column, rule and pointer (stable output for CI diffs). */
 export function sortIssues(issues: ManifestIssue[]): ManifestIssue[] {

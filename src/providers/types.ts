@@ -34,7 +34,8 @@ export interface ProviderAlert {
 
 /** A client for one identity provider, built from an IdentityProvider spec. */
 export interface ProviderClient {
-  readonly kind: 'entra' | 'keycloak';
+  /** The kind of its descriptor (registry.ts), such as `entra`. */
+  readonly kind: string;
   /** Reads every role policy, following paging. Never writes. */
   snapshot(signal?: AbortSignal): Promise<ProviderSnapshot>;
   /**
@@ -42,11 +43,6 @@ export interface ProviderClient {
    * live role per action. Never throws for one failed action: each result says how it went.
    */
   apply(actions: readonly Action[], signal?: AbortSignal): Promise<ActionResult[]>;
-  /**
-   * The MFA requirement on activation the provider gives a role nobody has configured: what
-   * `deletionPolicy: ResetToDefault` returns a role to (bounded by the never-weaken guard).
-   */
-  defaultMfaRequired(role: LiveRole): boolean;
   /** Checks that the credentials work (IdentityProvider Ready). */
   checkAccess?(signal?: AbortSignal): Promise<void>;
   /** The provider's own alerts about roles without MFA, if it has any. */
@@ -54,6 +50,18 @@ export interface ProviderClient {
   /** Requests sent so far (for plan/apply summaries, metrics and benchmarks). */
   stats?(): ProviderStats;
   close?(): Promise<void>;
+}
+
+/** A reference to one key of a Secret. */
+export interface SecretKeyRef {
+  name: string;
+  namespace?: string | undefined;
+  key: string;
+}
+
+/** Resolves secret references: from the API server in Kubernetes mode, from the environment otherwise. */
+export interface SecretResolver {
+  get(ref: SecretKeyRef, signal?: AbortSignal): Promise<string>;
 }
 
 /** Request counters of a provider client. */

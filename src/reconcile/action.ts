@@ -1,39 +1,49 @@
 // Pure. The changes plan() can ask a provider to make. Every action names its before and after so that the
 // write can be logged and reported.
+import type { SwitchName } from '../api/observation.js';
 
-/** Turns the MFA rule on activation on or off for one role. */
-export interface SetMfaAction {
-  kind: 'SetMfa';
+/** The fields every action carries: which role, and the provider's handle on its setting. */
+interface ActionTarget {
   roleId: string;
   roleDisplayName: string;
-  policyId: string;
+  /** The LiveRole's handle, opaque to the core (Entra: the PIM policy id). */
+  handle: string;
   scope: string;
   clientId?: string;
-  /** The desired value of the MFA rule. */
+}
+
+/** Turns the provider's MFA switch for one role on or off (PIM's activation rule, Keycloak's OTP step). */
+export interface SetMfaAction extends ActionTarget {
+  kind: 'SetMfa';
+  /** The switch to turn. */
+  switchName: SwitchName;
+  /** The desired state of the switch. */
   enabled: boolean;
-  before: string[];
-  after: string[];
+  before: 'on' | 'off';
+  after: 'on' | 'off';
 }
 
 /** Enables an authentication context on activation for one role (never removes one). */
-export interface SetAuthenticationContextAction {
+export interface SetAuthenticationContextAction extends ActionTarget {
   kind: 'SetAuthenticationContext';
-  roleId: string;
-  roleDisplayName: string;
-  policyId: string;
-  scope: string;
   claimValue: string;
   before: string;
   after: string;
 }
 
-/** A change to one role's activation policy. */
+/** A change to one role's MFA setting. */
 export type Action = SetMfaAction | SetAuthenticationContextAction;
+
+/** How users know the switches rolegate's providers name; another provider's switch is shown by its name. */
+const SWITCH_WORDS: Readonly<Record<string, string>> = {
+  ActivationRule: 'activation rule',
+  OtpStep: 'OTP step',
+};
 
 /** Describes an action in one deterministic line, for logs, Events and plan output. */
 export function describeAction(a: Action): string {
   if (a.kind === 'SetMfa') {
-    return `${a.enabled ? 'require' : 'stop requiring'} MFA on activation of ${a.roleDisplayName} (enabled rules [${a.before.join(', ')}] -> [${a.after.join(', ')}])`;
+    return `${a.enabled ? 'require' : 'stop requiring'} MFA on activation of ${a.roleDisplayName} (MFA ${SWITCH_WORDS[a.switchName] ?? a.switchName} ${a.before} -> ${a.after})`;
   }
   return `require authentication context ${a.claimValue} on activation of ${a.roleDisplayName} (${a.before} -> ${a.after})`;
 }

@@ -1,7 +1,12 @@
 // Pure. Field-level drift between a desired spec and a live role, canonicalised so that representation
 // differences (case, ordering) never show up as drift.
 import type { EffectiveSpec } from '../api/v1alpha1/types.js';
-import type { LiveRole, MfaAssessment } from '../api/observation.js';
+import {
+  authenticationContext,
+  switchEnabled,
+  type LiveRole,
+  type MfaAssessment,
+} from '../api/observation.js';
 
 /** One field whose live value differs from the desired value. Values are rendered as strings. */
 export interface FieldDiff {
@@ -20,12 +25,12 @@ export function diffRole(spec: EffectiveSpec, live: LiveRole, mfa: MfaAssessment
       live: String(mfa.required),
     });
   }
-  if (spec.mfaRequired && spec.mechanism === 'MultiFactorAuthentication' && !live.mfaRule) {
+  if (spec.mfaRequired && spec.mechanism === 'MultiFactorAuthentication' && !switchEnabled(live)) {
     out.push({ path: 'mfa.mechanism', desired: 'MultiFactorAuthentication', live: mfa.mechanism });
   }
   if (spec.mfaRequired && spec.mechanism === 'AuthenticationContext') {
     const want = spec.authenticationContextId ?? '';
-    const ctx = live.authenticationContext;
+    const ctx = authenticationContext(live);
     const have = ctx ? ctx.claimValue : 'none';
     if (have.toLowerCase() !== want.toLowerCase()) {
       out.push({ path: 'mfa.authenticationContextId', desired: want, live: have });

@@ -4,6 +4,8 @@
 import type { EffectiveSpec } from '../api/v1alpha1/types.js';
 import {
   assessMfa,
+  authenticationContext,
+  mfaSwitch,
   type LiveRole,
   type MfaAssessment,
   type RoleLookup,
@@ -92,7 +94,7 @@ export function mfaCondition(
   if (mfa.required) {
     const how =
       mfa.mechanism === 'AuthenticationContext'
-        ? `authentication context ${live.authenticationContext?.claimValue ?? ''}`
+        ? `authentication context ${authenticationContext(live)?.claimValue ?? ''}`
         : 'multi-factor authentication';
     return {
       type: ConditionType.MFAEnforced,
@@ -246,26 +248,30 @@ function actionsFor(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Ac
   const common = {
     roleId: role.roleId,
     roleDisplayName: role.roleDisplayName,
-    policyId: role.policyId,
+    handle: role.handle,
     scope: role.scope,
     ...(role.clientId ? { clientId: role.clientId } : {}),
   };
-  const setMfa = (enabled: boolean): Action => {
-    const rules = new Set(role.enabledRules);
-    if (enabled) rules.add('MultiFactorAuthentication');
-    else rules.delete('MultiFactorAuthentication');
-    return {
-      kind: 'SetMfa',
-      ...common,
-      enabled,
-      before: [...role.enabledRules],
-      after: [...rules].sort(),
-    };
-  };
-  if (!spec.mfaRequired) return role.mfaRule ? [setMfa(false)] : [];
+  const sw = mfaSwitch(role);
+  const switchOn = sw?.enabled === true;
+  // A provider without a switch on the declared path has nothing rolegate can turn: no SetMfa.
+  const setMfa = (enabled: boolean): Action[] =>
+    sw
+      ? [
+          {
+            kind: 'SetMfa',
+            ...common,
+            switchName: sw.name,
+            enabled,
+            before: sw.enabled ? 'on' : 'off',
+            after: enabled ? 'on' : 'off',
+          },
+        ]
+      : [];
+  if (!spec.mfaRequired) return switchOn ? setMfa(false) : [];
   const out: Action[] = [];
   if (spec.mechanism === 'AuthenticationContext' && spec.authenticationContextId !== undefined) {
-    const before = role.authenticationContext?.claimValue ?? 'none';
+    const before = authenticationContext(role)?.claimValue ?? 'none';
     if (before.toLowerCase() !== spec.authenticationContextId.toLowerCase()) {
       out.push({
         kind: 'SetAuthenticationContext',
@@ -276,11 +282,11 @@ function actionsFor(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Ac
       });
     }
     // A context whose Conditional Access policy does not enforce MFA is fixed in Conditional Access, not here;
-    // the MFA rule is still added so that activation is not left without a second factor meanwhile.
-    if (!mfa.required && !role.mfaRule) out.push(setMfa(true));
+    // the switch is still turned on so that activation is not left without a second factor meanwhile.
+    if (!mfa.required && !switchOn) out.push(...setMfa(true));
     return out;
   }
-  if (!role.mfaRule && (spec.mechanism === 'MultiFactorAuthentication' || !mfa.required))
-    out.push(setMfa(true));
+  if (!switchOn && (spec.mechanism === 'MultiFactorAuthentication' || !mfa.required))
+    out.push(...setMfa(true));
   return out;
 }

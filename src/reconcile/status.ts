@@ -3,6 +3,7 @@
 import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import { mergeConditions } from '../api/conditions.js';
 import { jsonEqual } from '../api/json-equal.js';
+import { authenticationContext } from '../api/observation.js';
 import type { Plan } from './plan.js';
 
 /** What happened in this reconcile besides the plan. */
@@ -31,13 +32,13 @@ export function nextStatus(
     const atProvider: NonNullable<PrivilegedRoleStatus['atProvider']> = {
       roleId: plan.live.roleId,
       roleDisplayName: plan.live.roleDisplayName,
-      policyId: plan.live.policyId,
+      policyId: plan.live.handle,
       mfaRequired: plan.mfa.required,
       mechanism: plan.mfa.mechanism,
-      enabledRules: [...plan.live.enabledRules],
     };
-    if (plan.live.authenticationContext)
-      atProvider.authenticationContext = plan.live.authenticationContext.claimValue;
+    if (plan.live.settings) atProvider.enabledRules = [...plan.live.settings];
+    const context = authenticationContext(plan.live);
+    if (context) atProvider.authenticationContext = context.claimValue;
     if (plan.live.detail !== undefined) atProvider.detail = plan.live.detail;
     const { observedAt: prevAt, ...prevRest } = prev?.atProvider ?? {};
     atProvider.observedAt =

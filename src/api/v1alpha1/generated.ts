@@ -406,11 +406,13 @@ export interface PrivilegedRoleStatus {
   atProvider?: {
     roleId?: string;
     roleDisplayName?: string;
+    /** What holds the role's setting at the provider, the Entra PIM policy id or the Keycloak browser flow alias. */
     policyId?: string;
     mfaRequired?: boolean;
     /** What makes activation require MFA, MultiFactorAuthentication, AuthenticationContext or None. */
     mechanism?: string;
     authenticationContext?: string;
+    /** PIM's enabled rules on activation, such as Justification and MultiFactorAuthentication (Entra only). */
     enabledRules?: string[];
     /** Provider-specific detail, such as the Keycloak flow and execution that enforce the second factor. */
     detail?: string;
@@ -603,6 +605,8 @@ export const privilegedRoleSchema = {
             },
             policyId: {
               type: 'string',
+              description:
+                "What holds the role's setting at the provider, the Entra PIM policy id or the Keycloak browser flow alias.",
             },
             mfaRequired: {
               type: 'boolean',
@@ -617,6 +621,8 @@ export const privilegedRoleSchema = {
             },
             enabledRules: {
               type: 'array',
+              description:
+                "PIM's enabled rules on activation, such as Justification and MultiFactorAuthentication (Entra only).",
               items: {
                 type: 'string',
               },

@@ -2,9 +2,9 @@
 // the provider-neutral LiveRole, and the PATCH bodies that change them. ARM names rules like Graph does
 // (Enablement_EndUser_Assignment, AuthenticationContext_EndUser_Assignment) but discriminates them with
 // `ruleType`, uses full ARM ids, and PATCHes the whole policy with only the rules that change.
-import type { LiveRole } from '../../api/observation.js';
+import type { AuthenticationContextState, LiveRole } from '../../api/observation.js';
 import type { ContextVerdicts } from './conditional-access.js';
-import { AUTH_CONTEXT_RULE, ENABLEMENT_RULE, hasMfa, normalizeRules } from './mapping.js';
+import { AUTH_CONTEXT_RULE, ENABLEMENT_RULE, normalizeRules, pimLiveRole } from './mapping.js';
 
 /** A rule as ARM returns it (only the fields rolegate reads are typed). */
 export interface ArmRule {
@@ -87,18 +87,11 @@ export function liveRoleFromArm(
   const enabledRules = normalizeRules(
     (enablement?.enabledRules ?? []).filter((v): v is string => typeof v === 'string'),
   );
-  const out: LiveRole = {
-    roleId: role.id.toLowerCase(),
-    roleDisplayName: role.displayName,
-    scope,
-    policyId,
-    mfaRule: hasMfa(enabledRules),
-    enabledRules,
-  };
+  let context: AuthenticationContextState | undefined;
   const ctx = findArmRule(rules, AUTH_CONTEXT_RULE);
   if (ctx?.isEnabled === true) {
     if (typeof ctx.claimValue === 'string' && ctx.claimValue !== '') {
-      out.authenticationContext = {
+      context = {
         claimValue: ctx.claimValue,
         policy: contexts?.verdicts.get(ctx.claimValue.toLowerCase()) ?? 'Missing',
       };
@@ -107,8 +100,7 @@ export function liveRoleFromArm(
       notes.push(`${AUTH_CONTEXT_RULE} is enabled without a claim value`);
     }
   }
-  if (notes.length > 0) out.detail = notes.sort().join('; ');
-  return out;
+  return pimLiveRole(role, scope, policyId, enabledRules, context, notes);
 }
 
 /** ARM's target for a PATCH: the current one, with ARM's nulls where it has none. */

@@ -7,6 +7,7 @@
 import type * as AzureIdentity from '@azure/identity';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
+import { isLoopbackUrl } from '../loopback.js';
 import { ProviderConfigError } from '../types.js';
 
 /**
@@ -29,19 +30,6 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
 /** The token that `Emulator` credentials present; the emulator accepts any bearer token. */
 export const EMULATOR_TOKEN = 'rolegate-emulator-development-token';
-
-/** Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** A credential that always returns the same token: the Emulator credential type. */
 export class StaticTokenCredential implements TokenCredential {

@@ -52,7 +52,6 @@ import {
   createCredential,
   DEFAULT_GRAPH_BASE_URL,
   EntraConfigError,
-  isLoopbackUrl,
   type CredentialOptions,
   type EntraSpec,
 } from './credentials.js';
@@ -82,6 +81,7 @@ import {
   type RulePatchBody,
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
+import { isLoopbackUrl } from '../loopback.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
 
@@ -137,16 +137,7 @@ interface RuleWrite {
 
 /** A ProviderClient for one Entra tenant. */
 export class EntraProvider implements ProviderClient {
-  readonly kind = 'entra' as const;
-
-  /**
-   * PIM's out-of-the-box role setting asks for MFA on activation (Enablement_EndUser_Assignment lists
-   * MultiFactorAuthentication) for directory and Azure resource roles alike. [unverified against a new tenant]
-   * A wrong guess here cannot weaken a role: a reset towards "required" only ever adds MFA.
-   */
-  defaultMfaRequired(_role: LiveRole): boolean {
-    return true;
-  }
+  readonly kind = 'entra';
   readonly graph: GraphClient;
   /** The ARM client, when spec.entra.azureRbac is set. */
   readonly arm: ArmClient | undefined;
@@ -348,7 +339,7 @@ export class EntraProvider implements ProviderClient {
     const arm = this.arm!;
     const byPolicy = new Map<string, number[]>();
     actions.forEach((a, i) => {
-      const k = a.policyId.toLowerCase();
+      const k = a.handle.toLowerCase();
       byPolicy.set(k, [...(byPolicy.get(k) ?? []), i]);
     });
     const results: ActionResult[] = new Array<ActionResult>(actions.length);
@@ -358,7 +349,7 @@ export class EntraProvider implements ProviderClient {
       const scope = this.armScopes.find(
         (x) => x.toLowerCase() === first.scope.replace(/\/+$/, '').toLowerCase(),
       )!;
-      const path = first.policyId.replace(/^https?:\/\/[^/]+/i, '');
+      const path = first.handle.replace(/^https?:\/\/[^/]+/i, '');
       try {
         const policy = await arm.get<ArmPolicy>(path, signal);
         const rules = [...(policy.properties.rules ?? [])];
@@ -397,7 +388,7 @@ export class EntraProvider implements ProviderClient {
           const role = liveRoleFromArm(
             { id: a.roleId, displayName: a.roleDisplayName },
             scope,
-            verified.id ?? a.policyId,
+            verified.id ?? a.handle,
             verified.properties.rules,
           );
           results[i] = { action: a, ok: true, role };
@@ -428,8 +419,8 @@ export class EntraProvider implements ProviderClient {
             `Entra directory-role policies exist at scope '/' only, not '${a.scope}' (Azure RBAC scopes: ${this.armScopes.join(', ') || 'none configured'})`,
           ),
         );
-      } else if (!policyIds.has(a.policyId.toLowerCase())) {
-        policyIds.set(a.policyId.toLowerCase(), a.policyId);
+      } else if (!policyIds.has(a.handle.toLowerCase())) {
+        policyIds.set(a.handle.toLowerCase(), a.handle);
       }
     });
 
@@ -441,13 +432,10 @@ export class EntraProvider implements ProviderClient {
     const writeOf = new Map<number, string>();
     actions.forEach((a, i) => {
       if (failed.has(i)) return;
-      const key = a.policyId.toLowerCase();
+      const key = a.handle.toLowerCase();
       const read = fresh.get(key);
       if (!read || read instanceof ProviderError) {
-        failed.set(
-          i,
-          read ?? new ProviderError('Unavailable', `policy ${a.policyId} was not read`),
-        );
+        failed.set(i, read ?? new ProviderError('Unavailable', `policy ${a.handle} was not read`));
         return;
       }
       const w = this.writeFor(a, read, writes.get(`${key}|${ruleOf(a)}`)?.body);
@@ -466,7 +454,7 @@ export class EntraProvider implements ProviderClient {
     // 3. Verify what was written; policies with nothing written are already known from step 1.
     const written = new Set([...writes.values()].map((w) => w.policyId.toLowerCase()));
     const toVerify = [...written].filter((k) =>
-      actions.some((a, i) => !failed.has(i) && a.policyId.toLowerCase() === k),
+      actions.some((a, i) => !failed.has(i) && a.handle.toLowerCase() === k),
     );
     const verified = await this.readPolicies(
       toVerify.map((k) => policyIds.get(k) ?? k),
@@ -476,7 +464,7 @@ export class EntraProvider implements ProviderClient {
     return actions.map((action, i): ActionResult => {
       const err = failed.get(i);
       if (err) return { action, ok: false, error: err };
-      const key = action.policyId.toLowerCase();
+      const key = action.handle.toLowerCase();
       const policy = written.has(key) ? verified.get(key) : fresh.get(key);
       if (!policy || policy instanceof ProviderError) {
         const why = policy instanceof ProviderError ? `: ${policy.message}` : '';
@@ -485,7 +473,7 @@ export class EntraProvider implements ProviderClient {
           ok: false,
           error: new ProviderError(
             'Unavailable',
-            `wrote policy ${action.policyId} but could not read it back${why}`,
+            `wrote policy ${action.handle} but could not read it back${why}`,
             {
               ...(policy instanceof ProviderError ? { cause: policy } : {}),
             },

@@ -4,12 +4,13 @@ export type { EntraProviderOptions } from './entra-provider.js';
 export {
   createCredential,
   EntraConfigError,
-  isLoopbackUrl,
   StaticTokenCredential,
   DEFAULT_GRAPH_BASE_URL,
   EMULATOR_TOKEN,
 } from './credentials.js';
 export type { EntraSpec, CredentialOptions } from './credentials.js';
+export { isLoopbackUrl } from '../loopback.js';
+export { entraProvider } from './descriptor.js';
 export {
   GraphClient,
   BATCH_LIMIT,

@@ -1,7 +1,12 @@
 // Pure. Graph PIM policy JSON ⇄ the provider-neutral LiveRole, and the PATCH bodies that change it. Graph is
 // inconsistent about case (GET shows "all", clients send "All"; rule ids and enabledRules values are compared
 // case-insensitively by the service), so every comparison here is case-insensitive.
-import type { LiveRole } from '../../api/observation.js';
+import {
+  useRequirement,
+  type AuthenticationContextState,
+  type ContextPolicyVerdict,
+  type LiveRole,
+} from '../../api/observation.js';
 
 /** The rule that carries MFA (and Justification/Ticketing) on activation. */
 export const ENABLEMENT_RULE = 'Enablement_EndUser_Assignment';
@@ -183,10 +188,7 @@ export function authenticationContextPatch(claimValue: string, current?: GraphRu
 export function liveRoleFromPolicy(
   role: { id: string; displayName: string },
   policy: GraphPolicy,
-  contextPolicies: ReadonlyMap<
-    string,
-    NonNullable<LiveRole['authenticationContext']>['policy']
-  > = new Map(),
+  contextPolicies: ReadonlyMap<string, ContextPolicyVerdict> = new Map(),
 ): LiveRole {
   const notes: string[] = [];
   const enablement = findRule(policy.rules, ENABLEMENT_RULE);
@@ -195,17 +197,10 @@ export function liveRoleFromPolicy(
     (enablement?.enabledRules ?? []).filter((v): v is string => typeof v === 'string'),
   );
   const ctx = findRule(policy.rules, AUTH_CONTEXT_RULE);
-  const out: LiveRole = {
-    roleId: role.id.toLowerCase(),
-    roleDisplayName: role.displayName,
-    scope: DIRECTORY_SCOPE,
-    policyId: policy.id,
-    mfaRule: hasMfa(enabledRules),
-    enabledRules,
-  };
+  let context: AuthenticationContextState | undefined;
   if (ctx?.isEnabled === true) {
     if (typeof ctx.claimValue === 'string' && ctx.claimValue !== '') {
-      out.authenticationContext = {
+      context = {
         claimValue: ctx.claimValue,
         policy: contextPolicies.get(ctx.claimValue.toLowerCase()) ?? 'Missing',
       };
@@ -213,6 +208,30 @@ export function liveRoleFromPolicy(
       notes.push(`${AUTH_CONTEXT_RULE} is enabled without a claim value`);
     }
   }
+  return pimLiveRole(role, DIRECTORY_SCOPE, policy.id, enabledRules, context, notes);
+}
+
+/**
+ * The provider-neutral view of one PIM policy (Graph or ARM): eligible holders are asked on activation through
+ * PIM's MFA rule and, when one is enabled, an authentication context. The policy id is the handle; the enabled
+ * rules are shown to users as the settings in force.
+ */
+export function pimLiveRole(
+  role: { id: string; displayName: string },
+  scope: string,
+  policyId: string,
+  enabledRules: string[],
+  context: AuthenticationContextState | undefined,
+  notes: string[],
+): LiveRole {
+  const out: LiveRole = {
+    roleId: role.id.toLowerCase(),
+    roleDisplayName: role.displayName,
+    scope,
+    handle: policyId,
+    requirements: [useRequirement('Eligible', 'ActivationRule', hasMfa(enabledRules), context)],
+    settings: enabledRules,
+  };
   if (notes.length > 0) out.detail = notes.sort().join('; ');
   return out;
 }

@@ -1,7 +1,7 @@
 // A point-in-time view of an Entra tenant's PIM policies: the directory roles' definitions (for names) and every
 // policy assignment at scope '/' with its policy and rules, the Azure roles' policy assignments at each configured
 // ARM scope, and the verdict on every authentication context in use; resolved by id or display name.
-import type { LiveRole, RoleLookup } from '../../api/observation.js';
+import { authenticationContext, type LiveRole, type RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
 import {
   armName,
@@ -265,7 +265,7 @@ export class EntraSnapshot implements ProviderSnapshot {
 
 /** Adds the Conditional Access note to a role that has an authentication context (the only ones it concerns). */
 function withNote(role: LiveRole, note: string | undefined): LiveRole {
-  if (!note || !role.authenticationContext) return role;
+  if (!note || !authenticationContext(role)) return role;
   const detail = [...(role.detail ? role.detail.split('; ') : []), note].sort().join('; ');
   return { ...role, detail };
 }

@@ -7,4 +7,5 @@ export {
 export type { KeycloakProviderOptions, KeycloakSpec } from './keycloak-provider.js';
 export { KeycloakAdminClient } from './admin-client.js';
 export type { RequestStats, AdminClientOptions } from './admin-client.js';
-export { KeycloakSnapshot, MFA_RULE } from './snapshot.js';
+export { KeycloakSnapshot } from './snapshot.js';
+export { keycloakProvider } from './descriptor.js';

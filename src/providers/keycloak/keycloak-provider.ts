@@ -3,7 +3,7 @@
 // write only what differs, so a converged realm costs reads only; executions rolegate did not create are
 // never edited, and built-in flows are copied, never changed.
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
-import type { LiveRole } from '../../api/observation.js';
+import { switchEnabled } from '../../api/observation.js';
 import type { Action, SetMfaAction } from '../../reconcile/action.js';
 import { ProviderError, type ActionResult, type ProviderClient } from '../types.js';
 import { KeycloakAdminClient, type RequestStats } from './admin-client.js';
@@ -56,12 +56,7 @@ export function createKeycloakProvider(
 
 /** A ProviderClient for one Keycloak realm. */
 export class KeycloakProvider implements ProviderClient {
-  readonly kind = 'keycloak' as const;
-
-  /** Keycloak's built-in browser flow asks no role for OTP: the default is rolegate's step absent. */
-  defaultMfaRequired(_role: LiveRole): boolean {
-    return false;
-  }
+  readonly kind = 'keycloak';
   readonly admin: KeycloakAdminClient;
   readonly realm: string;
   readonly flowAlias: string;
@@ -387,7 +382,7 @@ function verify(snap: KeycloakSnapshot, action: SetMfaAction, role: KeycloakRole
     };
   }
   const live = lookup.role;
-  if (action.enabled && !live.mfaRule) {
+  if (action.enabled && !switchEnabled(live)) {
     return {
       action,
       ok: false,
@@ -397,7 +392,7 @@ function verify(snap: KeycloakSnapshot, action: SetMfaAction, role: KeycloakRole
       ),
     };
   }
-  if (!action.enabled && live.mfaRule) {
+  if (!action.enabled && switchEnabled(live)) {
     const e = snap.enforcement(role);
     const others = e.paths
       .filter((p) => p.owner !== 'rolegate')

@@ -1,6 +1,6 @@
 // Turns one RealmState into the provider-neutral view plan() reads: a LiveRole per realm and client role,
 // judged against the bound browser flow.
-import type { LiveRole, RoleLookup } from '../../api/observation.js';
+import { useRequirement, type LiveRole, type RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
 import {
   assessRole,
@@ -11,9 +11,6 @@ import {
   type RoleKey,
 } from './flow-model.js';
 import type { RealmState } from './realm-state.js';
-
-/** The rule name a Keycloak role reports when holders are forced through a second factor. */
-export const MFA_RULE = 'MultiFactorAuthentication';
 
 /** A role of the realm with its place (realm or client). */
 export interface KeycloakRole extends RoleKey {
@@ -117,7 +114,7 @@ export class KeycloakSnapshot implements ProviderSnapshot {
     const e = this.enforcement(role);
     // A broken rolegate step is reported as missing MFA even if another path forces it, so that the next
     // apply repairs what rolegate owns instead of leaving it half-deleted.
-    const mfaRule = e.forced && (e.owned.length === 0 || e.ownedIntact);
+    const forced = e.forced && (e.owned.length === 0 || e.ownedIntact);
     const detail = [
       describeEnforcement(this.state.browserFlow || '(none bound)', e),
       ...this.warnings,
@@ -127,9 +124,9 @@ export class KeycloakSnapshot implements ProviderSnapshot {
       roleDisplayName: role.name,
       ...(role.clientId ? { clientId: role.clientId } : {}),
       scope: '/',
-      policyId: this.state.browserFlow,
-      mfaRule,
-      enabledRules: mfaRule ? [MFA_RULE] : [],
+      handle: this.state.browserFlow,
+      // The step asks every holder the role condition matches at browser login.
+      requirements: [useRequirement('All', 'OtpStep', forced)],
       detail,
     };
     this.cache.set(key, live);

@@ -135,7 +135,7 @@ describe('spec.deletionPolicy', () => {
     expect(emulator.counts().writes).toBeGreaterThan(writes);
     await eventually(async () => {
       expect((await events('reset')).join('\n')).toMatch(
-        /ResetToDefault: require MFA on activation of .* \(enabled rules \[Justification\] -> \[Justification, MultiFactorAuthentication\]\)/,
+        /ResetToDefault: require MFA on activation of .* \(MFA activation rule off -> on\)/,
       );
     }, 10_000);
     const logged = rolegate.logs.find(

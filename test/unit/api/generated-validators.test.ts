@@ -1,18 +1,15 @@
 // generated-validators.ts is ajv's standalone code for the enforced schemas, generated at build time so that
-// `rolegate validate` does not compile them at every start. It must be up to date with validate.ts and crds/,
+// `rolegate validate` does not compile them at every start. It must be up to date with validation/ and crds/,
 // and must judge every object exactly as the validators ajv compiles at run time (same errors, same order).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { createValidators } from '../../../src/api/v1alpha1/generated-validators.js';
-import {
-  createAjv,
-  enforcedSchemas,
-  VALIDATOR_RUNTIME,
-  validatorsModuleSource,
-  type Kind,
-} from '../../../src/api/validate.js';
+import { createAjv, validatorsModuleSource } from '../../../src/api/validation/codegen.js';
+import type { Kind } from '../../../src/api/validation/problem.js';
+import { enforcedSchemas } from '../../../src/api/validation/schema.js';
+import { VALIDATOR_RUNTIME } from '../../../src/api/validation/validator-runtime.js';
 
 const FILE = join(process.cwd(), 'src/api/v1alpha1/generated-validators.ts');
 
@@ -30,7 +27,7 @@ describe('generated-validators.ts', () => {
     const text = readFileSync(FILE, 'utf8');
     expect(text).not.toMatch(/\brequire\(/);
     expect(text.match(/^import .*$/gm)).toEqual([
-      "import type { CompiledValidator, ValidatorRuntime } from '../validate.js';",
+      "import type { CompiledValidator, ValidatorRuntime } from '../validation/runtime-types.js';",
     ]);
   });
 });

@@ -1,15 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  CEL_RULES,
-  celRulesInSchemas,
-  fieldPath,
-  joinPointer,
-  splitPointer,
-  validateObject,
-  VALIDATION_RULES,
-} from '../../../src/api/validate.js';
+import { validateObject as validateWith } from '../../../src/api/validate.js';
+import { validationRules } from '../../../src/api/validation/catalog.js';
+import { CEL_RULES, celRulesInSchemas } from '../../../src/api/validation/cel.js';
+import { fieldPath, joinPointer, splitPointer } from '../../../src/api/validation/pointer.js';
+import { PROVIDERS } from '../../../src/providers/registry.js';
+
+/** Validation with the providers rolegate ships. */
+const validateObject = (obj: unknown) => validateWith(obj, PROVIDERS.descriptors);
+const VALIDATION_RULES = validationRules(PROVIDERS.descriptors);
 
 type Obj = Record<string, unknown>;
 

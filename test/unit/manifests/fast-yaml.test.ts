@@ -3,7 +3,7 @@
 // every construct outside its subset.
 import { describe, expect, it } from 'vitest';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { escapePointerToken } from '../../../src/api/validate.js';
+import { escapePointerToken } from '../../../src/api/validation/pointer.js';
 import {
   fastLinePos,
   fastPointerOffset,

@@ -10,14 +10,14 @@ const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec =>
   baseSpec({ mfaRequired: false, deletionPolicy: 'ResetToDefault', ...over });
 const withMfa = live({
   mfaRule: true,
-  enabledRules: ['Justification', 'MultiFactorAuthentication'],
+  settings: ['Justification', 'MultiFactorAuthentication'],
 });
 const input = (over: Partial<PlanInput> = {}): PlanInput => baseInput({ spec: spec(), ...over });
 
 /** A decision in one comparable line: kind, refused flag or actions. */
 function summary(d: DeletionDecision): string {
   if (d.kind === 'Reset')
-    return `Reset:${d.actions.map((a) => (a.kind === 'SetMfa' ? `SetMfa:${a.enabled}:${a.after.join(',')}` : a.kind)).join(';')}`;
+    return `Reset:${d.actions.map((a) => (a.kind === 'SetMfa' ? `SetMfa:${a.switchName}:${a.before}->${a.after}` : a.kind)).join(';')}`;
   if (d.kind === 'Release') return `Release${d.refused ? ':refused' : ''}`;
   return 'Retry';
 }
@@ -44,7 +44,7 @@ const cases: {
       'the role had MFA removed; the provider default requires it: strengthening is always allowed',
     in: input(),
     providerDefault: true,
-    want: 'Reset:SetMfa:true:Justification,MultiFactorAuthentication',
+    want: 'Reset:SetMfa:ActivationRule:off->on',
     message: /Resetting Global Administrator to the provider's default/,
   },
   {
@@ -73,7 +73,7 @@ const cases: {
       options: { allowWeakening: true },
     }),
     providerDefault: false,
-    want: 'Reset:SetMfa:false:Justification',
+    want: 'Reset:SetMfa:ActivationRule:on->off',
     message: /Resetting/,
   },
   {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from '../../../src/reconcile/plan.js';
 import { nextStatus } from '../../../src/reconcile/status.js';
 import type { EffectiveSpec } from '../../../src/api/v1alpha1/types.js';
-import type { LiveRole } from '../../../src/api/observation.js';
+import { useRequirement, type LiveRole } from '../../../src/api/observation.js';
 
 const spec = (o: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
   providerRef: 'p',
@@ -17,14 +17,12 @@ const spec = (o: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
   deletionPolicy: 'Orphan',
   ...o,
 });
-const live = (o: Partial<LiveRole> = {}): LiveRole => ({
+const live = ({ mfaRule = false }: { mfaRule?: boolean } = {}): LiveRole => ({
   roleId: 'r',
   roleDisplayName: 'Role',
   scope: '/',
-  policyId: 'p1',
-  mfaRule: false,
-  enabledRules: [],
-  ...o,
+  handle: 'p1',
+  requirements: [useRequirement('Eligible', 'ActivationRule', mfaRule)],
 });
 const base: PlanInput = {
   spec: spec(),

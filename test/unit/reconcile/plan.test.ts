@@ -25,7 +25,7 @@ const cases: Case[] = [
     in: input({
       lookup: {
         kind: 'Found',
-        role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }),
+        role: live({ mfaRule: true, settings: ['Justification', 'MultiFactorAuthentication'] }),
       },
     }),
     outcome: 'InSync',
@@ -39,7 +39,7 @@ const cases: Case[] = [
     reason: 'MFA off but required: one SetMfa action that keeps Justification',
     in: input(),
     outcome: 'Correct',
-    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    actions: ['SetMfa:ActivationRule:off->on'],
     ready: ['False', 'DriftDetected'],
     reconciling: true,
     mfaEnforced: 'False',
@@ -62,7 +62,7 @@ const cases: Case[] = [
       spec: spec({ mfaRequired: false }),
       lookup: {
         kind: 'Found',
-        role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }),
+        role: live({ mfaRule: true, settings: ['MultiFactorAuthentication'] }),
       },
     }),
     outcome: 'Refused',
@@ -80,11 +80,11 @@ const cases: Case[] = [
       options: { allowWeakening: true },
       lookup: {
         kind: 'Found',
-        role: live({ mfaRule: true, enabledRules: ['Justification', 'MultiFactorAuthentication'] }),
+        role: live({ mfaRule: true, settings: ['Justification', 'MultiFactorAuthentication'] }),
       },
     }),
     outcome: 'Correct',
-    actions: ['SetMfa:false:Justification'],
+    actions: ['SetMfa:ActivationRule:on->off'],
     ready: ['False', 'DriftDetected'],
     reconciling: true,
     mfaEnforced: 'True',
@@ -134,7 +134,7 @@ const cases: Case[] = [
       },
     }),
     outcome: 'Correct',
-    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    actions: ['SetMfa:ActivationRule:off->on'],
     ready: ['False', 'DriftDetected'],
     reconciling: true,
     mfaEnforced: 'False',
@@ -148,7 +148,7 @@ const cases: Case[] = [
       spec: spec({ mechanism: 'AuthenticationContext', authenticationContextId: 'c2' }),
       lookup: {
         kind: 'Found',
-        role: live({ mfaRule: true, enabledRules: ['MultiFactorAuthentication'] }),
+        role: live({ mfaRule: true, settings: ['MultiFactorAuthentication'] }),
       },
     }),
     outcome: 'Correct',
@@ -170,7 +170,7 @@ const cases: Case[] = [
       },
     }),
     outcome: 'Correct',
-    actions: ['SetMfa:true:Justification,MultiFactorAuthentication'],
+    actions: ['SetMfa:ActivationRule:off->on'],
     ready: ['False', 'DriftDetected'],
     reconciling: true,
     mfaEnforced: 'True',
@@ -269,7 +269,7 @@ describe('plan', () => {
     expect(p.outcome, c.reason).toBe(c.outcome);
     const acts = p.actions.map((a) =>
       a.kind === 'SetMfa'
-        ? `SetMfa:${a.enabled}:${a.after.join(',')}`
+        ? `SetMfa:${a.switchName}:${a.before}->${a.after}`
         : `SetAuthenticationContext:${a.claimValue}`,
     );
     expect(acts, c.reason).toEqual(c.actions);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from '../../../src/reconcile/plan.js';
 import { nextStatus, statusEqual } from '../../../src/reconcile/status.js';
+import { useRequirement } from '../../../src/api/observation.js';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const base = (mfaRule: boolean): PlanInput => ({
@@ -21,9 +22,9 @@ const base = (mfaRule: boolean): PlanInput => ({
       roleId: GA,
       roleDisplayName: 'Global Administrator',
       scope: '/',
-      policyId: 'p1',
-      mfaRule,
-      enabledRules: mfaRule ? ['MultiFactorAuthentication'] : [],
+      handle: 'p1',
+      requirements: [useRequirement('Eligible', 'ActivationRule', mfaRule)],
+      settings: mfaRule ? ['MultiFactorAuthentication'] : [],
     },
   },
   options: { allowWeakening: false },

@@ -6,7 +6,7 @@ import type { EffectiveSpec } from '../../../../src/api/v1alpha1/types.js';
 import type { GraphEmulator } from '../../../../src/emulator/graph/index.js';
 import { createEntraProvider, type EntraProvider } from '../../../../src/providers/entra/index.js';
 import { plan } from '../../../../src/reconcile/plan.js';
-import { emulator, graphFetch } from './fixtures.js';
+import { emulator, graphFetch, pim } from './fixtures.js';
 
 const SUB = '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const MG = '/providers/Microsoft.Management/managementGroups/contoso-root';
@@ -187,17 +187,15 @@ describe('EntraProvider with azureRbac', () => {
         roleId: OWNER,
         roleDisplayName: 'Owner',
         scope: SUB,
-        mfaRule: false,
-        enabledRules: ['Justification'],
+        ...pim(false),
+        settings: ['Justification'],
       },
     });
     if (owner.kind === 'Found')
-      expect(owner.role.policyId).toMatch(
-        new RegExp(`^${P}/roleManagementPolicies/[0-9a-f-]{36}$`),
-      );
+      expect(owner.role.handle).toMatch(new RegExp(`^${P}/roleManagementPolicies/[0-9a-f-]{36}$`));
     expect(snap.resolve({ id: CONTRIBUTOR.toUpperCase() }, MG)).toMatchObject({
       kind: 'Found',
-      role: { scope: MG, mfaRule: true },
+      role: { scope: MG, ...pim(true) },
     });
     expect(snap.resolve({ id: `${P}/roleDefinitions/${OWNER}` }, SUB)).toMatchObject({
       kind: 'Found',
@@ -248,9 +246,9 @@ describe('EntraProvider with azureRbac', () => {
     expect(results[0]).toMatchObject({
       ok: true,
       role: {
-        mfaRule: true,
+        ...pim(true),
         scope: SUB,
-        enabledRules: ['Justification', 'MultiFactorAuthentication'],
+        settings: ['Justification', 'MultiFactorAuthentication'],
       },
     });
     const log = e.requests();
@@ -297,7 +295,7 @@ describe('EntraProvider with azureRbac', () => {
     const [r] = await p.apply(pl.actions);
     expect(r).toMatchObject({
       ok: true,
-      role: { enabledRules: ['Justification', 'MultiFactorAuthentication', 'Ticketing'] },
+      role: { settings: ['Justification', 'MultiFactorAuthentication', 'Ticketing'] },
     });
   });
 

@@ -7,7 +7,11 @@ import type { EffectiveSpec } from '../../../../src/api/v1alpha1/types.js';
 import type { ConditionalAccessPolicyInput } from '../../../../src/emulator/graph/index.js';
 import type { ProviderSnapshot } from '../../../../src/providers/types.js';
 import { plan, type Plan } from '../../../../src/reconcile/plan.js';
-import { emulator, graphFetch, provider } from './fixtures.js';
+import {
+  authenticationContext,
+  type ContextPolicyVerdict,
+} from '../../../../src/api/observation.js';
+import { emulator, graphFetch, pim, provider } from './fixtures.js';
 
 const PAA = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'; // seeded with context c1, no MFA rule
 const CA_PATH = '/v1.0/identity/conditionalAccess/policies';
@@ -85,7 +89,7 @@ describe('EntraProvider: authentication context and Conditional Access', () => {
     const r = snap.resolve({ id: PAA }, '/');
     expect(r).toMatchObject({
       kind: 'Found',
-      role: { mfaRule: false, authenticationContext: { claimValue: 'c1', policy: 'RequiresMfa' } },
+      role: { ...pim(false, { claimValue: 'c1', policy: 'RequiresMfa' }) },
     });
     const pl = planFor(snap);
     expect(pl.outcome).toBe('InSync');
@@ -156,7 +160,7 @@ describe('EntraProvider: authentication context and Conditional Access', () => {
       const r = snap.resolve({ id: PAA }, '/');
       expect(r).toMatchObject({
         kind: 'Found',
-        role: { mfaRule: false, authenticationContext: { claimValue: 'c1', policy: verdict } },
+        role: { ...pim(false, { claimValue: 'c1', policy: verdict as ContextPolicyVerdict }) },
       });
       const pl = planFor(snap);
       expect(pl.mfa).toEqual({
@@ -199,7 +203,7 @@ describe('EntraProvider: authentication context and Conditional Access', () => {
     // One listing: as many pages as there are policies at page size 1.
     expect(caReads).toHaveLength(e.conditionalAccessPolicies().length);
     expect(
-      snap.roles().filter((r) => r.authenticationContext?.policy === 'RequiresMfa'),
+      snap.roles().filter((r) => authenticationContext(r)?.policy === 'RequiresMfa'),
     ).toHaveLength(3);
 
     const plain = await emulator();

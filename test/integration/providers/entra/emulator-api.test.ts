@@ -3,7 +3,8 @@
 // out-of-band changes, a client-side page size, and loopback-only listening.
 import { describe, expect, it } from 'vitest';
 import { startGraphEmulator } from '../../../../src/emulator/graph/index.js';
-import { emulator, provider } from './fixtures.js';
+import { switchEnabled } from '../../../../src/api/observation.js';
+import { emulator, pim, provider } from './fixtures.js';
 
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
@@ -62,7 +63,7 @@ describe('Graph emulator API used by tests and demos', () => {
     const e = await emulator();
     const p = provider(e);
     expect((await p.snapshot()).resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({
-      role: { mfaRule: true },
+      role: { ...pim(true) },
     });
     const res = await fetch(`${e.url}/_emulator/roles/${GLOBAL_ADMIN}/enabledRules`, {
       method: 'PUT',
@@ -71,7 +72,7 @@ describe('Graph emulator API used by tests and demos', () => {
     });
     expect(res.status).toBe(204);
     expect((await p.snapshot()).resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({
-      role: { mfaRule: false, enabledRules: ['Justification', 'Ticketing'] },
+      role: { ...pim(false), settings: ['Justification', 'Ticketing'] },
     });
     // The control API is not Graph: it is neither logged nor counted.
     expect(e.requests().some((r) => r.path.startsWith('/_emulator'))).toBe(false);
@@ -105,8 +106,8 @@ describe('Graph emulator API used by tests and demos', () => {
       const e = await emulator({ seed: { roles: n } });
       const roles = (await provider(e).snapshot()).roles();
       expect(roles).toHaveLength(n);
-      expect(roles.filter((r) => !r.mfaRule)).toHaveLength(Math.ceil(n / 2));
-      expect(roles.every((r) => r.enabledRules.includes('Justification'))).toBe(true);
+      expect(roles.filter((r) => !switchEnabled(r))).toHaveLength(Math.ceil(n / 2));
+      expect(roles.every((r) => r.settings?.includes('Justification') === true)).toBe(true);
     },
   );
 

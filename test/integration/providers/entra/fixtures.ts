@@ -1,7 +1,12 @@
 // Shared setup of the Entra provider tests: a real Graph emulator on loopback and a provider that talks to it
 // over HTTP with Emulator credentials and fast, deterministic retries.
 import { afterEach } from 'vitest';
-import type { LiveRole } from '../../../../src/api/observation.js';
+import {
+  switchEnabled,
+  useRequirement,
+  type AuthenticationContextState,
+  type LiveRole,
+} from '../../../../src/api/observation.js';
 import type { SetMfaAction } from '../../../../src/reconcile/action.js';
 import {
   startGraphEmulator,
@@ -35,17 +40,29 @@ export function provider(e: GraphEmulator, opts: EntraProviderOptions = {}): Ent
   );
 }
 
+/**
+ * The requirement a PIM policy gives eligible holders, as a LiveRole carries it: the MFA rule on activation (on
+ * or off) and the authentication context, if one is enabled. For toMatchObject.
+ */
+export function pim(
+  mfaRule: boolean,
+  context?: AuthenticationContextState,
+): Pick<LiveRole, 'requirements'> {
+  return { requirements: [useRequirement('Eligible', 'ActivationRule', mfaRule, context)] };
+}
+
 /** The SetMfa action plan() would make to turn MFA on for a live role. */
 export function requireMfa(role: LiveRole): SetMfaAction {
   return {
     kind: 'SetMfa',
     roleId: role.roleId,
     roleDisplayName: role.roleDisplayName,
-    policyId: role.policyId,
+    handle: role.handle,
     scope: role.scope,
+    switchName: 'ActivationRule',
     enabled: true,
-    before: [...role.enabledRules],
-    after: [...new Set([...role.enabledRules, 'MultiFactorAuthentication'])].sort(),
+    before: switchEnabled(role) ? 'on' : 'off',
+    after: 'on',
   };
 }
 

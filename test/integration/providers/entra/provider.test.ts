@@ -7,7 +7,8 @@ import type { Action, SetAuthenticationContextAction } from '../../../../src/rec
 import { plan } from '../../../../src/reconcile/plan.js';
 import type { EffectiveSpec } from '../../../../src/api/v1alpha1/types.js';
 import type { ProviderSnapshot } from '../../../../src/providers/types.js';
-import { emulator, provider, requireMfa } from './fixtures.js';
+import { switchEnabled } from '../../../../src/api/observation.js';
+import { emulator, pim, provider, requireMfa } from './fixtures.js';
 
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 const PRIV_ROLE_ADMIN = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
@@ -51,27 +52,26 @@ describe('EntraProvider.snapshot', () => {
       role: {
         roleId: GLOBAL_ADMIN,
         roleDisplayName: 'Global Administrator',
-        mfaRule: true,
-        enabledRules: ['Justification', 'MultiFactorAuthentication', 'Ticketing'],
+        ...pim(true),
+        settings: ['Justification', 'MultiFactorAuthentication', 'Ticketing'],
       },
     });
     const pra = snap.resolve({ displayName: 'Privileged Role Administrator' }, '/');
     expect(pra).toMatchObject({
       kind: 'Found',
-      role: { roleId: PRIV_ROLE_ADMIN, mfaRule: false, enabledRules: ['Justification'] },
+      role: { roleId: PRIV_ROLE_ADMIN, ...pim(false), settings: ['Justification'] },
     });
-    if (pra.kind === 'Found') expect(pra.role.policyId).toBe(e.getPolicy(PRIV_ROLE_ADMIN)?.id);
+    if (pra.kind === 'Found') expect(pra.role.handle).toBe(e.getPolicy(PRIV_ROLE_ADMIN)?.id);
     const paa = snap.resolve({ displayName: 'Privileged Authentication Administrator' }, '/');
     expect(paa).toMatchObject({
       kind: 'Found',
       role: {
-        mfaRule: false,
-        enabledRules: ['Justification'],
-        authenticationContext: { claimValue: 'c1', policy: 'Missing' },
+        ...pim(false, { claimValue: 'c1', policy: 'Missing' }),
+        settings: ['Justification'],
       },
     });
     // About a third of the 29 privileged roles (and Directory Readers) lack MFA on activation.
-    const lacking = snap.roles().filter((r) => !r.mfaRule).length;
+    const lacking = snap.roles().filter((r) => !switchEnabled(r)).length;
     expect(lacking).toBe(11);
   });
 
@@ -96,11 +96,11 @@ describe('EntraProvider.snapshot', () => {
     const e = await emulator();
     const p = provider(e);
     const before = await p.snapshot();
-    expect(before.resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({ role: { mfaRule: true } });
+    expect(before.resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({ role: { ...pim(true) } });
     e.setEnabledRules(GLOBAL_ADMIN, ['Justification']);
     const after = await p.snapshot();
     expect(after.resolve({ id: GLOBAL_ADMIN }, '/')).toMatchObject({
-      role: { mfaRule: false, enabledRules: ['Justification'] },
+      role: { ...pim(false), settings: ['Justification'] },
     });
   });
 });
@@ -110,7 +110,7 @@ describe('EntraProvider.apply', () => {
     for (const roles of [30, 90]) {
       const e = await emulator({ seed: { roles }, pageSize: 100 });
       const p = provider(e);
-      const drifted = (await p.snapshot()).roles().filter((r) => !r.mfaRule);
+      const drifted = (await p.snapshot()).roles().filter((r) => !switchEnabled(r));
       const k = drifted.length;
       expect(k).toBe(Math.ceil(roles / 2));
       e.resetLog();
@@ -119,8 +119,8 @@ describe('EntraProvider.apply', () => {
       for (const r of results) {
         if (r.ok)
           expect(r.role).toMatchObject({
-            mfaRule: true,
-            enabledRules: ['Justification', 'MultiFactorAuthentication'],
+            ...pim(true),
+            settings: ['Justification', 'MultiFactorAuthentication'],
           });
       }
       const batches = Math.ceil(k / 20);
@@ -138,10 +138,10 @@ describe('EntraProvider.apply', () => {
 
       e.resetLog();
       const again = await p.apply(drifted.map(requireMfa));
-      expect(again.every((r) => r.ok && r.role.mfaRule)).toBe(true);
+      expect(again.every((r) => r.ok && switchEnabled(r.role))).toBe(true);
       expect(e.counts()).toMatchObject({ writes: 0 });
       const snap = await p.snapshot();
-      expect(snap.roles().every((r) => r.mfaRule)).toBe(true);
+      expect(snap.roles().every((r) => switchEnabled(r))).toBe(true);
     }
   });
 
@@ -156,8 +156,8 @@ describe('EntraProvider.apply', () => {
     expect(r).toMatchObject({
       ok: true,
       role: {
-        mfaRule: true,
-        enabledRules: ['Justification', 'MultiFactorAuthentication', 'Ticketing'],
+        ...pim(true),
+        settings: ['Justification', 'MultiFactorAuthentication', 'Ticketing'],
       },
     });
     expect(e.requests().map((x) => x.method)).toEqual(['GET', 'PATCH', 'GET']);
@@ -179,7 +179,7 @@ describe('EntraProvider.apply', () => {
     const [r] = await p.apply([requireMfa(pra.role)]);
     expect(r).toMatchObject({
       ok: true,
-      role: { enabledRules: ['Justification', 'MultiFactorAuthentication', 'Ticketing'] },
+      role: { settings: ['Justification', 'MultiFactorAuthentication', 'Ticketing'] },
     });
   });
 
@@ -193,7 +193,7 @@ describe('EntraProvider.apply', () => {
       kind: 'SetAuthenticationContext',
       roleId: pra.role.roleId,
       roleDisplayName: pra.role.roleDisplayName,
-      policyId: pra.role.policyId,
+      handle: pra.role.handle,
       scope: '/',
       claimValue: 'c7',
       before: 'none',
@@ -204,7 +204,7 @@ describe('EntraProvider.apply', () => {
     const last = results[1];
     expect(last).toMatchObject({
       ok: true,
-      role: { mfaRule: true, authenticationContext: { claimValue: 'c7', policy: 'Missing' } },
+      role: { ...pim(true, { claimValue: 'c7', policy: 'Missing' }) },
     });
     expect(e.getRule(PRIV_ROLE_ADMIN, 'AuthenticationContext_EndUser_Assignment')).toMatchObject({
       isEnabled: true,
@@ -215,10 +215,10 @@ describe('EntraProvider.apply', () => {
   it('reports a refused write per action without failing the others', async () => {
     const e = await emulator();
     const p = provider(e);
-    const drifted = (await p.snapshot()).roles().filter((r) => !r.mfaRule);
+    const drifted = (await p.snapshot()).roles().filter((r) => !switchEnabled(r));
     const victim = drifted[0]!;
     e.injectFault({
-      match: { method: 'PATCH', pathIncludes: victim.policyId },
+      match: { method: 'PATCH', pathIncludes: victim.handle },
       status: 403,
       times: 1,
     });
@@ -235,7 +235,7 @@ describe('EntraProvider.apply', () => {
   it('retries throttled batch items only, honouring their Retry-After', async () => {
     const e = await emulator();
     const p = provider(e);
-    const drifted = (await p.snapshot()).roles().filter((r) => !r.mfaRule);
+    const drifted = (await p.snapshot()).roles().filter((r) => !switchEnabled(r));
     e.injectFault({
       match: { method: 'PATCH', scope: 'batchItem' },
       status: 429,
@@ -244,7 +244,7 @@ describe('EntraProvider.apply', () => {
     });
     e.resetLog();
     const results = await p.apply(drifted.map(requireMfa));
-    expect(results.every((r) => r.ok && r.role.mfaRule)).toBe(true);
+    expect(results.every((r) => r.ok && switchEnabled(r.role))).toBe(true);
     expect(e.pendingFaults()).toBe(0);
     const patches = e.requests({ batchItems: true }).filter((r) => r.method === 'PATCH');
     // Every role written once successfully; the two throttled items were sent again in a second, smaller batch.
@@ -298,7 +298,7 @@ describe('EntraProvider with plan()', () => {
     const p = provider(e);
     const before = await p.snapshot();
     const actions = planAll(before);
-    expect(actions.length).toBe(before.roles().filter((r) => !r.mfaRule).length);
+    expect(actions.length).toBe(before.roles().filter((r) => !switchEnabled(r)).length);
     const results = await p.apply(actions);
     expect(results.every((r) => r.ok)).toBe(true);
     // The union was written: every other enabled rule of every role is still there.
@@ -306,8 +306,8 @@ describe('EntraProvider with plan()', () => {
     for (const r of before.roles()) {
       const now = after.resolve({ id: r.roleId }, '/');
       if (now.kind !== 'Found') throw new Error(`${r.roleDisplayName} disappeared`);
-      expect(now.role.enabledRules).toEqual(
-        [...new Set([...r.enabledRules, 'MultiFactorAuthentication'])].sort(),
+      expect(now.role.settings).toEqual(
+        [...new Set([...(r.settings ?? []), 'MultiFactorAuthentication'])].sort(),
       );
     }
     expect(e.getRule(SECURITY_ADMIN, 'Enablement_EndUser_Assignment')?.enabledRules).toEqual(

@@ -9,6 +9,7 @@ import {
   type KeycloakProvider,
 } from '../../../../src/providers/keycloak/index.js';
 import type { SetMfaAction } from '../../../../src/reconcile/action.js';
+import { useRequirement, type LiveRole } from '../../../../src/api/observation.js';
 import type { ExecutionRow } from '../../../../src/providers/keycloak/flow-model.js';
 
 /** The Keycloak the harness started; fails loudly when it was not started. */
@@ -161,17 +162,23 @@ export async function createTestRealm(
   };
 }
 
+/** The requirement a role's holders meet at browser login, as a LiveRole carries it (for toMatchObject). */
+export function otp(forced: boolean): Pick<LiveRole, 'requirements'> {
+  return { requirements: [useRequirement('All', 'OtpStep', forced)] };
+}
+
 /** A SetMfa action as plan() would emit it. */
 export function setMfa(roleId: string, roleDisplayName: string, enabled: boolean): SetMfaAction {
   return {
     kind: 'SetMfa',
     roleId: roleId.toLowerCase(),
     roleDisplayName,
-    policyId: '',
+    handle: '',
     scope: '/',
+    switchName: 'OtpStep',
     enabled,
-    before: enabled ? [] : ['MultiFactorAuthentication'],
-    after: enabled ? ['MultiFactorAuthentication'] : [],
+    before: enabled ? 'off' : 'on',
+    after: enabled ? 'on' : 'off',
   };
 }
 

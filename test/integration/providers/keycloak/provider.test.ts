@@ -1,8 +1,8 @@
 // The Keycloak provider against a real Keycloak: observe, enforce, converge without writes, keep unrelated
 // customisations, repair drift, and remove only what rolegate owns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRole } from '../../../../src/api/observation.js';
-import { createTestRealm, setMfa, type TestRealm } from './fixtures.js';
+import { switchEnabled, type LiveRole } from '../../../../src/api/observation.js';
+import { createTestRealm, otp, setMfa, type TestRealm } from './fixtures.js';
 
 const REALM = 'rg-provider';
 let t: TestRealm;
@@ -54,9 +54,8 @@ describe('Keycloak provider (real server)', () => {
       roleId: t.roles.breakglass!.toLowerCase(),
       roleDisplayName: 'breakglass',
       scope: '/',
-      policyId: 'browser',
-      mfaRule: false,
-      enabledRules: [],
+      handle: 'browser',
+      ...otp(false),
     });
     expect(role.detail).toContain('no step forces a second factor');
   });
@@ -80,9 +79,8 @@ describe('Keycloak provider (real server)', () => {
     expect(res?.ok, res && !res.ok ? res.error.message : '').toBe(true);
     if (!res?.ok) return;
     expect(res.role).toMatchObject({
-      mfaRule: true,
-      policyId: 'rolegate-browser',
-      enabledRules: ['MultiFactorAuthentication'],
+      ...otp(true),
+      handle: 'rolegate-browser',
     });
     expect(await t.browserFlow()).toBe('rolegate-browser');
     const rows = await t.executions('rolegate-browser');
@@ -112,7 +110,7 @@ describe('Keycloak provider (real server)', () => {
     expect((await t.executions('browser')).some((x) => x.displayName?.startsWith('rolegate'))).toBe(
       false,
     );
-    expect((await live('auditor')).mfaRule).toBe(false);
+    expect(switchEnabled(await live('auditor'))).toBe(false);
     // The partial realm PUT that binds the flow left the rest of the realm alone.
     expect((await t.admin.call<{ enabled: boolean }>('GET', `/${REALM}`)).enabled).toBe(true);
   });
@@ -167,7 +165,7 @@ describe('Keycloak provider (real server)', () => {
       });
     }
     expect(after.filter((x) => x.displayName === 'rolegate-mfa-ops')).toHaveLength(1);
-    expect((await live('ops')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('ops'))).toBe(true);
   });
 
   it('drift: a disabled step is observed and repaired', async () => {
@@ -178,7 +176,7 @@ describe('Keycloak provider (real server)', () => {
       { ...sub, requirement: 'DISABLED' },
     );
     const drifted = await live('breakglass');
-    expect(drifted.mfaRule).toBe(false);
+    expect(switchEnabled(drifted)).toBe(false);
     expect(drifted.detail).toContain('is DISABLED, not CONDITIONAL');
     const p = t.newProvider();
     const [res] = await p.apply([setMfa(t.roles.breakglass!, 'breakglass', true)]);
@@ -200,7 +198,7 @@ describe('Keycloak provider (real server)', () => {
     );
     await t.admin.call('DELETE', `/${REALM}/authentication/executions/${cond.id}`);
     const drifted = await live('breakglass');
-    expect(drifted.mfaRule).toBe(false);
+    expect(switchEnabled(drifted)).toBe(false);
     expect(drifted.detail).toContain('has no role condition');
     await enforce('breakglass');
     rows = await t.executions(flow);
@@ -214,29 +212,29 @@ describe('Keycloak provider (real server)', () => {
       id: otp.id,
       requirement: 'REQUIRED',
     });
-    expect((await live('breakglass')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('breakglass'))).toBe(true);
   });
 
   it('drift: a deleted sub-flow is re-created', async () => {
     const { sub } = await ownedRows('breakglass');
     await t.admin.call('DELETE', `/${REALM}/authentication/executions/${sub.id}`);
-    expect((await live('breakglass')).mfaRule).toBe(false);
+    expect(switchEnabled(await live('breakglass'))).toBe(false);
     await enforce('breakglass');
     const again = await ownedRows('breakglass');
     expect(again.sub.id).not.toBe(sub.id);
-    expect((await live('breakglass')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('breakglass'))).toBe(true);
   });
 
   it('drift: rebinding the built-in browser flow is observed and undone', async () => {
     await t.admin.call('PUT', `/${REALM}`, { browserFlow: 'browser' });
     const drifted = await live('breakglass');
-    expect(drifted).toMatchObject({ mfaRule: false, policyId: 'browser' });
+    expect(drifted).toMatchObject({ ...otp(false), handle: 'browser' });
     const p = t.newProvider();
     const [res] = await p.apply([setMfa(t.roles.breakglass!, 'breakglass', true)]);
     expect(res?.ok).toBe(true);
     expect(await t.browserFlow()).toBe('rolegate-browser');
     expect(p.stats().writes).toBe(1); // only the binding
-    expect((await live('breakglass')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('breakglass'))).toBe(true);
   });
 
   it('drift: a renamed role is NotFound by name and found by id with its new name, then repaired', async () => {
@@ -248,11 +246,11 @@ describe('Keycloak provider (real server)', () => {
     const byId = found(snap.resolve({ id: t.roles.auditor! }, '/'));
     expect(byId.roleDisplayName).toBe('auditor2');
     // Keycloak resolves the condition by name, so the rename switched MFA off.
-    expect(byId.mfaRule).toBe(false);
+    expect(switchEnabled(byId)).toBe(false);
     expect(byId.detail).toContain('names auditor, not auditor2');
     const [res] = await t.provider.apply([setMfa(t.roles.auditor!, 'auditor2', true)]);
     expect(res?.ok, res && !res.ok ? res.error.message : '').toBe(true);
-    expect((await live('auditor2')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('auditor2'))).toBe(true);
   });
 
   it('weakening removes only rolegate’s step for that role', async () => {
@@ -278,8 +276,8 @@ describe('Keycloak provider (real server)', () => {
         /404/,
       );
     }
-    expect((await live('ops')).mfaRule).toBe(false);
-    expect((await live('breakglass')).mfaRule).toBe(true);
+    expect(switchEnabled(await live('ops'))).toBe(false);
+    expect(switchEnabled(await live('breakglass'))).toBe(true);
     expect(await t.browserFlow()).toBe('rolegate-browser');
     // Idempotent: nothing left to remove.
     const p = t.newProvider();
@@ -326,7 +324,7 @@ describe('Keycloak provider (real server)', () => {
       config: { condUserRole: 'ops', negate: 'false' },
     });
     const role = await live('ops');
-    expect(role.mfaRule).toBe(true);
+    expect(switchEnabled(role)).toBe(true);
     expect(role.detail).toContain('admin-ops-otp');
     expect(role.detail).toContain('owner other');
     const [res] = await t.provider.apply([setMfa(t.roles.ops!, 'ops', false)]);
@@ -346,7 +344,7 @@ describe('Keycloak provider (real server)', () => {
         kind: 'SetAuthenticationContext',
         roleId: t.roles.ops!,
         roleDisplayName: 'ops',
-        policyId: '',
+        handle: '',
         scope: '/',
         claimValue: 'c1',
         before: 'none',

@@ -1,6 +1,11 @@
 // Graph PIM policy JSON ⇄ LiveRole and the PATCH bodies rolegate sends, table-driven.
 import { describe, expect, it } from 'vitest';
 import {
+  authenticationContext,
+  useRequirement,
+  type AuthenticationContextState,
+} from '../../../../src/api/observation.js';
+import {
   authenticationContextPatch,
   enablementPatch,
   liveRoleFromPolicy,
@@ -105,23 +110,28 @@ describe('sameRules', () => {
   });
 });
 
+/** The requirement PIM's policy gives eligible holders: the MFA rule, and a context if one is enabled. */
+const pim = (mfaRule: boolean, context?: AuthenticationContextState) => ({
+  requirements: [useRequirement('Eligible', 'ActivationRule', mfaRule, context)],
+});
+
 describe('liveRoleFromPolicy', () => {
   it.each([
     {
-      reason: 'MFA present: mfaRule on, rules sorted, role id lower case',
+      reason: 'MFA present: the activation rule on, rules sorted, role id lower case',
       policy: policy(enablement(['Justification', 'MultiFactorAuthentication'])),
       want: {
         roleId: ROLE.id.toLowerCase(),
         scope: '/',
-        policyId: 'DirectoryRole_t_p1',
-        mfaRule: true,
-        enabledRules: ['Justification', 'MultiFactorAuthentication'],
+        handle: 'DirectoryRole_t_p1',
+        ...pim(true),
+        settings: ['Justification', 'MultiFactorAuthentication'],
       },
     },
     {
       reason: 'MFA absent with Justification and Ticketing',
       policy: policy(enablement(['Ticketing', 'Justification'])),
-      want: { mfaRule: false, enabledRules: ['Justification', 'Ticketing'] },
+      want: { ...pim(false), settings: ['Justification', 'Ticketing'] },
     },
     {
       reason: 'values and rule ids compare case-insensitively',
@@ -129,25 +139,25 @@ describe('liveRoleFromPolicy', () => {
         ...enablement(['multiFactorAuthentication']),
         id: 'enablement_enduser_assignment',
       }),
-      want: { mfaRule: true, enabledRules: ['MultiFactorAuthentication'] },
+      want: { ...pim(true), settings: ['MultiFactorAuthentication'] },
     },
     {
       reason:
         'an enabled authentication context is reported with its Conditional Access policy Missing',
       policy: policy(enablement(['MultiFactorAuthentication']), authContext(true, 'c1')),
-      want: { mfaRule: true, authenticationContext: { claimValue: 'c1', policy: 'Missing' } },
+      want: { ...pim(true, { claimValue: 'c1', policy: 'Missing' }) },
     },
     {
       reason: 'a disabled authentication context is not reported',
       policy: policy(enablement([]), authContext(false, 'c1')),
-      want: { mfaRule: false, enabledRules: [] },
+      want: { ...pim(false), settings: [] },
     },
     {
       reason: 'a missing enablement rule means no MFA, and says so in detail',
       policy: policy(authContext(false, null)),
       want: {
-        mfaRule: false,
-        enabledRules: [],
+        ...pim(false),
+        settings: [],
         detail: 'policy DirectoryRole_t_p1 has no Enablement_EndUser_Assignment rule',
       },
     },
@@ -155,14 +165,13 @@ describe('liveRoleFromPolicy', () => {
       reason: 'an enabled context without a claim is not a context, and says so',
       policy: policy(enablement(['Justification']), authContext(true, null)),
       want: {
-        mfaRule: false,
+        ...pim(false),
         detail: 'AuthenticationContext_EndUser_Assignment is enabled without a claim value',
       },
     },
   ])('$reason', ({ policy: p, want }) => {
     const live = liveRoleFromPolicy(ROLE, p);
     expect(live).toMatchObject({ roleDisplayName: ROLE.displayName, ...want });
-    if (!('authenticationContext' in want)) expect(live.authenticationContext).toBeUndefined();
   });
 
   it('uses the Conditional Access verdict when one is known for the claim', () => {
@@ -171,7 +180,7 @@ describe('liveRoleFromPolicy', () => {
       policy(enablement([]), authContext(true, 'C2')),
       new Map([['c2', 'RequiresMfa' as const]]),
     );
-    expect(live.authenticationContext).toEqual({ claimValue: 'C2', policy: 'RequiresMfa' });
+    expect(authenticationContext(live)).toEqual({ claimValue: 'C2', policy: 'RequiresMfa' });
   });
 });
 

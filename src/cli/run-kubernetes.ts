@@ -11,6 +11,7 @@ import { KubernetesStatusWriter } from '../status/kubernetes-status-writer.js';
 import { KubernetesEventRecorder } from '../status/kubernetes-event-recorder.js';
 import { ProviderRegistry } from '../controller/provider-registry.js';
 import { KubeSecretResolver } from '../controller/kube-secret-resolver.js';
+import { parseDuration } from '../api/duration.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
@@ -48,6 +49,8 @@ export async function runKubernetes(
   log: Logger,
   defaultResyncMs: number,
 ): Promise<void> {
+  // Bad timings fail before anything connects.
+  const timings = leaderElectionTimings(o);
   const kube = new KubeClient(kubeTarget(o.kubeconfig));
   const namespace = podNamespace();
   const metrics = new ControllerMetrics(true);
@@ -70,9 +73,10 @@ export async function runKubernetes(
       log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
     });
+    const observedFactory = PROVIDERS.factory(log, (name) => metrics.providerRequestObserver(name));
     const factory = emulator
-      ? emulatorFactory(PROVIDERS.factory(log), emulator.url, log)
-      : PROVIDERS.factory(log);
+      ? emulatorFactory(observedFactory, emulator.url, log)
+      : observedFactory;
     const registry = new ProviderRegistry(factory, secrets);
     const { controller } = newController(
       source,
@@ -106,6 +110,7 @@ export async function runKubernetes(
     elector = new LeaderElector(kube, {
       namespace: o.leaderElectionNamespace ?? namespace,
       name: o.leaderElectionId,
+      ...timings,
       log,
       onStartedLeading: async () => {
         metrics.leader.set({ name: o.leaderElectionId }, 1);
@@ -142,4 +147,37 @@ export async function runKubernetes(
   await http.close();
   await emulator?.close();
   await kube.close();
+}
+
+/**
+ * The Lease timings from --leader-elect-lease-duration, --leader-elect-renew-deadline and
+ * --leader-elect-retry-period (the names and defaults of controller-runtime's managers: 15s, 10s, 2s).
+ */
+export function leaderElectionTimings(o: {
+  leaderElectLeaseDuration: string;
+  leaderElectRenewDeadline: string;
+  leaderElectRetryPeriod: string;
+}): { leaseDurationSeconds: number; renewDeadlineMs: number; retryPeriodMs: number } {
+  const ms = (flag: string, text: string): number => {
+    const v = parseDuration(text);
+    if (v === undefined || v <= 0) throw new Error(`${flag} ${text} is not a duration such as 15s`);
+    return v;
+  };
+  const lease = ms('--leader-elect-lease-duration', o.leaderElectLeaseDuration);
+  const renew = ms('--leader-elect-renew-deadline', o.leaderElectRenewDeadline);
+  const retry = ms('--leader-elect-retry-period', o.leaderElectRetryPeriod);
+  if (lease % 1000 !== 0)
+    throw new Error(
+      `--leader-elect-lease-duration ${o.leaderElectLeaseDuration} must be whole seconds (a Lease counts seconds)`,
+    );
+  // As client-go requires: a leader that cannot renew stops before its lease runs out, and retries in between.
+  if (renew >= lease)
+    throw new Error(
+      `--leader-elect-renew-deadline ${o.leaderElectRenewDeadline} must be shorter than --leader-elect-lease-duration ${o.leaderElectLeaseDuration}, or two replicas could lead at once`,
+    );
+  if (retry * 1.2 >= renew)
+    throw new Error(
+      `--leader-elect-retry-period ${o.leaderElectRetryPeriod} (with 20% jitter) must be shorter than --leader-elect-renew-deadline ${o.leaderElectRenewDeadline}`,
+    );
+  return { leaseDurationSeconds: lease / 1000, renewDeadlineMs: renew, retryPeriodMs: retry };
 }

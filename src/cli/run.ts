@@ -21,6 +21,9 @@ export interface RunOptions {
   leaderElect: boolean;
   leaderElectionNamespace?: string;
   leaderElectionId: string;
+  leaderElectLeaseDuration: string;
+  leaderElectRenewDeadline: string;
+  leaderElectRetryPeriod: string;
   kubeconfig?: string;
 }
 
@@ -78,6 +81,21 @@ export function runCommand(): Command {
       'namespace of the Lease (default: the pod namespace)',
     )
     .option('--leader-election-id <name>', 'name of the Lease', 'rolegate-controller')
+    .option(
+      '--leader-elect-lease-duration <duration>',
+      'how long standbys wait after the last renewal before taking the Lease over',
+      '15s',
+    )
+    .option(
+      '--leader-elect-renew-deadline <duration>',
+      'how long the leader keeps trying to renew before it stops reconciling (less than the lease duration)',
+      '10s',
+    )
+    .option(
+      '--leader-elect-retry-period <duration>',
+      'how often to try to acquire or renew the Lease (less than the renew deadline)',
+      '2s',
+    )
     .option(
       '--kubeconfig <file>',
       'Kubernetes mode: kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)',

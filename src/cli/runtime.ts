@@ -50,7 +50,9 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
   const events = new LogEventRecorder(opts.log);
   const metrics = new ControllerMetrics(opts.withDefaultMetrics ?? false);
   let emulator: GraphEmulator | undefined;
-  let factory: ProviderFactory = PROVIDERS.factory(opts.log);
+  let factory: ProviderFactory = PROVIDERS.factory(opts.log, (name) =>
+    metrics.providerRequestObserver(name),
+  );
   if (opts.emulator) {
     // loaded only when asked for: the emulator is not part of a production controller
     const { startGraphEmulator } = await import('../emulator/graph/index.js');

@@ -46,6 +46,10 @@ export class Controller {
       onQueueLatency: (s) => metrics?.queueLatency.observe(labels, s),
     });
     metrics?.maxConcurrent.set({ controller: NAME }, options.workers);
+    metrics?.trackInProgress(labels, () => this.queue.processingAges());
+    // Exported from the start, as controller-runtime does: a dashboard shows 0, not "no data".
+    metrics?.reconcileErrors.inc({ controller: NAME }, 0);
+    metrics?.reconcilePanics.inc({ controller: NAME }, 0);
   }
 
   /** Whether the stores are synced and workers run (readiness). */
@@ -135,6 +139,7 @@ export class Controller {
         ? await this.reconciler.reconcileProvider(key.slice(PROVIDER.length), signal)
         : await this.reconciler.reconcileRole(key.slice(ROLE.length), signal);
     } catch (err) {
+      if (isPanic(err)) this.metrics?.reconcilePanics.inc({ controller: NAME });
       // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
       if (!isStale(err))
         this.log.error(
@@ -169,6 +174,21 @@ export class Controller {
       this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'success' });
     }
   }
+}
+
+/**
+ * Whether a thrown error is a programming error (what a Go controller would panic on: a nil dereference, an index
+ * out of range), counted as controller_runtime_reconcile_panics_total. Errors the reconciler throws on purpose
+ * (API server refusals, conflicts, provider errors) are ordinary reconcile errors.
+ */
+export function isPanic(err: unknown): boolean {
+  return (
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError ||
+    err instanceof SyntaxError ||
+    err instanceof EvalError
+  );
 }
 
 /**

@@ -328,6 +328,7 @@ export class Reconciler {
     const roles = this.deps.roles.list().filter((r) => r.spec?.providerRef?.name === name);
     if (!idp) {
       await this.deps.registry.remove(name);
+      this.deps.metrics?.forgetProvider(name);
       for (const r of roles) this.deps.enqueueRole?.(objectKey(r.metadata));
       return { kind: 'done' };
     }
@@ -354,6 +355,7 @@ export class Reconciler {
         declared: declared.has(r.roleId),
       }));
       status.alerts = { rolesWithoutMfa: without.length, roles: without };
+      this.deps.metrics?.rolesWithoutMfa.set({ provider: name }, without.length);
       status.conditions = mergeConditions(
         idp.status?.conditions,
         [
@@ -409,12 +411,10 @@ export class Reconciler {
     return result;
   }
 
-  /** Publishes a provider client's request counters as rolegate_provider_requests. */
+  /** Publishes a provider client's request counters as rolegate_provider_requests_total. */
   private recordProviderStats(session: ProviderSession): void {
     const stats = session.client.stats?.();
-    if (!stats || !this.deps.metrics) return;
-    this.deps.metrics.providerRequests.set({ provider: session.name, type: 'read' }, stats.reads);
-    this.deps.metrics.providerRequests.set({ provider: session.name, type: 'write' }, stats.writes);
+    if (stats) this.deps.metrics?.recordProviderRequests(session.name, stats);
   }
 
   private async writeRoleStatus(

@@ -30,6 +30,8 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly enqueuedAt = new Map<string, number>();
+  /** When each key being processed was handed to a worker (ms since epoch). */
+  private readonly startedAt = new Map<string, number>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
   readonly stats: QueueStats = { adds: 0, retries: 0 };
@@ -116,7 +118,13 @@ export class WorkQueue {
   /** Marks a key as processed; if it was re-added meanwhile it is queued again. */
   done(key: string): void {
     this.processing.delete(key);
+    this.startedAt.delete(key);
     if (this.dirty.has(key)) this.push(key);
+  }
+
+  /** Seconds each key being processed has been processing so far (unfinished work). */
+  processingAges(now = Date.now()): number[] {
+    return [...this.startedAt.values()].map((at) => Math.max(0, now - at) / 1000);
   }
 
   /** Stops accepting keys, cancels delayed ones, and releases idle workers. Keys in flight finish. */
@@ -140,6 +148,7 @@ export class WorkQueue {
   private take(key: string): string {
     this.dirty.delete(key);
     this.processing.add(key);
+    this.startedAt.set(key, Date.now());
     const at = this.enqueuedAt.get(key);
     if (at !== undefined) this.observer.onQueueLatency?.((Date.now() - at) / 1000);
     this.enqueuedAt.delete(key);

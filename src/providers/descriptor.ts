@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { LiveRole } from '../api/observation.js';
 import type { ProviderSpecRules } from '../api/validation/provider-spec.js';
 import type { ProviderClient, SecretResolver } from './types.js';
+import type { RequestObserver } from './request-observer.js';
 
 /** What a provider's factory is given besides its settings. */
 export interface ProviderContext {
@@ -14,6 +15,8 @@ export interface ProviderContext {
   secrets: SecretResolver;
   /** Receives the provider's operator notices, if the caller logs them. */
   logger?: Logger | undefined;
+  /** Times every request the client sends (the controller's metrics), if the caller records them. */
+  onRequest?: RequestObserver | undefined;
 }
 
 /** One provider, as it registers itself. `S` is the type of its settings (spec[specKey]). */

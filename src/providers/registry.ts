@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { IdentityProvider } from '../api/v1alpha1/types.js';
 import type { ProviderDescriptor } from './descriptor.js';
+import type { RequestObserver } from './request-observer.js';
 import { entraProvider } from './entra/descriptor.js';
 import { keycloakProvider } from './keycloak/descriptor.js';
 import { ProviderConfigError, type ProviderClient, type SecretResolver } from './types.js';
@@ -48,11 +49,15 @@ export class ProviderDescriptors {
     return this.forSpec(spec)?.descriptor.kind ?? 'unknown';
   }
 
-  /** Builds the client of an IdentityProvider, resolving its Secret references first. */
+  /**
+   * Builds the client of an IdentityProvider, resolving its Secret references first; `observe` gives the timer of
+   * its requests, by IdentityProvider name (the controller's metrics).
+   */
   async createClient(
     idp: IdentityProvider,
     secrets: SecretResolver,
     logger?: Logger,
+    observe?: (name: string) => RequestObserver,
   ): Promise<ProviderClient> {
     const found = this.forSpec(idp.spec);
     if (!found) {
@@ -61,14 +66,21 @@ export class ProviderDescriptors {
         `IdentityProvider ${idp.metadata.name} sets no provider (one of ${keys})`,
       );
     }
-    return found.descriptor.create(found.settings, { name: idp.metadata.name, secrets, logger });
+    const name = idp.metadata.name;
+    return found.descriptor.create(found.settings, {
+      name,
+      secrets,
+      logger,
+      ...(observe ? { onRequest: observe(name) } : {}),
+    });
   }
 
-  /** createClient with a logger, as a factory of clients. */
+  /** createClient with a logger (and a request timer), as a factory of clients. */
   factory(
     logger?: Logger,
+    observe?: (name: string) => RequestObserver,
   ): (idp: IdentityProvider, secrets: SecretResolver) => Promise<ProviderClient> {
-    return (idp, secrets) => this.createClient(idp, secrets, logger);
+    return (idp, secrets) => this.createClient(idp, secrets, logger, observe);
   }
 }
 

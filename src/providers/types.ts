@@ -62,6 +62,8 @@ export interface SecretKeyRef {
 /** Resolves secret references: from the API server in Kubernetes mode, from the environment otherwise. */
 export interface SecretResolver {
   get(ref: SecretKeyRef, signal?: AbortSignal): Promise<string>;
+  /** Reads a ConfigMap key (not secret: CA bundles). Absent where there are no ConfigMaps (directory mode). */
+  getConfigMap?(ref: SecretKeyRef, signal?: AbortSignal): Promise<string>;
 }
 
 /** Request counters of a provider client. */

@@ -309,7 +309,13 @@ describe('the container image (Dockerfile steps, no Docker engine)', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('has a build stage, a production-dependency stage and a distroless non-root runtime', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', 'deps', expect.any(String)]);
+    expect(stages.map((s) => s.name)).toEqual([
+      'build',
+      'deps',
+      'app',
+      'shell',
+      expect.any(String),
+    ]);
     expect(stages[0]!.runs.map((r) => r.command)).toEqual([
       expect.stringMatching(/^npm ci\b/),
       'npm run build',
@@ -329,7 +335,8 @@ describe('the container image (Dockerfile steps, no Docker engine)', () => {
       'org.opencontainers.image.version': pkg.version,
     });
     expect(image.labels['org.opencontainers.image.description']).toBeTruthy();
-    expect(image.labels['org.opencontainers.image.source']).toMatch(/^https:\/\//);
+    // No invented repository URL: the source label is what the build passes (--build-arg SOURCE=...).
+    expect(image.labels['org.opencontainers.image.source']).toBe('');
   });
 
   it('holds only what the runtime needs', () => {
@@ -386,6 +393,39 @@ describe('the container image (Dockerfile steps, no Docker engine)', () => {
     );
     expect(installed.length).toBeGreaterThan(Object.keys(pkg.dependencies).length);
     expect(installed.filter((k) => lock.packages[k]!.dev)).toEqual([]);
+  });
+
+  describe('the shell variant (--target shell, for CI jobs that need sh)', () => {
+    const shell = (): Stage => stages.find((s) => s.name === 'shell')!;
+
+    it('is the same runtime with busybox, non-root, its shell as entrypoint', () => {
+      expect(shell().base).toMatch(/^gcr\.io\/distroless\/nodejs\d+-debian\d+:debug-nonroot$/);
+      expect(shell().user).toBe('65532:65532');
+      expect(shell().entrypoint).toEqual(['/busybox/sh']);
+      expect(shell().env.PATH?.split(':')).toEqual(
+        expect.arrayContaining(['/usr/local/bin', '/busybox']),
+      );
+      expect(shell().runs).toEqual([]);
+      expect(shell().labels['org.opencontainers.image.version']).toBe(pkg.version);
+    });
+
+    it('puts a `rolegate` on PATH that runs the CLI of the same tree', () => {
+      const wrapper = readFileSync(join(shell().root, 'usr/local/bin/rolegate'), 'utf8');
+      expect(statSync(join(shell().root, 'usr/local/bin/rolegate')).mode & 0o111).not.toBe(0);
+      expect(wrapper.split('\n')[0]).toBe('#!/busybox/sh');
+      // This machine has no busybox or /nodejs: the wrapper's command runs with this sh and Node.js, its paths
+      // mapped onto the stage's tree.
+      const script = wrapper
+        .replace('/nodejs/bin/node', process.execPath)
+        .replace('/app/', `${join(shell().root, 'app')}/`);
+      const r = spawnSync('sh', ['-c', script, 'rolegate', 'validate', 'examples/'], {
+        cwd: join(shell().root, 'app'),
+        env: { PATH: cleanPath },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    });
   });
 
   it('keeps the build context small (.dockerignore)', () => {

@@ -31,6 +31,9 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/component: controller
 app.kubernetes.io/part-of: rolegate
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/* The ServiceAccount the controller runs as. */}}
@@ -115,4 +118,23 @@ generation.
 {{- range .Values.controller.extraEnv }}
 {{- if eq .name "NODE_OPTIONS" }}true{{ end }}
 {{- end }}
+{{- end }}
+
+{{/*
+The pod's topology spread constraints: topologySpreadConstraints as given, where a constraint without
+labelSelector selects this release's pods (and only those of the same ReplicaSet during a rollout).
+*/}}
+{{- define "rolegate.topologySpreadConstraints" -}}
+{{- $out := list }}
+{{- range .Values.topologySpreadConstraints }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "labelSelector") }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" (include "rolegate.selectorLabels" $ | fromYaml)) }}
+{{- if not (hasKey $c "matchLabelKeys") }}
+{{- $_ := set $c "matchLabelKeys" (list "pod-template-hash") }}
+{{- end }}
+{{- end }}
+{{- $out = append $out $c }}
+{{- end }}
+{{- toYaml $out }}
 {{- end }}

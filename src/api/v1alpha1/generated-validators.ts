@@ -1838,7 +1838,37 @@ export function createValidators(
                   caFile: {
                     type: 'string',
                     description:
-                      'A PEM file of CA certificates to trust in addition to the system ones.',
+                      "A PEM file of CA certificates to trust in addition to the system ones (a path inside the controller's container).",
+                  },
+                  caSecretRef: {
+                    type: 'object',
+                    description:
+                      'A Secret key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode; directory mode reads ROLEGATE_SECRET_<NAME>_<KEY>).',
+                    required: ['name', 'key'],
+                    properties: {
+                      name: { type: 'string', minLength: 1 },
+                      namespace: {
+                        type: 'string',
+                        description: "Defaults to the controller's namespace.",
+                      },
+                      key: { type: 'string', minLength: 1 },
+                    },
+                    additionalProperties: false,
+                  },
+                  caConfigMapRef: {
+                    type: 'object',
+                    description:
+                      'A ConfigMap key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode only), such as a trust-manager bundle.',
+                    required: ['name', 'key'],
+                    properties: {
+                      name: { type: 'string', minLength: 1 },
+                      namespace: {
+                        type: 'string',
+                        description: "Defaults to the controller's namespace.",
+                      },
+                      key: { type: 'string', minLength: 1 },
+                    },
+                    additionalProperties: false,
                   },
                   insecureSkipVerify: {
                     type: 'boolean',
@@ -3922,7 +3952,12 @@ export function createValidators(
                 let data52 = data41.tls;
                 if (data52 && typeof data52 == 'object' && !Array.isArray(data52)) {
                   for (const key12 in data52) {
-                    if (!(key12 === 'caFile' || key12 === 'insecureSkipVerify')) {
+                    if (!(
+                      key12 === 'caFile' ||
+                      key12 === 'caSecretRef' ||
+                      key12 === 'caConfigMapRef' ||
+                      key12 === 'insecureSkipVerify'
+                    )) {
                       const err89 = {
                         instancePath: instancePath + '/spec/keycloak/tls',
                         schemaPath:
@@ -3968,10 +4003,447 @@ export function createValidators(
                       errors++;
                     }
                   }
+                  if (data52.caSecretRef !== undefined) {
+                    let data54 = data52.caSecretRef;
+                    if (data54 && typeof data54 == 'object' && !Array.isArray(data54)) {
+                      if (data54.name === undefined) {
+                        const err91 = {
+                          instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
+                          schemaPath:
+                            '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/required',
+                          keyword: 'required',
+                          params: { missingProperty: 'name' },
+                          message: "must have required property '" + 'name' + "'",
+                          schema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef.required,
+                          parentSchema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef,
+                          data: data54,
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err91];
+                        } else {
+                          vErrors.push(err91);
+                        }
+                        errors++;
+                      }
+                      if (data54.key === undefined) {
+                        const err92 = {
+                          instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
+                          schemaPath:
+                            '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/required',
+                          keyword: 'required',
+                          params: { missingProperty: 'key' },
+                          message: "must have required property '" + 'key' + "'",
+                          schema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef.required,
+                          parentSchema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef,
+                          data: data54,
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err92];
+                        } else {
+                          vErrors.push(err92);
+                        }
+                        errors++;
+                      }
+                      for (const key13 in data54) {
+                        if (!(key13 === 'name' || key13 === 'namespace' || key13 === 'key')) {
+                          const err93 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/additionalProperties',
+                            keyword: 'additionalProperties',
+                            params: { additionalProperty: key13 },
+                            message: 'must NOT have additional properties',
+                            schema: false,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef,
+                            data: data54,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err93];
+                          } else {
+                            vErrors.push(err93);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data54.name !== undefined) {
+                        let data55 = data54.name;
+                        if (typeof data55 === 'string') {
+                          if (func0(data55) < 1) {
+                            const err94 = {
+                              instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/name',
+                              schemaPath:
+                                '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/name/minLength',
+                              keyword: 'minLength',
+                              params: { limit: 1 },
+                              message: 'must NOT have fewer than 1 characters',
+                              schema: 1,
+                              parentSchema:
+                                schema1.properties.spec.properties.keycloak.properties.tls
+                                  .properties.caSecretRef.properties.name,
+                              data: data55,
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err94];
+                            } else {
+                              vErrors.push(err94);
+                            }
+                            errors++;
+                          }
+                        } else {
+                          const err95 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/name',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/name/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.name.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.name,
+                            data: data55,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err95];
+                          } else {
+                            vErrors.push(err95);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data54.namespace !== undefined) {
+                        let data56 = data54.namespace;
+                        if (typeof data56 !== 'string') {
+                          const err96 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/namespace',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/namespace/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.namespace.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.namespace,
+                            data: data56,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err96];
+                          } else {
+                            vErrors.push(err96);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data54.key !== undefined) {
+                        let data57 = data54.key;
+                        if (typeof data57 === 'string') {
+                          if (func0(data57) < 1) {
+                            const err97 = {
+                              instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/key',
+                              schemaPath:
+                                '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/key/minLength',
+                              keyword: 'minLength',
+                              params: { limit: 1 },
+                              message: 'must NOT have fewer than 1 characters',
+                              schema: 1,
+                              parentSchema:
+                                schema1.properties.spec.properties.keycloak.properties.tls
+                                  .properties.caSecretRef.properties.key,
+                              data: data57,
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err97];
+                            } else {
+                              vErrors.push(err97);
+                            }
+                            errors++;
+                          }
+                        } else {
+                          const err98 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/key',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/key/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.key.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caSecretRef.properties.key,
+                            data: data57,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err98];
+                          } else {
+                            vErrors.push(err98);
+                          }
+                          errors++;
+                        }
+                      }
+                    } else {
+                      const err99 = {
+                        instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
+                        schemaPath:
+                          '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/type',
+                        keyword: 'type',
+                        params: { type: 'object' },
+                        message: 'must be object',
+                        schema:
+                          schema1.properties.spec.properties.keycloak.properties.tls.properties
+                            .caSecretRef.type,
+                        parentSchema:
+                          schema1.properties.spec.properties.keycloak.properties.tls.properties
+                            .caSecretRef,
+                        data: data54,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  }
+                  if (data52.caConfigMapRef !== undefined) {
+                    let data58 = data52.caConfigMapRef;
+                    if (data58 && typeof data58 == 'object' && !Array.isArray(data58)) {
+                      if (data58.name === undefined) {
+                        const err100 = {
+                          instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
+                          schemaPath:
+                            '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/required',
+                          keyword: 'required',
+                          params: { missingProperty: 'name' },
+                          message: "must have required property '" + 'name' + "'",
+                          schema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caConfigMapRef.required,
+                          parentSchema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caConfigMapRef,
+                          data: data58,
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err100];
+                        } else {
+                          vErrors.push(err100);
+                        }
+                        errors++;
+                      }
+                      if (data58.key === undefined) {
+                        const err101 = {
+                          instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
+                          schemaPath:
+                            '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/required',
+                          keyword: 'required',
+                          params: { missingProperty: 'key' },
+                          message: "must have required property '" + 'key' + "'",
+                          schema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caConfigMapRef.required,
+                          parentSchema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caConfigMapRef,
+                          data: data58,
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err101];
+                        } else {
+                          vErrors.push(err101);
+                        }
+                        errors++;
+                      }
+                      for (const key14 in data58) {
+                        if (!(key14 === 'name' || key14 === 'namespace' || key14 === 'key')) {
+                          const err102 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/additionalProperties',
+                            keyword: 'additionalProperties',
+                            params: { additionalProperty: key14 },
+                            message: 'must NOT have additional properties',
+                            schema: false,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef,
+                            data: data58,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err102];
+                          } else {
+                            vErrors.push(err102);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data58.name !== undefined) {
+                        let data59 = data58.name;
+                        if (typeof data59 === 'string') {
+                          if (func0(data59) < 1) {
+                            const err103 = {
+                              instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/name',
+                              schemaPath:
+                                '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/name/minLength',
+                              keyword: 'minLength',
+                              params: { limit: 1 },
+                              message: 'must NOT have fewer than 1 characters',
+                              schema: 1,
+                              parentSchema:
+                                schema1.properties.spec.properties.keycloak.properties.tls
+                                  .properties.caConfigMapRef.properties.name,
+                              data: data59,
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err103];
+                            } else {
+                              vErrors.push(err103);
+                            }
+                            errors++;
+                          }
+                        } else {
+                          const err104 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/name',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/name/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.name.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.name,
+                            data: data59,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err104];
+                          } else {
+                            vErrors.push(err104);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data58.namespace !== undefined) {
+                        let data60 = data58.namespace;
+                        if (typeof data60 !== 'string') {
+                          const err105 = {
+                            instancePath:
+                              instancePath + '/spec/keycloak/tls/caConfigMapRef/namespace',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/namespace/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.namespace.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.namespace,
+                            data: data60,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err105];
+                          } else {
+                            vErrors.push(err105);
+                          }
+                          errors++;
+                        }
+                      }
+                      if (data58.key !== undefined) {
+                        let data61 = data58.key;
+                        if (typeof data61 === 'string') {
+                          if (func0(data61) < 1) {
+                            const err106 = {
+                              instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/key',
+                              schemaPath:
+                                '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/key/minLength',
+                              keyword: 'minLength',
+                              params: { limit: 1 },
+                              message: 'must NOT have fewer than 1 characters',
+                              schema: 1,
+                              parentSchema:
+                                schema1.properties.spec.properties.keycloak.properties.tls
+                                  .properties.caConfigMapRef.properties.key,
+                              data: data61,
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err106];
+                            } else {
+                              vErrors.push(err106);
+                            }
+                            errors++;
+                          }
+                        } else {
+                          const err107 = {
+                            instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/key',
+                            schemaPath:
+                              '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/key/type',
+                            keyword: 'type',
+                            params: { type: 'string' },
+                            message: 'must be string',
+                            schema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.key.type,
+                            parentSchema:
+                              schema1.properties.spec.properties.keycloak.properties.tls.properties
+                                .caConfigMapRef.properties.key,
+                            data: data61,
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err107];
+                          } else {
+                            vErrors.push(err107);
+                          }
+                          errors++;
+                        }
+                      }
+                    } else {
+                      const err108 = {
+                        instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
+                        schemaPath:
+                          '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/type',
+                        keyword: 'type',
+                        params: { type: 'object' },
+                        message: 'must be object',
+                        schema:
+                          schema1.properties.spec.properties.keycloak.properties.tls.properties
+                            .caConfigMapRef.type,
+                        parentSchema:
+                          schema1.properties.spec.properties.keycloak.properties.tls.properties
+                            .caConfigMapRef,
+                        data: data58,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err108];
+                      } else {
+                        vErrors.push(err108);
+                      }
+                      errors++;
+                    }
+                  }
                   if (data52.insecureSkipVerify !== undefined) {
-                    let data54 = data52.insecureSkipVerify;
-                    if (typeof data54 !== 'boolean') {
-                      const err91 = {
+                    let data62 = data52.insecureSkipVerify;
+                    if (typeof data62 !== 'boolean') {
+                      const err109 = {
                         instancePath: instancePath + '/spec/keycloak/tls/insecureSkipVerify',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/insecureSkipVerify/type',
@@ -3984,18 +4456,18 @@ export function createValidators(
                         parentSchema:
                           schema1.properties.spec.properties.keycloak.properties.tls.properties
                             .insecureSkipVerify,
-                        data: data54,
+                        data: data62,
                       };
                       if (vErrors === null) {
-                        vErrors = [err91];
+                        vErrors = [err109];
                       } else {
-                        vErrors.push(err91);
+                        vErrors.push(err109);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err92 = {
+                  const err110 = {
                     instancePath: instancePath + '/spec/keycloak/tls',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/tls/type',
                     keyword: 'type',
@@ -4006,15 +4478,15 @@ export function createValidators(
                     data: data52,
                   };
                   if (vErrors === null) {
-                    vErrors = [err92];
+                    vErrors = [err110];
                   } else {
-                    vErrors.push(err92);
+                    vErrors.push(err110);
                   }
                   errors++;
                 }
               }
             } else {
-              const err93 = {
+              const err111 = {
                 instancePath: instancePath + '/spec/keycloak',
                 schemaPath: '#/properties/spec/properties/keycloak/type',
                 keyword: 'type',
@@ -4025,17 +4497,17 @@ export function createValidators(
                 data: data41,
               };
               if (vErrors === null) {
-                vErrors = [err93];
+                vErrors = [err111];
               } else {
-                vErrors.push(err93);
+                vErrors.push(err111);
               }
               errors++;
             }
           }
-          const _errs128 = errors;
-          let valid23;
+          const _errs146 = errors;
+          let valid25;
           keyword0.errors = null;
-          valid23 = keyword0.call(
+          valid25 = keyword0.call(
             self,
             schema1.properties.spec['x-kubernetes-validations'],
             data23,
@@ -4047,21 +4519,21 @@ export function createValidators(
               rootData,
             },
           );
-          if (!valid23) {
+          if (!valid25) {
             if (Array.isArray(keyword0.errors)) {
               vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
               errors = vErrors.length;
-              for (let i6 = _errs128; i6 < errors; i6++) {
-                const err94 = vErrors[i6];
-                if (err94.instancePath === undefined) {
-                  err94.instancePath = instancePath + '/spec';
+              for (let i6 = _errs146; i6 < errors; i6++) {
+                const err112 = vErrors[i6];
+                if (err112.instancePath === undefined) {
+                  err112.instancePath = instancePath + '/spec';
                 }
-                err94.schemaPath = '#/properties/spec/x-kubernetes-validations';
-                err94.schema = schema1.properties.spec['x-kubernetes-validations'];
-                err94.data = data23;
+                err112.schemaPath = '#/properties/spec/x-kubernetes-validations';
+                err112.schema = schema1.properties.spec['x-kubernetes-validations'];
+                err112.data = data23;
               }
             } else {
-              const err95 = {
+              const err113 = {
                 instancePath: instancePath + '/spec',
                 schemaPath: '#/properties/spec/x-kubernetes-validations',
                 keyword: 'x-kubernetes-validations',
@@ -4072,15 +4544,15 @@ export function createValidators(
                 data: data23,
               };
               if (vErrors === null) {
-                vErrors = [err95];
+                vErrors = [err113];
               } else {
-                vErrors.push(err95);
+                vErrors.push(err113);
               }
               errors++;
             }
           }
         } else {
-          const err96 = {
+          const err114 = {
             instancePath: instancePath + '/spec',
             schemaPath: '#/properties/spec/type',
             keyword: 'type',
@@ -4091,15 +4563,15 @@ export function createValidators(
             data: data23,
           };
           if (vErrors === null) {
-            vErrors = [err96];
+            vErrors = [err114];
           } else {
-            vErrors.push(err96);
+            vErrors.push(err114);
           }
           errors++;
         }
       }
     } else {
-      const err97 = {
+      const err115 = {
         instancePath,
         schemaPath: '#/type',
         keyword: 'type',
@@ -4110,9 +4582,9 @@ export function createValidators(
         data,
       };
       if (vErrors === null) {
-        vErrors = [err97];
+        vErrors = [err115];
       } else {
-        vErrors.push(err97);
+        vErrors.push(err115);
       }
       errors++;
     }

@@ -53,8 +53,22 @@ export interface IdentityProviderSpec {
       };
     };
     tls?: {
-      /** A PEM file of CA certificates to trust in addition to the system ones. */
+      /** A PEM file of CA certificates to trust in addition to the system ones (a path inside the controller's container). */
       caFile?: string;
+      /** A Secret key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode; directory mode reads ROLEGATE_SECRET_<NAME>_<KEY>). */
+      caSecretRef?: {
+        name: string;
+        /** Defaults to the controller's namespace. */
+        namespace?: string;
+        key: string;
+      };
+      /** A ConfigMap key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode only), such as a trust-manager bundle. */
+      caConfigMapRef?: {
+        name: string;
+        /** Defaults to the controller's namespace. */
+        namespace?: string;
+        key: string;
+      };
       /** Do not verify the server certificate. For tests only. */
       insecureSkipVerify?: boolean;
     };
@@ -271,7 +285,47 @@ export const identityProviderSchema = {
                 caFile: {
                   type: 'string',
                   description:
-                    'A PEM file of CA certificates to trust in addition to the system ones.',
+                    "A PEM file of CA certificates to trust in addition to the system ones (a path inside the controller's container).",
+                },
+                caSecretRef: {
+                  type: 'object',
+                  description:
+                    'A Secret key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode; directory mode reads ROLEGATE_SECRET_<NAME>_<KEY>).',
+                  required: ['name', 'key'],
+                  properties: {
+                    name: {
+                      type: 'string',
+                      minLength: 1,
+                    },
+                    namespace: {
+                      type: 'string',
+                      description: "Defaults to the controller's namespace.",
+                    },
+                    key: {
+                      type: 'string',
+                      minLength: 1,
+                    },
+                  },
+                },
+                caConfigMapRef: {
+                  type: 'object',
+                  description:
+                    'A ConfigMap key holding PEM CA certificates to trust in addition to the system ones (Kubernetes mode only), such as a trust-manager bundle.',
+                  required: ['name', 'key'],
+                  properties: {
+                    name: {
+                      type: 'string',
+                      minLength: 1,
+                    },
+                    namespace: {
+                      type: 'string',
+                      description: "Defaults to the controller's namespace.",
+                    },
+                    key: {
+                      type: 'string',
+                      minLength: 1,
+                    },
+                  },
                 },
                 insecureSkipVerify: {
                   type: 'boolean',

@@ -6,6 +6,7 @@ import { ProviderError } from '../types.js';
 import { GraphClient, type GraphStats } from './graph-client.js';
 import type { RetryOptions } from './retry.js';
 import { transportError } from './graph-errors.js';
+import type { RequestObserver } from '../request-observer.js';
 
 /** The ARM api-version of role management policies rolegate speaks. */
 export const ARM_API_VERSION = '2020-10-01';
@@ -21,6 +22,8 @@ export interface ArmClientOptions {
   retry?: RetryOptions;
   fetch?: typeof fetch;
   random?: () => number;
+  /** Times every request sent (metrics). */
+  onRequest?: RequestObserver | undefined;
 }
 
 /** The Azure RBAC permission an ARM call needs, for PermissionDenied messages. */
@@ -89,6 +92,7 @@ export class ArmClient {
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     });
   }
 

@@ -21,6 +21,7 @@ export const entraProvider = defineProvider<EntraSpec>({
     return createEntraProvider(spec, {
       ...(clientSecret === undefined ? {} : { clientSecret }),
       ...(ctx.logger ? { logger: ctx.logger.child({ provider: ctx.name }) } : {}),
+      ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
     });
   },
   // PIM's out-of-the-box role setting asks for MFA on activation (Enablement_EndUser_Assignment lists

@@ -84,6 +84,7 @@ import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
 import { isLoopbackUrl } from '../loopback.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
+import type { RequestObserver } from '../request-observer.js';
 
 /** What the caller resolves (the client secret) or injects (a credential, retry tuning, a clock). */
 export interface EntraProviderOptions extends CredentialOptions {
@@ -105,6 +106,8 @@ export interface EntraProviderOptions extends CredentialOptions {
   logger?: GraphClientLogger | undefined;
   /** How alerts() waits for PIM's alert refresh (polling interval and bound). */
   alertRefresh?: AlertRefreshOptions | undefined;
+  /** Times every Graph and ARM request sent (metrics). */
+  onRequest?: RequestObserver | undefined;
 }
 
 /** The Authorization provider path under an ARM scope. */
@@ -163,6 +166,7 @@ export class EntraProvider implements ProviderClient {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     };
     this.graph = new GraphClient(clientOpts);
     this.now = opts.now ?? (() => new Date());
@@ -199,6 +203,7 @@ export class EntraProvider implements ProviderClient {
         ...(opts.retry ? { retry: opts.retry } : {}),
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
         ...(opts.random ? { random: opts.random } : {}),
+        ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
       });
     } else {
       this.arm = undefined;

@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import { jsonRequest } from '../json-request.js';
+import { observeRequest, type RequestObserver } from '../request-observer.js';
 
 /** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
 export const GRAPH_VERSION = 'v1.0';
@@ -103,6 +104,8 @@ export interface GraphClientOptions {
   classifyTransport?: typeof classifyTransportError;
   /** Receives the notice that the server refused `$top` (default: none). */
   logger?: GraphClientLogger | undefined;
+  /** Times every request sent (metrics). */
+  onRequest?: RequestObserver | undefined;
 }
 
 /** The parsed answer to one call. */
@@ -219,7 +222,10 @@ export class GraphClient {
       this.stats.writes += count.writes;
       let res: Response;
       try {
-        res = await this.doFetch(url, jsonRequest(method, token, o.body, o.signal));
+        const operation = /\/\$batch$/.test(url) ? 'batch' : count.writes > 0 ? 'write' : 'read';
+        res = await observeRequest(this.opts.onRequest, operation, () =>
+          this.doFetch(url, jsonRequest(method, token, o.body, o.signal)),
+        );
       } catch (err) {
         const e = this.classifyTransport(method, url, err);
         if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;

@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ProviderError } from '../types.js';
 import { jsonRequest } from '../json-request.js';
+import { observeRequest, type RequestObserver } from '../request-observer.js';
 
 /** How a KeycloakAdminClient reaches and authenticates to Keycloak. */
 export interface AdminClientOptions {
@@ -15,9 +16,20 @@ export interface AdminClientOptions {
   tokenRealm: string;
   clientId: string;
   clientSecret?: string | undefined;
-  tls?: { caFile?: string | undefined; insecureSkipVerify?: boolean | undefined } | undefined;
+  tls?: AdminTlsOptions | undefined;
   /** Replaces the HTTP transport (tests, proxies). When set, tls is ignored. */
   fetch?: typeof fetch | undefined;
+  /** Times every admin and token request sent (metrics). */
+  onRequest?: RequestObserver | undefined;
+}
+
+/** How the client checks Keycloak's certificate. */
+export interface AdminTlsOptions {
+  /** A PEM file of certificates to trust, read when the client is built. */
+  caFile?: string | undefined;
+  /** PEM certificates to trust, given as text (from a Secret or ConfigMap). */
+  ca?: string | undefined;
+  insecureSkipVerify?: boolean | undefined;
 }
 
 /** Counts of admin API calls since the client was built (token requests are counted apart). */
@@ -58,7 +70,9 @@ export class KeycloakAdminClient {
     this.base = opts.url.replace(/\/+$/, '');
     this.doFetch =
       opts.fetch ??
-      (opts.tls?.caFile || opts.tls?.insecureSkipVerify ? nodeFetch(opts.tls) : fetch);
+      (opts.tls?.caFile || opts.tls?.ca || opts.tls?.insecureSkipVerify
+        ? nodeFetch(opts.tls)
+        : fetch);
   }
 
   /** Calls an admin path relative to /admin/realms, such as `/myrealm/roles`. */
@@ -71,9 +85,11 @@ export class KeycloakAdminClient {
       else this.stats.reads++;
       let res: Response;
       try {
-        res = await this.doFetch(
-          `${this.base}/admin/realms${path}`,
-          jsonRequest(method, token, o.body, o.signal),
+        res = await observeRequest(this.opts.onRequest, write ? 'write' : 'read', () =>
+          this.doFetch(
+            `${this.base}/admin/realms${path}`,
+            jsonRequest(method, token, o.body, o.signal),
+          ),
         );
       } catch (err) {
         throw transportError(method, path, err);
@@ -116,15 +132,17 @@ export class KeycloakAdminClient {
     this.stats.tokens++;
     let res: Response;
     try {
-      res = await this.doFetch(this.base + path, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: form.toString(),
-        ...(signal ? { signal } : {}),
-      });
+      res = await observeRequest(this.opts.onRequest, 'token', () =>
+        this.doFetch(this.base + path, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: form.toString(),
+          ...(signal ? { signal } : {}),
+        }),
+      );
     } catch (err) {
       throw transportError('POST', path, err);
     }
@@ -204,7 +222,11 @@ function transportError(method: string, path: string, err: unknown): ProviderErr
  * bundle (added to, not replacing, the system roots) or no verification at all.
  */
 function nodeFetch(tls: NonNullable<AdminClientOptions['tls']>): typeof fetch {
-  const ca = tls.caFile ? [...rootCertificates, readFileSync(tls.caFile, 'utf8')] : undefined;
+  // The private CA is trusted in addition to the public roots: Keycloak behind a public certificate still works.
+  const extra = [tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined, tls.ca].filter(
+    (x): x is string => Boolean(x),
+  );
+  const ca = extra.length > 0 ? [...rootCertificates, ...extra] : undefined;
   return ((input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);

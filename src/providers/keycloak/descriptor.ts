@@ -3,6 +3,7 @@
 import { defineProvider } from '../descriptor.js';
 import type { KeycloakSpec } from './keycloak-provider.js';
 import { validateKeycloakSpec } from './validate-spec.js';
+import { resolveCaReferences } from './ca-references.js';
 
 /** The Keycloak provider's descriptor. */
 export const keycloakProvider = defineProvider<KeycloakSpec>({
@@ -14,8 +15,13 @@ export const keycloakProvider = defineProvider<KeycloakSpec>({
   async create(spec, ctx) {
     const ref = spec.credentials.clientSecretRef;
     const clientSecret = ref ? await ctx.secrets.get(ref) : undefined;
+    const caCertificates = await resolveCaReferences(spec.tls, ctx.secrets);
     const { createKeycloakProvider } = await import('./keycloak-provider.js');
-    return createKeycloakProvider(spec, clientSecret === undefined ? {} : { clientSecret });
+    return createKeycloakProvider(spec, {
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+      ...(caCertificates === undefined ? {} : { caCertificates }),
+      ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+    });
   },
   // Keycloak's built-in browser flow asks no role for OTP: the default is rolegate's step absent.
   defaultMfaRequired: () => false,

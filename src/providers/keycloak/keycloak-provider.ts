@@ -28,6 +28,7 @@ import {
   type RealmExport,
 } from './realm-state.js';
 import { KeycloakSnapshot, type KeycloakRole } from './snapshot.js';
+import type { RequestObserver } from '../request-observer.js';
 
 /** The Keycloak part of an IdentityProvider spec. */
 export type KeycloakSpec = NonNullable<IdentityProviderSpec['keycloak']>;
@@ -35,7 +36,11 @@ export type KeycloakSpec = NonNullable<IdentityProviderSpec['keycloak']>;
 /** What the caller resolves for the provider (the Secret behind clientSecretRef) or injects (tests). */
 export interface KeycloakProviderOptions {
   clientSecret?: string | undefined;
+  /** PEM certificates to trust (the Secret or ConfigMap behind tls.caSecretRef / tls.caConfigMapRef). */
+  caCertificates?: string | undefined;
   fetch?: typeof fetch | undefined;
+  /** Times every admin and token request sent (metrics). */
+  onRequest?: RequestObserver | undefined;
 }
 
 /** The default alias of the flow rolegate makes when the bound browser flow is a built-in. */
@@ -69,8 +74,13 @@ export class KeycloakProvider implements ProviderClient {
       tokenRealm: spec.adminRealm ?? 'master',
       clientId: spec.credentials.clientId,
       clientSecret: opts.clientSecret,
-      tls: spec.tls,
+      tls: {
+        caFile: spec.tls?.caFile,
+        insecureSkipVerify: spec.tls?.insecureSkipVerify,
+        ca: opts.caCertificates,
+      },
       fetch: opts.fetch,
+      onRequest: opts.onRequest,
     });
   }
 

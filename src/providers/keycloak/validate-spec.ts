@@ -12,7 +12,7 @@ export function validateKeycloakSpec(keycloak: unknown, at: string): ValidationP
       pointer: `${at}/tls/insecureSkipVerify`,
       rule: 'semantic.insecure-tls',
       severity: 'warning',
-      message: `${fieldPath(at)}.tls.insecureSkipVerify turns off certificate verification; use it for tests only (prefer tls.caFile)`,
+      message: `${fieldPath(at)}.tls.insecureSkipVerify turns off certificate verification; use it for tests only (prefer tls.caSecretRef, tls.caConfigMapRef or tls.caFile)`,
     },
   ];
 }

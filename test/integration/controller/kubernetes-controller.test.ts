@@ -333,6 +333,8 @@ describe('rolegate run --kubernetes', () => {
       /controller_runtime_reconcile_total\{controller="privilegedrole",result="\w+"\} \d+/,
     );
     expect(metrics).toMatch(/rolegate_drift_corrected_total\{provider="[^"]+"\} [1-9]/);
-    expect(metrics).toMatch(/rolegate_provider_requests\{provider="[^"]+",type="read"\} [1-9]/);
+    expect(metrics).toMatch(
+      /rolegate_provider_requests_total\{provider="[^"]+",type="read"\} [1-9]/,
+    );
   });
 });

@@ -97,17 +97,18 @@ function applyDryRun(ns: string, manifests: string): Run {
   return r;
 }
 
-// monitoring.coreos.com is not part of Kubernetes. A schemaless stand-in for Prometheus Operator's CRD makes
-// the API server accept ServiceMonitors, so the rendered object is at least known to its group and kind.
-const serviceMonitorCrd = `
+// monitoring.coreos.com is not part of Kubernetes. Schemaless stand-ins for Prometheus Operator's CRDs make the
+// API server accept ServiceMonitors and PrometheusRules, so the rendered objects are at least known to their group
+// and kind.
+const standIn = (kind: string, plural: string): string => `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
-  name: servicemonitors.monitoring.coreos.com
+  name: ${plural}.monitoring.coreos.com
 spec:
   group: monitoring.coreos.com
   scope: Namespaced
-  names: { kind: ServiceMonitor, listKind: ServiceMonitorList, plural: servicemonitors, singular: servicemonitor }
+  names: { kind: ${kind}, listKind: ${kind}List, plural: ${plural}, singular: ${kind.toLowerCase()} }
   versions:
     - name: v1
       served: true
@@ -115,25 +116,27 @@ spec:
       schema:
         openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
 `;
+const standIns = ['servicemonitors', 'prometheusrules'].map((p) => `${p}.monitoring.coreos.com`);
 
 beforeAll(() => {
-  ok(KUBECTL, ['apply', '-f', '-'], serviceMonitorCrd);
+  ok(
+    KUBECTL,
+    ['apply', '-f', '-'],
+    [
+      standIn('ServiceMonitor', 'servicemonitors'),
+      standIn('PrometheusRule', 'prometheusrules'),
+    ].join('---\n'),
+  );
   kubectl(
     'wait',
     '--for=condition=Established',
     '--timeout=60s',
-    'crd/servicemonitors.monitoring.coreos.com',
+    ...standIns.map((n) => `crd/${n}`),
   );
 });
 
 afterAll(() => {
-  run(KUBECTL, [
-    'delete',
-    'crd',
-    'servicemonitors.monitoring.coreos.com',
-    '--wait=false',
-    '--ignore-not-found',
-  ]);
+  run(KUBECTL, ['delete', 'crd', ...standIns, '--wait=false', '--ignore-not-found']);
 });
 
 describe('helm lint', () => {
@@ -147,20 +150,52 @@ describe('helm lint', () => {
 });
 
 describe("the chart's CRDs", () => {
-  it('are accepted by the API server (structural schemas)', () => {
-    // A server-side dry-run apply of helm/rolegate/crds: the API server validates the CRDs as it would on
-    // `helm install` (which creates them) and on the documented upgrade step `kubectl apply --server-side`.
-    const r = run(KUBECTL, [
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      '--dry-run=server',
-      '-f',
-      `${chart}/crds/`,
-    ]);
-    expect(r.code, `the API server rejects ${chart}/crds (synced from crds/):\n${r.stderr}`).toBe(
-      0,
+  it('are accepted by the API server as the chart renders them (structural schemas)', () => {
+    // A server-side dry-run apply of the rendered CRD templates: the API server validates them as it does on
+    // `helm install` and `helm upgrade`, which create and update them.
+    const crds = objects(helm('template', 'rolegate', chart)).filter(
+      (o) => o.kind === 'CustomResourceDefinition',
     );
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual([
+      'identityproviders.rolegate.io',
+      'privilegedroles.rolegate.io',
+    ]);
+    const r = run(
+      KUBECTL,
+      ['apply', '--server-side', '--force-conflicts', '--dry-run=server', '-f', '-'],
+      crds.map((c) => JSON.stringify(c)).join('\n'),
+    );
+    expect(r.code, `the API server rejects the chart's CRDs:\n${r.stderr}`).toBe(0);
+  });
+
+  it.each([
+    {
+      reason: 'installed and kept on uninstall by default',
+      args: [] as string[],
+      count: 2,
+      keep: true,
+    },
+    {
+      reason: 'left out with crds.install=false',
+      args: ['--set', 'crds.install=false'],
+      count: 0,
+      keep: false,
+    },
+    {
+      reason: 'deleted with the release when crds.keep=false',
+      args: ['--set', 'crds.keep=false'],
+      count: 2,
+      keep: false,
+    },
+  ])('are $reason', ({ args, count, keep }) => {
+    const crds = objects(helm('template', 'rolegate', chart, ...args)).filter(
+      (o) => o.kind === 'CustomResourceDefinition',
+    );
+    expect(crds).toHaveLength(count);
+    for (const c of crds) {
+      expect(c.metadata.annotations?.['helm.sh/resource-policy']).toBe(keep ? 'keep' : undefined);
+      expect(c.metadata.labels?.['app.kubernetes.io/managed-by']).toBe('Helm');
+    }
   });
 });
 
@@ -190,14 +225,220 @@ describe('helm template | kubectl apply --dry-run=server', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(kinds.length);
   });
 
-  it('renders the optional ServiceMonitor and NetworkPolicy only when enabled', () => {
+  it('renders the optional ServiceMonitor, PrometheusRule and NetworkPolicy only when enabled', () => {
     const kindsOf = (args: string[]): string[] =>
       objects(helm('template', 'rolegate', chart, ...args)).map((o) => o.kind);
-    expect(kindsOf([])).not.toContain('ServiceMonitor');
-    expect(kindsOf([])).not.toContain('NetworkPolicy');
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'NetworkPolicy'])
+      expect(kindsOf([])).not.toContain(kind);
     expect(kindsOf(['-f', fullValues])).toEqual(
-      expect.arrayContaining(['ServiceMonitor', 'NetworkPolicy']),
+      expect.arrayContaining(['ServiceMonitor', 'PrometheusRule', 'NetworkPolicy']),
     );
+  });
+
+  it("puts config/prometheus/rules.yaml's groups in the PrometheusRule as written, then the additional ones", () => {
+    const rule = objects(helm('template', 'rolegate', chart, '-f', fullValues)).find(
+      (o) => o.kind === 'PrometheusRule',
+    ) as unknown as {
+      spec: {
+        groups: {
+          name: string;
+          rules: { alert: string; annotations?: Record<string, string> }[];
+        }[];
+      };
+    };
+    const source = parse(readFileSync('config/prometheus/rules.yaml', 'utf8')) as {
+      groups: unknown[];
+    };
+    expect(rule.spec.groups.slice(0, source.groups.length)).toEqual(source.groups);
+    expect(rule.spec.groups.at(-1)!.name).toBe('rolegate-local');
+    // Prometheus's own template expressions reach it untouched by Helm.
+    const noMfa = rule.spec.groups[0]!.rules.find((r) => r.alert === 'RolegateRolesWithoutMfa');
+    expect(noMfa?.annotations?.summary).toContain('{{ $labels.provider }}');
+  });
+
+  it.each([
+    {
+      reason: 'two replicas: minAvailable 1, so a drain never takes both',
+      args: [] as string[],
+      want: { minAvailable: 1 },
+    },
+    {
+      reason: 'one replica: none, since minAvailable 1 over one pod would block every node drain',
+      args: ['--set', 'replicaCount=1'],
+      want: undefined,
+    },
+    {
+      reason: 'one replica with maxUnavailable: the budget, and it lets a drain through',
+      args: ['--set', 'replicaCount=1', '--set', 'podDisruptionBudget.maxUnavailable=1'],
+      want: { maxUnavailable: 1 },
+    },
+    {
+      reason: 'maxUnavailable as a percentage replaces minAvailable',
+      args: ['--set-string', 'podDisruptionBudget.maxUnavailable=50%'],
+      want: { maxUnavailable: '50%' },
+    },
+    {
+      reason: 'disabled: none',
+      args: ['--set', 'podDisruptionBudget.enabled=false'],
+      want: undefined,
+    },
+  ])('renders the PodDisruptionBudget: $reason', ({ args, want }) => {
+    const pdb = objects(helm('template', 'rolegate', chart, ...args)).find(
+      (o) => o.kind === 'PodDisruptionBudget',
+    ) as unknown as { spec: Record<string, unknown> } | undefined;
+    if (want === undefined) expect(pdb).toBeUndefined();
+    else {
+      const { selector, ...rest } = pdb!.spec;
+      expect(selector).toBeDefined();
+      expect(rest).toEqual(want);
+    }
+  });
+
+  it.each([
+    {
+      reason:
+        'the default: nodes then zones, softly, each selecting this release pods of one ReplicaSet',
+      args: [] as string[],
+      want: [
+        {
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          chartSelector: true,
+        },
+        {
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          chartSelector: true,
+        },
+      ],
+    },
+    {
+      reason: 'a constraint with its own labelSelector is kept as written',
+      args: ['-f', fullValues],
+      want: [
+        {
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'DoNotSchedule',
+          chartSelector: true,
+        },
+        {
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          chartSelector: false,
+        },
+      ],
+    },
+    { reason: 'an empty list: none', args: ['--set', 'topologySpreadConstraints=null'], want: [] },
+  ])('renders topologySpreadConstraints: $reason', ({ args, want }) => {
+    const d = objects(helm('template', 'rolegate', chart, ...args)).find(
+      (o) => o.kind === 'Deployment',
+    ) as unknown as DeploymentShape;
+    const got = (d.spec.template.spec.topologySpreadConstraints ?? []) as {
+      topologyKey: string;
+      whenUnsatisfiable: string;
+      labelSelector: { matchLabels: Record<string, string> };
+      matchLabelKeys?: string[];
+    }[];
+    expect(
+      got.map((c) => ({
+        topologyKey: c.topologyKey,
+        whenUnsatisfiable: c.whenUnsatisfiable,
+        chartSelector:
+          c.labelSelector.matchLabels['app.kubernetes.io/name'] !== undefined &&
+          c.matchLabelKeys?.[0] === 'pod-template-hash',
+      })),
+    ).toEqual(want);
+  });
+
+  it('refuses the former topologySpread key with the way to migrate', () => {
+    const r = run(HELM, ['template', 'rolegate', chart, '--set', 'topologySpread.enabled=true']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('topologySpread was replaced by topologySpreadConstraints');
+  });
+
+  it('passes the leader-election timings as flags the controller accepts', () => {
+    const d = objects(
+      helm(
+        'template',
+        'rolegate',
+        chart,
+        '--set',
+        'controller.leaderElection.leaseDuration=30s',
+        '--set',
+        'controller.leaderElection.renewDeadline=20s',
+        '--set',
+        'controller.leaderElection.retryPeriod=4s',
+      ),
+    ).find((o) => o.kind === 'Deployment') as unknown as DeploymentShape;
+    const args = d.spec.template.spec.containers[0]!.args;
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--leader-elect-lease-duration=30s',
+        '--leader-elect-renew-deadline=20s',
+        '--leader-elect-retry-period=4s',
+      ]),
+    );
+    // Every flag the chart passes is one `rolegate run` knows (the built CLI's own help).
+    const help = ok(process.execPath, ['dist/cli/main.js', 'run', '--help']);
+    for (const a of args.filter((x) => x.startsWith('--')))
+      expect(help, `rolegate run --help has no ${a.split('=')[0]}`).toContain(a.split('=')[0]);
+  });
+
+  it('puts commonLabels on every object, templates extraObjects and mounts extraVolumes', () => {
+    const ns = 'rolegate-system';
+    const all = objects(helm('template', 'rel', chart, '--namespace', ns, '-f', fullValues));
+    // Every object the chart makes; an extraObject has the labels its author gives it (keycloak-ca has none).
+    for (const o of all.filter((x) => x.metadata.name !== 'keycloak-ca'))
+      expect(o.metadata.labels?.['example.test/cost-center'], `${o.kind} ${o.metadata.name}`).toBe(
+        'security',
+      );
+    const ca = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'keycloak-ca') as
+      (K8sObject & { data: Record<string, string> }) | undefined;
+    expect(ca?.metadata.namespace).toBe(ns);
+    expect(ca?.data['ca.crt']).toBe('# the private CA of rel');
+    expect(all.find((o) => o.metadata.name === 'rolegate-full-extra')?.kind).toBe('ConfigMap');
+    const pod = (all.find((o) => o.kind === 'Deployment') as unknown as DeploymentShape).spec
+      .template.spec as unknown as {
+      volumes: { name: string }[];
+      containers: { volumeMounts: { name: string; mountPath: string }[] }[];
+    };
+    expect(pod.volumes.map((v) => v.name)).toEqual(['tmp', 'keycloak-ca']);
+    expect(pod.containers[0]!.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'keycloak-ca', mountPath: '/etc/rolegate/keycloak-ca' }),
+    );
+  });
+
+  it('names a locally built image by default, never a registry image', () => {
+    const d = objects(helm('template', 'rolegate', chart)).find(
+      (o) => o.kind === 'Deployment',
+    ) as unknown as DeploymentShape;
+    const appVersion = (
+      parse(readFileSync(`${chart}/Chart.yaml`, 'utf8')) as { appVersion: string }
+    ).appVersion;
+    expect(d.spec.template.spec.containers[0]!.image).toBe(`localhost/rolegate:${appVersion}`);
+  });
+
+  it.each([
+    { reason: 'view on by default, edit off', args: [] as string[], want: ['view'] },
+    {
+      reason: 'both when asked',
+      args: ['--set', 'rbac.aggregateTo.edit=true'],
+      want: ['view', 'edit'],
+    },
+    { reason: 'none', args: ['--set', 'rbac.aggregateTo.view=false'], want: [] },
+  ])('renders aggregated ClusterRoles for people: $reason', ({ args, want }) => {
+    const roles = objects(helm('template', 'rolegate', chart, ...args)).filter(
+      (o) =>
+        o.kind === 'ClusterRole' &&
+        Object.keys(o.metadata.labels ?? {}).some((l) =>
+          l.startsWith('rbac.authorization.k8s.io/aggregate-to-'),
+        ),
+    );
+    expect(
+      roles.map((r) =>
+        r.metadata.labels?.['rbac.authorization.k8s.io/aggregate-to-edit'] ? 'edit' : 'view',
+      ),
+    ).toEqual(want);
   });
 
   it('passes --allow-weakening only when controller.allowWeakening is true', () => {
@@ -356,12 +597,26 @@ describe('helm install', () => {
   const release = `rolegate-${suffix}`;
   const sa = 'rolegate-controller'; // serviceAccount.name in the full values file
   const fullname = 'rolegate-full'; // fullnameOverride in the full values file
+  let installOutput = '';
 
   beforeAll(() => {
     ns = namespace('install');
     other = namespace('other');
+    // The test API server got its CRDs from crds/, not from Helm: hand them to the release the way the chart's
+    // README says to when upgrading from CRDs that Helm did not create.
+    for (const crd of ['privilegedroles.rolegate.io', 'identityproviders.rolegate.io']) {
+      kubectl('label', 'crd', crd, 'app.kubernetes.io/managed-by=Helm', '--overwrite');
+      kubectl(
+        'annotate',
+        'crd',
+        crd,
+        `meta.helm.sh/release-name=${release}`,
+        `meta.helm.sh/release-namespace=${ns}`,
+        '--overwrite',
+      );
+    }
     // No --wait: the API server runs no controllers, so the Deployment never becomes available.
-    helm('install', release, chart, '--namespace', ns, '-f', fullValues);
+    installOutput = helm('install', release, chart, '--namespace', ns, '-f', fullValues);
   });
 
   afterAll(() => {
@@ -369,7 +624,51 @@ describe('helm install', () => {
     if (ns) run(HELM, ['uninstall', release, '--namespace', ns]);
   });
 
+  it('grants what the view ClusterRole says to whoever is bound to it', () => {
+    // Aggregation into the built-in view role is done by kube-controller-manager, which this API server does not
+    // run: the rules are checked by binding the ClusterRole directly, the label by the template test above.
+    const user = `viewer-${suffix}`;
+    kubectl(
+      'create',
+      'rolebinding',
+      user,
+      '-n',
+      other,
+      `--clusterrole=${fullname}-view`,
+      `--user=${user}`,
+    );
+    kubectl(
+      'create',
+      'rolebinding',
+      `${user}-edit`,
+      '-n',
+      other,
+      `--clusterrole=${fullname}-edit`,
+      `--user=${user}-editor`,
+    );
+    const can = (who: string, verb: string): string =>
+      run(KUBECTL, [
+        'auth',
+        'can-i',
+        verb,
+        'privilegedroles.rolegate.io',
+        '-n',
+        other,
+        `--as=${who}`,
+      ]).stdout.trim();
+    expect(can(user, 'list')).toBe('yes');
+    expect(can(user, 'create')).toBe('no');
+    expect(can(`${user}-editor`, 'create')).toBe('yes');
+    expect(can(`${user}-editor`, 'delete')).toBe('yes');
+  });
+
   const get = <T>(...args: string[]): T => JSON.parse(kubectl('get', '-o', 'json', ...args)) as T;
+
+  it('prints NOTES that say what happens to the CRDs', () => {
+    expect(installOutput).toContain(
+      'CRDs: installed and upgraded with this release, and kept on `helm uninstall`',
+    );
+  });
 
   it('is deployed', () => {
     const status = JSON.parse(helm('status', release, '--namespace', ns, '-o', 'json')) as {
@@ -450,21 +749,31 @@ describe('helm install', () => {
     expect(svc.spec.ports).toEqual([
       expect.objectContaining({ name: 'metrics', port: 9090, targetPort: 'metrics' }),
     ]);
-    const pdb = get<{ spec: { minAvailable: number } }>('poddisruptionbudget', fullname, '-n', ns);
-    expect(pdb.spec.minAvailable).toBe(2);
+    const pdb = get<{ spec: { minAvailable?: number; maxUnavailable?: number } }>(
+      'poddisruptionbudget',
+      fullname,
+      '-n',
+      ns,
+    );
+    expect(pdb.spec).toMatchObject({ maxUnavailable: 1 });
+    expect(pdb.spec.minAvailable).toBeUndefined();
     get('servicemonitor.monitoring.coreos.com', fullname, '-n', ns);
+    get('prometheusrule.monitoring.coreos.com', fullname, '-n', ns);
     get('networkpolicy', fullname, '-n', ns);
   });
 
-  it("installs the chart's CRDs, identical to crds/", () => {
+  it("installs the chart's CRDs, identical to crds/, owned by the release and kept on uninstall", () => {
     for (const file of readdirSync('crds').filter((n) => n.endsWith('.yaml'))) {
       const want = parse(readFileSync(join('crds', file), 'utf8')) as {
         metadata: { name: string };
         spec: Record<string, unknown>;
       };
-      const chartCopy = parse(readFileSync(join(chart, 'crds', file), 'utf8')) as unknown;
-      expect(chartCopy, `${chart}/crds/${file}`).toEqual(want);
-      const live = get<{ spec: Record<string, unknown> }>('crd', want.metadata.name).spec;
+      const crd = get<K8sObject & { spec: Record<string, unknown> }>('crd', want.metadata.name);
+      expect(crd.metadata.annotations).toMatchObject({
+        'meta.helm.sh/release-name': release,
+        'helm.sh/resource-policy': 'keep',
+      });
+      const live = crd.spec;
       // The API server adds one default to a CRD's spec; everything else must be exactly the file.
       if (!('conversion' in want.spec)) {
         expect(live.conversion).toEqual({ strategy: 'None' });
@@ -593,5 +902,13 @@ describe('helm install', () => {
         .filter(Boolean)
         .map((a) => a.replace('=OWN', `=${ns}`).replace('=OTHER', `=${other}`));
     }
+  });
+
+  it('leaves the CRDs, and so every PrivilegedRole, on helm uninstall', () => {
+    helm('uninstall', release, '--namespace', ns);
+    for (const crd of ['privilegedroles.rolegate.io', 'identityproviders.rolegate.io'])
+      expect(get<K8sObject>('crd', crd).metadata.name).toBe(crd);
+    expect(get<K8sObject>('privilegedrole', 'guarded', '-n', other).metadata.name).toBe('guarded');
+    expect(run(KUBECTL, ['get', 'deployment', fullname, '-n', ns]).code).not.toBe(0);
   });
 });

@@ -293,6 +293,29 @@ const cases: Case[] = [
     want: ['warning semantic.insecure-tls /spec/keycloak/tls/insecureSkipVerify'],
   },
   {
+    name: 'KeycloakCaRefs',
+    reason: 'a CA from a Secret and from a ConfigMap, each with name and key, is a valid spec',
+    obj: keycloak({
+      tls: {
+        caSecretRef: { name: 'sso-ca', key: 'ca.crt' },
+        caConfigMapRef: { name: 'bundle', namespace: 'cert-manager', key: 'trust.pem' },
+      },
+    }),
+    want: [],
+  },
+  {
+    name: 'KeycloakCaRefWithoutKey',
+    reason: 'a CA reference names the key that holds the PEM',
+    obj: keycloak({ tls: { caConfigMapRef: { name: 'bundle' } } }),
+    want: ['error schema.required /spec/keycloak/tls/caConfigMapRef/key'],
+  },
+  {
+    name: 'KeycloakCaRefEmptyName',
+    reason: 'an empty ConfigMap or Secret name refers to nothing',
+    obj: keycloak({ tls: { caSecretRef: { name: '', key: 'ca.crt' } } }),
+    want: ['error schema.minLength /spec/keycloak/tls/caSecretRef/name'],
+  },
+  {
     name: 'StatusConditionsDuplicate',
     reason: "status is rolegate's to write: even duplicate conditions are not the author's problem",
     obj: role(

@@ -58,7 +58,7 @@ export async function runKubernetes(
   if (o.emulator) {
     const { startGraphEmulator } = await import('../emulator/graph/index.js');
     emulator = await startGraphEmulator({ port: Number(o.emulatorPort) });
-    log.info({ url: emulator.url }, 'Graph emulator started');
+    log.info({ url: emulator.url, armUrl: emulator.armUrl }, 'emulator started');
   }
   const secrets = new KubeSecretResolver(kube, namespace);
   const events = new KubernetesEventRecorder(kube, { log });
@@ -75,7 +75,7 @@ export async function runKubernetes(
     });
     const observedFactory = PROVIDERS.factory(log, (name) => metrics.providerRequestObserver(name));
     const factory = emulator
-      ? emulatorFactory(observedFactory, emulator.url, log)
+      ? emulatorFactory(observedFactory, { graph: emulator.url, arm: emulator.armUrl }, log)
       : observedFactory;
     const registry = new ProviderRegistry(factory, secrets);
     const { controller } = newController(

@@ -57,8 +57,8 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
     // loaded only when asked for: the emulator is not part of a production controller
     const { startGraphEmulator } = await import('../emulator/graph/index.js');
     emulator = await startGraphEmulator({ port: opts.emulatorPort ?? 0 });
-    opts.log.info({ url: emulator.url }, 'Graph emulator started');
-    factory = emulatorFactory(factory, emulator.url, opts.log);
+    opts.log.info({ url: emulator.url, armUrl: emulator.armUrl }, 'emulator started');
+    factory = emulatorFactory(factory, { graph: emulator.url, arm: emulator.armUrl }, opts.log);
   }
   const registry = new ProviderRegistry(factory, new EnvSecretResolver());
   const { controller: c, reconciler } = newController(

@@ -36,10 +36,18 @@ export interface ProviderDescriptor<S = unknown> extends ProviderSpecRules {
    */
   defaultMfaRequired(role: LiveRole): boolean;
   /**
-   * The settings pointed at rolegate's in-process Graph emulator (`--emulator`), or undefined when these
-   * settings do not use the emulator. Only providers the emulator stands in for define it.
+   * The settings pointed at rolegate's in-process emulator (`--emulator`), or undefined when these settings do
+   * not use the emulator. Only providers the emulator stands in for define it.
    */
-  withEmulator?(settings: S, emulatorUrl: string): S | undefined;
+  withEmulator?(settings: S, emulator: EmulatorUrls): S | undefined;
+}
+
+/** Where the in-process emulator listens. */
+export interface EmulatorUrls {
+  /** Microsoft Graph and the token endpoint. */
+  graph: string;
+  /** Azure Resource Manager (its own listener, as it is its own host in Azure). */
+  arm: string;
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   type PageLimits,
   type QueryOptions,
 } from './odata.js';
-import type { GraphRequest } from './routes.js';
+import { unsupportedScope, type GraphRequest } from './routes.js';
 import type { TenantState } from './state.js';
 
 /** One alert definition as Graph returns it. */
@@ -269,14 +269,16 @@ export class AlertsState {
     if ('error' in parsed) return parsed.error;
     const { q } = parsed;
     const [kind, id, sub, subId, action] = rest;
-    const scopeOk = (): GraphResponse | undefined => {
-      const f = q.filter;
-      if (typeof f?.get('scopeid') !== 'string' || typeof f.get('scopetype') !== 'string')
-        return missingProvider(ids);
+    // PIM alerts exist for Entra roles only: scopeId '/' with scopeType DirectoryRole, the only scope the
+    // alert resource documents; any other scope is refused (400), not answered with an empty list.
+    const scopeOk = (scopeId: unknown, scopeType: unknown): GraphResponse | undefined => {
+      if (typeof scopeId !== 'string' || typeof scopeType !== 'string') return missingProvider(ids);
+      if (scopeId !== '/' || scopeType !== 'DirectoryRole')
+        return unsupportedScope(scopeId, scopeType, ids);
       return undefined;
     };
-    const inScope = (): boolean =>
-      q.filter?.get('scopeid') === '/' && q.filter.get('scopetype') === 'DirectoryRole';
+    const filterScopeOk = (): GraphResponse | undefined =>
+      scopeOk(q.filter?.get('scopeid'), q.filter?.get('scopetype'));
 
     if (kind === 'alertDefinitions' || kind === 'alertConfigurations') {
       if (req.method !== 'GET') return methodNotAllowed(ids);
@@ -285,12 +287,9 @@ export class AlertsState {
           ? applySelect({ ...a.definition }, q.select)
           : this.renderConfiguration(a, q);
       if (id === undefined) {
-        const bad = scopeOk();
+        const bad = filterScopeOk();
         if (bad) return bad;
-        return ok({
-          '@odata.context': `${CONTEXT}${kind}`,
-          value: inScope() ? this.alerts.map(render) : [],
-        });
+        return ok({ '@odata.context': `${CONTEXT}${kind}`, value: this.alerts.map(render) });
       }
       const a = this.find(id);
       if (!a || rest.length > 2) return a ? unknownSegment(rest[2] ?? '', ids) : notFound(id, ids);
@@ -318,19 +317,17 @@ export class AlertsState {
     if (id === 'refresh' && sub === undefined) {
       if (req.method !== 'POST') return methodNotAllowed(ids);
       const b = req.body as { scopeId?: unknown; scopeType?: unknown } | undefined;
-      if (typeof b?.scopeId !== 'string' || typeof b.scopeType !== 'string')
-        return missingProvider(ids);
-      const targets = b.scopeId === '/' && b.scopeType === 'DirectoryRole' ? this.alerts : [];
-      return this.accepted(req, this.startOperation(targets));
+      const bad = scopeOk(b?.scopeId, b?.scopeType);
+      if (bad) return bad;
+      return this.accepted(req, this.startOperation(this.alerts));
     }
     if (id === undefined) {
       if (req.method !== 'GET') return methodNotAllowed(ids);
-      const bad = scopeOk();
+      const bad = filterScopeOk();
       if (bad) return bad;
-      const items = inScope() ? this.alerts : [];
       return ok({
         '@odata.context': `${CONTEXT}alerts`,
-        value: items.map((a) => this.renderAlert(a, q, req)),
+        value: this.alerts.map((a) => this.renderAlert(a, q, req)),
       });
     }
     const a = this.find(id);

@@ -5,10 +5,21 @@
 // the policy, PUT refused, and `{"error":{"code","message"}}` bodies without innerError.
 import { stableGuid } from './catalog.js';
 import type { GraphResponse } from './errors.js';
+import { armActionFor } from './permissions.js';
+import { RuleOrder } from './rule-order.js';
 import { UPDATABLE } from './rules.js';
 
 /** The only api-version the emulator serves. */
 export const ARM_API_VERSION = '2020-10-01';
+
+/** The subscription the emulator serves when no ARM scopes are given (examples/azure-rbac uses it). */
+export const DEFAULT_SUBSCRIPTION_ID = '6b1f3e2a-9c4d-4e7f-8a2b-3c5d7e9f1a2b';
+
+/**
+ * Decides whether the caller may perform an Azure RBAC action at a scope: undefined when allowed, else the
+ * 403 to answer.
+ */
+export type ArmAuthorizer = (action: string, scope: string) => GraphResponse | undefined;
 
 /** Built-in Azure roles the emulator seeds at every scope: name, role definition GUID, MFA on activation. */
 export const ARM_BUILT_IN_ROLES: ReadonlyArray<
@@ -166,7 +177,10 @@ export function isArmPath(path: string): boolean {
 export class ArmState {
   private readonly scopes = new Map<string, ArmScope>();
 
-  constructor(scopes: readonly string[] = []) {
+  constructor(
+    scopes: readonly string[] = [],
+    private readonly order: RuleOrder = new RuleOrder(null),
+  ) {
     for (const s of scopes) this.seedScope(s);
   }
 
@@ -217,6 +231,7 @@ export class ArmState {
   }
 
   private renderPolicy(s: ArmScope, p: ArmPolicy): Record<string, unknown> {
+    const rules = this.order.apply(this.policyId(s, p), p.rules);
     return {
       properties: {
         scope: s.scope,
@@ -227,8 +242,8 @@ export class ArmState {
           ? { displayName: 'rolegate-emulator', type: 'ServicePrincipal', email: null, id: null }
           : null,
         lastModifiedDateTime: p.lastModifiedDateTime,
-        rules: structuredClone(p.rules),
-        effectiveRules: structuredClone(p.rules),
+        rules: structuredClone(rules),
+        effectiveRules: structuredClone(rules),
         policyProperties: { scope: this.scopeProperties(s) },
       },
       name: p.guid,
@@ -258,7 +273,7 @@ export class ArmState {
         scope: s.scope,
         roleDefinitionId,
         policyId,
-        effectiveRules: structuredClone(p.rules),
+        effectiveRules: structuredClone(this.order.apply(policyId, p.rules)),
         policyAssignmentProperties: {
           scope: this.scopeProperties(s),
           roleDefinition: { id: roleDefinitionId, displayName: p.roleName, type: 'BuiltInRole' },
@@ -310,6 +325,7 @@ export class ArmState {
     body: unknown,
     malformed: boolean,
     pageSize: number,
+    authorize: ArmAuthorizer = () => undefined,
   ): GraphResponse {
     const apiVersion = url.searchParams.get('api-version');
     if (apiVersion === null) {
@@ -358,6 +374,10 @@ export class ArmState {
         `The resource type could not be found for ${path}.`,
       );
     const coll = (collection ?? '').toLowerCase();
+    if (['rolemanagementpolicyassignments', 'roledefinitions', 'rolemanagementpolicies'].includes(coll)) {
+      const denied = authorize(armActionFor(method, coll), s.scope);
+      if (denied) return denied;
+    }
     if (coll === 'rolemanagementpolicyassignments' || coll === 'roledefinitions') {
       if (method !== 'GET')
         return armError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);

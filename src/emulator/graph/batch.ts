@@ -83,14 +83,16 @@ function parseItems(body: unknown, ids: RequestIds): BatchItem[] | GraphResponse
       dependsOn: dependsOn as string[],
     });
   }
+  // Ids are not case-sensitive and must be unique within the batch (json-batching), so "a" and "A" clash.
   const seen = new Set<string>();
   for (const it of items) {
-    if (seen.has(it.id)) return badRequest(`Batch request id ${it.id} is not unique.`, ids);
-    seen.add(it.id);
+    const k = it.id.toLowerCase();
+    if (seen.has(k)) return badRequest(`Batch request id ${it.id} is not unique.`, ids);
+    seen.add(k);
   }
   for (const it of items) {
     for (const d of it.dependsOn) {
-      if (!seen.has(d) || d === it.id) {
+      if (!seen.has(d.toLowerCase()) || d.toLowerCase() === it.id.toLowerCase()) {
         return badRequest(`Request ${it.id} depends on an unknown request id ${d}.`, ids);
       }
     }
@@ -110,12 +112,12 @@ export async function handleBatch(
   let pending = [...items];
   // Waves: run everything whose dependencies are settled, concurrently, until nothing is left.
   while (pending.length > 0) {
-    const ready = pending.filter((it) => it.dependsOn.every((d) => done.has(d)));
+    const ready = pending.filter((it) => it.dependsOn.every((d) => done.has(d.toLowerCase())));
     if (ready.length === 0) return badRequest('The dependsOn graph of the batch has a cycle.', ids);
     pending = pending.filter((it) => !ready.includes(it));
     const results = await Promise.all(
       ready.map(async (it): Promise<BatchItemResponse> => {
-        const failed = it.dependsOn.find((d) => (done.get(d)?.status ?? 0) >= 400);
+        const failed = it.dependsOn.find((d) => (done.get(d.toLowerCase())?.status ?? 0) >= 400);
         if (failed !== undefined) {
           return {
             id: it.id,
@@ -138,8 +140,8 @@ export async function handleBatch(
         };
       }),
     );
-    for (const r of results) done.set(r.id, r);
+    for (const r of results) done.set(r.id.toLowerCase(), r);
   }
-  const responses = items.map((it) => done.get(it.id)!).reverse();
+  const responses = items.map((it) => done.get(it.id.toLowerCase())!).reverse();
   return { status: 200, headers: { 'Content-Type': 'application/json' }, body: { responses } };
 }

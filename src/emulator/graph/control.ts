@@ -3,12 +3,15 @@
 import type { TenantData } from './catalog.js';
 import type { GraphResponse } from './errors.js';
 import type { FaultSpec } from './faults.js';
-import type { ListOptions, LoggedRequest, RequestCounts } from './request-log.js';
+import type { ListOptions, LogStats, LoggedRequest, RequestCounts } from './request-log.js';
+import type { EmulatorClient } from './tokens.js';
 
 /** What the control API can do to an emulator. */
 export interface ControlTarget {
   requests(opts?: ListOptions): LoggedRequest[];
   counts(): RequestCounts;
+  /** How many entries the bounded request log keeps and has dropped. */
+  logStats(): LogStats;
   resetLog(): void;
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
@@ -16,6 +19,11 @@ export interface ControlTarget {
   setEnabledRules(roleId: string, rules: string[]): void;
   setAuthenticationContext(roleId: string, claimValue: string | null): void;
   exportState(): TenantData;
+  /** Registers or replaces an application and its permissions. */
+  setClient(c: EmulatorClient): void;
+  removeClient(clientId: string): boolean;
+  /** The registered applications. */
+  clients(): EmulatorClient[];
 }
 
 function json(status: number, body?: unknown): GraphResponse {
@@ -40,8 +48,12 @@ export function routeControl(
     if (path === '/_emulator/requests') {
       if (method === 'GET') {
         return json(200, {
-          requests: t.requests({ batchItems: query.get('batchItems') === 'true' }),
+          requests: t.requests({
+            batchItems: query.get('batchItems') === 'true',
+            identity: query.get('identity') === 'true',
+          }),
           counts: t.counts(),
+          log: t.logStats(),
         });
       }
       if (method === 'DELETE') {
@@ -61,6 +73,24 @@ export function routeControl(
       if (method === 'GET') return json(200, { pending: t.pendingFaults() });
     }
     if (path === '/_emulator/state' && method === 'GET') return json(200, t.exportState());
+    if (path === '/_emulator/clients' && method === 'GET') return json(200, { clients: t.clients() });
+    const c = /^\/_emulator\/clients\/([^/]+)$/.exec(path);
+    if (c) {
+      const clientId = decodeURIComponent(c[1]!);
+      if (method === 'PUT') {
+        const b = (body ?? {}) as Partial<EmulatorClient>;
+        if (typeof b !== 'object' || Array.isArray(b))
+          return fail(400, 'body must be {"graphRoles": [...], "armActions": [...], "secret"?: "..."}');
+        t.setClient({
+          clientId,
+          graphRoles: b.graphRoles ?? [],
+          armActions: b.armActions ?? [],
+          ...(typeof b.secret === 'string' ? { secret: b.secret } : {}),
+        });
+        return json(204);
+      }
+      if (method === 'DELETE') return t.removeClient(clientId) ? json(204) : fail(404, `no client ${clientId}`);
+    }
     // Both spellings: /_emulator/roles/{id}/… (the documented one) and /_emulator/state/roles/{id}/….
     const m =
       /^\/_emulator\/(?:state\/)?roles\/([^/]+)\/(enabledRules|authenticationContext)$/.exec(path);

@@ -122,15 +122,33 @@ export function unsupportedQueryOption(option: string, ids: RequestIds): GraphRe
   );
 }
 
-/** 401 for a request without a usable bearer token. */
-export function unauthenticated(ids: RequestIds): GraphResponse {
+/** Graph's 401 messages per reason a token is refused. */
+const GRAPH_401_MESSAGES: Readonly<Record<string, string>> = {
+  missing: 'Access token is empty.',
+  malformed: 'IDX14100: JWT is not well formed.',
+  signature: 'Access token validation failure.',
+  expired: 'Lifetime validation failed, the token is expired.',
+  audience: 'Access token validation failure. Invalid audience.',
+  tenant: 'Access token validation failure. Invalid tenant.',
+};
+
+/**
+ * 401 for a request without a usable bearer token. Graph names the scheme and the authority to get a token from
+ * in `WWW-Authenticate`, like any bearer-protected API (RFC 6750).
+ */
+export function unauthenticated(
+  ids: RequestIds,
+  problem = 'missing',
+  authorizationUri = 'https://login.microsoftonline.com/common/oauth2/authorize',
+): GraphResponse {
   return graphError(
     401,
     'InvalidAuthenticationToken',
-    'Access token is empty.',
+    GRAPH_401_MESSAGES[problem] ?? 'Access token validation failure.',
     ids,
-    // Graph names the scheme it wants, like any bearer-protected API.
-    { 'WWW-Authenticate': 'Bearer realm="", error="invalid_token"' },
+    {
+      'WWW-Authenticate': `Bearer realm="", authorization_uri="${authorizationUri}", client_id="00000003-0000-0000-c000-000000000000"${problem === 'missing' ? '' : ', error="invalid_token"'}`,
+    },
   );
 }
 

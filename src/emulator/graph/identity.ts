@@ -1,13 +1,21 @@
 // The Microsoft identity platform endpoints MSAL (and so @azure/identity) needs to get an app-only token from
-// the emulator: OpenID discovery, the JWKS document and the client-credentials token endpoint.
+// the emulator: OpenID discovery, the JWKS document and the client-credentials token endpoint, which issues
+// tokens for a registered application with the audience its scope names and the permissions it was granted.
 import { randomUUID } from 'node:crypto';
 import type { GraphResponse } from './errors.js';
+import { apiOfScope, type ClientRegistry, type TokenService } from './tokens.js';
 
 /** How long an emulator token claims to live, in seconds (Entra issues ~1 h tokens). */
-const TOKEN_LIFETIME_S = 3599;
+export const TOKEN_LIFETIME_S = 3599;
 
-/** The static token that `Emulator` credentials send; the emulator accepts any bearer token. */
-export const EMULATOR_STATIC_TOKEN = 'rolegate-emulator-development-token';
+/** What the token endpoint needs besides the request. */
+export interface IdentityContext {
+  tenantId: string;
+  clients: ClientRegistry;
+  tokens: TokenService;
+  /** This emulator's own Graph and ARM origins (lower case), which scopes may name instead of the public URIs. */
+  origins: { graph: readonly string[]; arm: readonly string[] };
+}
 
 function json(status: number, body: unknown): GraphResponse {
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body };
@@ -25,16 +33,15 @@ function oauthError(status: number, error: string, description: string): GraphRe
   });
 }
 
-const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-
 /** Matches /{tenant}/... identity paths; returns the handler's answer or undefined when not one. */
 export function routeIdentity(
   method: string,
   path: string,
   rawBody: string,
   origin: string,
-  tenantId: string,
+  ctx: IdentityContext,
 ): GraphResponse | undefined {
+  const { tenantId } = ctx;
   const m =
     /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/.exec(
       path,
@@ -115,27 +122,42 @@ export function routeIdentity(
       "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     );
   }
+  const client = ctx.clients.get(clientId);
+  if (!client) {
+    return oauthError(
+      400,
+      'unauthorized_client',
+      `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
+    );
+  }
+  const secret = form.get('client_secret');
+  if (client.secret !== undefined && secret !== null && secret !== client.secret) {
+    return oauthError(
+      401,
+      'invalid_client',
+      `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    );
+  }
   const scope = form.get('scope') ?? '';
-  const now = Math.floor(Date.now() / 1000);
-  // A JWT-shaped but unsigned token: clients treat access tokens as opaque, the emulator accepts any bearer.
-  const accessToken = [
-    b64({ typ: 'JWT', alg: 'none' }),
-    b64({
-      aud: scope.replace(/\/\.default$/, '').split(' ')[0] ?? '',
-      iss: `${base}/v2.0`,
-      iat: now,
-      nbf: now,
-      exp: now + TOKEN_LIFETIME_S,
-      appid: clientId,
-      tid: tenantId,
-      roles: ['RoleManagementPolicy.ReadWrite.Directory'],
-    }),
-    '',
-  ].join('.');
+  if (!/\/\.default(\s|$)/.test(scope)) {
+    return oauthError(
+      400,
+      'invalid_scope',
+      `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
+  }
+  const api = apiOfScope(scope, ctx.origins);
+  if (api === undefined) {
+    return oauthError(
+      400,
+      'invalid_resource',
+      `AADSTS500011: The resource principal named ${scope.replace(/\/\.default.*$/, '')} was not found in the tenant named ${tenantId}.`,
+    );
+  }
   return json(200, {
     token_type: 'Bearer',
     expires_in: TOKEN_LIFETIME_S,
     ext_expires_in: TOKEN_LIFETIME_S,
-    access_token: accessToken,
+    access_token: ctx.tokens.issue(client, api, TOKEN_LIFETIME_S),
   });
 }

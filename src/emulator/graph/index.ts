@@ -3,7 +3,7 @@
 export { startGraphEmulator } from './server.js';
 export type { GraphEmulator, GraphEmulatorOptions } from './server.js';
 export type { FaultSpec, FaultMatch } from './faults.js';
-export type { LoggedRequest, RequestCounts, ListOptions } from './request-log.js';
+export type { LoggedRequest, RequestCounts, ListOptions, LogStats } from './request-log.js';
 export type {
   Policy,
   PolicyRule,
@@ -19,7 +19,16 @@ export {
   seedTenant,
   stableGuid,
 } from './catalog.js';
-export { EMULATOR_STATIC_TOKEN } from './identity.js';
+export {
+  ARM_AUDIENCE,
+  DEFAULT_ARM_ACTIONS,
+  DEFAULT_EMULATOR_CLIENT_ID,
+  DEFAULT_GRAPH_ROLES,
+  GRAPH_AUDIENCE,
+} from './tokens.js';
+export type { Api, EmulatorClient, TokenClaims } from './tokens.js';
+export type { TokenRequest } from './server.js';
+export { GRAPH_PERMISSIONS } from './permissions.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
 export { ConditionalAccessState, SEEDED_CA_POLICY_ID } from './conditional-access.js';
 export type {
@@ -30,5 +39,5 @@ export type {
 } from './conditional-access.js';
 export { NO_MFA_ALERT } from './alerts.js';
 export type { NoMfaIncident, AlertDefinition } from './alerts.js';
-export { ARM_API_VERSION, ARM_BUILT_IN_ROLES } from './arm.js';
+export { ARM_API_VERSION, ARM_BUILT_IN_ROLES, DEFAULT_SUBSCRIPTION_ID } from './arm.js';
 export type { ArmRule } from './arm.js';

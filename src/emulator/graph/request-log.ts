@@ -31,42 +31,96 @@ export interface RequestCounts {
 export interface ListOptions {
   /** Include `$batch` items (default false: HTTP round trips only). */
   batchItems?: boolean;
+  /**
+   * Include the identity endpoints (token, OpenID discovery, keys; default false: the APIs only). Token requests
+   * are counted in {@link RequestCounts.tokens} either way.
+   */
+  identity?: boolean;
 }
+
+/** The log's own bookkeeping. */
+export interface LogStats {
+  /** Entries kept (at most the capacity). */
+  kept: number;
+  /** Entries dropped, oldest first, since the last reset because the log was full. */
+  dropped: number;
+  capacity: number;
+}
+
+/** The entries a log keeps by default: plenty for a benchmark's apply of thousands of roles, ~10 MB at most. */
+export const DEFAULT_LOG_CAPACITY = 50_000;
 
 /** Graph (`/v1.0`, `/beta`) and ARM (`/subscriptions/…`, `/providers/…`) paths: the API round trips counted. */
 const isGraph = (path: string): boolean =>
   /^\/(v1\.0|beta)\//.test(path) || /^\/(subscriptions|providers)\//i.test(path);
 const isBatch = (path: string): boolean => /^\/(v1\.0|beta)\/\$batch$/.test(path);
+const isIdentity = (path: string): boolean =>
+  /^\/[^/]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.test(path);
 
-/** An append-only log of requests. */
+/**
+ * A bounded log of requests: a ring buffer of the newest entries and a count of those dropped, so that an
+ * emulator left running under load keeps a fixed footprint. The counts are running totals over everything
+ * logged since the last reset, dropped entries included, so that request budgets stay exact.
+ */
 export class RequestLog {
-  private entries: LoggedRequest[] = [];
+  private ring: (LoggedRequest | undefined)[] = [];
+  /** Index of the oldest kept entry when the ring is full. */
+  private head = 0;
+  private droppedCount = 0;
+  private totals: RequestCounts = RequestLog.zero();
+  readonly capacity: number;
 
-  add(e: LoggedRequest): void {
-    this.entries.push(e);
+  constructor(capacity = DEFAULT_LOG_CAPACITY) {
+    this.capacity = Math.max(1, Math.floor(capacity));
   }
 
-  /** The logged requests in arrival order. */
+  private static zero(): RequestCounts {
+    return { requests: 0, batches: 0, reads: 0, writes: 0, tokens: 0 };
+  }
+
+  add(e: LoggedRequest): void {
+    this.count(e);
+    if (this.ring.length < this.capacity) {
+      this.ring.push(e);
+      return;
+    }
+    this.ring[this.head] = e;
+    this.head = (this.head + 1) % this.capacity;
+    this.droppedCount++;
+  }
+
+  private count(e: LoggedRequest): void {
+    const c = this.totals;
+    if (e.path.endsWith('/oauth2/v2.0/token')) c.tokens++;
+    if (!isGraph(e.path)) return;
+    if (e.batchItemId === undefined) c.requests++;
+    if (isBatch(e.path)) c.batches++;
+    else if (e.method === 'GET') c.reads++;
+    else c.writes++;
+  }
+
+  /** The kept requests in arrival order. */
   list(opts: ListOptions = {}): LoggedRequest[] {
-    return this.entries
+    const ordered = [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
+    return ordered
+      .filter((e): e is LoggedRequest => e !== undefined)
       .filter((e) => opts.batchItems === true || e.batchItemId === undefined)
+      .filter((e) => opts.identity === true || !isIdentity(e.path))
       .map((e) => ({ ...e }));
   }
 
   reset(): void {
-    this.entries = [];
+    this.ring = [];
+    this.head = 0;
+    this.droppedCount = 0;
+    this.totals = RequestLog.zero();
   }
 
   counts(): RequestCounts {
-    const c: RequestCounts = { requests: 0, batches: 0, reads: 0, writes: 0, tokens: 0 };
-    for (const e of this.entries) {
-      if (e.path.endsWith('/oauth2/v2.0/token')) c.tokens++;
-      if (!isGraph(e.path)) continue;
-      if (e.batchItemId === undefined) c.requests++;
-      if (isBatch(e.path)) c.batches++;
-      else if (e.method === 'GET') c.reads++;
-      else c.writes++;
-    }
-    return c;
+    return { ...this.totals };
+  }
+
+  stats(): LogStats {
+    return { kept: this.ring.length, dropped: this.droppedCount, capacity: this.capacity };
   }
 }

@@ -24,6 +24,7 @@ import {
   type PageLimits,
   type QueryOptions,
 } from './odata.js';
+import type { RuleOrder } from './rule-order.js';
 import { checkPolicy, patchRule, type RuleOptions, type RulePatchError } from './rules.js';
 import type { TenantState } from './state.js';
 
@@ -51,6 +52,34 @@ export interface RouteContext {
   rules: RuleOptions;
   /** Status for a PATCH with a missing or wrong `@odata.type`: 500 (faithful) or 400 (clearer in tests). */
   wrongTypeStatus: 400 | 500;
+  /** The order rules are listed in. */
+  ruleOrder: RuleOrder;
+}
+
+/**
+ * The two scopes Entra role policies are listed at (scopeId `/`): `DirectoryRole` (ids `DirectoryRole_…`) and
+ * `Directory` (ids `Directory_…`). The emulator keeps one policy per role and shows it under either view.
+ */
+export type PolicyView = 'Directory' | 'DirectoryRole';
+
+/** The id of a stored (DirectoryRole_) policy or assignment as a view shows it. */
+function viewId(id: string, view: PolicyView): string {
+  return view === 'Directory' ? id.replace(/^DirectoryRole_/i, 'Directory_') : id;
+}
+
+/** The stored id behind an id of either view, and the view it was given in. */
+function storedId(id: string): { id: string; view: PolicyView } {
+  return /^Directory_/i.test(id)
+    ? { id: `DirectoryRole_${id.slice('Directory_'.length)}`, view: 'Directory' }
+    : { id, view: 'DirectoryRole' };
+}
+
+/** 400 for a scope the PIM lists do not serve (the emulator has no PIM for Groups). */
+export function unsupportedScope(scopeId: string, scopeType: string, ids: RequestIds): GraphResponse {
+  return badRequest(
+    `The scope (scopeId '${scopeId}', scopeType '${scopeType}') is not supported for this request.`,
+    ids,
+  );
 }
 
 /** Graph's `@odata.context` prefix; a metadata reference, never fetched, so the public host is right. */
@@ -106,11 +135,12 @@ export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): 
     if (seg.length === 2) return listAssignments(ctx, req, q);
     if (seg.length === 3 && c !== undefined) {
       if (c === '') return missingProvider(ids);
-      const x = ctx.state.assignment(c);
+      const { id: stored, view } = storedId(c);
+      const x = ctx.state.assignment(stored);
       if (!x) return notFound(c, ids);
       return ok({
         '@odata.context': `${CONTEXT}policies/roleManagementPolicyAssignments${expandSuffix(q.expand)}/$entity`,
-        ...renderAssignment(ctx, x, q.expand, q.select),
+        ...renderAssignment(ctx, x, view, q.expand, q.select),
       });
     }
   }
@@ -121,19 +151,23 @@ export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): 
     }
     // An empty policy id reaches the PIM backend without a provider, as the real service reports it.
     if (c === undefined || c === '') return missingProvider(ids);
-    const policy = ctx.state.policy(c);
+    const { id: stored, view } = storedId(c);
+    const policy = ctx.state.policy(stored);
     if (!policy) return notFound(c, ids);
+    const shownId = viewId(policy.id, view);
     if (seg.length === 3) {
-      if (req.method === 'GET') return getPolicy(policy, q);
-      if (req.method === 'PATCH') return patchPolicy(ctx, req, policy);
+      if (req.method === 'GET') return getPolicy(ctx, policy, view, q);
+      if (req.method === 'PATCH') return patchPolicy(ctx, req, policy, view);
       return methodNotAllowed(ids);
     }
     if (d === 'rules' || d === 'effectiveRules') {
       if (seg.length === 4) {
         if (req.method !== 'GET') return methodNotAllowed(ids);
         return ok({
-          '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${policy.id}')/${d}`,
-          value: policy.rules.map((r) => applySelect(structuredClone(r), q.select)),
+          '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${shownId}')/${d}`,
+          value: ctx.ruleOrder
+            .apply(policy.id, policy.rules)
+            .map((r) => applySelect(structuredClone(r), q.select)),
         });
       }
       if (seg.length === 5 && e !== undefined && f === undefined) {
@@ -141,7 +175,7 @@ export function routeGraph(ctx: RouteContext, req: GraphRequest, path: string): 
         if (!rule) return invalidRuleId(e, ids);
         if (req.method === 'GET') {
           return ok({
-            '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${policy.id}')/${d}/$entity`,
+            '@odata.context': `${CONTEXT}policies/roleManagementPolicies('${shownId}')/${d}/$entity`,
             ...applySelect(structuredClone(rule), q.select),
           });
         }
@@ -180,18 +214,22 @@ function listRoleDefinitions(ctx: RouteContext, req: GraphRequest, q: QueryOptio
 }
 
 /**
- * Checks the scope filter every PIM list needs and returns the remaining terms, or the MissingProvider error.
- * Only `scopeId eq '/' and scopeType eq 'DirectoryRole'` has policies here; other scopes are valid but empty.
+ * Checks the scope filter every PIM list needs and returns the view and the remaining terms: no scope is 400
+ * MissingProvider; a scope other than scopeId '/' with scopeType Directory or DirectoryRole is 400.
  */
 function scopeFilter(
   q: QueryOptions,
   allowed: string[],
   ids: RequestIds,
-): { matchesScope: boolean; rest: Map<string, string | boolean> } | GraphResponse {
+): { view: PolicyView; rest: Map<string, string | boolean> } | GraphResponse {
   const f = q.filter;
   const scopeId = f?.get('scopeid');
   const scopeType = f?.get('scopetype');
   if (typeof scopeId !== 'string' || typeof scopeType !== 'string') return missingProvider(ids);
+  const view = (['Directory', 'DirectoryRole'] as const).find(
+    (v) => v.toLowerCase() === scopeType.toLowerCase(),
+  );
+  if (scopeId !== '/' || view === undefined) return unsupportedScope(scopeId, scopeType, ids);
   const rest = new Map(f);
   rest.delete('scopeid');
   rest.delete('scopetype');
@@ -199,31 +237,41 @@ function scopeFilter(
     if (!allowed.includes(k))
       return badRequest(`Invalid filter clause: unsupported property '${k}'.`, ids);
   }
-  return { matchesScope: scopeId === '/' && scopeType === 'DirectoryRole', rest };
+  return { view, rest };
 }
 
-function renderPolicy(p: Policy, expand: ExpandItem[], select?: string[]): Record<string, unknown> {
+function renderPolicy(
+  ctx: RouteContext,
+  p: Policy,
+  view: PolicyView,
+  expand: ExpandItem[],
+  select?: string[],
+): Record<string, unknown> {
   const { rules, ...base } = p;
-  const out: Record<string, unknown> = applySelect(structuredClone(base), select);
+  const shown = { ...base, id: viewId(p.id, view), scopeType: view };
+  const out: Record<string, unknown> = applySelect(structuredClone(shown), select);
   const r = expanded(expand, 'rules');
-  if (r) out.rules = rules.map((x) => applySelect(structuredClone(x), r.select));
   const eff = expanded(expand, 'effectiveRules');
+  const ordered = r || eff ? ctx.ruleOrder.apply(p.id, rules) : [];
+  if (r) out.rules = ordered.map((x) => applySelect(structuredClone(x), r.select));
   // The emulator has no inherited settings, so the effective rules are the rules.
-  if (eff) out.effectiveRules = rules.map((x) => applySelect(structuredClone(x), eff.select));
+  if (eff) out.effectiveRules = ordered.map((x) => applySelect(structuredClone(x), eff.select));
   return out;
 }
 
 function renderAssignment(
   ctx: RouteContext,
   a: PolicyAssignment,
+  view: PolicyView,
   expand: ExpandItem[],
   select: string[] | undefined,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = applySelect({ ...a }, select);
+  const shown = { ...a, id: viewId(a.id, view), policyId: viewId(a.policyId, view), scopeType: view };
+  const out: Record<string, unknown> = applySelect(shown, select);
   const pe = expanded(expand, 'policy');
   if (pe) {
     const p = ctx.state.policy(a.policyId);
-    out.policy = p ? renderPolicy(p, pe.expand, pe.select) : null;
+    out.policy = p ? renderPolicy(ctx, p, view, pe.expand, pe.select) : null;
   }
   return out;
 }
@@ -233,41 +281,47 @@ function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions):
   if ('status' in sf) return sf;
   const role = sf.rest.get('roledefinitionid');
   // One role's assignment straight from the index: a per-role client must not pay a scan of the tenant.
-  let all = !sf.matchesScope
-    ? []
-    : typeof role === 'string'
+  let all =
+    typeof role === 'string'
       ? [...ctx.state.assignmentsOfRole(role)]
       : [...ctx.state.assignments()];
   for (const [k, v] of sf.rest) {
     const want = String(v).toLowerCase();
     all = all.filter(
-      (a) => (k === 'roledefinitionid' ? a.roleDefinitionId : a.policyId).toLowerCase() === want,
+      (a) =>
+        (k === 'roledefinitionid' ? a.roleDefinitionId : viewId(a.policyId, sf.view)).toLowerCase() ===
+        want,
     );
   }
   const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicyAssignments${expandSuffix(q.expand)}`,
     ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
-    value: p.items.map((a) => renderAssignment(ctx, a, q.expand, q.select)),
+    value: p.items.map((a) => renderAssignment(ctx, a, sf.view, q.expand, q.select)),
   });
 }
 
 function listPolicies(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
   const sf = scopeFilter(q, [], req.ids);
   if ('status' in sf) return sf;
-  const all = sf.matchesScope ? [...ctx.state.policies()] : [];
+  const all = [...ctx.state.policies()];
   const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}`,
     ...(p.nextLink ? { '@odata.nextLink': p.nextLink } : {}),
-    value: p.items.map((x) => renderPolicy(x, q.expand, q.select)),
+    value: p.items.map((x) => renderPolicy(ctx, x, sf.view, q.expand, q.select)),
   });
 }
 
-function getPolicy(p: Policy, q: QueryOptions): GraphResponse {
+function getPolicy(
+  ctx: RouteContext,
+  p: Policy,
+  view: PolicyView,
+  q: QueryOptions,
+): GraphResponse {
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}/$entity`,
-    ...renderPolicy(p, q.expand, q.select),
+    ...renderPolicy(ctx, p, view, q.expand, q.select),
   });
 }
 
@@ -301,7 +355,12 @@ function patchOneRule(
   return { status: 204, headers: {} };
 }
 
-function patchPolicy(ctx: RouteContext, req: GraphRequest, policy: Policy): GraphResponse {
+function patchPolicy(
+  ctx: RouteContext,
+  req: GraphRequest,
+  policy: Policy,
+  view: PolicyView,
+): GraphResponse {
   const body = req.body as { rules?: unknown } | undefined;
   if (typeof body !== 'object' || body === null || !Array.isArray(body.rules)) {
     return badRequest('The request body must hold a rules array.', req.ids);
@@ -322,6 +381,6 @@ function patchPolicy(ctx: RouteContext, req: GraphRequest, policy: Policy): Grap
   const expand: ExpandItem[] = [{ name: 'rules', expand: [], select: undefined }];
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(expand)}/$entity`,
-    ...renderPolicy(policy, expand),
+    ...renderPolicy(ctx, policy, view, expand),
   });
 }

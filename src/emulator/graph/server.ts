@@ -11,7 +11,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AlertsState, type NoMfaIncident } from './alerts.js';
-import { ArmState, armError, isArmPath, type ArmRule } from './arm.js';
+import {
+  ArmState,
+  DEFAULT_SUBSCRIPTION_ID,
+  armError,
+  isArmPath,
+  type ArmAuthorizer,
+  type ArmRule,
+} from './arm.js';
 import { handleBatch, type BatchItem } from './batch.js';
 import {
   DEFAULT_TENANT_ID,
@@ -39,15 +46,28 @@ import {
   type RequestIds,
 } from './errors.js';
 import { FaultInjector, type FaultAction, type FaultSpec } from './faults.js';
-import { EMULATOR_STATIC_TOKEN, routeIdentity } from './identity.js';
+import { routeIdentity, TOKEN_LIFETIME_S } from './identity.js';
+import { graphPermissionsFor } from './permissions.js';
 import {
   RequestLog,
   type ListOptions,
+  type LogStats,
   type LoggedRequest,
   type RequestCounts,
 } from './request-log.js';
+import { DEFAULT_RULE_ORDER_SEED, RuleOrder } from './rule-order.js';
 import { routeGraph, type RouteContext } from './routes.js';
 import { TenantState } from './state.js';
+import {
+  actionGranted,
+  ClientRegistry,
+  DEFAULT_EMULATOR_CLIENT_ID,
+  TokenService,
+  type Api,
+  type EmulatorClient,
+  type TokenClaims,
+  type TokenProblem,
+} from './tokens.js';
 
 /** Options of {@link startGraphEmulator}. */
 export interface GraphEmulatorOptions {
@@ -93,18 +113,49 @@ export interface GraphEmulatorOptions {
   alertRefreshPolls?: number;
   /**
    * Azure scopes (`/subscriptions/{id}`, `/providers/Microsoft.Management/managementGroups/{id}`) to serve ARM's
-   * PIM for Azure resources at, each seeded with five built-in roles. Not persisted in the state file.
+   * PIM for Azure resources at, each seeded with five built-in roles (default: one subscription,
+   * {@link DEFAULT_SUBSCRIPTION_ID}). Not persisted in the state file.
    */
   armScopes?: string[];
+  /** The port of the Azure Resource Manager listener (0, the default, picks a free one). */
+  armPort?: number;
+  /**
+   * Applications registered in the tenant besides the default one ({@link DEFAULT_EMULATOR_CLIENT_ID}, which
+   * `Emulator` credentials use and which holds everything rolegate needs); a client of the same id replaces it.
+   */
+  clients?: EmulatorClient[];
+  /** How many requests the request log keeps (the oldest are dropped and counted; default 50,000). */
+  requestLogLimit?: number;
+  /**
+   * The seed rules are shuffled with, per policy (default a fixed seed, so the order is the same on every run but
+   * not the documentation's); null lists them in the documentation's order.
+   */
+  ruleOrderSeed?: string | null;
+}
+
+/** What {@link GraphEmulator.issueToken} issues. */
+export interface TokenRequest {
+  /** The application (default: the default client). */
+  clientId?: string;
+  /** Graph (default) or ARM. */
+  api?: Api;
+  /** Seconds until expiry (default about an hour; negative gives an expired token). */
+  lifetimeS?: number;
 }
 
 /** A running emulator. */
 export interface GraphEmulator extends ControlTarget {
   /** The base URL without version, such as http://127.0.0.1:41234 (clients append /v1.0). */
   readonly url: string;
+  /** The Azure Resource Manager base URL (its own listener, as ARM is its own host). */
+  readonly armUrl: string;
   readonly tenantId: string;
-  /** A bearer token the emulator accepts (it accepts any non-empty one). */
+  /** A Graph token of the default client (valid for a day), for tests that call Graph directly. */
   readonly token: string;
+  /** An ARM token of the default client (valid for a day). */
+  readonly armToken: string;
+  /** Issues a token as the token endpoint would, or with any lifetime (tests of expiry). */
+  issueToken(request?: TokenRequest): string;
   close(): Promise<void>;
   /** Role definitions as stored. */
   roleDefinitions(): RoleDefinition[];
@@ -130,6 +181,42 @@ export interface GraphEmulator extends ControlTarget {
   setArmEnabledRules(scope: string, roleGuid: string, enabledRules: string[]): void;
 }
 
+/** Graph's WWW-Authenticate and body for a refused token, or ARM's. */
+function armUnauthenticated(
+  problem: TokenProblem,
+  claims: TokenClaims | undefined,
+  tenantId: string,
+  authority: string,
+): GraphResponse {
+  const [code, message] = ((): [string, string] => {
+    switch (problem) {
+      case 'missing':
+        return ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."];
+      case 'expired':
+        return [
+          'ExpiredAuthenticationToken',
+          `The access token expiry UTC time '${new Date((claims?.exp ?? 0) * 1000).toUTCString()}' is earlier than current UTC time '${new Date().toUTCString()}'.`,
+        ];
+      case 'audience':
+        return [
+          'InvalidAuthenticationTokenAudience',
+          `The access token has been obtained for wrong audience or resource '${claims?.aud ?? ''}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+        ];
+      case 'tenant':
+        return [
+          'InvalidAuthenticationTokenTenant',
+          `The access token is from the wrong issuer '${claims?.iss ?? ''}'. It must match the tenant '${tenantId}' associated with this subscription.`,
+        ];
+      default:
+        return ['InvalidAuthenticationToken', 'The access token is invalid.'];
+    }
+  })();
+  const r = armError(401, code, message);
+  r.headers['WWW-Authenticate'] =
+    `Bearer authorization_uri="${authority}", error="invalid_token", error_description="${code}"`;
+  return r;
+}
+
 function idsOf(req: IncomingMessage): RequestIds {
   const c = req.headers['client-request-id'];
   return {
@@ -145,10 +232,6 @@ function faultResponse(f: FaultAction & { kind: 'status' }, ids: RequestIds): Gr
   const r = serverError(f.status, ids);
   if (f.retryAfter !== undefined) r.headers['Retry-After'] = f.retryAfter;
   return r;
-}
-
-function hasBearer(authorization: string | undefined): boolean {
-  return /^Bearer\s+\S+/i.test(authorization ?? '');
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -179,6 +262,79 @@ function send(res: ServerResponse, r: GraphResponse, ids: RequestIds | undefined
 }
 
 /** Starts a Graph-compatible emulator of Entra PIM for directory roles. */
+/** A listening server and the Host header values it answers to. */
+interface Listener {
+  server: Server;
+  port: number;
+  /** `host:port` spellings that name this listener (loopback address and localhost). */
+  hosts: Set<string>;
+  /** The origins a browser would send for a page of this listener. */
+  origins: Set<string>;
+}
+
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  opts: GraphEmulatorOptions,
+  host: string,
+  port: number,
+  scheme: string,
+): Promise<Listener> {
+  const server: Server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createHttpServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const hosts = new Set([`${host}:${bound}`, `localhost:${bound}`]);
+  return {
+    server,
+    port: bound,
+    hosts,
+    origins: new Set([...hosts].map((h) => `${scheme}://${h}`)),
+  };
+}
+
+/**
+ * Why a request is refused before it reaches any route, or undefined. A Host that names another server is how a
+ * DNS-rebinding page reaches a loopback service; an Origin other than the emulator's own on a state-changing
+ * request is a browser page posting cross-site (a text/plain POST needs no CORS preflight).
+ */
+function hostileRequest(req: IncomingMessage, method: string, l: Listener): GraphResponse | undefined {
+  const refuse = (status: number, code: string, message: string): GraphResponse => ({
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: { error: { code, message } },
+  });
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  if (!l.hosts.has(hostHeader)) {
+    return refuse(
+      421,
+      'MisdirectedRequest',
+      `The Host header '${hostHeader}' does not name this emulator (${[...l.hosts].join(', ')}).`,
+    );
+  }
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    const foreignOrigin =
+      origin !== undefined && origin !== 'null' ? !l.origins.has(origin.toLowerCase()) : origin === 'null';
+    if (foreignOrigin || site === 'cross-site' || site === 'same-site') {
+      return refuse(
+        403,
+        'CrossOriginRequestRefused',
+        `A ${method} from origin '${origin ?? String(site)}' is refused: the emulator takes state changes from its own origin or from non-browser clients only.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Starts a Graph-compatible emulator of Entra PIM for directory roles. */
 export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const host = opts.host ?? '127.0.0.1';
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
@@ -189,11 +345,18 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     seed: opts.seed ?? 'default',
     stateFile: opts.stateFile,
   });
-  const log = new RequestLog();
+  const log = new RequestLog(opts.requestLogLimit);
   const faults = new FaultInjector();
   const ca = new ConditionalAccessState(opts.conditionalAccess ?? 'default');
   const alerts = new AlertsState(state, { refreshPolls: Math.max(0, opts.alertRefreshPolls ?? 1) });
-  const arm = new ArmState(opts.armScopes ?? []);
+  const ruleOrder = new RuleOrder(
+    opts.ruleOrderSeed === undefined ? DEFAULT_RULE_ORDER_SEED : opts.ruleOrderSeed,
+  );
+  const arm = new ArmState(
+    opts.armScopes ?? [`/subscriptions/${DEFAULT_SUBSCRIPTION_ID}`],
+    ruleOrder,
+  );
+  const clients = new ClientRegistry(opts.clients);
   const ctx: RouteContext = {
     state,
     limits: {
@@ -203,8 +366,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     refuseTop: opts.refuseTop ?? false,
     rules: { strictMfaOrAuthContext: opts.strictMfaOrAuthContext ?? false },
     wrongTypeStatus: opts.wrongTypeStatus ?? 500,
+    ruleOrder,
   };
   const scheme = opts.tls ? 'https' : 'http';
+  let graphUrl = '';
+  let armListener: Listener | undefined;
+  const tokens = new TokenService(state.tenantId, () => graphUrl);
+  const authority = (): string => `${graphUrl}/${state.tenantId}/oauth2/v2.0/authorize`;
 
   const mustPolicy = (roleId: string): Policy => {
     const p = state.policyOf(roleId);
@@ -225,6 +393,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const control: ControlTarget = {
     requests: (o?: ListOptions): LoggedRequest[] => log.list(o),
     counts: (): RequestCounts => log.counts(),
+    logStats: (): LogStats => log.stats(),
     resetLog: () => log.reset(),
     injectFault: (f: FaultSpec) => faults.inject(f),
     clearFaults: () => faults.clear(),
@@ -237,15 +406,22 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
         claimValue,
       }),
     exportState: (): TenantData => state.export(),
+    setClient: (c) => clients.set(c),
+    removeClient: (id) => clients.remove(id),
+    clients: () => clients.list(),
   };
 
-  /** Runs one Graph operation (top-level or a batch item) after faults; auth is checked by the caller. */
+  /**
+   * Runs one Graph operation (top-level or a batch item) after faults; the token was checked by the caller, the
+   * permission the operation needs is checked here, per operation, so that a batch item can be refused alone.
+   */
   const graph = async (
     method: string,
     url: URL,
     body: unknown,
     malformedBody: boolean,
     ids: RequestIds,
+    claims: TokenClaims,
     batchItemId?: string,
   ): Promise<GraphResponse | 'reset'> => {
     const fault = faults.take(method, url.pathname + url.search, batchItemId !== undefined);
@@ -265,7 +441,10 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       const version = m?.[1];
       const rest = decodeURIComponent(m?.[2] ?? '/');
       const isAlerts = /^\/identityGovernance\/roleManagementAlerts(\/|$)/.test(rest);
-      if (
+      const needed = graphPermissionsFor(method, rest);
+      if (needed && !needed.some((p) => claims.roles?.includes(p))) {
+        r = forbidden(ids);
+      } else if (
         version !== undefined &&
         rest === '/$batch' &&
         batchItemId === undefined &&
@@ -281,7 +460,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
             return methodNotAllowed(ids);
           }
           const u = new URL(`/${version}/${item.url.replace(/^\/+/, '')}`, base);
-          const res = await graph(item.method, u, item.body, false, ids, item.id);
+          const res = await graph(item.method, u, item.body, false, ids, claims, item.id);
           return res === 'reset' ? serverError(503, ids) : res;
         });
       } else if (version === 'beta' && isAlerts) {
@@ -307,7 +486,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     return r;
   };
 
-  /** ARM: its own error shape for auth failures and faults, the same log and fault injection as Graph. */
+  /** ARM: its own token check, error shape, ids and per-request RBAC; the same log and faults as Graph. */
   const serveArm = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -318,17 +497,23 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   ): Promise<void> => {
     const entry = (status: number): void =>
       log.add({ method, path: url.pathname, query: url.search, status });
-    if (!hasBearer(req.headers.authorization)) {
-      const r = armError(
-        401,
-        'AuthenticationFailed',
-        "Authentication failed. The 'Authorization' header is missing.",
-      );
-      r.headers['WWW-Authenticate'] = 'Bearer authorization_uri="", error="invalid_token"';
+    const respond = (r: GraphResponse): void => {
       entry(r.status);
-      send(res, r, ids);
+      // ARM names its ids differently from Graph.
+      r.headers['x-ms-request-id'] = ids.requestId;
+      r.headers['x-ms-correlation-request-id'] = ids.clientRequestId;
+      send(res, r, undefined);
+    };
+    if (!isArmPath(url.pathname)) {
+      respond(armError(404, 'NotFound', `The requested path ${url.pathname} was not found.`));
       return;
     }
+    const checked = tokens.check(req.headers.authorization, 'arm');
+    if ('problem' in checked) {
+      respond(armUnauthenticated(checked.problem, checked.claims, state.tenantId, authority()));
+      return;
+    }
+    const { claims } = checked;
     const fault = faults.take(method, url.pathname + url.search, false);
     if (fault?.kind === 'reset') {
       entry(0);
@@ -358,19 +543,35 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       if (fault.retryAfter !== undefined) r.headers['Retry-After'] = fault.retryAfter;
     } else {
       const { body, malformed } = parseJson(raw);
+      // Azure RBAC is evaluated per request from the application's role assignments, not from the token.
+      const authorize: ArmAuthorizer = (action, scope) => {
+        const client = clients.get(claims.appid);
+        if (client && actionGranted(client.armActions, action)) return undefined;
+        return armError(
+          403,
+          'AuthorizationFailed',
+          `The client '${claims.appid}' with object id '${claims.oid}' does not have authorization to perform action '${action}' over scope '${scope}/providers/Microsoft.Authorization' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        );
+      };
       // ARM's list-for-scope documents no $top: its pages are the default size.
-      r = arm.route(method, url, body, malformed, ctx.limits.pageSize);
+      r = arm.route(method, url, body, malformed, ctx.limits.pageSize, authorize);
     }
-    entry(r.status);
-    // ARM names its ids differently from Graph.
-    r.headers['x-ms-request-id'] = ids.requestId;
-    r.headers['x-ms-correlation-request-id'] = ids.clientRequestId;
-    send(res, r, undefined);
+    respond(r);
   };
 
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const graphHandler = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    l: Listener,
+  ): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? `${host}`}`);
+    const refused = hostileRequest(req, method, l);
+    if (refused) {
+      req.resume();
+      send(res, refused, undefined);
+      return;
+    }
+    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? host}`);
     const raw = await readBody(req);
     if (opts.latencyMs) await sleep(opts.latencyMs);
     if (url.pathname.startsWith('/_emulator/')) {
@@ -379,28 +580,33 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       return;
     }
     const ids = idsOf(req);
-    const identity = routeIdentity(method, url.pathname, raw, url.origin, state.tenantId);
+    const identity = routeIdentity(method, url.pathname, raw, url.origin, {
+      tenantId: state.tenantId,
+      clients,
+      tokens,
+      origins: {
+        graph: [...l.origins],
+        arm: armListener ? [...armListener.origins] : [],
+      },
+    });
     if (identity) {
       log.add({ method, path: url.pathname, query: url.search, status: identity.status });
       send(res, identity, ids);
-      return;
-    }
-    if (isArmPath(url.pathname)) {
-      await serveArm(req, res, method, url, raw, ids);
       return;
     }
     if (!/^\/(v1\.0|beta)\//.test(url.pathname)) {
       send(res, { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'not found' }, ids);
       return;
     }
-    if (!hasBearer(req.headers.authorization)) {
-      const r = unauthenticated(ids);
+    const checked = tokens.check(req.headers.authorization, 'graph');
+    if ('problem' in checked) {
+      const r = unauthenticated(ids, checked.problem, authority());
       log.add({ method, path: url.pathname, query: url.search, status: r.status });
       send(res, r, ids);
       return;
     }
     const { body, malformed } = parseJson(raw);
-    const r = await graph(method, url, body, malformed, ids);
+    const r = await graph(method, url, body, malformed, ids, checked.claims);
     if (r === 'reset') {
       log.add({ method, path: url.pathname, query: url.search, status: 0 });
       req.socket.destroy();
@@ -409,33 +615,76 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     send(res, r, ids);
   };
 
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handler(req, res).catch((err: unknown) => {
-      // A bug in the emulator must show up as a 500 with a clue, not a hung client.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end(`emulator error: ${err instanceof Error ? err.message : String(err)}`);
-      } else res.destroy();
-    });
+  const armHandler = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    l: Listener,
+  ): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const refused = hostileRequest(req, method, l);
+    if (refused) {
+      req.resume();
+      send(res, refused, undefined);
+      return;
+    }
+    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? host}`);
+    const raw = await readBody(req);
+    if (opts.latencyMs) await sleep(opts.latencyMs);
+    await serveArm(req, res, method, url, raw, idsOf(req));
   };
-  const server: Server = opts.tls
-    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener)
-    : createHttpServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+
+  const guarded =
+    (
+      serve: (req: IncomingMessage, res: ServerResponse, l: Listener) => Promise<void>,
+      self: () => Listener,
+    ) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      serve(req, res, self()).catch((err: unknown) => {
+        // A bug in the emulator must show up as a 500 with a clue, not a hung client.
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(`emulator error: ${err instanceof Error ? err.message : String(err)}`);
+        } else res.destroy();
+      });
+    };
+  let graphListener: Listener | undefined;
+  graphListener = await listen(
+    guarded(graphHandler, () => graphListener!),
+    opts,
+    host,
+    opts.port ?? 0,
+    scheme,
+  );
+  graphUrl = `${scheme}://${host}:${graphListener.port}`;
+  try {
+    armListener = await listen(
+      guarded(armHandler, () => armListener!),
+      opts,
+      host,
+      opts.armPort ?? 0,
+      scheme,
+    );
+  } catch (err) {
+    graphListener.server.close();
+    throw err;
+  }
+  const listeners = [graphListener, armListener];
   let closing: Promise<void> | undefined;
+  const issueToken = (t: TokenRequest = {}): string => {
+    const id = t.clientId ?? DEFAULT_EMULATOR_CLIENT_ID;
+    const client = clients.get(id);
+    if (!client) throw new Error(`no client ${id} is registered in the emulator`);
+    return tokens.issue(client, t.api ?? 'graph', t.lifetimeS ?? TOKEN_LIFETIME_S);
+  };
 
   return {
     ...control,
-    url: `${scheme}://${host}:${port}`,
+    url: graphUrl,
+    armUrl: `${scheme}://${host}:${armListener.port}`,
     tenantId: state.tenantId,
-    token: EMULATOR_STATIC_TOKEN,
+    token: issueToken({ lifetimeS: 86_400 }),
+    armToken: issueToken({ api: 'arm', lifetimeS: 86_400 }),
+    issueToken,
     roleDefinitions: () => structuredClone([...state.roleDefinitions()]),
     getPolicy: (id) => {
       const p = state.policyOf(id);
@@ -459,9 +708,14 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     setArmEnabledRules: (scope, roleGuid, rules) => arm.setEnabledRules(scope, roleGuid, rules),
     // Idempotent: tests close in afterEach whatever the test did.
     close: () =>
-      (closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+      (closing ??= Promise.all(
+        listeners.map(
+          (l) =>
+            new Promise<void>((resolve, reject) => {
+              l.server.close((err) => (err ? reject(err) : resolve()));
+              l.server.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined)),
   };
 }

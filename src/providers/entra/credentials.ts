@@ -28,8 +28,17 @@ export interface CredentialOptions {
 /** Microsoft Graph of the public cloud. */
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
-/** The token that `Emulator` credentials present; the emulator accepts any bearer token. */
-export const EMULATOR_TOKEN = 'rolegate-emulator-development-token';
+/**
+ * The application `Emulator` credentials sign in as when the spec names no clientId: the emulator registers it
+ * with every permission rolegate needs.
+ */
+export const EMULATOR_CLIENT_ID = '4f1f7a2c-2b1e-4c55-9a1d-0e6a1c7b9d21';
+
+/** The secret `Emulator` credentials send; the emulator's default application accepts any. */
+const EMULATOR_CLIENT_SECRET = 'rolegate-emulator-development-secret';
+
+/** How long a token request to the emulator may take. */
+const EMULATOR_TOKEN_TIMEOUT_MS = 10_000;
 
 /** A credential that always returns the same token: the Emulator credential type. */
 export class StaticTokenCredential implements TokenCredential {
@@ -37,6 +46,85 @@ export class StaticTokenCredential implements TokenCredential {
 
   getToken(): Promise<AccessToken> {
     return Promise.resolve({ token: this.token, expiresOnTimestamp: Date.now() + 3_600_000 });
+  }
+}
+
+/** A token endpoint's refusal, shaped like @azure/identity's AuthenticationError for classifyTokenError. */
+class EmulatorTokenError extends Error {
+  override readonly name = 'AuthenticationError';
+
+  constructor(
+    readonly statusCode: number,
+    readonly errorResponse: { error: string; errorDescription: string },
+  ) {
+    super(errorResponse.errorDescription);
+  }
+}
+
+/**
+ * The Emulator credential type: a client-credentials token request to the emulator's own token endpoint
+ * (`{graphBaseUrl}/{tenantId}/oauth2/v2.0/token`), so that the token carries the audience of the scope asked for
+ * and the permissions the emulator granted the application, exactly as Entra's would. Tokens are kept per scope
+ * until five minutes before they expire.
+ */
+export class EmulatorCredential implements TokenCredential {
+  private readonly cache = new Map<string, AccessToken>();
+
+  constructor(
+    private readonly graphBaseUrl: string,
+    private readonly tenantId: string,
+    private readonly clientId: string = EMULATOR_CLIENT_ID,
+  ) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ');
+    const cached = this.cache.get(scope);
+    if (cached && cached.expiresOnTimestamp - Date.now() > 300_000) return cached;
+    const url = `${this.graphBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(this.tenantId)}/oauth2/v2.0/token`;
+    const timeout = AbortSignal.timeout(EMULATOR_TOKEN_TIMEOUT_MS);
+    const signal = options?.abortSignal
+      ? AbortSignal.any([options.abortSignal as AbortSignal, timeout])
+      : timeout;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: this.clientId,
+          client_secret: EMULATOR_CLIENT_SECRET,
+          scope,
+        }).toString(),
+        signal,
+      });
+    } catch (err) {
+      // Unreachable is transient (classifyTokenError reads the code), not a credentials problem.
+      const code = (err as { cause?: { code?: unknown } }).cause?.code;
+      throw new Error(
+        `${typeof code === 'string' ? code : err instanceof Error ? err.name : 'Error'}: network error reaching the emulator's token endpoint ${url}`,
+        { cause: err },
+      );
+    }
+    const body = (await res.json().catch(() => ({}))) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+    };
+    if (!res.ok || typeof body.access_token !== 'string') {
+      throw new EmulatorTokenError(res.status, {
+        error: typeof body.error === 'string' ? body.error : 'invalid_request',
+        errorDescription:
+          typeof body.error_description === 'string'
+            ? body.error_description
+            : `the token endpoint answered ${res.status}`,
+      });
+    }
+    const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 3599;
+    const t = { token: body.access_token, expiresOnTimestamp: Date.now() + expiresIn * 1000 };
+    this.cache.set(scope, t);
+    return t;
   }
 }
 
@@ -105,13 +193,13 @@ export function createCredential(
   const graphBaseUrl = spec.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL;
   switch (c.type) {
     case 'Emulator':
-      // A fixed token must never reach a real Graph endpoint: refuse anything but loopback.
+      // A development secret must never reach a real endpoint: refuse anything but loopback.
       if (!isLoopbackUrl(graphBaseUrl)) {
         throw new EntraConfigError(
           `Emulator credentials are accepted only with a loopback graphBaseUrl (127.0.0.0/8, ::1, localhost), not ${graphBaseUrl}`,
         );
       }
-      return new StaticTokenCredential(EMULATOR_TOKEN);
+      return new EmulatorCredential(graphBaseUrl, spec.tenantId, c.clientId ?? EMULATOR_CLIENT_ID);
     case 'ClientSecret': {
       const { clientId } = c;
       const secret = opts.clientSecret;

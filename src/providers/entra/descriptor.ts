@@ -28,9 +28,14 @@ export const entraProvider = defineProvider<EntraSpec>({
   // MultiFactorAuthentication) for directory and Azure resource roles alike. [unverified against a new tenant]
   // A wrong guess here cannot weaken a role: a reset towards "required" only ever adds MFA.
   defaultMfaRequired: () => true,
-  withEmulator(spec, emulatorUrl) {
-    return spec.credentials.type === 'Emulator'
-      ? { ...spec, graphBaseUrl: emulatorUrl }
-      : undefined;
+  // Graph and, for Azure roles, Azure Resource Manager: both are served by the emulator.
+  withEmulator(spec, emulator) {
+    if (spec.credentials.type !== 'Emulator') return undefined;
+    const rbac = spec.azureRbac;
+    return {
+      ...spec,
+      graphBaseUrl: emulator.graph,
+      ...(rbac ? { azureRbac: { ...rbac, resourceManagerUrl: emulator.arm } } : {}),
+    };
   },
 });

@@ -6,7 +6,8 @@ export {
   EntraConfigError,
   StaticTokenCredential,
   DEFAULT_GRAPH_BASE_URL,
-  EMULATOR_TOKEN,
+  EmulatorCredential,
+  EMULATOR_CLIENT_ID,
 } from './credentials.js';
 export type { EntraSpec, CredentialOptions } from './credentials.js';
 export { isLoopbackUrl } from '../loopback.js';

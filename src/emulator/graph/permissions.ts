@@ -1,0 +1,108 @@
+// Which application permission (Graph) or Azure RBAC action (ARM) each endpoint the emulator serves needs, as
+// the endpoints' Microsoft pages list them ("Permissions", least privileged first). A token whose `roles` hold
+// none of them gets Graph's 403; an application without the action at the scope gets ARM's 403.
+
+/** One Graph endpoint family and the application permissions that each allow it (least privileged first). */
+export interface GraphPermissionRule {
+  /** HTTP methods, upper case. */
+  methods: readonly string[];
+  /** The path after /v1.0 or /beta, without the query. */
+  path: RegExp;
+  anyOf: readonly string[];
+  /** The Microsoft page the permissions are taken from. */
+  source: string;
+}
+
+const LEARN = 'https://learn.microsoft.com/graph/api/';
+
+const POLICY_READ = [
+  'RoleManagementPolicy.Read.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagementPolicy.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
+const POLICY_WRITE = ['RoleManagementPolicy.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
+const ALERT_READ = [
+  'RoleManagementAlert.Read.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagementAlert.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
+const ALERT_WRITE = ['RoleManagementAlert.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
+
+/** The Graph permission table, first match wins. */
+export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
+  {
+    methods: ['GET'],
+    path: /^\/roleManagement\/directory\/roleDefinitions(\/|$)/i,
+    anyOf: [
+      'RoleManagement.Read.Directory',
+      'Directory.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+      'Directory.ReadWrite.All',
+    ],
+    source: `${LEARN}rbacapplication-list-roledefinitions`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/policies\/roleManagementPolicyAssignments(\/|$)/i,
+    anyOf: POLICY_READ,
+    source: `${LEARN}policyroot-list-rolemanagementpolicyassignments`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/policies\/roleManagementPolicies(\/|$)/i,
+    anyOf: POLICY_READ,
+    source: `${LEARN}policyroot-list-rolemanagementpolicies`,
+  },
+  {
+    methods: ['PATCH', 'POST', 'PUT', 'DELETE'],
+    path: /^\/policies\/roleManagementPolicies(\/|$)/i,
+    anyOf: POLICY_WRITE,
+    source: `${LEARN}unifiedrolemanagementpolicyrule-update`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/identityGovernance\/roleManagementAlerts(\/|$)/i,
+    anyOf: ALERT_READ,
+    source: `${LEARN}rolemanagementalert-list-alerts?view=graph-rest-beta`,
+  },
+  {
+    methods: ['PATCH', 'POST', 'PUT', 'DELETE'],
+    path: /^\/identityGovernance\/roleManagementAlerts(\/|$)/i,
+    anyOf: ALERT_WRITE,
+    source: `${LEARN}unifiedrolemanagementalert-refresh?view=graph-rest-beta`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/identity\/conditionalAccess\/policies(\/|$)/i,
+    anyOf: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
+    source: `${LEARN}conditionalaccessroot-list-policies`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/identity\/conditionalAccess\/authenticationContextClassReferences(\/|$)/i,
+    anyOf: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
+    source: `${LEARN}conditionalaccessroot-list-authenticationcontextclassreferences`,
+  },
+];
+
+/** The permissions that allow a Graph call, or undefined when the path is none the emulator serves. */
+export function graphPermissionsFor(method: string, path: string): readonly string[] | undefined {
+  const m = method.toUpperCase();
+  return GRAPH_PERMISSIONS.find((r) => r.methods.includes(m) && r.path.test(path))?.anyOf;
+}
+
+/**
+ * The Azure RBAC action an ARM call needs: `Microsoft.Authorization/{collection}/{read|write}` as listed in the
+ * Azure built-in permissions reference (Microsoft.Authorization).
+ */
+export function armActionFor(method: string, collection: string): string {
+  const known: Record<string, string> = {
+    rolemanagementpolicies: 'roleManagementPolicies',
+    rolemanagementpolicyassignments: 'roleManagementPolicyAssignments',
+    roledefinitions: 'roleDefinitions',
+  };
+  const c = known[collection.toLowerCase()] ?? collection;
+  return `Microsoft.Authorization/${c}/${method.toUpperCase() === 'GET' ? 'read' : 'write'}`;
+}

@@ -21,8 +21,8 @@ afterAll(() => {
 });
 
 describe('Graph emulator: reads', () => {
-  it('serves a policy with the 17 rules in API order, "all" in lower case and @odata.type on rules only', async () => {
-    const e = await emulator();
+  it('serves a policy with the 17 rules in API order (ruleOrderSeed null), "all" in lower case and @odata.type on rules only', async () => {
+    const e = await emulator({ ruleOrderSeed: null });
     const policyId = e.getPolicy(GA)!.id;
     expect(policyId).toMatch(new RegExp(`^DirectoryRole_${e.tenantId}_[0-9a-f-]{36}$`));
     expect(policyId.endsWith(GA)).toBe(false);
@@ -450,7 +450,9 @@ describe('Graph emulator: identity endpoints', () => {
   });
 
   it('issues client-credentials tokens that Graph accepts, and refuses incomplete requests', async () => {
-    const e = await emulator();
+    const e = await emulator({
+      clients: [{ clientId: 'app', graphRoles: ['RoleManagement.Read.Directory'], armActions: [] }],
+    });
     const token = async (form: Record<string, string>): Promise<Response> =>
       fetch(`${e.url}/${e.tenantId}/oauth2/v2.0/token`, {
         method: 'POST',
@@ -467,6 +469,17 @@ describe('Graph emulator: identity endpoints', () => {
     expect(t.token_type).toBe('Bearer');
     expect(t.expires_in).toBeGreaterThan(0);
     expect(t.access_token.split('.')).toHaveLength(3);
+    const claims = JSON.parse(
+      Buffer.from(t.access_token.split('.')[1]!, 'base64url').toString('utf8'),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      aud: 'https://graph.microsoft.com',
+      tid: e.tenantId,
+      appid: 'app',
+      azp: 'app',
+      roles: ['RoleManagement.Read.Directory'],
+      idtyp: 'app',
+    });
     const graph = await fetch(`${e.url}/v1.0/roleManagement/directory/roleDefinitions`, {
       headers: { authorization: `Bearer ${t.access_token}` },
     });

@@ -36,7 +36,7 @@ function armProvider(
       tenantId: e.tenantId,
       graphBaseUrl: e.url,
       credentials: { type: 'Emulator' },
-      azureRbac: { scopes, resourceManagerUrl: e.url },
+      azureRbac: { scopes, resourceManagerUrl: e.armUrl },
       ...extra,
     },
     { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 4 }, random: () => 0.5 },
@@ -161,7 +161,7 @@ describe('Graph emulator: ARM role management policies', () => {
     expect((oldVersion.json as { error: { code: string } }).error.code).toBe(
       'InvalidApiVersionParameter',
     );
-    const unauth = await fetch(`${e.url}${P}/roleDefinitions?${V}`);
+    const unauth = await fetch(`${e.armUrl}${P}/roleDefinitions?${V}`);
     expect(unauth.status).toBe(401);
     expect(((await unauth.json()) as { error: { code: string } }).error.code).toBe(
       'AuthenticationFailed',

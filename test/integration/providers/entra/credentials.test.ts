@@ -8,9 +8,12 @@ import { describe, expect, it } from 'vitest';
 import {
   createCredential,
   createEntraProvider,
+  EMULATOR_CLIENT_ID,
+  EmulatorCredential,
   EntraConfigError,
   type EntraSpec,
 } from '../../../../src/providers/entra/index.js';
+import { ProviderError } from '../../../../src/providers/types.js';
 import { selfSignedCert } from '../../../../scripts/self-signed-cert.mjs';
 import { emulator } from './fixtures.js';
 
@@ -54,13 +57,83 @@ describe('Entra credentials', () => {
     { reason: 'anywhere in 127.0.0.0/8', url: 'http://127.8.9.10:1' },
     { reason: 'IPv6 loopback', url: 'http://[::1]:1' },
     { reason: 'localhost', url: 'http://localhost:1' },
-  ])('accepts Emulator credentials for $url ($reason)', async ({ url }) => {
+  ])('accepts Emulator credentials for $url ($reason)', ({ url }) => {
     const c = createCredential({
       tenantId: TENANT,
       graphBaseUrl: url,
       credentials: { type: 'Emulator' },
     });
-    expect((await c.getToken(`${url}/.default`))?.token).toBeTruthy();
+    expect(c).toBeInstanceOf(EmulatorCredential);
+  });
+
+  it('gets Emulator tokens from the emulator: audience of the scope, the default client, cached per scope', async () => {
+    const e = await emulator();
+    const c = createCredential({
+      tenantId: e.tenantId,
+      graphBaseUrl: e.url,
+      credentials: { type: 'Emulator' },
+    });
+    const claims = async (scope: string): Promise<Record<string, unknown>> => {
+      const t = await c.getToken(scope);
+      return JSON.parse(
+        Buffer.from(t!.token.split('.')[1]!, 'base64url').toString('utf8'),
+      ) as Record<string, unknown>;
+    };
+    expect(await claims(`${e.url}/.default`)).toMatchObject({
+      aud: 'https://graph.microsoft.com',
+      appid: EMULATOR_CLIENT_ID,
+      tid: e.tenantId,
+    });
+    expect(await claims(`${e.armUrl}/.default`)).toMatchObject({
+      aud: 'https://management.azure.com',
+    });
+    await c.getToken(`${e.url}/.default`);
+    expect(e.counts().tokens).toBe(2);
+  });
+
+  it.each([
+    {
+      reason: 'a tenant the emulator does not serve',
+      spec: { tenantId: TENANT },
+      kind: 'PermissionDenied',
+      message: /AADSTS90002/,
+    },
+    {
+      reason: 'an application the emulator does not know',
+      spec: { clientId: 'not-registered' },
+      kind: 'PermissionDenied',
+      message: /AADSTS700016/,
+    },
+  ])('reports a refused Emulator token request: $reason', async ({ spec, kind, message }) => {
+    const e = await emulator();
+    const p = createEntraProvider({
+      tenantId: spec.tenantId ?? e.tenantId,
+      graphBaseUrl: e.url,
+      credentials: { type: 'Emulator', ...(spec.clientId ? { clientId: spec.clientId } : {}) },
+    });
+    const err = await p.snapshot().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).kind).toBe(kind);
+    expect((err as ProviderError).message).toMatch(message);
+  });
+
+  it('reports an unreachable emulator token endpoint as Unavailable, not PermissionDenied', async () => {
+    const e = await emulator();
+    const { url, tenantId } = e;
+    await e.close();
+    const p = createEntraProvider(
+      { tenantId, graphBaseUrl: url, credentials: { type: 'Emulator' } },
+      { retry: { baseDelayMs: 1, maxAttempts: 1 } },
+    );
+    const err = await p.snapshot().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect((err as ProviderError).kind).toBe('Unavailable');
+    expect((err as ProviderError).message).toContain('ECONNREFUSED');
   });
 
   it.each([
@@ -108,7 +181,17 @@ describe('Entra credentials', () => {
   it('lets ClientSecret credentials (the real ClientSecretCredential) get a token from the emulator over HTTPS, and Graph accept it', async () => {
     const { dir, certFile: cert, cert: certPem, key } = selfSignedCert();
     try {
-      const e = await emulator({ tls: { cert: certPem, key } });
+      const e = await emulator({
+        tls: { cert: certPem, key },
+        clients: [
+          {
+            clientId: 'rolegate-test-app',
+            graphRoles: ['RoleManagementPolicy.Read.Directory'],
+            armActions: [],
+            secret: 'not-a-real-secret',
+          },
+        ],
+      });
       expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       // NODE_EXTRA_CA_CERTS is read at process start only, so MSAL runs in a child process.
       // rolegate's own createCredential (from dist/): @azure/identity is loaded on this first token request
@@ -134,7 +217,7 @@ describe('Entra credentials', () => {
       );
       const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
       expect(out).toEqual({ parts: 3, expires: true, status: 200, items: 1 });
-      const paths = e.requests().map((r) => `${r.method} ${r.path} ${r.status}`);
+      const paths = e.requests({ identity: true }).map((r) => `${r.method} ${r.path} ${r.status}`);
       expect(paths).toContain(`GET /${e.tenantId}/v2.0/.well-known/openid-configuration 200`);
       expect(paths).toContain(`POST /${e.tenantId}/oauth2/v2.0/token 200`);
       expect(paths).toContain('GET /v1.0/policies/roleManagementPolicyAssignments 200');

@@ -66,7 +66,10 @@ export function requireMfa(role: LiveRole): SetMfaAction {
   };
 }
 
-/** Graph requests with an Authorization header, straight to the emulator (for emulator-level checks). */
+/**
+ * Graph (or ARM, for `/subscriptions/…` and `/providers/…` paths) requests with the default client's token for
+ * that API, straight to the emulator (for emulator-level checks).
+ */
 export async function graphFetch(
   e: GraphEmulator,
   method: string,
@@ -74,10 +77,11 @@ export async function graphFetch(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const res = await fetch(`${e.url}${path}`, {
+  const arm = /^\/(subscriptions|providers)\//i.test(path);
+  const res = await fetch(`${arm ? e.armUrl : e.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${e.token}`,
+      authorization: `Bearer ${arm ? e.armToken : e.token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },

@@ -12,7 +12,7 @@ const SECRET = 'secret-token-value-never-shown';
 
 function client(
   e: GraphEmulator,
-  credential: TokenCredential = new StaticTokenCredential(SECRET),
+  credential: TokenCredential = new StaticTokenCredential(e.token),
 ): GraphClient {
   return new GraphClient({
     baseUrl: e.url,
@@ -30,6 +30,8 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
   if (!(err instanceof ProviderError))
     throw new Error(`expected a ProviderError, got ${String(err)}`);
   expect(err.message).not.toContain(SECRET);
+  // no bearer token (a JWT) either
+  expect(err.message).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
   return err;
 }
 
@@ -40,7 +42,7 @@ describe('GraphClient', () => {
     const cred: TokenCredential = {
       getToken: (s: string | string[]): Promise<AccessToken> => {
         scopes.push(...(Array.isArray(s) ? s : [s]));
-        return Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 });
+        return Promise.resolve({ token: e.token, expiresOnTimestamp: Date.now() + 3_600_000 });
       },
     };
     const c = client(e, cred);

@@ -102,7 +102,8 @@ describe('snapshot page size', () => {
     const c = new GraphClient({
       baseUrl: e.url,
       credential: {
-        getToken: () => Promise.resolve({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),
+        getToken: () =>
+          Promise.resolve({ token: e.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
       },
     });
     // No scope filter: the PIM list answers 400 MissingProvider with or without $top.

@@ -76,8 +76,18 @@ export function emulatorCommand(): Command {
     .description(
       'Run an emulator of Entra PIM (Microsoft Graph and Azure Resource Manager) on 127.0.0.1, seeded with drift to find',
     )
-    .option('--port <port>', 'port of Graph and the token endpoint (0 = any free port)', nonNegativeInt, 0)
-    .option('--arm-port <port>', 'port of Azure Resource Manager (0 = any free port)', nonNegativeInt, 0)
+    .option(
+      '--port <port>',
+      'port of Graph and the token endpoint (0 = any free port)',
+      nonNegativeInt,
+      0,
+    )
+    .option(
+      '--arm-port <port>',
+      'port of Azure Resource Manager (0 = any free port)',
+      nonNegativeInt,
+      0,
+    )
     .option(
       '--clients <file>',
       'JSON list of applications to register: [{"clientId","graphRoles":[...],"armActions":[...],"secret"?}]',

@@ -374,7 +374,11 @@ export class ArmState {
         `The resource type could not be found for ${path}.`,
       );
     const coll = (collection ?? '').toLowerCase();
-    if (['rolemanagementpolicyassignments', 'roledefinitions', 'rolemanagementpolicies'].includes(coll)) {
+    if (
+      ['rolemanagementpolicyassignments', 'roledefinitions', 'rolemanagementpolicies'].includes(
+        coll,
+      )
+    ) {
       const denied = authorize(armActionFor(method, coll), s.scope);
       if (denied) return denied;
     }

@@ -73,14 +73,18 @@ export function routeControl(
       if (method === 'GET') return json(200, { pending: t.pendingFaults() });
     }
     if (path === '/_emulator/state' && method === 'GET') return json(200, t.exportState());
-    if (path === '/_emulator/clients' && method === 'GET') return json(200, { clients: t.clients() });
+    if (path === '/_emulator/clients' && method === 'GET')
+      return json(200, { clients: t.clients() });
     const c = /^\/_emulator\/clients\/([^/]+)$/.exec(path);
     if (c) {
       const clientId = decodeURIComponent(c[1]!);
       if (method === 'PUT') {
         const b = (body ?? {}) as Partial<EmulatorClient>;
         if (typeof b !== 'object' || Array.isArray(b))
-          return fail(400, 'body must be {"graphRoles": [...], "armActions": [...], "secret"?: "..."}');
+          return fail(
+            400,
+            'body must be {"graphRoles": [...], "armActions": [...], "secret"?: "..."}',
+          );
         t.setClient({
           clientId,
           graphRoles: b.graphRoles ?? [],
@@ -89,7 +93,8 @@ export function routeControl(
         });
         return json(204);
       }
-      if (method === 'DELETE') return t.removeClient(clientId) ? json(204) : fail(404, `no client ${clientId}`);
+      if (method === 'DELETE')
+        return t.removeClient(clientId) ? json(204) : fail(404, `no client ${clientId}`);
     }
     // Both spellings: /_emulator/roles/{id}/… (the documented one) and /_emulator/state/roles/{id}/….
     const m =

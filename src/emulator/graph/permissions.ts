@@ -21,14 +21,20 @@ const POLICY_READ = [
   'RoleManagementPolicy.ReadWrite.Directory',
   'RoleManagement.ReadWrite.Directory',
 ];
-const POLICY_WRITE = ['RoleManagementPolicy.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
+const POLICY_WRITE = [
+  'RoleManagementPolicy.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
 const ALERT_READ = [
   'RoleManagementAlert.Read.Directory',
   'RoleManagement.Read.Directory',
   'RoleManagementAlert.ReadWrite.Directory',
   'RoleManagement.ReadWrite.Directory',
 ];
-const ALERT_WRITE = ['RoleManagementAlert.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'];
+const ALERT_WRITE = [
+  'RoleManagementAlert.ReadWrite.Directory',
+  'RoleManagement.ReadWrite.Directory',
+];
 
 /** The Graph permission table, first match wins. */
 export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [

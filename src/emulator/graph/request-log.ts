@@ -55,7 +55,9 @@ const isGraph = (path: string): boolean =>
   /^\/(v1\.0|beta)\//.test(path) || /^\/(subscriptions|providers)\//i.test(path);
 const isBatch = (path: string): boolean => /^\/(v1\.0|beta)\/\$batch$/.test(path);
 const isIdentity = (path: string): boolean =>
-  /^\/[^/]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.test(path);
+  /^\/[^/]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.test(
+    path,
+  );
 
 /**
  * A bounded log of requests: a ring buffer of the newest entries and a count of those dropped, so that an

@@ -75,7 +75,11 @@ function storedId(id: string): { id: string; view: PolicyView } {
 }
 
 /** 400 for a scope the PIM lists do not serve (the emulator has no PIM for Groups). */
-export function unsupportedScope(scopeId: string, scopeType: string, ids: RequestIds): GraphResponse {
+export function unsupportedScope(
+  scopeId: string,
+  scopeType: string,
+  ids: RequestIds,
+): GraphResponse {
   return badRequest(
     `The scope (scopeId '${scopeId}', scopeType '${scopeType}') is not supported for this request.`,
     ids,
@@ -266,7 +270,12 @@ function renderAssignment(
   expand: ExpandItem[],
   select: string[] | undefined,
 ): Record<string, unknown> {
-  const shown = { ...a, id: viewId(a.id, view), policyId: viewId(a.policyId, view), scopeType: view };
+  const shown = {
+    ...a,
+    id: viewId(a.id, view),
+    policyId: viewId(a.policyId, view),
+    scopeType: view,
+  };
   const out: Record<string, unknown> = applySelect(shown, select);
   const pe = expanded(expand, 'policy');
   if (pe) {
@@ -289,8 +298,10 @@ function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions):
     const want = String(v).toLowerCase();
     all = all.filter(
       (a) =>
-        (k === 'roledefinitionid' ? a.roleDefinitionId : viewId(a.policyId, sf.view)).toLowerCase() ===
-        want,
+        (k === 'roledefinitionid'
+          ? a.roleDefinitionId
+          : viewId(a.policyId, sf.view)
+        ).toLowerCase() === want,
     );
   }
   const p = page(all, q, ctx.limits, req.url);
@@ -313,12 +324,7 @@ function listPolicies(ctx: RouteContext, req: GraphRequest, q: QueryOptions): Gr
   });
 }
 
-function getPolicy(
-  ctx: RouteContext,
-  p: Policy,
-  view: PolicyView,
-  q: QueryOptions,
-): GraphResponse {
+function getPolicy(ctx: RouteContext, p: Policy, view: PolicyView, q: QueryOptions): GraphResponse {
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}/$entity`,
     ...renderPolicy(ctx, p, view, q.expand, q.select),

@@ -191,7 +191,10 @@ function armUnauthenticated(
   const [code, message] = ((): [string, string] => {
     switch (problem) {
       case 'missing':
-        return ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."];
+        return [
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+        ];
       case 'expired':
         return [
           'ExpiredAuthenticationToken',
@@ -304,7 +307,11 @@ async function listen(
  * DNS-rebinding page reaches a loopback service; an Origin other than the emulator's own on a state-changing
  * request is a browser page posting cross-site (a text/plain POST needs no CORS preflight).
  */
-function hostileRequest(req: IncomingMessage, method: string, l: Listener): GraphResponse | undefined {
+function hostileRequest(
+  req: IncomingMessage,
+  method: string,
+  l: Listener,
+): GraphResponse | undefined {
   const refuse = (status: number, code: string, message: string): GraphResponse => ({
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
@@ -322,7 +329,9 @@ function hostileRequest(req: IncomingMessage, method: string, l: Listener): Grap
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
     const foreignOrigin =
-      origin !== undefined && origin !== 'null' ? !l.origins.has(origin.toLowerCase()) : origin === 'null';
+      origin !== undefined && origin !== 'null'
+        ? !l.origins.has(origin.toLowerCase())
+        : origin === 'null';
     if (foreignOrigin || site === 'cross-site' || site === 'same-site') {
       return refuse(
         403,

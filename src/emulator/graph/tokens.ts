@@ -17,7 +17,11 @@ export type Api = 'graph' | 'arm';
 
 /** The audiences each API accepts (ARM also takes the classic service management URI, with or without slash). */
 const ACCEPTED_AUDIENCES: Readonly<Record<Api, readonly string[]>> = {
-  graph: ['https://graph.microsoft.com', 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000'],
+  graph: [
+    'https://graph.microsoft.com',
+    'https://graph.microsoft.com/',
+    '00000003-0000-0000-c000-000000000000',
+  ],
   arm: [
     'https://management.azure.com',
     'https://management.azure.com/',
@@ -80,7 +84,8 @@ export interface TokenClaims {
 }
 
 /** Why a bearer token was refused. */
-export type TokenProblem = 'missing' | 'malformed' | 'signature' | 'expired' | 'audience' | 'tenant';
+export type TokenProblem =
+  'missing' | 'malformed' | 'signature' | 'expired' | 'audience' | 'tenant';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -99,7 +104,8 @@ export class ClientRegistry {
 
   /** Registers or replaces an application. */
   set(c: EmulatorClient): void {
-    if (typeof c.clientId !== 'string' || c.clientId === '') throw new Error('a client needs a clientId');
+    if (typeof c.clientId !== 'string' || c.clientId === '')
+      throw new Error('a client needs a clientId');
     const strings = (v: unknown, what: string): string[] => {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
         throw new Error(`${what} must be a list of strings`);
@@ -127,13 +133,14 @@ export class ClientRegistry {
   }
 }
 
-/** Whether an Azure RBAC action is covered by a granted action (exact, `*` or `Provider/*` wildcards). */
+/** Whether an Azure RBAC action is covered by a granted action (`*` matches any run of characters). */
 export function actionGranted(granted: readonly string[], action: string): boolean {
-  const a = action.toLowerCase();
   return granted.some((g) => {
-    const x = g.toLowerCase();
-    if (x === '*' || x === a) return true;
-    return x.endsWith('/*') && a.startsWith(x.slice(0, -1));
+    const pattern = g
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    return new RegExp(`^${pattern}$`, 'i').test(action);
   });
 }
 

@@ -54,9 +54,11 @@ export function classifyArmError(
   if (status === 401 || status === 403) {
     const perm = armPermissionFor(method);
     const hint =
-      status === 401
-        ? `the access token was refused; check the credentials of the application (it needs an Azure role with ${perm} at the scope)`
-        : `the application needs an Azure role with ${perm} at the scope`;
+      code === 'InvalidAuthenticationTokenAudience'
+        ? 'the access token was issued for another API; it must be requested for Azure Resource Manager ({resourceManagerUrl}/.default)'
+        : status === 401
+          ? `the access token was refused; check the credentials of the application (it needs an Azure role with ${perm} at the scope)`
+          : `the application needs an Azure role with ${perm} at the scope`;
     return new ProviderError('PermissionDenied', `${base} (${hint})`, opts);
   }
   const retry = retryAfterMs === undefined ? {} : { retryAfterMs };

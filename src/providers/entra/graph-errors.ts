@@ -57,10 +57,13 @@ export function classifyGraphError(
   const opts = { status, ...(code ? { code } : {}) };
   if (status === 401 || status === 403) {
     const perm = permissionFor(method, path);
+    // A token for another API (ARM's, say) is refused for its audience: no permission would help.
     const hint =
-      status === 401
-        ? `the access token was refused; check the credentials of the application (it needs the Microsoft Graph application permission ${perm})`
-        : `the application needs the Microsoft Graph application permission ${perm} with admin consent`;
+      status === 401 && /audience/i.test(message)
+        ? 'the access token was issued for another API; it must be requested for Microsoft Graph ({graphBaseUrl}/.default)'
+        : status === 401
+          ? `the access token was refused; check the credentials of the application (it needs the Microsoft Graph application permission ${perm})`
+          : `the application needs the Microsoft Graph application permission ${perm} with admin consent`;
     return new ProviderError('PermissionDenied', `${base} (${hint})`, opts);
   }
   if (status === 429) {

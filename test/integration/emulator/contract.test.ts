@@ -111,14 +111,19 @@ async function resolve(e: GraphEmulator, text: string): Promise<string> {
 }
 
 /** The request headers of an `As` cell. */
-async function headersFor(e: GraphEmulator, as: string, arm: boolean): Promise<Record<string, string>> {
+async function headersFor(
+  e: GraphEmulator,
+  as: string,
+  arm: boolean,
+): Promise<Record<string, string>> {
   const bearer = (t: string): Record<string, string> => ({ authorization: `Bearer ${t}` });
   const own = arm ? e.armToken : e.token;
   if (as === 'none') return {};
   if (as === 'default') return bearer(own);
   if (as === 'arm-token') return bearer(e.armToken);
   if (as === 'graph-token') return bearer(e.token);
-  if (as === 'reader') return bearer(e.issueToken({ clientId: READER, api: arm ? 'arm' : 'graph' }));
+  if (as === 'reader')
+    return bearer(e.issueToken({ clientId: READER, api: arm ? 'arm' : 'graph' }));
   if (as === 'expired') return bearer(e.issueToken({ api: arm ? 'arm' : 'graph', lifetimeS: -60 }));
   if (as === 'foreign') {
     const other = await emulator();
@@ -205,10 +210,21 @@ describe('emulator contract (docs/emulator.md)', () => {
   it('has a row for each kind of client and each listener', () => {
     expect(rows.length).toBeGreaterThan(40);
     expect(new Set(rows.map((r) => r.as.replace(/:.*/, '')))).toEqual(
-      new Set(['none', 'default', 'arm-token', 'graph-token', 'reader', 'expired', 'foreign', 'origin', 'host']),
+      new Set([
+        'none',
+        'default',
+        'arm-token',
+        'graph-token',
+        'reader',
+        'expired',
+        'foreign',
+        'origin',
+        'host',
+      ]),
     );
     // every Microsoft behaviour names its page
-    for (const r of rows) expect(r.source).toMatch(/^\[.+\]\(https:\/\/learn\.microsoft\.com\/|^— \(emulator\)$/);
+    for (const r of rows)
+      expect(r.source).toMatch(/^\[.+\]\(https:\/\/learn\.microsoft\.com\/|^— \(emulator\)$/);
   });
 
   it.each(rows.map((r) => [r.behaviour, r] as const))('%s', async (_, row) => {

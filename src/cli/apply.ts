@@ -54,12 +54,22 @@ Examples:
           await rt.controller.start();
           const finished = await rt.controller.idle(parseDuration(o.timeout) ?? 120_000);
           const changes = rt.events.recorded.filter((e) => e.reason === CORRECTED_EVENT);
+          // A write the provider refused (403, a bad request) or did not show on read-back is a failed apply,
+          // whatever a fresh plan says afterwards.
+          const failures = rt.events.recorded.filter(
+            (e) => e.reason === 'ProviderError' || e.reason === 'WriteNotVerified',
+          );
           const report = await planAll(rt);
           if (o.output === 'json') {
             process.stdout.write(
               JSON.stringify(
                 {
                   changes: changes.map((c) => ({ object: c.key, change: c.note })),
+                  failures: failures.map((f) => ({
+                    object: f.key,
+                    reason: f.reason,
+                    error: f.note,
+                  })),
                   after: report,
                   finished,
                 },
@@ -71,15 +81,21 @@ Examples:
             process.stdout.write(
               changes.length
                 ? `Applied ${changes.length} change(s):\n${changes.map((c) => `  + ${c.key}: ${c.note}`).join('\n')}\n\n`
-                : 'No changes were needed.\n\n',
+                : failures.length
+                  ? ''
+                  : 'No changes were needed.\n\n',
             );
+            if (failures.length)
+              process.stdout.write(
+                `Failed ${failures.length} change(s):\n${failures.map((f) => `  ! ${f.key}: ${f.note}`).join('\n')}\n\n`,
+              );
             process.stdout.write(renderPlanText(report));
             if (!finished)
               process.stdout.write(
                 'Gave up waiting for retries (--timeout); some roles may not be reconciled.\n',
               );
           }
-          process.exitCode = !finished || report.summary.blocked > 0 ? 1 : 0;
+          process.exitCode = !finished || failures.length > 0 || report.summary.blocked > 0 ? 1 : 0;
         } finally {
           await rt.close();
         }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../harness/cli.js';
+import { startRolegate } from '../../harness/controller-process.js';
+import { eventually } from '../../harness/kube-client.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 
 const ROOT = process.cwd();
@@ -92,5 +94,44 @@ spec: { providerRef: { name: tenant }, role: { id: ${PRA} }, mfaRequired: true }
     expect(emulator.getRule(PRA, 'Enablement_EndUser_Assignment')?.enabledRules).toEqual([
       'Justification',
     ]);
+  });
+
+  it('run --dir reports the role Stalled with reason PermissionDenied naming the permission', async () => {
+    const run = startRolegate([
+      'run',
+      '--dir',
+      dir,
+      '--http-addr',
+      '127.0.0.1:0',
+      '--log-format',
+      'json',
+    ]);
+    try {
+      await run.waitForLog((l) => l.msg === 'controller started');
+      const url = await run.opsUrl();
+      const stalled = await eventually(
+        async () => {
+          const s = (await (await fetch(`${url}/status`)).json()) as {
+            roles: {
+              key: string;
+              status?: {
+                conditions?: { type: string; status: string; reason: string; message: string }[];
+              };
+            }[];
+          };
+          const c = s.roles
+            .find((r) => r.key === 'identity/pra')
+            ?.status?.conditions?.find((x) => x.type === 'Stalled' && x.status === 'True');
+          if (!c) throw new Error('not stalled yet');
+          return c;
+        },
+        20_000,
+        200,
+      );
+      expect(stalled.reason).toBe('PermissionDenied');
+      expect(stalled.message).toContain('RoleManagementPolicy.ReadWrite.Directory');
+    } finally {
+      await run.stop();
+    }
   });
 });

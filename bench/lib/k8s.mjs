@@ -12,6 +12,9 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node
 import { freePort, pool, procCpuSeconds, procMemory, progress, sleep, until } from './common.mjs';
 import { controllerNodeOptions } from './chart-flags.mjs';
 
+/** The application the controller signs in as with BENCH_ENTRA_CREDENTIALS=ClientSecret (registered in the emulator). */
+export const BENCH_CLIENT_ID = '00000000-0000-4000-8000-00000000beec';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 const ENVTEST = join(REPO, 'scripts/envtest/envtest.sh');
@@ -139,7 +142,7 @@ export async function createNamespace(k, prefix) {
 }
 
 /**
- * The Entra credentials a benchmark's IdentityProvider uses: `Emulator` (a fixed token; @azure/identity is never
+ * The Entra credentials a benchmark's IdentityProvider uses: `Emulator` (a token by one plain POST; @azure/identity is never
  * loaded) unless BENCH_ENTRA_CREDENTIALS=ClientSecret, which runs the emulator over HTTPS and has the controller get
  * its token through @azure/identity (MSAL) as a real Entra install does, for its memory and CPU.
  */
@@ -165,7 +168,7 @@ export async function createProvider(k, name, emulator, resyncInterval, clientSe
     });
     credentials = {
       type: 'ClientSecret',
-      clientId: '00000000-0000-4000-8000-00000000beec',
+      clientId: BENCH_CLIENT_ID,
       clientSecretRef: { name: secret, namespace: clientSecretIn, key: 'client-secret' },
     };
     authority.authorityHost = emulator.url;

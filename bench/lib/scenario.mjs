@@ -3,7 +3,8 @@
 // PrivilegedRoles created 50 at a time; measured until all are Ready.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { startGraphEmulator } from '../../dist/emulator/graph/index.js';
+import { DEFAULT_GRAPH_ROLES, startGraphEmulator } from '../../dist/emulator/graph/index.js';
+import { BENCH_CLIENT_ID } from './k8s.mjs';
 import {
   benchCredentials,
   clearNamespace,
@@ -33,6 +34,8 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     port: 0,
     seed: { roles: n },
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    // the ClientSecret controller signs in as its own application, registered with rolegate's permissions
+    clients: [{ clientId: BENCH_CLIENT_ID, graphRoles: [...DEFAULT_GRAPH_ROLES], armActions: [] }],
   });
   const ns = await createNamespace(k, `bench-${label}`);
   const provider = `bench-${randomBytes(3).toString('hex')}`;

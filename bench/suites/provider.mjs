@@ -128,7 +128,11 @@ async function naiveCall(fetchImpl, url, init, acc) {
   for (let attempt = 1; ; attempt++) {
     const res = await fetchImpl(url, {
       ...init,
-      headers: { authorization: 'Bearer dev', accept: 'application/json', ...init?.headers },
+      headers: {
+        authorization: `Bearer ${acc.token}`,
+        accept: 'application/json',
+        ...init?.headers,
+      },
     });
     const text = await res.text();
     acc.bytes += Buffer.byteLength(text);
@@ -164,7 +168,8 @@ function mfaPatch(rule) {
  * GET of the assignment with `$expand=policy($expand=rules)`. Either then PATCHes the rule where MFA is missing.
  */
 async function naive(emulator, ids, { write, expanded }, fetchImpl = fetch) {
-  const acc = { bytes: 0 };
+  // a token of the emulator's default application, as a client-credentials client would hold
+  const acc = { bytes: 0, token: emulator.token };
   const base = `${emulator.url}/v1.0`;
   let toFix = 0;
   const t0 = performance.now();

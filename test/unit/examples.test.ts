@@ -9,6 +9,8 @@ describe('examples/', () => {
       [],
     );
     expect(r.files).toEqual([
+      'examples/azure-rbac/identityprovider.yaml',
+      'examples/azure-rbac/owner.yaml',
       'examples/contoso/identityprovider.yaml',
       'examples/contoso/owner-subscription.yaml',
       'examples/contoso/roles.yaml',
@@ -46,6 +48,11 @@ describe('examples/', () => {
         'PrivilegedRole contoso/owner-production-subscription',
         'PrivilegedRole contoso/privileged-role-administrator',
       ],
+    },
+    {
+      reason: 'Azure RBAC against the emulator (plan/apply --emulator serves ARM)',
+      dir: 'examples/azure-rbac',
+      objects: ['IdentityProvider emulator-azure', 'PrivilegedRole platform/owner-subscription'],
     },
     {
       reason: 'a Keycloak realm and a realm role',

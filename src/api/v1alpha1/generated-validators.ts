@@ -1759,7 +1759,7 @@ export function createValidators(
                   type: {
                     type: 'string',
                     description:
-                      'WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a fixed development token, accepted only with a loopback graphBaseUrl).',
+                      "WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a token from the emulator's own token endpoint, accepted only with a loopback graphBaseUrl).",
                     enum: [
                       'WorkloadIdentity',
                       'ClientSecret',
@@ -1771,7 +1771,7 @@ export function createValidators(
                   clientId: {
                     type: 'string',
                     description:
-                      'The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID.',
+                      "The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID, for Emulator to the emulator's default application.",
                   },
                   clientSecretRef: {
                     type: 'object',

@@ -22,9 +22,9 @@ export interface IdentityProviderSpec {
       resourceManagerUrl?: string;
     };
     credentials: {
-      /** WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a fixed development token, accepted only with a loopback graphBaseUrl). */
+      /** WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a token from the emulator's own token endpoint, accepted only with a loopback graphBaseUrl). */
       type: 'WorkloadIdentity' | 'ClientSecret' | 'ManagedIdentity' | 'Environment' | 'Emulator';
-      /** The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID. */
+      /** The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID, for Emulator to the emulator's default application. */
       clientId?: string;
       /** The Secret key holding the client secret. */
       clientSecretRef?: {
@@ -196,7 +196,7 @@ export const identityProviderSchema = {
                 type: {
                   type: 'string',
                   description:
-                    'WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a fixed development token, accepted only with a loopback graphBaseUrl).',
+                    "WorkloadIdentity (AKS workload identity), ClientSecret (a Secret), ManagedIdentity, Environment (AZURE_* variables), or Emulator (a token from the emulator's own token endpoint, accepted only with a loopback graphBaseUrl).",
                   enum: [
                     'WorkloadIdentity',
                     'ClientSecret',
@@ -208,7 +208,7 @@ export const identityProviderSchema = {
                 clientId: {
                   type: 'string',
                   description:
-                    'The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID.',
+                    "The application (client) id; for WorkloadIdentity defaults to AZURE_CLIENT_ID, for Emulator to the emulator's default application.",
                 },
                 clientSecretRef: {
                   type: 'object',

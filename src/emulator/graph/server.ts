@@ -656,9 +656,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
         } else res.destroy();
       });
     };
-  let graphListener: Listener | undefined;
-  graphListener = await listen(
-    guarded(graphHandler, () => graphListener!),
+  // The handlers reach their listener through a closure: it exists by the time the first request arrives.
+  const graphListener: Listener = await listen(
+    guarded(graphHandler, () => graphListener),
     opts,
     host,
     opts.port ?? 0,

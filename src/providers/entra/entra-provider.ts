@@ -182,7 +182,7 @@ export class EntraProvider implements ProviderClient {
     this.armScopes = (rbac?.scopes ?? []).map((x) => x.replace(/\/+$/, ''));
     if (rbac) {
       const armUrl = rbac.resourceManagerUrl ?? DEFAULT_RESOURCE_MANAGER_URL;
-      // The Emulator credential's fixed token must never reach a real endpoint, ARM included.
+      // The Emulator credential's development secret and tokens must never reach a real endpoint, ARM included.
       if (spec.credentials.type === 'Emulator' && !opts.credential && !isLoopbackUrl(armUrl)) {
         throw new EntraConfigError(
           `Emulator credentials are accepted only with a loopback azureRbac.resourceManagerUrl, not ${armUrl}`,

@@ -568,21 +568,17 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     respond(r);
   };
 
-  const graphHandler = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    l: Listener,
-  ): Promise<void> => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const refused = hostileRequest(req, method, l);
-    if (refused) {
-      req.resume();
-      send(res, refused, undefined);
-      return;
-    }
-    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? host}`);
-    const raw = await readBody(req);
-    if (opts.latencyMs) await sleep(opts.latencyMs);
+  /** A request past the common front: Host and Origin checked, body read, latency added. */
+  interface Incoming {
+    req: IncomingMessage;
+    res: ServerResponse;
+    l: Listener;
+    method: string;
+    url: URL;
+    raw: string;
+  }
+
+  const graphHandler = async ({ req, res, l, method, url, raw }: Incoming): Promise<void> => {
     if (url.pathname.startsWith('/_emulator/')) {
       const { body } = parseJson(raw);
       send(res, routeControl(control, method, url.pathname, url.searchParams, body), undefined);
@@ -624,31 +620,28 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     send(res, r, ids);
   };
 
-  const armHandler = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    l: Listener,
-  ): Promise<void> => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const refused = hostileRequest(req, method, l);
-    if (refused) {
-      req.resume();
-      send(res, refused, undefined);
-      return;
-    }
-    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? host}`);
-    const raw = await readBody(req);
-    if (opts.latencyMs) await sleep(opts.latencyMs);
-    await serveArm(req, res, method, url, raw, idsOf(req));
-  };
+  const armHandler = ({ req, res, method, url, raw }: Incoming): Promise<void> =>
+    serveArm(req, res, method, url, raw, idsOf(req));
 
+  /** The front both listeners share: refuses hostile requests, reads the body, and turns a bug into a 500. */
   const guarded =
-    (
-      serve: (req: IncomingMessage, res: ServerResponse, l: Listener) => Promise<void>,
-      self: () => Listener,
-    ) =>
+    (serve: (x: Incoming) => Promise<void>, self: () => Listener) =>
     (req: IncomingMessage, res: ServerResponse): void => {
-      serve(req, res, self()).catch((err: unknown) => {
+      const run = async (): Promise<void> => {
+        const l = self();
+        const method = (req.method ?? 'GET').toUpperCase();
+        const refused = hostileRequest(req, method, l);
+        if (refused) {
+          req.resume();
+          send(res, refused, undefined);
+          return;
+        }
+        const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? host}`);
+        const raw = await readBody(req);
+        if (opts.latencyMs) await sleep(opts.latencyMs);
+        await serve({ req, res, l, method, url, raw });
+      };
+      run().catch((err: unknown) => {
         // A bug in the emulator must show up as a 500 with a clue, not a hung client.
         if (!res.headersSent) {
           res.writeHead(500, { 'Content-Type': 'text/plain' });

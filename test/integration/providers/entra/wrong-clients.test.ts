@@ -51,15 +51,12 @@ function providerAs(e: GraphEmulator, clientId?: string, arm = false): EntraProv
   );
 }
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (x: unknown) => x,
+/** The error a promise rejects with, checked to be a ProviderError. */
+const failure = (p: Promise<unknown>): Promise<ProviderError> =>
+  p.then(
+    () => Promise.reject(new Error('expected a ProviderError, got success')),
+    (x: unknown) => (x instanceof ProviderError ? x : Promise.reject(x as Error)),
   );
-  if (!(err instanceof ProviderError))
-    throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
 
 /** A credential that asks for an ARM token whatever scope it is asked for: the wrong-audience client. */
 class ArmScopedCredential implements TokenCredential {

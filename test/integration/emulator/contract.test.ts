@@ -129,6 +129,7 @@ async function headersFor(
     const other = await emulator();
     return bearer(arm ? other.armToken : other.token);
   }
+  if (as === 'origin:{self}') return { ...bearer(own), origin: arm ? e.armUrl : e.url };
   if (as.startsWith('origin:')) return { ...bearer(own), origin: as.slice('origin:'.length) };
   if (as.startsWith('host:')) return { ...bearer(own), host: as.slice('host:'.length) };
   throw new Error(`unknown As cell ${as}`);

@@ -493,6 +493,23 @@ describe('Graph emulator: identity endpoints', () => {
 });
 
 describe('Graph emulator: state and control', () => {
+  it('keeps a bounded request log: the newest entries, a count of dropped ones, exact totals', async () => {
+    const e = await emulator({ requestLogLimit: 3 });
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await graphFetch(e, 'GET', `/v1.0/roleManagement/directory/roleDefinitions/${GA}`)).status,
+      ).toBe(200);
+    }
+    const r = (await (await fetch(`${e.url}/_emulator/requests`)).json()) as {
+      requests: unknown[];
+      counts: { requests: number };
+      log: { kept: number; dropped: number; capacity: number };
+    };
+    expect(r.requests).toHaveLength(3);
+    expect(r.log).toEqual({ kept: 3, dropped: 2, capacity: 3 });
+    expect(r.counts.requests).toBe(5);
+  });
+
   it('persists changes to the state file and loads them on the next start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolegate-graph-'));
     dirs.push(dir);

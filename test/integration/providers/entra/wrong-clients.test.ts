@@ -253,7 +253,7 @@ describe('wrong clients against the emulator', () => {
       if (r.kind !== 'Found') throw new Error(`${a.roleDefinitionId} not found`);
       const stored = e.getRule(a.roleDefinitionId, 'Enablement_EndUser_Assignment')
         ?.enabledRules as string[];
-      expect(r.role.enabledRules).toEqual([...stored].sort());
+      expect(r.role.settings).toEqual([...stored].sort());
     }
   });
 });

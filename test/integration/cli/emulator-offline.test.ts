@@ -18,9 +18,7 @@ describe('examples offline with --emulator', () => {
     const plan = await runCli(['plan', 'examples/azure-rbac', '--emulator'], ROOT);
     expect(plan.stderr).not.toMatch(/ECONNREFUSED/);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain(
-      'require MFA on activation of Owner',
-    );
+    expect(plan.stdout).toContain('require MFA on activation of Owner');
     expect(plan.stdout).toContain('Plan: 1 to change');
     const apply = await runCli(['apply', 'examples/azure-rbac', '--emulator'], ROOT);
     expect(apply.code).toBe(0);

@@ -91,13 +91,15 @@ function shiftInto(out: ParsedFile, p: ParsedFile, lines: number, docs: number):
 
 /**
  * Parses the rest of the open file `fd`, whose first bytes were `head`, one document at a time with
- * `parseText` (parseManifestText). Reports as parseManifestText would on the whole text.
+ * `parseText` (parseManifestText). Reports as parseManifestText would on the whole text. `chunkBytes` is
+ * how much is read at a time (tests make it small, to cut documents and lines at every place).
  */
 export function parseLargeFile(
   fd: number,
   file: string,
   head: Buffer,
   parseText: (file: string, text: string) => ParsedFile,
+  chunkBytes = CHUNK_BYTES,
 ): ParsedFile {
   const out: ParsedFile = { roles: [], providers: [], issues: [], documents: 0 };
   let buf = Buffer.from(head);
@@ -122,6 +124,7 @@ export function parseLargeFile(
       out.providers = [];
       out.issues = [enc.issue];
       delete out.foreign;
+      delete out.documents;
       return false;
     }
     if (enc && !invalidReported) {
@@ -170,12 +173,12 @@ export function parseLargeFile(
       opening -= start;
       start = 0;
     }
-    if (buf.length - end < CHUNK_BYTES) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, end + CHUNK_BYTES));
+    if (buf.length - end < chunkBytes) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, end + chunkBytes));
       buf.copy(bigger, 0, 0, end);
       buf = bigger;
     }
-    const n = readSync(fd, buf, end, CHUNK_BYTES, null);
+    const n = readSync(fd, buf, end, chunkBytes, null);
     if (n === 0) eof = true;
     end += n;
   }

@@ -412,7 +412,11 @@ export function crossCheck(
     const ref = (o.object.spec as Partial<PrivilegedRole['spec']> | undefined)?.providerRef?.name;
     if (typeof ref !== 'string' || names.has(ref)) continue;
     let hint = hints.get(ref);
-    if (!hints.has(ref)) hints.set(ref, (hint = didYouMean(ref, [...names])));
+    if (!hints.has(ref)) {
+      // Each hint compares the name with every provider's: with thousands of both, no hint.
+      hint = names.size <= MAX_HINT_CANDIDATES ? didYouMean(ref, [...names]) : undefined;
+      hints.set(ref, hint);
+    }
     if (hint === undefined && names.size > 0) {
       known ??= listSome([...names].sort(), (n) => n, names.size);
     }
@@ -474,6 +478,9 @@ function listSome<T>(
   const rest = total - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
 }
+
+/** The most IdentityProviders a mistyped providerRef is compared with for a "did you mean". */
+const MAX_HINT_CANDIDATES = 1000;
 
 /** Appends `value` to the list under `key`, starting one if there is none. */
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

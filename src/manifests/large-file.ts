@@ -12,6 +12,8 @@ import { sortIssues } from './sort-issues.js';
 
 /** Files from this size on are read in parts. */
 export const STREAM_MIN_BYTES = 4 << 20;
+/** How much of a large file's start is looked at before it is read in parts. */
+const SNIFF_BYTES = 4096;
 /** How much is read at a time. */
 const CHUNK_BYTES = 1 << 20;
 
@@ -101,6 +103,9 @@ export function parseLargeFile(
   parseText: (file: string, text: string) => ParsedFile,
   chunkBytes = CHUNK_BYTES,
 ): ParsedFile {
+  // UTF-16 or binary: said at once, without looking for `---` lines that UTF-16 text would not have.
+  const sniffed = encodingFinding(file, head.subarray(0, SNIFF_BYTES));
+  if (sniffed && !sniffed.readable) return { roles: [], providers: [], issues: [sniffed.issue] };
   const out: ParsedFile = { roles: [], providers: [], issues: [], documents: 0 };
   let buf = Buffer.from(head);
   let end = buf.length;

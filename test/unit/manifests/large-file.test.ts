@@ -148,3 +148,24 @@ describe('parseLargeFile', () => {
     expect(got.issues.filter((i) => i.rule.startsWith('encoding.'))).toHaveLength(1);
   });
 });
+
+describe('parseLargeFile on a file that is not text', () => {
+  it.each([
+    {
+      name: 'UTF-16',
+      reason: 'told from the start of the file, as for a small file',
+      bytes: Buffer.from(`\ufeff${whole}`, 'utf16le'),
+      rule: 'encoding.utf16',
+    },
+    {
+      name: 'binary',
+      reason: 'a NUL near the start',
+      bytes: Buffer.concat([Buffer.from('a: 1\n'), Buffer.alloc(64), Buffer.from(whole)]),
+      rule: 'encoding.binary',
+    },
+  ])('$name: $reason', ({ bytes, rule }) => {
+    const got = streamed(bytes, 8192, 1024);
+    expect(view(got)).toEqual(view(parseManifestBytes('big.yaml', bytes)));
+    expect(got.issues.map((i) => i.rule)).toEqual([rule]);
+  });
+});

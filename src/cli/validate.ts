@@ -21,7 +21,7 @@ export interface ValidateOptions {
   format?: Format;
   /** Write the report here; stdout then gets the text report. */
   output?: string;
-  /** Warnings fail the run, and an unknown providerRef is an error. */
+  /** Warnings fail the run, an unknown providerRef is an error, and documents of other groups are reported. */
   strict?: boolean;
   /** Text and github formats: errors only, no summary. */
   quiet?: boolean;
@@ -152,7 +152,7 @@ export function validateCommand(): Command {
     .option('--output <file>', 'write the report to a file; stdout still gets the text report')
     .option(
       '--strict',
-      'warnings fail the run, and a providerRef to an IdentityProvider outside the paths is an error',
+      'warnings fail the run, a providerRef to an IdentityProvider outside the paths is an error, and documents of other API groups are reported',
       false,
     )
     .option('-q, --quiet', 'text and github formats: print errors only, without the summary', false)

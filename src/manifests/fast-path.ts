@@ -14,11 +14,12 @@ import {
   fastTokensOffset,
   parseFastYaml,
   posStart,
+  type PosNode,
 } from './fast-yaml.js';
 import type { LoadedObject, ManifestIssue, ParsedFile } from './types.js';
 import { locateProblems } from './locate.js';
 import { CROSS_TOKENS, makeLocator, setLocator } from './locators.js';
-import { isOurs } from './ours.js';
+import { foreignFinding, isOurs } from './ours.js';
 import { sortIssues } from './sort-issues.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -31,17 +32,28 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function parseManifestFast(file: string, text: string): ParsedFile | undefined {
   const parsed = parseFastYaml(text);
   if (parsed === undefined) return undefined;
-  const out: ParsedFile = { roles: [], providers: [], issues: [] };
+  const out: ParsedFile = { roles: [], providers: [], issues: [], documents: parsed.docs.length };
+  const addForeign = (data: unknown, at: PosNode): void => {
+    const f = foreignFinding(file, data, fastLinePos(parsed.lineStarts, posStart(at)), '');
+    if (f) (out.foreign ??= []).push(f);
+  };
   for (let docIndex = 0; docIndex < parsed.docs.length; docIndex++) {
     const doc = parsed.docs[docIndex]!;
     const { data, pos } = doc;
-    if (!isObject(data) || pos === undefined) continue;
+    if (pos === undefined) continue;
+    if (!isObject(data)) {
+      addForeign(data, pos);
+      continue;
+    }
     const kind = data['kind'];
     // Lists are rare in manifest directories; the full path handles their item prefixes.
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(data['items'])) {
       return undefined;
     }
-    if (!isOurs(data)) continue;
+    if (!isOurs(data)) {
+      addForeign(data, pos);
+      continue;
+    }
     const problems = validateObject(data, PROVIDERS.descriptors);
     let issues: ManifestIssue[] = [];
     if (problems.length > 0 || doc.traps.length > 0) {
@@ -55,7 +67,7 @@ export function parseManifestFast(file: string, text: string): ParsedFile | unde
         '',
         problems,
       );
-      out.issues.push(...issues);
+      for (const i of issues) out.issues.push(i);
     }
     const meta = data['metadata'];
     const name = isObject(meta) ? meta['name'] : undefined;

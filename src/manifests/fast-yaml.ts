@@ -334,11 +334,16 @@ class Parser {
     const keyAt: number[] = [];
     const values: PosNode[] = [];
     const pos: PosMap = { kind: 'map', start: at, keys, keyAt, values };
+    // Duplicate keys are looked for in the list while it is short, then in a set: a mapping of thousands of
+    // keys (hostile or generated) must not cost the square of its size.
+    let seen: Set<string> | undefined;
     let at0 = at;
     for (;;) {
       const end = this.ends[this.i]!;
       const key = this.key(at0, end);
-      if (key === undefined || keys.includes(key)) throw GIVE_UP;
+      if (key === undefined || (seen === undefined ? keys.includes(key) : seen.has(key))) {
+        throw GIVE_UP;
+      }
       let c = this.after;
       while (c < end && this.text.charCodeAt(c) === SPACE) c++;
       this.path.push(key);
@@ -362,6 +367,8 @@ class Parser {
       this.path.pop();
       obj[key] = value;
       keys.push(key);
+      if (seen !== undefined) seen.add(key);
+      else if (keys.length > MANY_KEYS) seen = new Set(keys);
       keyAt.push(at0);
       values.push(this.pos);
       if (this.i >= this.n) break;
@@ -562,6 +569,22 @@ export function fastLinePos(
   return { line: low, col: offset - lineStarts[low - 1]! + 1 };
 }
 
+/** Beyond this many keys, a mapping's keys are looked up in a set or map rather than in the list. */
+const MANY_KEYS = 32;
+
+const keyIndexes = new WeakMap<PosMap, Map<string, number>>();
+
+/** The index of `key` among a mapping's keys, or -1 (through an index built once for a large mapping). */
+function keyIndex(node: PosMap, key: string): number {
+  if (node.keys.length <= MANY_KEYS) return node.keys.indexOf(key);
+  let index = keyIndexes.get(node);
+  if (index === undefined) {
+    index = new Map(node.keys.map((k, i) => [k, i]));
+    keyIndexes.set(node, index);
+  }
+  return index.get(key) ?? -1;
+}
+
 /** fastPointerOffset for a pointer already split into its (unescaped) tokens. */
 export function fastTokensOffset(
   root: PosNode,
@@ -574,7 +597,7 @@ export function fastTokensOffset(
   for (const token of tokens) {
     if (typeof node === 'number') break;
     if (node.kind === 'map') {
-      const k = node.keys.indexOf(token);
+      const k = keyIndex(node, token);
       if (k < 0) break;
       key = node.keyAt[k];
       node = node.values[k]!;

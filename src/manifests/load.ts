@@ -2,7 +2,7 @@
 // error and loses nothing: a broken document is reported at its file:line:col and the other documents and
 // files still load; an invalid object is still returned (with its problems) so the controller can report it
 // as a condition instead of dropping it; every problem is mapped back from its JSON pointer to a position.
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, relative, resolve, sep } from 'node:path';
 import type { Node, Scalar } from 'yaml';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
@@ -15,10 +15,12 @@ import { claimTarget } from '../reconcile/claims.js';
 import { pointerOffset } from './find-node.js';
 import { parseManifestFast } from './fast-path.js';
 import { CROSS_POINTERS, locate, locatorOf, makeLocator, setLocator } from './locators.js';
-import { isOurs } from './ours.js';
+import { foreignFinding, isOurs } from './ours.js';
 import { BOOL_11, locateProblems, type TrapScalar } from './locate.js';
 import { parseFiles, type ParallelOptions } from './parallel.js';
-import { readText } from './read-text.js';
+import { readUpTo } from './read-text.js';
+import { encodingFinding } from './encoding.js';
+import { parseLargeFile, STREAM_MIN_BYTES } from './large-file.js';
 import { sortIssues } from './sort-issues.js';
 import type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 import { yamlLib } from './yaml-lib.js';
@@ -118,6 +120,11 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
     uniqueKeys: true,
     strict: true,
   });
+  out.documents = docs.length;
+  const addForeign = (data: unknown, offset: number, pointer: string): void => {
+    const f = foreignFinding(file, data, lc.linePos(offset), pointer);
+    if (f) (out.foreign ??= []).push(f);
+  };
   let docIndex = -1;
   for (const doc of docs) {
     docIndex++;
@@ -169,7 +176,10 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
       });
       continue;
     }
-    if (!isObject(data) || !doc.contents) continue;
+    if (!isObject(data) || !doc.contents) {
+      if (doc.contents) addForeign(data, doc.contents.range?.[0] ?? 0, '');
+      continue;
+    }
     const candidates: { obj: Json; prefix: string; node: Node }[] = [];
     const kind = data['kind'];
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(data['items'])) {
@@ -177,12 +187,16 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
       (data['items'] as unknown[]).forEach((item, i) => {
         const node = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
         if (isObject(item) && node) candidates.push({ obj: item, prefix: `/items/${i}`, node });
+        else if (node) addForeign(item, node.range?.[0] ?? 0, `/items/${i}`);
       });
     } else {
       candidates.push({ obj: data, prefix: '', node: doc.contents });
     }
     for (const c of candidates) {
-      if (!isOurs(c.obj)) continue;
+      if (!isOurs(c.obj)) {
+        addForeign(c.obj, c.node.range?.[0] ?? 0, c.prefix);
+        continue;
+      }
       const traps: TrapScalar[] = [];
       collectTraps(c.node, '', traps);
       const node = c.node;
@@ -196,7 +210,7 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
         c.prefix,
         validateObject(c.obj, PROVIDERS.descriptors),
       );
-      out.issues.push(...issues);
+      for (const i of issues) out.issues.push(i);
       const meta = c.obj['metadata'];
       const name = isObject(meta) ? meta['name'] : undefined;
       const objKind = c.obj['kind'];
@@ -228,12 +242,33 @@ export function parseManifestFull(file: string, text: string): ParsedFile {
 }
 
 /**
+ * Parses the bytes of one manifest file: a file that is not UTF-8 text gives an `encoding.*` finding (UTF-16
+ * and binary files nothing else), then the text is parsed by parseManifestText.
+ */
+export function parseManifestBytes(file: string, bytes: Buffer): ParsedFile {
+  const enc = encodingFinding(file, bytes);
+  if (enc && !enc.readable) return { roles: [], providers: [], issues: [enc.issue] };
+  const parsed = parseManifestText(file, bytes.toString('utf8'));
+  if (enc) {
+    parsed.issues.push(enc.issue);
+    sortIssues(parsed.issues);
+  }
+  return parsed;
+}
+
+/**
  * Reads and parses one file. Never throws: a file that cannot be read (or parsed) gives one `io.read` issue.
- * `shown` is the path as reported in issues.
+ * `shown` is the path as reported in issues. A file of STREAM_MIN_BYTES or more is read and parsed one
+ * document at a time (large-file.ts).
  */
 export function parseManifestFile(abs: string, shown: string): ParsedFile {
+  let fd: number | undefined;
   try {
-    return parseManifestText(shown, readText(abs));
+    fd = openSync(abs, 'r');
+    const head = readUpTo(fd, STREAM_MIN_BYTES);
+    return head.complete
+      ? parseManifestBytes(shown, head.bytes)
+      : parseLargeFile(fd, shown, head.bytes, parseManifestText);
   } catch (err) {
     const issue: ManifestIssue = {
       file: shown,
@@ -245,6 +280,8 @@ export function parseManifestFile(abs: string, shown: string): ParsedFile {
       message: `cannot read ${shown}: ${(err as Error).message}`,
     };
     return { roles: [], providers: [], issues: [issue] };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -313,10 +350,7 @@ export function crossCheck(
   for (const list of identities.values()) {
     if (list.length < 2) continue;
     for (const o of list) {
-      const others = list
-        .filter((x) => x !== o)
-        .map(where)
-        .join(', ');
+      const others = listSome(list, (x) => (x === o ? undefined : where(x)), list.length - 1);
       add(
         o,
         located(
@@ -371,10 +405,21 @@ export function crossCheck(
   // References: a typo in providerRef leaves the role unmanaged. A provider defined elsewhere (only in the
   // cluster) is legitimate, hence a warning unless strict.
   const names = new Set(providers.map((p) => p.object.metadata.name));
+  let known: string | undefined;
+  // Per distinct name, not per role: many roles share one mistyped providerRef.
+  const hints = new Map<string, string | undefined>();
   for (const o of roles) {
     const ref = (o.object.spec as Partial<PrivilegedRole['spec']> | undefined)?.providerRef?.name;
     if (typeof ref !== 'string' || names.has(ref)) continue;
-    const hint = didYouMean(ref, [...names]);
+    let hint = hints.get(ref);
+    if (!hints.has(ref)) {
+      // Each hint compares the name with every provider's: with thousands of both, no hint.
+      hint = names.size <= MAX_HINT_CANDIDATES ? didYouMean(ref, [...names]) : undefined;
+      hints.set(ref, hint);
+    }
+    if (hint === undefined && names.size > 0) {
+      known ??= listSome([...names].sort(), (n) => n, names.size);
+    }
     add(
       o,
       located(
@@ -382,7 +427,7 @@ export function crossCheck(
         '/spec/providerRef/name',
         'semantic.provider-ref',
         opts.strict ? 'error' : 'warning',
-        `No IdentityProvider named ${ref} (spec.providerRef.name) in the given paths${hint ? ` (did you mean ${hint}?)` : names.size > 0 ? ` (known: ${[...names].sort().join(', ')})` : ''}; pass the files that define it, unless it exists only in the cluster`,
+        `No IdentityProvider named ${ref} (spec.providerRef.name) in the given paths${hint ? ` (did you mean ${hint}?)` : known !== undefined ? ` (known: ${known})` : ''}; pass the files that define it, unless it exists only in the cluster`,
       ),
     );
   }
@@ -408,6 +453,34 @@ export function childPath(cwd: string, full: string, dirShown: string, name: str
   }
   return dirShown === '' ? name : `${dirShown}/${name}`;
 }
+
+/**
+ * How many places or names a message lists at most: a message naming every one of thousands of others would
+ * make the output grow with the square of the input.
+ */
+export const MAX_LISTED = 10;
+
+/**
+ * `a, b, c`: the texts `show` gives for the first MAX_LISTED items it does not skip (undefined), then
+ * `and N more` when `total` (how many it would give in all) is larger.
+ */
+function listSome<T>(
+  items: readonly T[],
+  show: (item: T) => string | undefined,
+  total: number,
+): string {
+  const shown: string[] = [];
+  for (const item of items) {
+    if (shown.length === MAX_LISTED) break;
+    const text = show(item);
+    if (text !== undefined) shown.push(text);
+  }
+  const rest = total - shown.length;
+  return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/** The most IdentityProviders a mistyped providerRef is compared with for a "did you mean". */
+const MAX_HINT_CANDIDATES = 1000;
 
 /** Appends `value` to the list under `key`, starting one if there is none. */
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -540,10 +613,12 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
       for (const o of p.roles) result.roles.push(o);
       for (const o of p.providers) result.providers.push(o);
       for (const i of p.issues) result.issues.push(i);
+      if (opts.strict && p.foreign) for (const i of p.foreign) result.issues.push(i);
     },
     opts,
   );
-  result.issues.push(...crossCheck(result.roles, result.providers, opts));
+  // One by one: a spread into push passes every element as an argument, on the stack.
+  for (const i of crossCheck(result.roles, result.providers, opts)) result.issues.push(i);
   sortIssues(result.issues);
   // The issue objects are shared with each object's `issues`, so one pass covers both lists.
   for (const i of result.issues) i.message = sentence(i.message);

@@ -42,7 +42,11 @@ export function locateProblems(
 ): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const byPointer = new Map<string, ValidationProblem[]>();
-  for (const p of problems) byPointer.set(p.pointer, [...(byPointer.get(p.pointer) ?? []), p]);
+  for (const p of problems) {
+    const list = byPointer.get(p.pointer);
+    if (list === undefined) byPointer.set(p.pointer, [p]);
+    else list.push(p);
+  }
   const replaced = new Set<ValidationProblem>();
   for (const t of doc.traps) {
     const word = t.word;

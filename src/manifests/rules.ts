@@ -14,6 +14,12 @@ export const FILE_RULES: Readonly<Record<string, string>> = {
   'semantic.duplicate-claim':
     'Two PrivilegedRoles claim the same role (provider, role and scope); only the older one is enforced.',
   'semantic.provider-ref': 'spec.providerRef names no IdentityProvider in the given paths.',
+  'encoding.utf16': 'The file is UTF-16, not UTF-8; it is not read.',
+  'encoding.binary':
+    'The file holds NUL bytes: it is binary, not YAML or JSON text; it is not read.',
+  'encoding.invalid-utf8': 'The file is not valid UTF-8; the invalid bytes are read as U+FFFD.',
+  'document.foreign':
+    'Under --strict: a document that is not a rolegate.io object (another group, or not a mapping); it is not validated.',
   'io.not-found': 'A path given on the command line does not exist.',
   'io.read': 'A file could not be read.',
   'io.no-files': 'No manifest files (.yaml, .yml, .json) were found under a path.',

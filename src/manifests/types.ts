@@ -41,4 +41,11 @@ export interface ParsedFile {
   roles: LoadedObject<PrivilegedRole>[];
   providers: LoadedObject<IdentityProvider>[];
   issues: ManifestIssue[];
+  /**
+   * One finding per document that is not a rolegate object (another group's kind, or not a mapping at all),
+   * which loadManifests reports only under --strict. Absent when there is none.
+   */
+  foreign?: ManifestIssue[];
+  /** How many YAML documents the text holds (empty ones included), when known. */
+  documents?: number;
 }

@@ -266,6 +266,11 @@ const refused: { name: string; reason: string; text: string }[] = [
     reason: 'duplicate keys are an error for the full parser',
     text: 'a: 1\na: 2\n',
   },
+  {
+    name: 'DuplicateInALargeMapping',
+    reason: 'duplicate keys beyond the first few dozen, where keys are looked up in a set',
+    text: `${Array.from({ length: 100 }, (_, i) => `k${i}: 1\n`).join('')}k99: 2\nk0: 3\n`,
+  },
   { name: 'Hex', reason: 'numbers other than plain integers', text: 'a: 0x1F\n' },
   { name: 'Float', reason: 'numbers other than plain integers', text: 'a: 1.5\n' },
   { name: 'Exp', reason: 'numbers other than plain integers', text: 'a: 1e3\n' },

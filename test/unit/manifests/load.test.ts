@@ -7,6 +7,7 @@ import {
   findNode,
   loadManifests,
   ManifestPathError,
+  MAX_LISTED,
   parseManifestText,
   pointerPosition,
   type ManifestIssue,
@@ -402,6 +403,72 @@ describe('loadManifests', () => {
     expect(ref?.severity).toBe(severity);
     expect(`${ref?.line}:${ref?.col}`).toBe('8:11');
     expect(r.roles[0]?.issues).toContain(ref);
+  });
+
+  it.each([
+    {
+      name: 'DuplicatesUpToTheLimit',
+      reason: 'up to MAX_LISTED others, every place is named (as always)',
+      copies: MAX_LISTED + 1,
+      more: undefined,
+    },
+    {
+      name: 'DuplicatesBeyondTheLimit',
+      reason: 'beyond, MAX_LISTED places and a count: output linear in the copies',
+      copies: MAX_LISTED + 4,
+      more: 3,
+    },
+  ])('$name: $reason', async ({ copies, more }) => {
+    const file = join(tmp, `dups-${copies}.yaml`);
+    await writeFile(
+      file,
+      Array.from({ length: copies }, (_, k) =>
+        roleText(
+          [
+            'providerRef:',
+            '  name: emulator',
+            'role:',
+            `  id: 62e90394-69f5-4237-9190-${String(k).padStart(12, '0')}`,
+            'mfaRequired: true',
+          ],
+          'ga',
+        ),
+      ).join('---\n'),
+    );
+    const r = await loadManifests([file]);
+    const dups = r.issues.filter((i) => i.rule === 'semantic.duplicate-object');
+    expect(dups).toHaveLength(copies);
+    const shown = relative(process.cwd(), file);
+    // The first object names the next MAX_LISTED; each document is 12 lines with its `---`.
+    const places = Array.from({ length: MAX_LISTED }, (_, k) => `${shown}:${12 * (k + 1) + 1}:1`);
+    expect(dups[0]?.message).toBe(
+      `PrivilegedRole identity/ga is also defined at ${places.join(', ')}${more ? ` and ${more} more` : ''}; the last one applied would replace the others`,
+    );
+  });
+
+  it('names at most MAX_LISTED known IdentityProviders for an unknown providerRef', async () => {
+    const file = join(tmp, 'many-providers.yaml');
+    const providers = Array.from(
+      { length: MAX_LISTED + 2 },
+      (_, k) =>
+        `apiVersion: rolegate.io/v1alpha1\nkind: IdentityProvider\nmetadata:\n  name: provider-${String(k).padStart(2, '0')}\nspec:\n  entra:\n    tenantId: 0d6e1f0a-5b7c-4e4f-9a3b-2c1d0e9f8a7b\n    credentials:\n      type: Emulator\n`,
+    );
+    await writeFile(file, [...providers, roleText()].join('---\n'));
+    const r = await loadManifests([file]);
+    const ref = r.issues.find((i) => i.rule === 'semantic.provider-ref');
+    expect(ref?.message).toContain(
+      `(known: ${Array.from({ length: MAX_LISTED }, (_, k) => `provider-${String(k).padStart(2, '0')}`).join(', ')} and 2 more)`,
+    );
+  });
+
+  it('reports documents of other groups only under strict', async () => {
+    const loose = await loadManifests([`${FIX}/valid/other-kinds.yml`]);
+    expect(loose.issues).toEqual([]);
+    const strict = await loadManifests([`${FIX}/valid/other-kinds.yml`], { strict: true });
+    expect(strict.issues.map((i) => `${i.line}:${i.col} ${i.severity} ${i.rule}`)).toEqual([
+      '2:1 warning document.foreign',
+      '9:1 warning document.foreign',
+    ]);
   });
 
   it('throws ManifestPathError for a path that does not exist', async () => {

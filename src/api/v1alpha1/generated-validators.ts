@@ -1684,13 +1684,18 @@ export function createValidators(
             rule: '(has(self.entra) ? 1 : 0) + (has(self.keycloak) ? 1 : 0) == 1',
             message: 'exactly one of entra or keycloak must be set',
           },
+          {
+            rule: "!has(self.resyncInterval) || duration(self.resyncInterval) >= duration('1s')",
+            message: 'resyncInterval must be at least 1s',
+          },
         ],
         properties: {
           resyncInterval: {
             type: 'string',
             description:
-              'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m). The provider sends no events, so this bounds how long drift can last.',
+              'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m; at least 1s). The provider sends no events, so this bounds how long drift can last.',
             pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+            maxLength: 32,
           },
           entra: {
             type: 'object',
@@ -2510,14 +2515,14 @@ export function createValidators(
           if (data23.resyncInterval !== undefined) {
             let data24 = data23.resyncInterval;
             if (typeof data24 === 'string') {
-              if (!pattern3.test(data24)) {
+              if (func0(data24) > 32) {
                 const err29 = {
                   instancePath: instancePath + '/spec/resyncInterval',
-                  schemaPath: '#/properties/spec/properties/resyncInterval/pattern',
-                  keyword: 'pattern',
-                  params: { pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
-                  message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' + '"',
-                  schema: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+                  schemaPath: '#/properties/spec/properties/resyncInterval/maxLength',
+                  keyword: 'maxLength',
+                  params: { limit: 32 },
+                  message: 'must NOT have more than 32 characters',
+                  schema: 32,
                   parentSchema: schema1.properties.spec.properties.resyncInterval,
                   data: data24,
                 };
@@ -2528,8 +2533,26 @@ export function createValidators(
                 }
                 errors++;
               }
+              if (!pattern3.test(data24)) {
+                const err30 = {
+                  instancePath: instancePath + '/spec/resyncInterval',
+                  schemaPath: '#/properties/spec/properties/resyncInterval/pattern',
+                  keyword: 'pattern',
+                  params: { pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
+                  message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' + '"',
+                  schema: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+                  parentSchema: schema1.properties.spec.properties.resyncInterval,
+                  data: data24,
+                };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
             } else {
-              const err30 = {
+              const err31 = {
                 instancePath: instancePath + '/spec/resyncInterval',
                 schemaPath: '#/properties/spec/properties/resyncInterval/type',
                 keyword: 'type',
@@ -2540,9 +2563,9 @@ export function createValidators(
                 data: data24,
               };
               if (vErrors === null) {
-                vErrors = [err30];
+                vErrors = [err31];
               } else {
-                vErrors.push(err30);
+                vErrors.push(err31);
               }
               errors++;
             }
@@ -2551,7 +2574,7 @@ export function createValidators(
             let data25 = data23.entra;
             if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
               if (data25.tenantId === undefined) {
-                const err31 = {
+                const err32 = {
                   instancePath: instancePath + '/spec/entra',
                   schemaPath: '#/properties/spec/properties/entra/required',
                   keyword: 'required',
@@ -2562,14 +2585,14 @@ export function createValidators(
                   data: data25,
                 };
                 if (vErrors === null) {
-                  vErrors = [err31];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err31);
+                  vErrors.push(err32);
                 }
                 errors++;
               }
               if (data25.credentials === undefined) {
-                const err32 = {
+                const err33 = {
                   instancePath: instancePath + '/spec/entra',
                   schemaPath: '#/properties/spec/properties/entra/required',
                   keyword: 'required',
@@ -2580,9 +2603,9 @@ export function createValidators(
                   data: data25,
                 };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err33];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err33);
                 }
                 errors++;
               }
@@ -2595,7 +2618,7 @@ export function createValidators(
                   key5 === 'azureRbac' ||
                   key5 === 'credentials'
                 )) {
-                  const err33 = {
+                  const err34 = {
                     instancePath: instancePath + '/spec/entra',
                     schemaPath: '#/properties/spec/properties/entra/additionalProperties',
                     keyword: 'additionalProperties',
@@ -2606,9 +2629,9 @@ export function createValidators(
                     data: data25,
                   };
                   if (vErrors === null) {
-                    vErrors = [err33];
+                    vErrors = [err34];
                   } else {
-                    vErrors.push(err33);
+                    vErrors.push(err34);
                   }
                   errors++;
                 }
@@ -2617,7 +2640,7 @@ export function createValidators(
                 let data26 = data25.tenantId;
                 if (typeof data26 === 'string') {
                   if (!pattern0.test(data26)) {
-                    const err34 = {
+                    const err35 = {
                       instancePath: instancePath + '/spec/entra/tenantId',
                       schemaPath: '#/properties/spec/properties/entra/properties/tenantId/pattern',
                       keyword: 'pattern',
@@ -2635,14 +2658,14 @@ export function createValidators(
                       data: data26,
                     };
                     if (vErrors === null) {
-                      vErrors = [err34];
+                      vErrors = [err35];
                     } else {
-                      vErrors.push(err34);
+                      vErrors.push(err35);
                     }
                     errors++;
                   }
                 } else {
-                  const err35 = {
+                  const err36 = {
                     instancePath: instancePath + '/spec/entra/tenantId',
                     schemaPath: '#/properties/spec/properties/entra/properties/tenantId/type',
                     keyword: 'type',
@@ -2653,9 +2676,9 @@ export function createValidators(
                     data: data26,
                   };
                   if (vErrors === null) {
-                    vErrors = [err35];
+                    vErrors = [err36];
                   } else {
-                    vErrors.push(err35);
+                    vErrors.push(err36);
                   }
                   errors++;
                 }
@@ -2664,7 +2687,7 @@ export function createValidators(
                 let data27 = data25.graphBaseUrl;
                 if (typeof data27 === 'string') {
                   if (!pattern5.test(data27)) {
-                    const err36 = {
+                    const err37 = {
                       instancePath: instancePath + '/spec/entra/graphBaseUrl',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/graphBaseUrl/pattern',
@@ -2677,14 +2700,14 @@ export function createValidators(
                       data: data27,
                     };
                     if (vErrors === null) {
-                      vErrors = [err36];
+                      vErrors = [err37];
                     } else {
-                      vErrors.push(err36);
+                      vErrors.push(err37);
                     }
                     errors++;
                   }
                 } else {
-                  const err37 = {
+                  const err38 = {
                     instancePath: instancePath + '/spec/entra/graphBaseUrl',
                     schemaPath: '#/properties/spec/properties/entra/properties/graphBaseUrl/type',
                     keyword: 'type',
@@ -2695,9 +2718,9 @@ export function createValidators(
                     data: data27,
                   };
                   if (vErrors === null) {
-                    vErrors = [err37];
+                    vErrors = [err38];
                   } else {
-                    vErrors.push(err37);
+                    vErrors.push(err38);
                   }
                   errors++;
                 }
@@ -2706,7 +2729,7 @@ export function createValidators(
                 let data28 = data25.authorityHost;
                 if (typeof data28 === 'string') {
                   if (!pattern6.test(data28)) {
-                    const err38 = {
+                    const err39 = {
                       instancePath: instancePath + '/spec/entra/authorityHost',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/authorityHost/pattern',
@@ -2719,14 +2742,14 @@ export function createValidators(
                       data: data28,
                     };
                     if (vErrors === null) {
-                      vErrors = [err38];
+                      vErrors = [err39];
                     } else {
-                      vErrors.push(err38);
+                      vErrors.push(err39);
                     }
                     errors++;
                   }
                 } else {
-                  const err39 = {
+                  const err40 = {
                     instancePath: instancePath + '/spec/entra/authorityHost',
                     schemaPath: '#/properties/spec/properties/entra/properties/authorityHost/type',
                     keyword: 'type',
@@ -2737,9 +2760,9 @@ export function createValidators(
                     data: data28,
                   };
                   if (vErrors === null) {
-                    vErrors = [err39];
+                    vErrors = [err40];
                   } else {
-                    vErrors.push(err39);
+                    vErrors.push(err40);
                   }
                   errors++;
                 }
@@ -2747,7 +2770,7 @@ export function createValidators(
               if (data25.directoryRoles !== undefined) {
                 let data29 = data25.directoryRoles;
                 if (typeof data29 !== 'boolean') {
-                  const err40 = {
+                  const err41 = {
                     instancePath: instancePath + '/spec/entra/directoryRoles',
                     schemaPath: '#/properties/spec/properties/entra/properties/directoryRoles/type',
                     keyword: 'type',
@@ -2759,9 +2782,9 @@ export function createValidators(
                     data: data29,
                   };
                   if (vErrors === null) {
-                    vErrors = [err40];
+                    vErrors = [err41];
                   } else {
-                    vErrors.push(err40);
+                    vErrors.push(err41);
                   }
                   errors++;
                 }
@@ -2770,7 +2793,7 @@ export function createValidators(
                 let data30 = data25.azureRbac;
                 if (data30 && typeof data30 == 'object' && !Array.isArray(data30)) {
                   if (data30.scopes === undefined) {
-                    const err41 = {
+                    const err42 = {
                       instancePath: instancePath + '/spec/entra/azureRbac',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/azureRbac/required',
@@ -2783,15 +2806,15 @@ export function createValidators(
                       data: data30,
                     };
                     if (vErrors === null) {
-                      vErrors = [err41];
+                      vErrors = [err42];
                     } else {
-                      vErrors.push(err41);
+                      vErrors.push(err42);
                     }
                     errors++;
                   }
                   for (const key6 in data30) {
                     if (!(key6 === 'scopes' || key6 === 'resourceManagerUrl')) {
-                      const err42 = {
+                      const err43 = {
                         instancePath: instancePath + '/spec/entra/azureRbac',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/additionalProperties',
@@ -2803,9 +2826,9 @@ export function createValidators(
                         data: data30,
                       };
                       if (vErrors === null) {
-                        vErrors = [err42];
+                        vErrors = [err43];
                       } else {
-                        vErrors.push(err42);
+                        vErrors.push(err43);
                       }
                       errors++;
                     }
@@ -2814,7 +2837,7 @@ export function createValidators(
                     let data31 = data30.scopes;
                     if (Array.isArray(data31)) {
                       if (data31.length < 1) {
-                        const err43 = {
+                        const err44 = {
                           instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/minItems',
@@ -2828,9 +2851,9 @@ export function createValidators(
                           data: data31,
                         };
                         if (vErrors === null) {
-                          vErrors = [err43];
+                          vErrors = [err44];
                         } else {
-                          vErrors.push(err43);
+                          vErrors.push(err44);
                         }
                         errors++;
                       }
@@ -2839,7 +2862,7 @@ export function createValidators(
                         let data32 = data31[i3];
                         if (typeof data32 === 'string') {
                           if (!pattern7.test(data32)) {
-                            const err44 = {
+                            const err45 = {
                               instancePath: instancePath + '/spec/entra/azureRbac/scopes/' + i3,
                               schemaPath:
                                 '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/items/pattern',
@@ -2860,14 +2883,14 @@ export function createValidators(
                               data: data32,
                             };
                             if (vErrors === null) {
-                              vErrors = [err44];
+                              vErrors = [err45];
                             } else {
-                              vErrors.push(err44);
+                              vErrors.push(err45);
                             }
                             errors++;
                           }
                         } else {
-                          const err45 = {
+                          const err46 = {
                             instancePath: instancePath + '/spec/entra/azureRbac/scopes/' + i3,
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/items/type',
@@ -2883,9 +2906,9 @@ export function createValidators(
                             data: data32,
                           };
                           if (vErrors === null) {
-                            vErrors = [err45];
+                            vErrors = [err46];
                           } else {
-                            vErrors.push(err45);
+                            vErrors.push(err46);
                           }
                           errors++;
                         }
@@ -2912,17 +2935,17 @@ export function createValidators(
                             vErrors === null ? keyword1.errors : vErrors.concat(keyword1.errors);
                           errors = vErrors.length;
                           for (let i4 = _errs76; i4 < errors; i4++) {
-                            const err46 = vErrors[i4];
-                            if (err46.instancePath === undefined) {
-                              err46.instancePath = instancePath + '/spec/entra/azureRbac/scopes';
+                            const err47 = vErrors[i4];
+                            if (err47.instancePath === undefined) {
+                              err47.instancePath = instancePath + '/spec/entra/azureRbac/scopes';
                             }
-                            err46.schemaPath =
+                            err47.schemaPath =
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/x-kubernetes-list-type';
-                            err46.schema = 'set';
-                            err46.data = data31;
+                            err47.schema = 'set';
+                            err47.data = data31;
                           }
                         } else {
-                          const err47 = {
+                          const err48 = {
                             instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/x-kubernetes-list-type',
@@ -2936,15 +2959,15 @@ export function createValidators(
                             data: data31,
                           };
                           if (vErrors === null) {
-                            vErrors = [err47];
+                            vErrors = [err48];
                           } else {
-                            vErrors.push(err47);
+                            vErrors.push(err48);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err48 = {
+                      const err49 = {
                         instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/type',
@@ -2960,9 +2983,9 @@ export function createValidators(
                         data: data31,
                       };
                       if (vErrors === null) {
-                        vErrors = [err48];
+                        vErrors = [err49];
                       } else {
-                        vErrors.push(err48);
+                        vErrors.push(err49);
                       }
                       errors++;
                     }
@@ -2971,7 +2994,7 @@ export function createValidators(
                     let data33 = data30.resourceManagerUrl;
                     if (typeof data33 === 'string') {
                       if (!pattern5.test(data33)) {
-                        const err49 = {
+                        const err50 = {
                           instancePath: instancePath + '/spec/entra/azureRbac/resourceManagerUrl',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/azureRbac/properties/resourceManagerUrl/pattern',
@@ -2985,14 +3008,14 @@ export function createValidators(
                           data: data33,
                         };
                         if (vErrors === null) {
-                          vErrors = [err49];
+                          vErrors = [err50];
                         } else {
-                          vErrors.push(err49);
+                          vErrors.push(err50);
                         }
                         errors++;
                       }
                     } else {
-                      const err50 = {
+                      const err51 = {
                         instancePath: instancePath + '/spec/entra/azureRbac/resourceManagerUrl',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/properties/resourceManagerUrl/type',
@@ -3008,15 +3031,15 @@ export function createValidators(
                         data: data33,
                       };
                       if (vErrors === null) {
-                        vErrors = [err50];
+                        vErrors = [err51];
                       } else {
-                        vErrors.push(err50);
+                        vErrors.push(err51);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err51 = {
+                  const err52 = {
                     instancePath: instancePath + '/spec/entra/azureRbac',
                     schemaPath: '#/properties/spec/properties/entra/properties/azureRbac/type',
                     keyword: 'type',
@@ -3027,9 +3050,9 @@ export function createValidators(
                     data: data30,
                   };
                   if (vErrors === null) {
-                    vErrors = [err51];
+                    vErrors = [err52];
                   } else {
-                    vErrors.push(err51);
+                    vErrors.push(err52);
                   }
                   errors++;
                 }
@@ -3038,7 +3061,7 @@ export function createValidators(
                 let data34 = data25.credentials;
                 if (data34 && typeof data34 == 'object' && !Array.isArray(data34)) {
                   if (data34.type === undefined) {
-                    const err52 = {
+                    const err53 = {
                       instancePath: instancePath + '/spec/entra/credentials',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/credentials/required',
@@ -3051,15 +3074,15 @@ export function createValidators(
                       data: data34,
                     };
                     if (vErrors === null) {
-                      vErrors = [err52];
+                      vErrors = [err53];
                     } else {
-                      vErrors.push(err52);
+                      vErrors.push(err53);
                     }
                     errors++;
                   }
                   for (const key7 in data34) {
                     if (!(key7 === 'type' || key7 === 'clientId' || key7 === 'clientSecretRef')) {
-                      const err53 = {
+                      const err54 = {
                         instancePath: instancePath + '/spec/entra/credentials',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/additionalProperties',
@@ -3072,9 +3095,9 @@ export function createValidators(
                         data: data34,
                       };
                       if (vErrors === null) {
-                        vErrors = [err53];
+                        vErrors = [err54];
                       } else {
-                        vErrors.push(err53);
+                        vErrors.push(err54);
                       }
                       errors++;
                     }
@@ -3082,7 +3105,7 @@ export function createValidators(
                   if (data34.type !== undefined) {
                     let data35 = data34.type;
                     if (typeof data35 !== 'string') {
-                      const err54 = {
+                      const err55 = {
                         instancePath: instancePath + '/spec/entra/credentials/type',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/type/type',
@@ -3098,9 +3121,9 @@ export function createValidators(
                         data: data35,
                       };
                       if (vErrors === null) {
-                        vErrors = [err54];
+                        vErrors = [err55];
                       } else {
-                        vErrors.push(err54);
+                        vErrors.push(err55);
                       }
                       errors++;
                     }
@@ -3111,7 +3134,7 @@ export function createValidators(
                       data35 === 'Environment' ||
                       data35 === 'Emulator'
                     )) {
-                      const err55 = {
+                      const err56 = {
                         instancePath: instancePath + '/spec/entra/credentials/type',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/type/enum',
@@ -3131,9 +3154,9 @@ export function createValidators(
                         data: data35,
                       };
                       if (vErrors === null) {
-                        vErrors = [err55];
+                        vErrors = [err56];
                       } else {
-                        vErrors.push(err55);
+                        vErrors.push(err56);
                       }
                       errors++;
                     }
@@ -3141,7 +3164,7 @@ export function createValidators(
                   if (data34.clientId !== undefined) {
                     let data36 = data34.clientId;
                     if (typeof data36 !== 'string') {
-                      const err56 = {
+                      const err57 = {
                         instancePath: instancePath + '/spec/entra/credentials/clientId',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/clientId/type',
@@ -3157,9 +3180,9 @@ export function createValidators(
                         data: data36,
                       };
                       if (vErrors === null) {
-                        vErrors = [err56];
+                        vErrors = [err57];
                       } else {
-                        vErrors.push(err56);
+                        vErrors.push(err57);
                       }
                       errors++;
                     }
@@ -3168,7 +3191,7 @@ export function createValidators(
                     let data37 = data34.clientSecretRef;
                     if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
                       if (data37.name === undefined) {
-                        const err57 = {
+                        const err58 = {
                           instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/required',
@@ -3184,14 +3207,14 @@ export function createValidators(
                           data: data37,
                         };
                         if (vErrors === null) {
-                          vErrors = [err57];
+                          vErrors = [err58];
                         } else {
-                          vErrors.push(err57);
+                          vErrors.push(err58);
                         }
                         errors++;
                       }
                       if (data37.key === undefined) {
-                        const err58 = {
+                        const err59 = {
                           instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/required',
@@ -3207,15 +3230,15 @@ export function createValidators(
                           data: data37,
                         };
                         if (vErrors === null) {
-                          vErrors = [err58];
+                          vErrors = [err59];
                         } else {
-                          vErrors.push(err58);
+                          vErrors.push(err59);
                         }
                         errors++;
                       }
                       for (const key8 in data37) {
                         if (!(key8 === 'name' || key8 === 'namespace' || key8 === 'key')) {
-                          const err59 = {
+                          const err60 = {
                             instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/additionalProperties',
@@ -3229,9 +3252,9 @@ export function createValidators(
                             data: data37,
                           };
                           if (vErrors === null) {
-                            vErrors = [err59];
+                            vErrors = [err60];
                           } else {
-                            vErrors.push(err59);
+                            vErrors.push(err60);
                           }
                           errors++;
                         }
@@ -3239,7 +3262,7 @@ export function createValidators(
                       if (data37.name !== undefined) {
                         let data38 = data37.name;
                         if (typeof data38 !== 'string') {
-                          const err60 = {
+                          const err61 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/name',
                             schemaPath:
@@ -3256,9 +3279,9 @@ export function createValidators(
                             data: data38,
                           };
                           if (vErrors === null) {
-                            vErrors = [err60];
+                            vErrors = [err61];
                           } else {
-                            vErrors.push(err60);
+                            vErrors.push(err61);
                           }
                           errors++;
                         }
@@ -3266,7 +3289,7 @@ export function createValidators(
                       if (data37.namespace !== undefined) {
                         let data39 = data37.namespace;
                         if (typeof data39 !== 'string') {
-                          const err61 = {
+                          const err62 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/namespace',
                             schemaPath:
@@ -3283,9 +3306,9 @@ export function createValidators(
                             data: data39,
                           };
                           if (vErrors === null) {
-                            vErrors = [err61];
+                            vErrors = [err62];
                           } else {
-                            vErrors.push(err61);
+                            vErrors.push(err62);
                           }
                           errors++;
                         }
@@ -3293,7 +3316,7 @@ export function createValidators(
                       if (data37.key !== undefined) {
                         let data40 = data37.key;
                         if (typeof data40 !== 'string') {
-                          const err62 = {
+                          const err63 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/key',
                             schemaPath:
@@ -3310,15 +3333,15 @@ export function createValidators(
                             data: data40,
                           };
                           if (vErrors === null) {
-                            vErrors = [err62];
+                            vErrors = [err63];
                           } else {
-                            vErrors.push(err62);
+                            vErrors.push(err63);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err63 = {
+                      const err64 = {
                         instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/type',
@@ -3334,9 +3357,9 @@ export function createValidators(
                         data: data37,
                       };
                       if (vErrors === null) {
-                        vErrors = [err63];
+                        vErrors = [err64];
                       } else {
-                        vErrors.push(err63);
+                        vErrors.push(err64);
                       }
                       errors++;
                     }
@@ -3364,20 +3387,20 @@ export function createValidators(
                         vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
                       errors = vErrors.length;
                       for (let i5 = _errs95; i5 < errors; i5++) {
-                        const err64 = vErrors[i5];
-                        if (err64.instancePath === undefined) {
-                          err64.instancePath = instancePath + '/spec/entra/credentials';
+                        const err65 = vErrors[i5];
+                        if (err65.instancePath === undefined) {
+                          err65.instancePath = instancePath + '/spec/entra/credentials';
                         }
-                        err64.schemaPath =
+                        err65.schemaPath =
                           '#/properties/spec/properties/entra/properties/credentials/x-kubernetes-validations';
-                        err64.schema =
+                        err65.schema =
                           schema1.properties.spec.properties.entra.properties.credentials[
                             'x-kubernetes-validations'
                           ];
-                        err64.data = data34;
+                        err65.data = data34;
                       }
                     } else {
-                      const err65 = {
+                      const err66 = {
                         instancePath: instancePath + '/spec/entra/credentials',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/x-kubernetes-validations',
@@ -3393,15 +3416,15 @@ export function createValidators(
                         data: data34,
                       };
                       if (vErrors === null) {
-                        vErrors = [err65];
+                        vErrors = [err66];
                       } else {
-                        vErrors.push(err65);
+                        vErrors.push(err66);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err66 = {
+                  const err67 = {
                     instancePath: instancePath + '/spec/entra/credentials',
                     schemaPath: '#/properties/spec/properties/entra/properties/credentials/type',
                     keyword: 'type',
@@ -3412,15 +3435,15 @@ export function createValidators(
                     data: data34,
                   };
                   if (vErrors === null) {
-                    vErrors = [err66];
+                    vErrors = [err67];
                   } else {
-                    vErrors.push(err66);
+                    vErrors.push(err67);
                   }
                   errors++;
                 }
               }
             } else {
-              const err67 = {
+              const err68 = {
                 instancePath: instancePath + '/spec/entra',
                 schemaPath: '#/properties/spec/properties/entra/type',
                 keyword: 'type',
@@ -3431,9 +3454,9 @@ export function createValidators(
                 data: data25,
               };
               if (vErrors === null) {
-                vErrors = [err67];
+                vErrors = [err68];
               } else {
-                vErrors.push(err67);
+                vErrors.push(err68);
               }
               errors++;
             }
@@ -3442,30 +3465,12 @@ export function createValidators(
             let data41 = data23.keycloak;
             if (data41 && typeof data41 == 'object' && !Array.isArray(data41)) {
               if (data41.url === undefined) {
-                const err68 = {
+                const err69 = {
                   instancePath: instancePath + '/spec/keycloak',
                   schemaPath: '#/properties/spec/properties/keycloak/required',
                   keyword: 'required',
                   params: { missingProperty: 'url' },
                   message: "must have required property '" + 'url' + "'",
-                  schema: schema1.properties.spec.properties.keycloak.required,
-                  parentSchema: schema1.properties.spec.properties.keycloak,
-                  data: data41,
-                };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              if (data41.realm === undefined) {
-                const err69 = {
-                  instancePath: instancePath + '/spec/keycloak',
-                  schemaPath: '#/properties/spec/properties/keycloak/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'realm' },
-                  message: "must have required property '" + 'realm' + "'",
                   schema: schema1.properties.spec.properties.keycloak.required,
                   parentSchema: schema1.properties.spec.properties.keycloak,
                   data: data41,
@@ -3477,8 +3482,26 @@ export function createValidators(
                 }
                 errors++;
               }
-              if (data41.credentials === undefined) {
+              if (data41.realm === undefined) {
                 const err70 = {
+                  instancePath: instancePath + '/spec/keycloak',
+                  schemaPath: '#/properties/spec/properties/keycloak/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'realm' },
+                  message: "must have required property '" + 'realm' + "'",
+                  schema: schema1.properties.spec.properties.keycloak.required,
+                  parentSchema: schema1.properties.spec.properties.keycloak,
+                  data: data41,
+                };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+              if (data41.credentials === undefined) {
+                const err71 = {
                   instancePath: instancePath + '/spec/keycloak',
                   schemaPath: '#/properties/spec/properties/keycloak/required',
                   keyword: 'required',
@@ -3489,9 +3512,9 @@ export function createValidators(
                   data: data41,
                 };
                 if (vErrors === null) {
-                  vErrors = [err70];
+                  vErrors = [err71];
                 } else {
-                  vErrors.push(err70);
+                  vErrors.push(err71);
                 }
                 errors++;
               }
@@ -3504,7 +3527,7 @@ export function createValidators(
                   key9 === 'credentials' ||
                   key9 === 'tls'
                 )) {
-                  const err71 = {
+                  const err72 = {
                     instancePath: instancePath + '/spec/keycloak',
                     schemaPath: '#/properties/spec/properties/keycloak/additionalProperties',
                     keyword: 'additionalProperties',
@@ -3515,9 +3538,9 @@ export function createValidators(
                     data: data41,
                   };
                   if (vErrors === null) {
-                    vErrors = [err71];
+                    vErrors = [err72];
                   } else {
-                    vErrors.push(err71);
+                    vErrors.push(err72);
                   }
                   errors++;
                 }
@@ -3526,7 +3549,7 @@ export function createValidators(
                 let data42 = data41.url;
                 if (typeof data42 === 'string') {
                   if (!pattern5.test(data42)) {
-                    const err72 = {
+                    const err73 = {
                       instancePath: instancePath + '/spec/keycloak/url',
                       schemaPath: '#/properties/spec/properties/keycloak/properties/url/pattern',
                       keyword: 'pattern',
@@ -3537,14 +3560,14 @@ export function createValidators(
                       data: data42,
                     };
                     if (vErrors === null) {
-                      vErrors = [err72];
+                      vErrors = [err73];
                     } else {
-                      vErrors.push(err72);
+                      vErrors.push(err73);
                     }
                     errors++;
                   }
                 } else {
-                  const err73 = {
+                  const err74 = {
                     instancePath: instancePath + '/spec/keycloak/url',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/url/type',
                     keyword: 'type',
@@ -3555,9 +3578,9 @@ export function createValidators(
                     data: data42,
                   };
                   if (vErrors === null) {
-                    vErrors = [err73];
+                    vErrors = [err74];
                   } else {
-                    vErrors.push(err73);
+                    vErrors.push(err74);
                   }
                   errors++;
                 }
@@ -3566,7 +3589,7 @@ export function createValidators(
                 let data43 = data41.realm;
                 if (typeof data43 === 'string') {
                   if (func0(data43) < 1) {
-                    const err74 = {
+                    const err75 = {
                       instancePath: instancePath + '/spec/keycloak/realm',
                       schemaPath:
                         '#/properties/spec/properties/keycloak/properties/realm/minLength',
@@ -3578,14 +3601,14 @@ export function createValidators(
                       data: data43,
                     };
                     if (vErrors === null) {
-                      vErrors = [err74];
+                      vErrors = [err75];
                     } else {
-                      vErrors.push(err74);
+                      vErrors.push(err75);
                     }
                     errors++;
                   }
                 } else {
-                  const err75 = {
+                  const err76 = {
                     instancePath: instancePath + '/spec/keycloak/realm',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/realm/type',
                     keyword: 'type',
@@ -3596,9 +3619,9 @@ export function createValidators(
                     data: data43,
                   };
                   if (vErrors === null) {
-                    vErrors = [err75];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err75);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
@@ -3606,7 +3629,7 @@ export function createValidators(
               if (data41.adminRealm !== undefined) {
                 let data44 = data41.adminRealm;
                 if (typeof data44 !== 'string') {
-                  const err76 = {
+                  const err77 = {
                     instancePath: instancePath + '/spec/keycloak/adminRealm',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/adminRealm/type',
                     keyword: 'type',
@@ -3617,9 +3640,9 @@ export function createValidators(
                     data: data44,
                   };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err77];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err77);
                   }
                   errors++;
                 }
@@ -3627,7 +3650,7 @@ export function createValidators(
               if (data41.browserFlowAlias !== undefined) {
                 let data45 = data41.browserFlowAlias;
                 if (typeof data45 !== 'string') {
-                  const err77 = {
+                  const err78 = {
                     instancePath: instancePath + '/spec/keycloak/browserFlowAlias',
                     schemaPath:
                       '#/properties/spec/properties/keycloak/properties/browserFlowAlias/type',
@@ -3641,9 +3664,9 @@ export function createValidators(
                     data: data45,
                   };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
@@ -3652,7 +3675,7 @@ export function createValidators(
                 let data46 = data41.credentials;
                 if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
                   if (data46.clientId === undefined) {
-                    const err78 = {
+                    const err79 = {
                       instancePath: instancePath + '/spec/keycloak/credentials',
                       schemaPath:
                         '#/properties/spec/properties/keycloak/properties/credentials/required',
@@ -3666,15 +3689,15 @@ export function createValidators(
                       data: data46,
                     };
                     if (vErrors === null) {
-                      vErrors = [err78];
+                      vErrors = [err79];
                     } else {
-                      vErrors.push(err78);
+                      vErrors.push(err79);
                     }
                     errors++;
                   }
                   for (const key10 in data46) {
                     if (!(key10 === 'clientId' || key10 === 'clientSecretRef')) {
-                      const err79 = {
+                      const err80 = {
                         instancePath: instancePath + '/spec/keycloak/credentials',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/additionalProperties',
@@ -3687,9 +3710,9 @@ export function createValidators(
                         data: data46,
                       };
                       if (vErrors === null) {
-                        vErrors = [err79];
+                        vErrors = [err80];
                       } else {
-                        vErrors.push(err79);
+                        vErrors.push(err80);
                       }
                       errors++;
                     }
@@ -3697,7 +3720,7 @@ export function createValidators(
                   if (data46.clientId !== undefined) {
                     let data47 = data46.clientId;
                     if (typeof data47 !== 'string') {
-                      const err80 = {
+                      const err81 = {
                         instancePath: instancePath + '/spec/keycloak/credentials/clientId',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/properties/clientId/type',
@@ -3713,9 +3736,9 @@ export function createValidators(
                         data: data47,
                       };
                       if (vErrors === null) {
-                        vErrors = [err80];
+                        vErrors = [err81];
                       } else {
-                        vErrors.push(err80);
+                        vErrors.push(err81);
                       }
                       errors++;
                     }
@@ -3724,7 +3747,7 @@ export function createValidators(
                     let data48 = data46.clientSecretRef;
                     if (data48 && typeof data48 == 'object' && !Array.isArray(data48)) {
                       if (data48.name === undefined) {
-                        const err81 = {
+                        const err82 = {
                           instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/required',
@@ -3740,14 +3763,14 @@ export function createValidators(
                           data: data48,
                         };
                         if (vErrors === null) {
-                          vErrors = [err81];
+                          vErrors = [err82];
                         } else {
-                          vErrors.push(err81);
+                          vErrors.push(err82);
                         }
                         errors++;
                       }
                       if (data48.key === undefined) {
-                        const err82 = {
+                        const err83 = {
                           instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/required',
@@ -3763,15 +3786,15 @@ export function createValidators(
                           data: data48,
                         };
                         if (vErrors === null) {
-                          vErrors = [err82];
+                          vErrors = [err83];
                         } else {
-                          vErrors.push(err82);
+                          vErrors.push(err83);
                         }
                         errors++;
                       }
                       for (const key11 in data48) {
                         if (!(key11 === 'name' || key11 === 'namespace' || key11 === 'key')) {
-                          const err83 = {
+                          const err84 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef',
                             schemaPath:
@@ -3786,9 +3809,9 @@ export function createValidators(
                             data: data48,
                           };
                           if (vErrors === null) {
-                            vErrors = [err83];
+                            vErrors = [err84];
                           } else {
-                            vErrors.push(err83);
+                            vErrors.push(err84);
                           }
                           errors++;
                         }
@@ -3796,7 +3819,7 @@ export function createValidators(
                       if (data48.name !== undefined) {
                         let data49 = data48.name;
                         if (typeof data49 !== 'string') {
-                          const err84 = {
+                          const err85 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/name',
                             schemaPath:
@@ -3813,9 +3836,9 @@ export function createValidators(
                             data: data49,
                           };
                           if (vErrors === null) {
-                            vErrors = [err84];
+                            vErrors = [err85];
                           } else {
-                            vErrors.push(err84);
+                            vErrors.push(err85);
                           }
                           errors++;
                         }
@@ -3823,7 +3846,7 @@ export function createValidators(
                       if (data48.namespace !== undefined) {
                         let data50 = data48.namespace;
                         if (typeof data50 !== 'string') {
-                          const err85 = {
+                          const err86 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/namespace',
                             schemaPath:
@@ -3840,9 +3863,9 @@ export function createValidators(
                             data: data50,
                           };
                           if (vErrors === null) {
-                            vErrors = [err85];
+                            vErrors = [err86];
                           } else {
-                            vErrors.push(err85);
+                            vErrors.push(err86);
                           }
                           errors++;
                         }
@@ -3850,7 +3873,7 @@ export function createValidators(
                       if (data48.key !== undefined) {
                         let data51 = data48.key;
                         if (typeof data51 !== 'string') {
-                          const err86 = {
+                          const err87 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/key',
                             schemaPath:
@@ -3867,15 +3890,15 @@ export function createValidators(
                             data: data51,
                           };
                           if (vErrors === null) {
-                            vErrors = [err86];
+                            vErrors = [err87];
                           } else {
-                            vErrors.push(err86);
+                            vErrors.push(err87);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err87 = {
+                      const err88 = {
                         instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/type',
@@ -3891,15 +3914,15 @@ export function createValidators(
                         data: data48,
                       };
                       if (vErrors === null) {
-                        vErrors = [err87];
+                        vErrors = [err88];
                       } else {
-                        vErrors.push(err87);
+                        vErrors.push(err88);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err88 = {
+                  const err89 = {
                     instancePath: instancePath + '/spec/keycloak/credentials',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/credentials/type',
                     keyword: 'type',
@@ -3911,9 +3934,9 @@ export function createValidators(
                     data: data46,
                   };
                   if (vErrors === null) {
-                    vErrors = [err88];
+                    vErrors = [err89];
                   } else {
-                    vErrors.push(err88);
+                    vErrors.push(err89);
                   }
                   errors++;
                 }
@@ -3923,7 +3946,7 @@ export function createValidators(
                 if (data52 && typeof data52 == 'object' && !Array.isArray(data52)) {
                   for (const key12 in data52) {
                     if (!(key12 === 'caFile' || key12 === 'insecureSkipVerify')) {
-                      const err89 = {
+                      const err90 = {
                         instancePath: instancePath + '/spec/keycloak/tls',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/additionalProperties',
@@ -3935,9 +3958,9 @@ export function createValidators(
                         data: data52,
                       };
                       if (vErrors === null) {
-                        vErrors = [err89];
+                        vErrors = [err90];
                       } else {
-                        vErrors.push(err89);
+                        vErrors.push(err90);
                       }
                       errors++;
                     }
@@ -3945,7 +3968,7 @@ export function createValidators(
                   if (data52.caFile !== undefined) {
                     let data53 = data52.caFile;
                     if (typeof data53 !== 'string') {
-                      const err90 = {
+                      const err91 = {
                         instancePath: instancePath + '/spec/keycloak/tls/caFile',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/caFile/type',
@@ -3961,9 +3984,9 @@ export function createValidators(
                         data: data53,
                       };
                       if (vErrors === null) {
-                        vErrors = [err90];
+                        vErrors = [err91];
                       } else {
-                        vErrors.push(err90);
+                        vErrors.push(err91);
                       }
                       errors++;
                     }
@@ -3971,7 +3994,7 @@ export function createValidators(
                   if (data52.insecureSkipVerify !== undefined) {
                     let data54 = data52.insecureSkipVerify;
                     if (typeof data54 !== 'boolean') {
-                      const err91 = {
+                      const err92 = {
                         instancePath: instancePath + '/spec/keycloak/tls/insecureSkipVerify',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/insecureSkipVerify/type',
@@ -3987,15 +4010,15 @@ export function createValidators(
                         data: data54,
                       };
                       if (vErrors === null) {
-                        vErrors = [err91];
+                        vErrors = [err92];
                       } else {
-                        vErrors.push(err91);
+                        vErrors.push(err92);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err92 = {
+                  const err93 = {
                     instancePath: instancePath + '/spec/keycloak/tls',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/tls/type',
                     keyword: 'type',
@@ -4006,15 +4029,15 @@ export function createValidators(
                     data: data52,
                   };
                   if (vErrors === null) {
-                    vErrors = [err92];
+                    vErrors = [err93];
                   } else {
-                    vErrors.push(err92);
+                    vErrors.push(err93);
                   }
                   errors++;
                 }
               }
             } else {
-              const err93 = {
+              const err94 = {
                 instancePath: instancePath + '/spec/keycloak',
                 schemaPath: '#/properties/spec/properties/keycloak/type',
                 keyword: 'type',
@@ -4025,9 +4048,9 @@ export function createValidators(
                 data: data41,
               };
               if (vErrors === null) {
-                vErrors = [err93];
+                vErrors = [err94];
               } else {
-                vErrors.push(err93);
+                vErrors.push(err94);
               }
               errors++;
             }
@@ -4052,16 +4075,16 @@ export function createValidators(
               vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
               errors = vErrors.length;
               for (let i6 = _errs128; i6 < errors; i6++) {
-                const err94 = vErrors[i6];
-                if (err94.instancePath === undefined) {
-                  err94.instancePath = instancePath + '/spec';
+                const err95 = vErrors[i6];
+                if (err95.instancePath === undefined) {
+                  err95.instancePath = instancePath + '/spec';
                 }
-                err94.schemaPath = '#/properties/spec/x-kubernetes-validations';
-                err94.schema = schema1.properties.spec['x-kubernetes-validations'];
-                err94.data = data23;
+                err95.schemaPath = '#/properties/spec/x-kubernetes-validations';
+                err95.schema = schema1.properties.spec['x-kubernetes-validations'];
+                err95.data = data23;
               }
             } else {
-              const err95 = {
+              const err96 = {
                 instancePath: instancePath + '/spec',
                 schemaPath: '#/properties/spec/x-kubernetes-validations',
                 keyword: 'x-kubernetes-validations',
@@ -4072,15 +4095,15 @@ export function createValidators(
                 data: data23,
               };
               if (vErrors === null) {
-                vErrors = [err95];
+                vErrors = [err96];
               } else {
-                vErrors.push(err95);
+                vErrors.push(err96);
               }
               errors++;
             }
           }
         } else {
-          const err96 = {
+          const err97 = {
             instancePath: instancePath + '/spec',
             schemaPath: '#/properties/spec/type',
             keyword: 'type',
@@ -4091,15 +4114,15 @@ export function createValidators(
             data: data23,
           };
           if (vErrors === null) {
-            vErrors = [err96];
+            vErrors = [err97];
           } else {
-            vErrors.push(err96);
+            vErrors.push(err97);
           }
           errors++;
         }
       }
     } else {
-      const err97 = {
+      const err98 = {
         instancePath,
         schemaPath: '#/type',
         keyword: 'type',
@@ -4110,9 +4133,9 @@ export function createValidators(
         data,
       };
       if (vErrors === null) {
-        vErrors = [err97];
+        vErrors = [err98];
       } else {
-        vErrors.push(err97);
+        vErrors.push(err98);
       }
       errors++;
     }

@@ -21,6 +21,10 @@ export interface ArmClientOptions {
   retry?: RetryOptions;
   fetch?: typeof fetch;
   random?: () => number;
+  /** The deadline of one attempt (default: the process default). */
+  timeoutMs?: number | undefined;
+  /** What ARM throttles by besides its URL (the tenant id): see GraphClientOptions. */
+  throttlePartition?: string | undefined;
 }
 
 /** The Azure RBAC permission an ARM call needs, for PermissionDenied messages. */
@@ -86,6 +90,9 @@ export class ArmClient {
       scope: `${this.base}/.default`,
       classifyError: classifyArmError,
       classifyTransport: classifyArmTransportError,
+      service: 'ARM',
+      timeoutMs: opts.timeoutMs,
+      throttlePartition: opts.throttlePartition,
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),

@@ -6,6 +6,15 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ProviderError } from '../types.js';
 import { jsonRequest } from '../json-request.js';
+import {
+  attemptSignal,
+  defaultRequestTimeout,
+  refuseIfStopped,
+  timeoutError,
+  type AttemptSignal,
+} from '../request-deadline.js';
+import { gateKey, gateWaitMs, holdGate } from '../throttle-gate.js';
+import { recordAnswer, recordNoAnswer } from '../reachability.js';
 
 /** How a KeycloakAdminClient reaches and authenticates to Keycloak. */
 export interface AdminClientOptions {
@@ -18,6 +27,8 @@ export interface AdminClientOptions {
   tls?: { caFile?: string | undefined; insecureSkipVerify?: boolean | undefined } | undefined;
   /** Replaces the HTTP transport (tests, proxies). When set, tls is ignored. */
   fetch?: typeof fetch | undefined;
+  /** The deadline of one request, token requests included (default: the process default). */
+  timeoutMs?: number | undefined;
 }
 
 /** Counts of admin API calls since the client was built (token requests are counted apart). */
@@ -53,9 +64,14 @@ export class KeycloakAdminClient {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private token: { value: string; expiresAt: number } | undefined;
+  private readonly timeoutMs: number;
+  /** The Retry-After gate shared by every client of this server and realm. */
+  private readonly gate: string;
 
   constructor(private readonly opts: AdminClientOptions) {
     this.base = opts.url.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
+    this.gate = gateKey(this.base, `realm ${opts.tokenRealm}`);
     this.doFetch =
       opts.fetch ??
       (opts.tls?.caFile || opts.tls?.insecureSkipVerify ? nodeFetch(opts.tls) : fetch);
@@ -65,28 +81,45 @@ export class KeycloakAdminClient {
   async call<T>(method: string, path: string, o: CallOptions = {}): Promise<AdminResponse<T>> {
     const write = o.write ?? method !== 'GET';
     for (let attempt = 0; ; attempt++) {
+      const wait = gateWaitMs(this.gate);
+      if (wait > 0) {
+        // Keycloak names no pause of its own; a Retry-After from a proxy in front of it is honoured by failing
+        // fast with the time left, which the reconciler requeues at
+        throw new ProviderError(
+          'Throttled',
+          `Keycloak ${method} ${path}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
+          { retryAfterMs: wait, code: 'RetryAfter' },
+        );
+      }
+      if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
       const token = await this.getToken(o.signal);
+      if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
       this.stats.requests++;
       if (write) this.stats.writes++;
       else this.stats.reads++;
+      // A write that was sent is not aborted by the caller, only by its deadline (see attemptSignal).
+      const a = attemptSignal(this.timeoutMs, o.signal, write);
       let res: Response;
+      let text: string;
       try {
         res = await this.doFetch(
           `${this.base}/admin/realms${path}`,
-          jsonRequest(method, token, o.body, o.signal),
+          jsonRequest(method, token, o.body, a.signal),
         );
+        // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
+        if (res.status === 401 && attempt === 0) {
+          await res.body?.cancel();
+          this.token = undefined;
+          this.stats.retries++;
+          recordAnswer(this.base);
+          continue;
+        }
+        text = await res.text();
       } catch (err) {
-        throw transportError(method, path, err);
+        throw this.noAnswer(method, path, err, a);
       }
-      // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
-      if (res.status === 401 && attempt === 0) {
-        await res.body?.cancel();
-        this.token = undefined;
-        this.stats.retries++;
-        continue;
-      }
-      const text = await res.text();
-      if (!res.ok) throw httpError(method, path, res, text);
+      recordAnswer(this.base);
+      if (!res.ok) throw httpError(method, path, res, text, this.gate);
       const location = res.headers.get('location');
       return {
         status: res.status,
@@ -107,6 +140,7 @@ export class KeycloakAdminClient {
   /** Fetches (or reuses) a client-credentials token; checks that the credentials work. */
   async getToken(signal?: AbortSignal): Promise<string> {
     if (this.token && Date.now() < this.token.expiresAt) return this.token.value;
+    const a = attemptSignal(this.timeoutMs, signal, false);
     const path = `/realms/${encodeURIComponent(this.opts.tokenRealm)}/protocol/openid-connect/token`;
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
@@ -115,6 +149,7 @@ export class KeycloakAdminClient {
     if (this.opts.clientSecret !== undefined) form.set('client_secret', this.opts.clientSecret);
     this.stats.tokens++;
     let res: Response;
+    let text: string;
     try {
       res = await this.doFetch(this.base + path, {
         method: 'POST',
@@ -123,12 +158,13 @@ export class KeycloakAdminClient {
           accept: 'application/json',
         },
         body: form.toString(),
-        ...(signal ? { signal } : {}),
+        signal: a.signal,
       });
+      text = await res.text();
     } catch (err) {
-      throw transportError('POST', path, err);
+      throw this.noAnswer('POST', path, err, a);
     }
-    const text = await res.text();
+    recordAnswer(this.base);
     if (!res.ok) {
       // Keycloak answers 400/401 invalid_client for a wrong secret: that is a credentials problem, not a bad spec.
       if (res.status === 400 || res.status === 401) {
@@ -138,7 +174,7 @@ export class KeycloakAdminClient {
           { status: res.status },
         );
       }
-      throw httpError('POST', path, res, text);
+      throw httpError('POST', path, res, text, this.gate);
     }
     const body = JSON.parse(text) as { access_token?: string; expires_in?: number };
     if (!body.access_token)
@@ -150,6 +186,17 @@ export class KeycloakAdminClient {
       expiresAt: Date.now() + Math.max(life - 10_000, life / 2),
     };
     return body.access_token;
+  }
+
+  /** The error of a request that got no answer: its deadline passed, or the connection failed. */
+  private noAnswer(method: string, path: string, err: unknown, a: AttemptSignal): ProviderError {
+    if (a.timedOut()) {
+      recordNoAnswer(this.base);
+      return timeoutError('Keycloak', method, path, this.timeoutMs, err);
+    }
+    const e = transportError(method, path, err);
+    if (e.options.code !== undefined) recordNoAnswer(this.base);
+    return e;
   }
 }
 
@@ -166,11 +213,18 @@ function errorText(text: string): string {
   }
 }
 
-function httpError(method: string, path: string, res: Response, text: string): ProviderError {
+function httpError(
+  method: string,
+  path: string,
+  res: Response,
+  text: string,
+  gate: string,
+): ProviderError {
   const msg = `Keycloak ${method} ${path}: ${res.status} ${errorText(text)}`.trim();
   const s = res.status;
   if (s === 429) {
     const ra = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(ra) && ra > 0) holdGate(gate, ra * 1000);
     return new ProviderError('Throttled', msg, {
       status: s,
       ...(Number.isFinite(ra) && ra > 0 ? { retryAfterMs: ra * 1000 } : {}),

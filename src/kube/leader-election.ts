@@ -8,9 +8,9 @@
 //   the lease.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
-import type { KubeClient } from '../kube/client.js';
-import { microTime } from '../kube/micro-time.js';
+import { KubeApiError, apiErrorMessage } from './api-error.js';
+import type { KubeClient } from './client.js';
+import { microTime } from './micro-time.js';
 import { sleepUnlessAborted as sleep } from '../util/sleep.js';
 
 /** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */

@@ -3,7 +3,10 @@ import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
 import { startHttpServer, type OpsServer } from '../controller/http-server.js';
-import { setDefaultRequestTimeout, DEFAULT_REQUEST_TIMEOUT_MS } from '../providers/request-deadline.js';
+import {
+  setDefaultRequestTimeout,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../providers/request-deadline.js';
 import { formatDuration } from '../api/duration.js';
 import { runService, type ServiceContext } from './service-lifecycle.js';
 import { readiness, runSettings, type RunOptions, type RunSettings } from './run-settings.js';
@@ -123,8 +126,8 @@ async function startDirectory(
   ctx: ServiceContext,
 ): Promise<void> {
   // closed last, so that /healthz answers while the controller drains
-  let http: OpsServer | undefined;
-  ctx.defer('http server', () => http?.close());
+  const ops: { server?: OpsServer } = {};
+  ctx.defer('http server', () => ops.server?.close());
   const { directoryRuntime } = await import('./runtime.js');
   const rt = await directoryRuntime({
     paths: o.dir ?? [],
@@ -139,13 +142,14 @@ async function startDirectory(
     withDefaultMetrics: true,
   });
   ctx.defer('controller', () => rt.close());
-  http = await startHttpServer({
+  const http = await startHttpServer({
     ...s.http,
     ...(o.httpAllowedHosts ? { allowedHosts: o.httpAllowedHosts } : {}),
     metrics: rt.metrics,
     ready: readiness(s, () => rt.controller.ready),
     status: () => rt.writer.report(),
   });
+  ops.server = http;
   log.info({ url: http.url }, 'serving /healthz, /readyz, /metrics and /status');
   if (o.allowWeakening)
     log.warn('--allow-weakening is on: rolegate may remove MFA where a manifest asks for it');

@@ -84,7 +84,10 @@ export async function runService(
       try {
         await c.close();
       } catch (err) {
-        o.log.warn({ part: c.name, err: err instanceof Error ? err.message : String(err) }, 'close failed');
+        o.log.warn(
+          { part: c.name, err: err instanceof Error ? err.message : String(err) },
+          'close failed',
+        );
       }
     }
   } finally {

@@ -4,7 +4,10 @@
 import { isIP } from 'node:net';
 
 /** Host headers a server bound to `bindHost` answers, plus `extra` names (case-insensitive). */
-export function hostChecker(bindHost: string, extra: readonly string[] = []): (host: string | undefined) => boolean {
+export function hostChecker(
+  bindHost: string,
+  extra: readonly string[] = [],
+): (host: string | undefined) => boolean {
   const names = new Set(['localhost', ...extra.map((h) => h.toLowerCase())]);
   const loopbackOnly = isLoopback(bindHost) || bindHost.toLowerCase() === 'localhost';
   return (header) => {

@@ -109,7 +109,9 @@ export class Reconciler {
     const problems = this.validation.errors(role).map((p) => `${p.pointer || '/'}: ${p.message}`);
     const spec = readableSpec(role);
     const paused = role.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
-    const intervalOverride = parseInterval(role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION]);
+    const intervalOverride = parseInterval(
+      role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION],
+    );
     const input: PlanInput = {
       spec,
       problems,

@@ -282,7 +282,8 @@ export class GraphClient {
       if (res.ok) return { status: res.status, body: body as T | undefined, headers: res.headers };
       if (res.status === 429) this.stats.throttled++;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-      if (retryAfter !== undefined && isRetryableStatus(res.status)) holdGate(this.gate, retryAfter);
+      if (retryAfter !== undefined && isRetryableStatus(res.status))
+        holdGate(this.gate, retryAfter);
       const err = this.classifyError(method, url, res.status, body, retryAfter);
       if (!isRetryableStatus(res.status) || attempt >= this.policy.maxAttempts) throw err;
       if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) throw err;

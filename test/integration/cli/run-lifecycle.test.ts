@@ -45,14 +45,24 @@ spec: { providerRef: { name: tenant }, role: { id: ${PAA} }, mfaRequired: true }
 }
 
 const run = (extra: string[] = []): RolegateProcess => {
-  proc = startRolegate(['run', '--dir', dir, '--http-addr', '127.0.0.1:0', '--log-format', 'json', ...extra]);
+  proc = startRolegate([
+    'run',
+    '--dir',
+    dir,
+    '--http-addr',
+    '127.0.0.1:0',
+    '--log-format',
+    'json',
+    ...extra,
+  ]);
   return proc;
 };
 
 /** Exit code and milliseconds from `since` to the exit. */
 const exitOf = (p: RolegateProcess, since: number): Promise<{ code: number | null; ms: number }> =>
   new Promise((resolve) => {
-    if (p.child.exitCode !== null) return resolve({ code: p.child.exitCode, ms: Date.now() - since });
+    if (p.child.exitCode !== null)
+      return resolve({ code: p.child.exitCode, ms: Date.now() - since });
     p.child.once('exit', (code) => resolve({ code, ms: Date.now() - since }));
   });
 
@@ -84,13 +94,20 @@ describe('start-up errors end the process', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
-  it('a busy --http-addr: non-zero exit at once', async () => {
+  it('a busy --http-addr: non-zero exit at once, the emulator started before it closed again', async () => {
     const busy: Server = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as { port: number }).port;
     try {
       const t0 = Date.now();
-      const p = startRolegate(['run', '--dir', dir, '--http-addr', `127.0.0.1:${port}`]);
+      const p = startRolegate([
+        'run',
+        '--dir',
+        dir,
+        '--emulator',
+        '--http-addr',
+        `127.0.0.1:${port}`,
+      ]);
       proc = p;
       const { code, ms } = await exitOf(p, t0);
       expect(code).not.toBe(0);
@@ -120,9 +137,13 @@ describe('SIGTERM', () => {
     emulator.injectFault({ match: { method: 'GET' }, delayMs: 5_000, times });
     const p = run(['--shutdown-timeout', '10s']);
     // a read has reached the emulator and is being held
-    await eventually(() => {
-      if (emulator.pendingFaults() === times) throw new Error('no read yet');
-    }, 20_000, 20);
+    await eventually(
+      () => {
+        if (emulator.pendingFaults() === times) throw new Error('no read yet');
+      },
+      20_000,
+      20,
+    );
     const t0 = Date.now();
     p.child.kill('SIGTERM');
     const { code, ms } = await exitOf(p, t0);
@@ -135,9 +156,13 @@ describe('SIGTERM', () => {
   it('during a slow write: no new write, and the exit comes within the request deadline', async () => {
     emulator.injectFault({ match: { method: 'PATCH' }, delayMs: 8_000, times: 1 });
     const p = run(['--request-timeout', '2s', '--shutdown-timeout', '6s']);
-    await eventually(() => {
-      if (emulator.pendingFaults() === 1) throw new Error('no write yet');
-    }, 20_000, 20);
+    await eventually(
+      () => {
+        if (emulator.pendingFaults() === 1) throw new Error('no write yet');
+      },
+      20_000,
+      20,
+    );
     const t0 = Date.now();
     p.child.kill('SIGTERM');
     const { code, ms } = await exitOf(p, t0);
@@ -146,7 +171,14 @@ describe('SIGTERM', () => {
     await sleep(8_500); // the held write is applied now
     // the one batch in flight at the signal (both roles' corrections), nothing after it
     expect(emulator.counts().writes).toBeLessThanOrEqual(2);
-    expect(p.logs.some((l) => String(l.msg).includes('no answer within 2000 ms') || String(l.err ?? '').includes('no answer within 2000 ms') || JSON.stringify(l).includes('no answer within 2000 ms'))).toBe(true);
+    expect(
+      p.logs.some(
+        (l) =>
+          String(l.msg).includes('no answer within 2000 ms') ||
+          String(l.err ?? '').includes('no answer within 2000 ms') ||
+          JSON.stringify(l).includes('no answer within 2000 ms'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -156,17 +188,27 @@ describe('a provider that stops answering', () => {
     const p = run(['--request-timeout', '1s', '--resync', '1s']);
     const url = await p.opsUrl();
     await p.waitForLog((l) => JSON.stringify(l).includes('no answer within 1000 ms'), 20_000);
-    await eventually(async () => {
-      const r = await fetch(`${url}/readyz`);
-      if (r.status !== 503) throw new Error(`readyz ${r.status}`);
-    }, 20_000, 200);
+    await eventually(
+      async () => {
+        const r = await fetch(`${url}/readyz`);
+        if (r.status !== 503) throw new Error(`readyz ${r.status}`);
+      },
+      20_000,
+      200,
+    );
     const s = (await (await fetch(`${url}/status`)).json()) as {
-      roles: { key: string; status?: { conditions?: { type: string; status: string; reason?: string }[] } }[];
+      roles: {
+        key: string;
+        status?: { conditions?: { type: string; status: string; reason?: string }[] };
+      }[];
     };
     for (const r of s.roles) {
       const ready = r.status?.conditions?.find((c) => c.type === 'Ready');
       expect(ready?.status, r.key).not.toBe('True');
-      expect(r.status?.conditions?.find((c) => c.reason === 'InSync'), r.key).toBeUndefined();
+      expect(
+        r.status?.conditions?.find((c) => c.reason === 'InSync'),
+        r.key,
+      ).toBeUndefined();
     }
   });
 });
@@ -175,9 +217,13 @@ describe('Retry-After', () => {
   it('a 429 with Retry-After: 45 holds every request to that provider back, from every reconcile', async () => {
     emulator.injectFault({ match: { method: 'GET' }, status: 429, retryAfter: '45', times: 1 });
     const p = run();
-    await eventually(() => {
-      if (emulator.pendingFaults() > 0) throw new Error('not throttled yet');
-    }, 20_000, 20);
+    await eventually(
+      () => {
+        if (emulator.pendingFaults() > 0) throw new Error('not throttled yet');
+      },
+      20_000,
+      20,
+    );
     const after429 = emulator.counts().requests;
     // two roles reconcile and the provider resyncs: none of them may ask again before the time
     await sleep(6_000);

@@ -25,7 +25,7 @@ const options = (
 ): ServiceOptions => ({
   log: quietLog,
   shutdownTimeoutMs,
-  process: proc as unknown as ServiceOptions['process'],
+  process: proc as unknown as NonNullable<ServiceOptions['process']>,
 });
 const tick = (ms = 10): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -10,6 +10,7 @@ import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/gr
 import { eventually } from '../../harness/kube-client.js';
 import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
 import { runCli } from '../../harness/cli.js';
+import { exitOf, sigtermWhileHeld } from '../../harness/shutdown.js';
 
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
 const PAA = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
@@ -57,14 +58,6 @@ const run = (extra: string[] = []): RolegateProcess => {
   ]);
   return proc;
 };
-
-/** Exit code and milliseconds from `since` to the exit. */
-const exitOf = (p: RolegateProcess, since: number): Promise<{ code: number | null; ms: number }> =>
-  new Promise((resolve) => {
-    if (p.child.exitCode !== null)
-      return resolve({ code: p.child.exitCode, ms: Date.now() - since });
-    p.child.once('exit', (code) => resolve({ code, ms: Date.now() - since }));
-  });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -133,52 +126,23 @@ describe('start-up errors end the process', () => {
 
 describe('SIGTERM', () => {
   it('during a slow read: the read is abandoned, the process exits at once and writes nothing', async () => {
-    const times = 20;
-    emulator.injectFault({ match: { method: 'GET' }, delayMs: 5_000, times });
-    const p = run(['--shutdown-timeout', '10s']);
-    // a read has reached the emulator and is being held
-    await eventually(
-      () => {
-        if (emulator.pendingFaults() === times) throw new Error('no read yet');
-      },
-      20_000,
-      20,
+    const r = await sigtermWhileHeld(emulator, 'GET', 5_000, () =>
+      run(['--shutdown-timeout', '10s']),
     );
-    const t0 = Date.now();
-    p.child.kill('SIGTERM');
-    const { code, ms } = await exitOf(p, t0);
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(3_000);
-    await sleep(5_500); // the held read is answered now; a write after it would have arrived
-    expect(emulator.counts().writes).toBe(0);
+    expect(r.code).toBe(0);
+    expect(r.exitMs).toBeLessThan(3_000);
+    expect(r.writes).toBe(0);
   });
 
   it('during a slow write: no new write, and the exit comes within the request deadline', async () => {
-    emulator.injectFault({ match: { method: 'PATCH' }, delayMs: 8_000, times: 1 });
-    const p = run(['--request-timeout', '2s', '--shutdown-timeout', '6s']);
-    await eventually(
-      () => {
-        if (emulator.pendingFaults() === 1) throw new Error('no write yet');
-      },
-      20_000,
-      20,
+    const r = await sigtermWhileHeld(emulator, 'PATCH', 8_000, () =>
+      run(['--request-timeout', '2s', '--shutdown-timeout', '6s']),
     );
-    const t0 = Date.now();
-    p.child.kill('SIGTERM');
-    const { code, ms } = await exitOf(p, t0);
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(4_000);
-    await sleep(8_500); // the held write is applied now
+    expect(r.code).toBe(0);
+    expect(r.exitMs).toBeLessThan(4_000);
     // the one batch in flight at the signal (both roles' corrections), nothing after it
-    expect(emulator.counts().writes).toBeLessThanOrEqual(2);
-    expect(
-      p.logs.some(
-        (l) =>
-          String(l.msg).includes('no answer within 2000 ms') ||
-          String(l.err ?? '').includes('no answer within 2000 ms') ||
-          JSON.stringify(l).includes('no answer within 2000 ms'),
-      ),
-    ).toBe(true);
+    expect(r.writes).toBeLessThanOrEqual(2);
+    expect(JSON.stringify(proc?.logs)).toContain('no answer within 2000 ms');
   });
 });
 

@@ -89,7 +89,10 @@ export function checkMetadata(
     }
     const interval = annotations[RECONCILE_INTERVAL_ANNOTATION];
     const intervalMs = typeof interval === 'string' ? parseDuration(interval) : undefined;
-    if (typeof interval === 'string' && (intervalMs === undefined || intervalMs < MIN_INTERVAL_MS)) {
+    if (
+      typeof interval === 'string' &&
+      (intervalMs === undefined || intervalMs < MIN_INTERVAL_MS)
+    ) {
       const pointer = `/metadata/annotations/${escapePointerToken(RECONCILE_INTERVAL_ANNOTATION)}`;
       out.push({
         pointer,

@@ -17,6 +17,25 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
+/**
+ * The shortest resync or reconcile interval rolegate accepts. Shorter ones read the identity provider in a
+ * tight loop (a few requests per resync, so thousands a minute) until the tenant throttles it. The CRD refuses
+ * them (CEL), `validate` reports them, and the controller clamps whatever gets through to this.
+ */
+export const MIN_INTERVAL_MS = 1_000;
+
+/** The minimum as written in the CRD and in messages. */
+export const MIN_INTERVAL = '1s';
+
+/**
+ * Parses a resync or reconcile interval for use: a duration, raised to {@link MIN_INTERVAL_MS} when shorter;
+ * undefined when the text is not a duration.
+ */
+export function parseInterval(text: string | undefined): number | undefined {
+  const ms = text === undefined ? undefined : parseDuration(text);
+  return ms === undefined ? undefined : Math.max(ms, MIN_INTERVAL_MS);
+}
+
 /** Formats milliseconds as a short Go-style duration. */
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;

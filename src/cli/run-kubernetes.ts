@@ -15,11 +15,12 @@ import { parseDuration } from '../api/duration.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
-import { LeaderElector } from '../controller/leader-election.js';
+import { LeaderElector } from '../kube/leader-election.js';
 import { startHttpServer } from '../controller/http-server.js';
 import { emulatorFactory } from './emulator-factory.js';
 import type { GraphEmulator } from '../emulator/graph/index.js';
-import { parseAddr, waitForSignal, type RunOptions } from './run.js';
+import type { ServiceContext } from './service-lifecycle.js';
+import { readiness, type RunOptions, type RunSettings } from './run-settings.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -43,21 +44,40 @@ export function kubeTarget(file?: string): KubeTarget {
   return loaded.kind === 'native' ? loaded.target : clientNodeTarget(loaded);
 }
 
-/** Runs the controller against a Kubernetes API server until SIGINT/SIGTERM. */
-export async function runKubernetes(
+/**
+ * Starts the controller against a Kubernetes API server; what started is closed through `ctx` when the process
+ * stops: the controller first (no new write after the stop signal), then the Lease is released (a standby takes
+ * over at its next retry), then the ops server.
+ */
+export async function startKubernetes(
   o: RunOptions,
+  s: RunSettings,
   log: Logger,
-  defaultResyncMs: number,
+  ctx: ServiceContext,
 ): Promise<void> {
   // Bad timings fail before anything connects.
   const timings = leaderElectionTimings(o);
   const kube = new KubeClient(kubeTarget(o.kubeconfig));
+  ctx.defer('Kubernetes client', () => kube.close());
   const namespace = podNamespace();
   const metrics = new ControllerMetrics(true);
+  let elector: LeaderElector | undefined;
+  let current: { controller: Controller; registry: ProviderRegistry } | undefined;
+  // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
+  const controllerReady = (): boolean =>
+    elector && !elector.isLeader() ? true : (current?.controller.ready ?? false);
+  const http = await startHttpServer({
+    ...s.http,
+    ...(o.httpAllowedHosts ? { allowedHosts: o.httpAllowedHosts } : {}),
+    metrics,
+    ready: readiness(s, controllerReady),
+  });
+  ctx.defer('http server', () => http.close());
   let emulator: GraphEmulator | undefined;
   if (o.emulator) {
     const { startGraphEmulator } = await import('../emulator/graph/index.js');
-    emulator = await startGraphEmulator({ port: Number(o.emulatorPort) });
+    emulator = await startGraphEmulator({ port: s.emulatorPort });
+    ctx.defer('emulator', () => emulator?.close());
     log.info({ url: emulator.url, armUrl: emulator.armUrl }, 'emulator started');
   }
   const secrets = new KubeSecretResolver(kube, namespace);
@@ -67,8 +87,9 @@ export async function runKubernetes(
   if (o.allowWeakening)
     log.warn('--allow-weakening is on: rolegate may remove MFA where a PrivilegedRole asks for it');
 
-  let current: { controller: Controller; registry: ProviderRegistry } | undefined;
   const startController = async (): Promise<void> => {
+    // leadership can arrive while the process is already stopping
+    if (ctx.stopping.aborted) return;
     const source = new KubernetesSource(kube, {
       log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
@@ -87,26 +108,30 @@ export async function runKubernetes(
         finalizers,
         log,
         metrics,
-        options: { allowWeakening: o.allowWeakening, defaultResyncMs },
+        options: { allowWeakening: o.allowWeakening, defaultResyncMs: s.defaultResyncMs },
       },
-      { workers: Number(o.workers), jitter: 0.1 },
+      { workers: s.workers, jitter: 0.1 },
     );
     current = { controller, registry };
     await controller.start();
   };
+  let stopping: Promise<void> | undefined;
   const stopController = async (): Promise<void> => {
     const c = current;
     current = undefined;
-    if (!c) return;
-    await c.controller.stop();
-    await c.registry.close();
-    await events.flush();
+    if (c) {
+      stopping = (async () => {
+        await c.controller.stop();
+        await c.registry.close();
+        await events.flush();
+      })();
+    }
+    // a stop already under way (leadership lost just before the signal) is waited for too
+    await stopping;
   };
 
-  const abort = new AbortController();
-  let elector: LeaderElector | undefined;
-  let electing: Promise<void> | undefined;
   if (o.leaderElect) {
+    const abort = new AbortController();
     elector = new LeaderElector(kube, {
       namespace: o.leaderElectionNamespace ?? namespace,
       name: o.leaderElectionId,
@@ -124,29 +149,21 @@ export async function runKubernetes(
       },
     });
     metrics.leader.set({ name: o.leaderElectionId }, 0);
-    electing = elector.run(abort.signal);
+    const electing = elector.run(abort.signal);
+    // registered before the controller, so closed after it: the Lease is released once nothing is in flight
+    ctx.defer('leader election', async () => {
+      abort.abort();
+      await electing;
+    });
+    ctx.defer('controller', stopController);
   } else {
+    ctx.defer('controller', stopController);
     await startController();
   }
-
-  const { host, port } = parseAddr(o.httpAddr);
-  // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
-  const ready = (): boolean =>
-    elector && !elector.isLeader() ? true : (current?.controller.ready ?? false);
-  const http = await startHttpServer({ host, port, metrics, ready });
   log.info(
     { url: http.url, namespace, leaderElection: o.leaderElect },
     'serving /healthz, /readyz and /metrics',
   );
-
-  await waitForSignal(log);
-  // Drain first, then release the lease so the next leader starts from a quiet API.
-  await stopController();
-  abort.abort();
-  await electing;
-  await http.close();
-  await emulator?.close();
-  await kube.close();
 }
 
 /**

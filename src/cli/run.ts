@@ -1,38 +1,20 @@
 // `rolegate run`: the long-running controller, on a directory of manifests or on a Kubernetes API server.
-import { Command } from 'commander';
-import { parseDuration } from '../api/duration.js';
+import { Command, Option } from 'commander';
+import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
-import { startHttpServer } from '../controller/http-server.js';
+import { startHttpServer, type OpsServer } from '../controller/http-server.js';
+import {
+  setDefaultRequestTimeout,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../providers/request-deadline.js';
+import { formatDuration } from '../api/duration.js';
+import { runService, type ServiceContext } from './service-lifecycle.js';
+import { readiness, runSettings, type RunOptions, type RunSettings } from './run-settings.js';
 
-/** Options of `rolegate run`. */
-export interface RunOptions {
-  dir?: string[];
-  kubernetes: boolean;
-  emulator: boolean;
-  emulatorPort: string;
-  allowWeakening: boolean;
-  workers: string;
-  resync: string;
-  httpAddr: string;
-  statusFile?: string;
-  logLevel: string;
-  logFormat: 'auto' | 'json' | 'pretty';
-  namespace?: string;
-  leaderElect: boolean;
-  leaderElectionNamespace?: string;
-  leaderElectionId: string;
-  leaderElectLeaseDuration: string;
-  leaderElectRenewDeadline: string;
-  leaderElectRetryPeriod: string;
-  kubeconfig?: string;
-}
+export type { RunOptions } from './run-settings.js';
 
-/** Splits "host:port" (":8080" means all interfaces). */
-export function parseAddr(addr: string): { host: string; port: number } {
-  const i = addr.lastIndexOf(':');
-  const host = addr.slice(0, i) || '0.0.0.0';
-  return { host: host.replace(/^\[|\]$/g, ''), port: Number(addr.slice(i + 1)) };
-}
+/** The default of --shutdown-timeout: below the chart's terminationGracePeriodSeconds (30), above a request's. */
+export const DEFAULT_SHUTDOWN_TIMEOUT = '25s';
 
 /** The `run` command. */
 export function runCommand(): Command {
@@ -58,11 +40,35 @@ export function runCommand(): Command {
       false,
     )
     .option('--workers <n>', 'concurrent reconciles', '20')
-    .option('--resync <duration>', 'resync interval of IdentityProviders that set none', '5m')
+    .option(
+      '--resync <duration>',
+      'resync interval of IdentityProviders that set none (at least 1s)',
+      '5m',
+    )
+    .addOption(
+      new Option(
+        '--request-timeout <duration>',
+        'deadline of each request to an identity provider (Graph, ARM, Keycloak, token endpoints)',
+      )
+        .env('ROLEGATE_REQUEST_TIMEOUT')
+        .default(formatDuration(DEFAULT_REQUEST_TIMEOUT_MS)),
+    )
+    .addOption(
+      new Option(
+        '--shutdown-timeout <duration>',
+        'on SIGTERM/SIGINT, exit at the latest this long after the signal (keep it below the pod grace period)',
+      )
+        .env('ROLEGATE_SHUTDOWN_TIMEOUT')
+        .default(DEFAULT_SHUTDOWN_TIMEOUT),
+    )
     .option(
       '--http-addr <host:port>',
-      'address of /healthz, /readyz, /metrics and /status',
+      'address of /healthz, /readyz, /metrics and /status: host:port, :port (all interfaces) or port (loopback)',
       '127.0.0.1:8080',
+    )
+    .option(
+      '--http-allowed-hosts <name...>',
+      'host names the HTTP server answers besides IP addresses and localhost (e.g. a Service DNS name)',
     )
     .option(
       '--status-file <file>',
@@ -112,59 +118,55 @@ Examples:
       if (o.kubernetes === Boolean(o.dir?.length)) {
         throw new Error('give exactly one of --dir PATH or --kubernetes');
       }
+      const settings = runSettings(o);
       const log = createLogger({ level: o.logLevel, format: o.logFormat });
-      const defaultResyncMs = parseDuration(o.resync);
-      if (defaultResyncMs === undefined)
-        throw new Error(`--resync ${o.resync} is not a duration such as 5m`);
-      // each mode loads only its own modules (the Kubernetes controller never needs chokidar, and vice versa)
-      if (o.kubernetes) {
-        const { runKubernetes } = await import('./run-kubernetes.js');
-        await runKubernetes(o, log, defaultResyncMs);
-        return;
-      }
-      const { directoryRuntime } = await import('./runtime.js');
-      const rt = await directoryRuntime({
-        paths: o.dir ?? [],
-        watch: true,
-        allowWeakening: o.allowWeakening,
-        workers: Number(o.workers),
-        defaultResyncMs,
-        emulator: o.emulator,
-        emulatorPort: Number(o.emulatorPort),
-        ...(o.statusFile ? { statusFile: o.statusFile } : {}),
-        log,
-        withDefaultMetrics: true,
+      setDefaultRequestTimeout(settings.requestTimeoutMs);
+      await runService({ log, shutdownTimeoutMs: settings.shutdownTimeoutMs }, async (ctx) => {
+        // each mode loads only its own modules (the Kubernetes controller never needs chokidar, and vice versa)
+        if (o.kubernetes) {
+          const { startKubernetes } = await import('./run-kubernetes.js');
+          await startKubernetes(o, settings, log, ctx);
+        } else {
+          await startDirectory(o, settings, log, ctx);
+        }
       });
-      const { host, port } = parseAddr(o.httpAddr);
-      const http = await startHttpServer({
-        host,
-        port,
-        metrics: rt.metrics,
-        ready: () => rt.controller.ready,
-        status: () => rt.writer.report(),
-      });
-      log.info({ url: http.url }, 'serving /healthz, /readyz, /metrics and /status');
-      if (o.allowWeakening)
-        log.warn('--allow-weakening is on: rolegate may remove MFA where a manifest asks for it');
-      await rt.controller.start();
-      await waitForSignal(log);
-      await rt.close();
-      await http.close();
     });
 }
 
-/** Resolves on SIGINT or SIGTERM (graceful shutdown: the caller drains and releases). */
-export function waitForSignal(log: { info(msg: string): void }): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (sig: string): void => {
-      log.info(`received ${sig}, shutting down`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve();
-    };
-    const onInt = (): void => done('SIGINT');
-    const onTerm = (): void => done('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+/** Starts the directory-mode controller; what started is closed through `ctx` (last started, first closed). */
+async function startDirectory(
+  o: RunOptions,
+  s: RunSettings,
+  log: Logger,
+  ctx: ServiceContext,
+): Promise<void> {
+  // closed last, so that /healthz answers while the controller drains
+  const ops: { server?: OpsServer } = {};
+  ctx.defer('http server', () => ops.server?.close());
+  const { directoryRuntime } = await import('./runtime.js');
+  const rt = await directoryRuntime({
+    paths: o.dir ?? [],
+    watch: true,
+    allowWeakening: o.allowWeakening,
+    workers: s.workers,
+    defaultResyncMs: s.defaultResyncMs,
+    emulator: o.emulator,
+    emulatorPort: s.emulatorPort,
+    ...(o.statusFile ? { statusFile: o.statusFile } : {}),
+    log,
+    withDefaultMetrics: true,
   });
+  ctx.defer('controller', () => rt.close());
+  const http = await startHttpServer({
+    ...s.http,
+    ...(o.httpAllowedHosts ? { allowedHosts: o.httpAllowedHosts } : {}),
+    metrics: rt.metrics,
+    ready: readiness(s, () => rt.controller.ready),
+    status: () => rt.writer.report(),
+  });
+  ops.server = http;
+  log.info({ url: http.url }, 'serving /healthz, /readyz, /metrics and /status');
+  if (o.allowWeakening)
+    log.warn('--allow-weakening is on: rolegate may remove MFA where a manifest asks for it');
+  await rt.controller.start();
 }

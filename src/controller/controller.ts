@@ -72,6 +72,8 @@ export class Controller {
       signal,
     );
     await this.source.waitForSync(signal);
+    // stopped while the caches synced: no worker may start after stop()
+    if (signal.aborted || !this.running) return;
     this.synced = true;
     for (const idp of this.source.providers.list())
       this.queue.add(PROVIDER + objectKey(idp.metadata));
@@ -87,13 +89,17 @@ export class Controller {
     );
   }
 
-  /** Stops taking new keys, lets in-flight reconciles finish (drain), then stops the source. */
+  /**
+   * Stops taking new keys and aborts the reconciles' signal at once: in-flight reads are abandoned and no new
+   * provider write is sent (a write already on the wire finishes within its request deadline, so that its
+   * outcome is logged). Then waits for the in-flight reconciles and stops the source.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.queue.shutDown();
+    this.abort.abort(new Error('the controller is stopping'));
     await Promise.allSettled([...this.inflight]);
-    this.abort.abort();
     await this.workersDone;
     await this.source.stop();
     this.log.info('controller stopped');

@@ -3,10 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ControllerMetrics } from './metrics.js';
+import { hostChecker } from './host-check.js';
 
 /** What the server serves. */
 export interface HttpServerOptions {
+  /** The address to bind; '' binds every interface. */
   host: string;
+  /** Host names answered besides addresses and localhost (see host-check.ts), such as a Service's DNS name. */
+  allowedHosts?: readonly string[];
   port: number;
   metrics: ControllerMetrics;
   ready: () => boolean;
@@ -21,12 +25,19 @@ export interface OpsServer {
 
 /** Starts the operations server. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServer> {
+  const hostAllowed = hostChecker(opts.host, opts.allowedHosts);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (code: number, type: string, body: string): void => {
       res.writeHead(code, { 'content-type': type });
       res.end(body);
     };
+    if (!hostAllowed(req.headers.host))
+      return send(
+        421,
+        'text/plain',
+        'this server does not answer to that host name (see --http-allowed-hosts)\n',
+      );
     if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed\n');
     switch (path) {
       case '/healthz':
@@ -55,7 +66,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServe
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+    if (opts.host === '') server.listen(opts.port, () => resolve());
+    else server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -14,7 +14,7 @@ import {
 } from '../api/v1alpha1/types.js';
 import type { RoleLookup } from '../api/observation.js';
 import { ConditionType, mergeConditions, Reason, type ConditionSpec } from '../api/conditions.js';
-import { parseDuration } from '../api/duration.js';
+import { MIN_INTERVAL_MS, parseInterval } from '../api/duration.js';
 import { objectKey } from '../api/keys.js';
 import { plan, type Plan, type PlanInput } from '../reconcile/plan.js';
 import { planDeletion } from '../reconcile/deletion.js';
@@ -89,8 +89,11 @@ export class Reconciler {
 
   /** The resync interval of an IdentityProvider. */
   resyncMs(idp: IdentityProvider | undefined): number {
-    const fromSpec = idp?.spec.resyncInterval ? parseDuration(idp.spec.resyncInterval) : undefined;
-    return fromSpec ?? this.deps.options.defaultResyncMs;
+    // clamped: an interval below the minimum that got past validation must not become a tight loop
+    return (
+      parseInterval(idp?.spec.resyncInterval) ??
+      Math.max(this.deps.options.defaultResyncMs, MIN_INTERVAL_MS)
+    );
   }
 
   /**
@@ -106,8 +109,8 @@ export class Reconciler {
     const problems = this.validation.errors(role).map((p) => `${p.pointer || '/'}: ${p.message}`);
     const spec = readableSpec(role);
     const paused = role.metadata.annotations?.[PAUSED_ANNOTATION] === 'true';
-    const intervalOverride = parseDuration(
-      role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION] ?? '',
+    const intervalOverride = parseInterval(
+      role.metadata.annotations?.[RECONCILE_INTERVAL_ANNOTATION],
     );
     const input: PlanInput = {
       spec,

@@ -13,7 +13,7 @@ import { objectKey, type ObjectKey } from '../api/keys.js';
 import { stripForCache } from './cache-transform.js';
 import { isStatusOnlyChange } from './status-only-change.js';
 import { MemoryStore } from './memory-store.js';
-import { ResilientInformer, type InformerEvent, type InformerOptions } from './informer.js';
+import { ResilientInformer, type InformerEvent, type InformerOptions } from '../kube/informer.js';
 import type { Source, WatchedKind } from './types.js';
 
 /** Options of a KubernetesSource. */

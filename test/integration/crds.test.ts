@@ -1,8 +1,11 @@
 // The CRDs in crds/ against a real API server: they are accepted as shipped, print the documented columns, and
 // their CEL rules reject the invalid combinations with a readable message.
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubectl, uniqueNamespace } from '../harness/kube-client.js';
+import { runCli, type CliResult } from '../harness/cli.js';
 
 const CRDS = resolve(import.meta.dirname, '../../crds');
 
@@ -27,6 +30,17 @@ spec: ${spec}
 
 const entra = '{tenantId: 00000000-0000-0000-0000-000000000001, credentials: {type: Environment}}';
 const keycloak = '{url: "https://sso.example.com", realm: r, credentials: {clientId: c}}';
+
+/** `rolegate validate` of one manifest, for the cases where it must agree with the API server. */
+async function validateText(text: string): Promise<CliResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-crd-'));
+  try {
+    writeFileSync(join(dir, 'idp.yaml'), text);
+    return await runCli(['validate', 'idp.yaml'], dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('CRDs', () => {
   it('are accepted by the API server as shipped (structural schemas)', async () => {
@@ -93,6 +107,28 @@ describe('CRDs', () => {
     });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('exactly one of entra or keycloak must be set');
+  });
+
+  it.each(['0s', '1ms', '999ms'])(
+    'rejects an IdentityProvider with resyncInterval %s (below the 1s minimum), and validate agrees',
+    async (interval) => {
+      const input = idp(`idp-resync-${interval}`, `{resyncInterval: ${interval}, entra: ${entra}}`);
+      const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], {
+        input,
+        allowFailure: true,
+      });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('resyncInterval must be at least 1s');
+      const v = await validateText(input);
+      expect(v.code).toBe(1);
+      expect(v.stdout + v.stderr).toContain('resyncInterval must be at least 1s');
+    },
+  );
+
+  it('accepts resyncInterval at the minimum', async () => {
+    await kubectl(['apply', '--dry-run=server', '-f', '-'], {
+      input: idp('idp-resync-min', `{resyncInterval: 1s, entra: ${entra}}`),
+    });
   });
 
   it('rejects unknown fields without additionalProperties: false (structural pruning + strict field validation)', async () => {

@@ -19,7 +19,7 @@ import {
   VERSION,
   type PrivilegedRole,
 } from '../../src/api/v1alpha1/types.js';
-import { LeaderElector } from '../../src/controller/leader-election.js';
+import { LeaderElector } from '../../src/kube/leader-election.js';
 import { KubernetesSource } from '../../src/sources/kubernetes.js';
 import { KubernetesEventRecorder } from '../../src/status/kubernetes-event-recorder.js';
 import { KubernetesStatusWriter } from '../../src/status/kubernetes-status-writer.js';

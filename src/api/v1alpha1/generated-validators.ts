@@ -1684,13 +1684,18 @@ export function createValidators(
             rule: '(has(self.entra) ? 1 : 0) + (has(self.keycloak) ? 1 : 0) == 1',
             message: 'exactly one of entra or keycloak must be set',
           },
+          {
+            rule: "!has(self.resyncInterval) || duration(self.resyncInterval) >= duration('1s')",
+            message: 'resyncInterval must be at least 1s',
+          },
         ],
         properties: {
           resyncInterval: {
             type: 'string',
             description:
-              'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m). The provider sends no events, so this bounds how long drift can last.',
+              'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m; at least 1s). The provider sends no events, so this bounds how long drift can last.',
             pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+            maxLength: 32,
           },
           entra: {
             type: 'object',
@@ -2540,14 +2545,14 @@ export function createValidators(
           if (data23.resyncInterval !== undefined) {
             let data24 = data23.resyncInterval;
             if (typeof data24 === 'string') {
-              if (!pattern3.test(data24)) {
+              if (func0(data24) > 32) {
                 const err29 = {
                   instancePath: instancePath + '/spec/resyncInterval',
-                  schemaPath: '#/properties/spec/properties/resyncInterval/pattern',
-                  keyword: 'pattern',
-                  params: { pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
-                  message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' + '"',
-                  schema: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+                  schemaPath: '#/properties/spec/properties/resyncInterval/maxLength',
+                  keyword: 'maxLength',
+                  params: { limit: 32 },
+                  message: 'must NOT have more than 32 characters',
+                  schema: 32,
                   parentSchema: schema1.properties.spec.properties.resyncInterval,
                   data: data24,
                 };
@@ -2558,8 +2563,26 @@ export function createValidators(
                 }
                 errors++;
               }
+              if (!pattern3.test(data24)) {
+                const err30 = {
+                  instancePath: instancePath + '/spec/resyncInterval',
+                  schemaPath: '#/properties/spec/properties/resyncInterval/pattern',
+                  keyword: 'pattern',
+                  params: { pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
+                  message: 'must match pattern "' + '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' + '"',
+                  schema: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+                  parentSchema: schema1.properties.spec.properties.resyncInterval,
+                  data: data24,
+                };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
             } else {
-              const err30 = {
+              const err31 = {
                 instancePath: instancePath + '/spec/resyncInterval',
                 schemaPath: '#/properties/spec/properties/resyncInterval/type',
                 keyword: 'type',
@@ -2570,9 +2593,9 @@ export function createValidators(
                 data: data24,
               };
               if (vErrors === null) {
-                vErrors = [err30];
+                vErrors = [err31];
               } else {
-                vErrors.push(err30);
+                vErrors.push(err31);
               }
               errors++;
             }
@@ -2581,7 +2604,7 @@ export function createValidators(
             let data25 = data23.entra;
             if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
               if (data25.tenantId === undefined) {
-                const err31 = {
+                const err32 = {
                   instancePath: instancePath + '/spec/entra',
                   schemaPath: '#/properties/spec/properties/entra/required',
                   keyword: 'required',
@@ -2592,14 +2615,14 @@ export function createValidators(
                   data: data25,
                 };
                 if (vErrors === null) {
-                  vErrors = [err31];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err31);
+                  vErrors.push(err32);
                 }
                 errors++;
               }
               if (data25.credentials === undefined) {
-                const err32 = {
+                const err33 = {
                   instancePath: instancePath + '/spec/entra',
                   schemaPath: '#/properties/spec/properties/entra/required',
                   keyword: 'required',
@@ -2610,9 +2633,9 @@ export function createValidators(
                   data: data25,
                 };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err33];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err33);
                 }
                 errors++;
               }
@@ -2625,7 +2648,7 @@ export function createValidators(
                   key5 === 'azureRbac' ||
                   key5 === 'credentials'
                 )) {
-                  const err33 = {
+                  const err34 = {
                     instancePath: instancePath + '/spec/entra',
                     schemaPath: '#/properties/spec/properties/entra/additionalProperties',
                     keyword: 'additionalProperties',
@@ -2636,9 +2659,9 @@ export function createValidators(
                     data: data25,
                   };
                   if (vErrors === null) {
-                    vErrors = [err33];
+                    vErrors = [err34];
                   } else {
-                    vErrors.push(err33);
+                    vErrors.push(err34);
                   }
                   errors++;
                 }
@@ -2647,7 +2670,7 @@ export function createValidators(
                 let data26 = data25.tenantId;
                 if (typeof data26 === 'string') {
                   if (!pattern0.test(data26)) {
-                    const err34 = {
+                    const err35 = {
                       instancePath: instancePath + '/spec/entra/tenantId',
                       schemaPath: '#/properties/spec/properties/entra/properties/tenantId/pattern',
                       keyword: 'pattern',
@@ -2665,14 +2688,14 @@ export function createValidators(
                       data: data26,
                     };
                     if (vErrors === null) {
-                      vErrors = [err34];
+                      vErrors = [err35];
                     } else {
-                      vErrors.push(err34);
+                      vErrors.push(err35);
                     }
                     errors++;
                   }
                 } else {
-                  const err35 = {
+                  const err36 = {
                     instancePath: instancePath + '/spec/entra/tenantId',
                     schemaPath: '#/properties/spec/properties/entra/properties/tenantId/type',
                     keyword: 'type',
@@ -2683,9 +2706,9 @@ export function createValidators(
                     data: data26,
                   };
                   if (vErrors === null) {
-                    vErrors = [err35];
+                    vErrors = [err36];
                   } else {
-                    vErrors.push(err35);
+                    vErrors.push(err36);
                   }
                   errors++;
                 }
@@ -2694,7 +2717,7 @@ export function createValidators(
                 let data27 = data25.graphBaseUrl;
                 if (typeof data27 === 'string') {
                   if (!pattern5.test(data27)) {
-                    const err36 = {
+                    const err37 = {
                       instancePath: instancePath + '/spec/entra/graphBaseUrl',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/graphBaseUrl/pattern',
@@ -2707,14 +2730,14 @@ export function createValidators(
                       data: data27,
                     };
                     if (vErrors === null) {
-                      vErrors = [err36];
+                      vErrors = [err37];
                     } else {
-                      vErrors.push(err36);
+                      vErrors.push(err37);
                     }
                     errors++;
                   }
                 } else {
-                  const err37 = {
+                  const err38 = {
                     instancePath: instancePath + '/spec/entra/graphBaseUrl',
                     schemaPath: '#/properties/spec/properties/entra/properties/graphBaseUrl/type',
                     keyword: 'type',
@@ -2725,9 +2748,9 @@ export function createValidators(
                     data: data27,
                   };
                   if (vErrors === null) {
-                    vErrors = [err37];
+                    vErrors = [err38];
                   } else {
-                    vErrors.push(err37);
+                    vErrors.push(err38);
                   }
                   errors++;
                 }
@@ -2736,7 +2759,7 @@ export function createValidators(
                 let data28 = data25.authorityHost;
                 if (typeof data28 === 'string') {
                   if (!pattern6.test(data28)) {
-                    const err38 = {
+                    const err39 = {
                       instancePath: instancePath + '/spec/entra/authorityHost',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/authorityHost/pattern',
@@ -2749,14 +2772,14 @@ export function createValidators(
                       data: data28,
                     };
                     if (vErrors === null) {
-                      vErrors = [err38];
+                      vErrors = [err39];
                     } else {
-                      vErrors.push(err38);
+                      vErrors.push(err39);
                     }
                     errors++;
                   }
                 } else {
-                  const err39 = {
+                  const err40 = {
                     instancePath: instancePath + '/spec/entra/authorityHost',
                     schemaPath: '#/properties/spec/properties/entra/properties/authorityHost/type',
                     keyword: 'type',
@@ -2767,9 +2790,9 @@ export function createValidators(
                     data: data28,
                   };
                   if (vErrors === null) {
-                    vErrors = [err39];
+                    vErrors = [err40];
                   } else {
-                    vErrors.push(err39);
+                    vErrors.push(err40);
                   }
                   errors++;
                 }
@@ -2777,7 +2800,7 @@ export function createValidators(
               if (data25.directoryRoles !== undefined) {
                 let data29 = data25.directoryRoles;
                 if (typeof data29 !== 'boolean') {
-                  const err40 = {
+                  const err41 = {
                     instancePath: instancePath + '/spec/entra/directoryRoles',
                     schemaPath: '#/properties/spec/properties/entra/properties/directoryRoles/type',
                     keyword: 'type',
@@ -2789,9 +2812,9 @@ export function createValidators(
                     data: data29,
                   };
                   if (vErrors === null) {
-                    vErrors = [err40];
+                    vErrors = [err41];
                   } else {
-                    vErrors.push(err40);
+                    vErrors.push(err41);
                   }
                   errors++;
                 }
@@ -2800,7 +2823,7 @@ export function createValidators(
                 let data30 = data25.azureRbac;
                 if (data30 && typeof data30 == 'object' && !Array.isArray(data30)) {
                   if (data30.scopes === undefined) {
-                    const err41 = {
+                    const err42 = {
                       instancePath: instancePath + '/spec/entra/azureRbac',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/azureRbac/required',
@@ -2813,15 +2836,15 @@ export function createValidators(
                       data: data30,
                     };
                     if (vErrors === null) {
-                      vErrors = [err41];
+                      vErrors = [err42];
                     } else {
-                      vErrors.push(err41);
+                      vErrors.push(err42);
                     }
                     errors++;
                   }
                   for (const key6 in data30) {
                     if (!(key6 === 'scopes' || key6 === 'resourceManagerUrl')) {
-                      const err42 = {
+                      const err43 = {
                         instancePath: instancePath + '/spec/entra/azureRbac',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/additionalProperties',
@@ -2833,9 +2856,9 @@ export function createValidators(
                         data: data30,
                       };
                       if (vErrors === null) {
-                        vErrors = [err42];
+                        vErrors = [err43];
                       } else {
-                        vErrors.push(err42);
+                        vErrors.push(err43);
                       }
                       errors++;
                     }
@@ -2844,7 +2867,7 @@ export function createValidators(
                     let data31 = data30.scopes;
                     if (Array.isArray(data31)) {
                       if (data31.length < 1) {
-                        const err43 = {
+                        const err44 = {
                           instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/minItems',
@@ -2858,9 +2881,9 @@ export function createValidators(
                           data: data31,
                         };
                         if (vErrors === null) {
-                          vErrors = [err43];
+                          vErrors = [err44];
                         } else {
-                          vErrors.push(err43);
+                          vErrors.push(err44);
                         }
                         errors++;
                       }
@@ -2869,7 +2892,7 @@ export function createValidators(
                         let data32 = data31[i3];
                         if (typeof data32 === 'string') {
                           if (!pattern7.test(data32)) {
-                            const err44 = {
+                            const err45 = {
                               instancePath: instancePath + '/spec/entra/azureRbac/scopes/' + i3,
                               schemaPath:
                                 '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/items/pattern',
@@ -2890,14 +2913,14 @@ export function createValidators(
                               data: data32,
                             };
                             if (vErrors === null) {
-                              vErrors = [err44];
+                              vErrors = [err45];
                             } else {
-                              vErrors.push(err44);
+                              vErrors.push(err45);
                             }
                             errors++;
                           }
                         } else {
-                          const err45 = {
+                          const err46 = {
                             instancePath: instancePath + '/spec/entra/azureRbac/scopes/' + i3,
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/items/type',
@@ -2913,9 +2936,9 @@ export function createValidators(
                             data: data32,
                           };
                           if (vErrors === null) {
-                            vErrors = [err45];
+                            vErrors = [err46];
                           } else {
-                            vErrors.push(err45);
+                            vErrors.push(err46);
                           }
                           errors++;
                         }
@@ -2942,17 +2965,17 @@ export function createValidators(
                             vErrors === null ? keyword1.errors : vErrors.concat(keyword1.errors);
                           errors = vErrors.length;
                           for (let i4 = _errs76; i4 < errors; i4++) {
-                            const err46 = vErrors[i4];
-                            if (err46.instancePath === undefined) {
-                              err46.instancePath = instancePath + '/spec/entra/azureRbac/scopes';
+                            const err47 = vErrors[i4];
+                            if (err47.instancePath === undefined) {
+                              err47.instancePath = instancePath + '/spec/entra/azureRbac/scopes';
                             }
-                            err46.schemaPath =
+                            err47.schemaPath =
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/x-kubernetes-list-type';
-                            err46.schema = 'set';
-                            err46.data = data31;
+                            err47.schema = 'set';
+                            err47.data = data31;
                           }
                         } else {
-                          const err47 = {
+                          const err48 = {
                             instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/x-kubernetes-list-type',
@@ -2966,15 +2989,15 @@ export function createValidators(
                             data: data31,
                           };
                           if (vErrors === null) {
-                            vErrors = [err47];
+                            vErrors = [err48];
                           } else {
-                            vErrors.push(err47);
+                            vErrors.push(err48);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err48 = {
+                      const err49 = {
                         instancePath: instancePath + '/spec/entra/azureRbac/scopes',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/properties/scopes/type',
@@ -2990,9 +3013,9 @@ export function createValidators(
                         data: data31,
                       };
                       if (vErrors === null) {
-                        vErrors = [err48];
+                        vErrors = [err49];
                       } else {
-                        vErrors.push(err48);
+                        vErrors.push(err49);
                       }
                       errors++;
                     }
@@ -3001,7 +3024,7 @@ export function createValidators(
                     let data33 = data30.resourceManagerUrl;
                     if (typeof data33 === 'string') {
                       if (!pattern5.test(data33)) {
-                        const err49 = {
+                        const err50 = {
                           instancePath: instancePath + '/spec/entra/azureRbac/resourceManagerUrl',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/azureRbac/properties/resourceManagerUrl/pattern',
@@ -3015,14 +3038,14 @@ export function createValidators(
                           data: data33,
                         };
                         if (vErrors === null) {
-                          vErrors = [err49];
+                          vErrors = [err50];
                         } else {
-                          vErrors.push(err49);
+                          vErrors.push(err50);
                         }
                         errors++;
                       }
                     } else {
-                      const err50 = {
+                      const err51 = {
                         instancePath: instancePath + '/spec/entra/azureRbac/resourceManagerUrl',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/azureRbac/properties/resourceManagerUrl/type',
@@ -3038,15 +3061,15 @@ export function createValidators(
                         data: data33,
                       };
                       if (vErrors === null) {
-                        vErrors = [err50];
+                        vErrors = [err51];
                       } else {
-                        vErrors.push(err50);
+                        vErrors.push(err51);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err51 = {
+                  const err52 = {
                     instancePath: instancePath + '/spec/entra/azureRbac',
                     schemaPath: '#/properties/spec/properties/entra/properties/azureRbac/type',
                     keyword: 'type',
@@ -3057,9 +3080,9 @@ export function createValidators(
                     data: data30,
                   };
                   if (vErrors === null) {
-                    vErrors = [err51];
+                    vErrors = [err52];
                   } else {
-                    vErrors.push(err51);
+                    vErrors.push(err52);
                   }
                   errors++;
                 }
@@ -3068,7 +3091,7 @@ export function createValidators(
                 let data34 = data25.credentials;
                 if (data34 && typeof data34 == 'object' && !Array.isArray(data34)) {
                   if (data34.type === undefined) {
-                    const err52 = {
+                    const err53 = {
                       instancePath: instancePath + '/spec/entra/credentials',
                       schemaPath:
                         '#/properties/spec/properties/entra/properties/credentials/required',
@@ -3081,15 +3104,15 @@ export function createValidators(
                       data: data34,
                     };
                     if (vErrors === null) {
-                      vErrors = [err52];
+                      vErrors = [err53];
                     } else {
-                      vErrors.push(err52);
+                      vErrors.push(err53);
                     }
                     errors++;
                   }
                   for (const key7 in data34) {
                     if (!(key7 === 'type' || key7 === 'clientId' || key7 === 'clientSecretRef')) {
-                      const err53 = {
+                      const err54 = {
                         instancePath: instancePath + '/spec/entra/credentials',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/additionalProperties',
@@ -3102,9 +3125,9 @@ export function createValidators(
                         data: data34,
                       };
                       if (vErrors === null) {
-                        vErrors = [err53];
+                        vErrors = [err54];
                       } else {
-                        vErrors.push(err53);
+                        vErrors.push(err54);
                       }
                       errors++;
                     }
@@ -3112,7 +3135,7 @@ export function createValidators(
                   if (data34.type !== undefined) {
                     let data35 = data34.type;
                     if (typeof data35 !== 'string') {
-                      const err54 = {
+                      const err55 = {
                         instancePath: instancePath + '/spec/entra/credentials/type',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/type/type',
@@ -3128,9 +3151,9 @@ export function createValidators(
                         data: data35,
                       };
                       if (vErrors === null) {
-                        vErrors = [err54];
+                        vErrors = [err55];
                       } else {
-                        vErrors.push(err54);
+                        vErrors.push(err55);
                       }
                       errors++;
                     }
@@ -3141,7 +3164,7 @@ export function createValidators(
                       data35 === 'Environment' ||
                       data35 === 'Emulator'
                     )) {
-                      const err55 = {
+                      const err56 = {
                         instancePath: instancePath + '/spec/entra/credentials/type',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/type/enum',
@@ -3161,9 +3184,9 @@ export function createValidators(
                         data: data35,
                       };
                       if (vErrors === null) {
-                        vErrors = [err55];
+                        vErrors = [err56];
                       } else {
-                        vErrors.push(err55);
+                        vErrors.push(err56);
                       }
                       errors++;
                     }
@@ -3171,7 +3194,7 @@ export function createValidators(
                   if (data34.clientId !== undefined) {
                     let data36 = data34.clientId;
                     if (typeof data36 !== 'string') {
-                      const err56 = {
+                      const err57 = {
                         instancePath: instancePath + '/spec/entra/credentials/clientId',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/clientId/type',
@@ -3187,9 +3210,9 @@ export function createValidators(
                         data: data36,
                       };
                       if (vErrors === null) {
-                        vErrors = [err56];
+                        vErrors = [err57];
                       } else {
-                        vErrors.push(err56);
+                        vErrors.push(err57);
                       }
                       errors++;
                     }
@@ -3198,7 +3221,7 @@ export function createValidators(
                     let data37 = data34.clientSecretRef;
                     if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
                       if (data37.name === undefined) {
-                        const err57 = {
+                        const err58 = {
                           instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/required',
@@ -3214,14 +3237,14 @@ export function createValidators(
                           data: data37,
                         };
                         if (vErrors === null) {
-                          vErrors = [err57];
+                          vErrors = [err58];
                         } else {
-                          vErrors.push(err57);
+                          vErrors.push(err58);
                         }
                         errors++;
                       }
                       if (data37.key === undefined) {
-                        const err58 = {
+                        const err59 = {
                           instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/required',
@@ -3237,15 +3260,15 @@ export function createValidators(
                           data: data37,
                         };
                         if (vErrors === null) {
-                          vErrors = [err58];
+                          vErrors = [err59];
                         } else {
-                          vErrors.push(err58);
+                          vErrors.push(err59);
                         }
                         errors++;
                       }
                       for (const key8 in data37) {
                         if (!(key8 === 'name' || key8 === 'namespace' || key8 === 'key')) {
-                          const err59 = {
+                          const err60 = {
                             instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                             schemaPath:
                               '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/additionalProperties',
@@ -3259,9 +3282,9 @@ export function createValidators(
                             data: data37,
                           };
                           if (vErrors === null) {
-                            vErrors = [err59];
+                            vErrors = [err60];
                           } else {
-                            vErrors.push(err59);
+                            vErrors.push(err60);
                           }
                           errors++;
                         }
@@ -3269,7 +3292,7 @@ export function createValidators(
                       if (data37.name !== undefined) {
                         let data38 = data37.name;
                         if (typeof data38 !== 'string') {
-                          const err60 = {
+                          const err61 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/name',
                             schemaPath:
@@ -3286,9 +3309,9 @@ export function createValidators(
                             data: data38,
                           };
                           if (vErrors === null) {
-                            vErrors = [err60];
+                            vErrors = [err61];
                           } else {
-                            vErrors.push(err60);
+                            vErrors.push(err61);
                           }
                           errors++;
                         }
@@ -3296,7 +3319,7 @@ export function createValidators(
                       if (data37.namespace !== undefined) {
                         let data39 = data37.namespace;
                         if (typeof data39 !== 'string') {
-                          const err61 = {
+                          const err62 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/namespace',
                             schemaPath:
@@ -3313,9 +3336,9 @@ export function createValidators(
                             data: data39,
                           };
                           if (vErrors === null) {
-                            vErrors = [err61];
+                            vErrors = [err62];
                           } else {
-                            vErrors.push(err61);
+                            vErrors.push(err62);
                           }
                           errors++;
                         }
@@ -3323,7 +3346,7 @@ export function createValidators(
                       if (data37.key !== undefined) {
                         let data40 = data37.key;
                         if (typeof data40 !== 'string') {
-                          const err62 = {
+                          const err63 = {
                             instancePath:
                               instancePath + '/spec/entra/credentials/clientSecretRef/key',
                             schemaPath:
@@ -3340,15 +3363,15 @@ export function createValidators(
                             data: data40,
                           };
                           if (vErrors === null) {
-                            vErrors = [err62];
+                            vErrors = [err63];
                           } else {
-                            vErrors.push(err62);
+                            vErrors.push(err63);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err63 = {
+                      const err64 = {
                         instancePath: instancePath + '/spec/entra/credentials/clientSecretRef',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/properties/clientSecretRef/type',
@@ -3364,9 +3387,9 @@ export function createValidators(
                         data: data37,
                       };
                       if (vErrors === null) {
-                        vErrors = [err63];
+                        vErrors = [err64];
                       } else {
-                        vErrors.push(err63);
+                        vErrors.push(err64);
                       }
                       errors++;
                     }
@@ -3394,20 +3417,20 @@ export function createValidators(
                         vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
                       errors = vErrors.length;
                       for (let i5 = _errs95; i5 < errors; i5++) {
-                        const err64 = vErrors[i5];
-                        if (err64.instancePath === undefined) {
-                          err64.instancePath = instancePath + '/spec/entra/credentials';
+                        const err65 = vErrors[i5];
+                        if (err65.instancePath === undefined) {
+                          err65.instancePath = instancePath + '/spec/entra/credentials';
                         }
-                        err64.schemaPath =
+                        err65.schemaPath =
                           '#/properties/spec/properties/entra/properties/credentials/x-kubernetes-validations';
-                        err64.schema =
+                        err65.schema =
                           schema1.properties.spec.properties.entra.properties.credentials[
                             'x-kubernetes-validations'
                           ];
-                        err64.data = data34;
+                        err65.data = data34;
                       }
                     } else {
-                      const err65 = {
+                      const err66 = {
                         instancePath: instancePath + '/spec/entra/credentials',
                         schemaPath:
                           '#/properties/spec/properties/entra/properties/credentials/x-kubernetes-validations',
@@ -3423,15 +3446,15 @@ export function createValidators(
                         data: data34,
                       };
                       if (vErrors === null) {
-                        vErrors = [err65];
+                        vErrors = [err66];
                       } else {
-                        vErrors.push(err65);
+                        vErrors.push(err66);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err66 = {
+                  const err67 = {
                     instancePath: instancePath + '/spec/entra/credentials',
                     schemaPath: '#/properties/spec/properties/entra/properties/credentials/type',
                     keyword: 'type',
@@ -3442,15 +3465,15 @@ export function createValidators(
                     data: data34,
                   };
                   if (vErrors === null) {
-                    vErrors = [err66];
+                    vErrors = [err67];
                   } else {
-                    vErrors.push(err66);
+                    vErrors.push(err67);
                   }
                   errors++;
                 }
               }
             } else {
-              const err67 = {
+              const err68 = {
                 instancePath: instancePath + '/spec/entra',
                 schemaPath: '#/properties/spec/properties/entra/type',
                 keyword: 'type',
@@ -3461,9 +3484,9 @@ export function createValidators(
                 data: data25,
               };
               if (vErrors === null) {
-                vErrors = [err67];
+                vErrors = [err68];
               } else {
-                vErrors.push(err67);
+                vErrors.push(err68);
               }
               errors++;
             }
@@ -3472,30 +3495,12 @@ export function createValidators(
             let data41 = data23.keycloak;
             if (data41 && typeof data41 == 'object' && !Array.isArray(data41)) {
               if (data41.url === undefined) {
-                const err68 = {
+                const err69 = {
                   instancePath: instancePath + '/spec/keycloak',
                   schemaPath: '#/properties/spec/properties/keycloak/required',
                   keyword: 'required',
                   params: { missingProperty: 'url' },
                   message: "must have required property '" + 'url' + "'",
-                  schema: schema1.properties.spec.properties.keycloak.required,
-                  parentSchema: schema1.properties.spec.properties.keycloak,
-                  data: data41,
-                };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              if (data41.realm === undefined) {
-                const err69 = {
-                  instancePath: instancePath + '/spec/keycloak',
-                  schemaPath: '#/properties/spec/properties/keycloak/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'realm' },
-                  message: "must have required property '" + 'realm' + "'",
                   schema: schema1.properties.spec.properties.keycloak.required,
                   parentSchema: schema1.properties.spec.properties.keycloak,
                   data: data41,
@@ -3507,8 +3512,26 @@ export function createValidators(
                 }
                 errors++;
               }
-              if (data41.credentials === undefined) {
+              if (data41.realm === undefined) {
                 const err70 = {
+                  instancePath: instancePath + '/spec/keycloak',
+                  schemaPath: '#/properties/spec/properties/keycloak/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'realm' },
+                  message: "must have required property '" + 'realm' + "'",
+                  schema: schema1.properties.spec.properties.keycloak.required,
+                  parentSchema: schema1.properties.spec.properties.keycloak,
+                  data: data41,
+                };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+              if (data41.credentials === undefined) {
+                const err71 = {
                   instancePath: instancePath + '/spec/keycloak',
                   schemaPath: '#/properties/spec/properties/keycloak/required',
                   keyword: 'required',
@@ -3519,9 +3542,9 @@ export function createValidators(
                   data: data41,
                 };
                 if (vErrors === null) {
-                  vErrors = [err70];
+                  vErrors = [err71];
                 } else {
-                  vErrors.push(err70);
+                  vErrors.push(err71);
                 }
                 errors++;
               }
@@ -3534,7 +3557,7 @@ export function createValidators(
                   key9 === 'credentials' ||
                   key9 === 'tls'
                 )) {
-                  const err71 = {
+                  const err72 = {
                     instancePath: instancePath + '/spec/keycloak',
                     schemaPath: '#/properties/spec/properties/keycloak/additionalProperties',
                     keyword: 'additionalProperties',
@@ -3545,9 +3568,9 @@ export function createValidators(
                     data: data41,
                   };
                   if (vErrors === null) {
-                    vErrors = [err71];
+                    vErrors = [err72];
                   } else {
-                    vErrors.push(err71);
+                    vErrors.push(err72);
                   }
                   errors++;
                 }
@@ -3556,7 +3579,7 @@ export function createValidators(
                 let data42 = data41.url;
                 if (typeof data42 === 'string') {
                   if (!pattern5.test(data42)) {
-                    const err72 = {
+                    const err73 = {
                       instancePath: instancePath + '/spec/keycloak/url',
                       schemaPath: '#/properties/spec/properties/keycloak/properties/url/pattern',
                       keyword: 'pattern',
@@ -3567,14 +3590,14 @@ export function createValidators(
                       data: data42,
                     };
                     if (vErrors === null) {
-                      vErrors = [err72];
+                      vErrors = [err73];
                     } else {
-                      vErrors.push(err72);
+                      vErrors.push(err73);
                     }
                     errors++;
                   }
                 } else {
-                  const err73 = {
+                  const err74 = {
                     instancePath: instancePath + '/spec/keycloak/url',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/url/type',
                     keyword: 'type',
@@ -3585,9 +3608,9 @@ export function createValidators(
                     data: data42,
                   };
                   if (vErrors === null) {
-                    vErrors = [err73];
+                    vErrors = [err74];
                   } else {
-                    vErrors.push(err73);
+                    vErrors.push(err74);
                   }
                   errors++;
                 }
@@ -3596,7 +3619,7 @@ export function createValidators(
                 let data43 = data41.realm;
                 if (typeof data43 === 'string') {
                   if (func0(data43) < 1) {
-                    const err74 = {
+                    const err75 = {
                       instancePath: instancePath + '/spec/keycloak/realm',
                       schemaPath:
                         '#/properties/spec/properties/keycloak/properties/realm/minLength',
@@ -3608,14 +3631,14 @@ export function createValidators(
                       data: data43,
                     };
                     if (vErrors === null) {
-                      vErrors = [err74];
+                      vErrors = [err75];
                     } else {
-                      vErrors.push(err74);
+                      vErrors.push(err75);
                     }
                     errors++;
                   }
                 } else {
-                  const err75 = {
+                  const err76 = {
                     instancePath: instancePath + '/spec/keycloak/realm',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/realm/type',
                     keyword: 'type',
@@ -3626,9 +3649,9 @@ export function createValidators(
                     data: data43,
                   };
                   if (vErrors === null) {
-                    vErrors = [err75];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err75);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
@@ -3636,7 +3659,7 @@ export function createValidators(
               if (data41.adminRealm !== undefined) {
                 let data44 = data41.adminRealm;
                 if (typeof data44 !== 'string') {
-                  const err76 = {
+                  const err77 = {
                     instancePath: instancePath + '/spec/keycloak/adminRealm',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/adminRealm/type',
                     keyword: 'type',
@@ -3647,9 +3670,9 @@ export function createValidators(
                     data: data44,
                   };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err77];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err77);
                   }
                   errors++;
                 }
@@ -3657,7 +3680,7 @@ export function createValidators(
               if (data41.browserFlowAlias !== undefined) {
                 let data45 = data41.browserFlowAlias;
                 if (typeof data45 !== 'string') {
-                  const err77 = {
+                  const err78 = {
                     instancePath: instancePath + '/spec/keycloak/browserFlowAlias',
                     schemaPath:
                       '#/properties/spec/properties/keycloak/properties/browserFlowAlias/type',
@@ -3671,9 +3694,9 @@ export function createValidators(
                     data: data45,
                   };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
@@ -3682,7 +3705,7 @@ export function createValidators(
                 let data46 = data41.credentials;
                 if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
                   if (data46.clientId === undefined) {
-                    const err78 = {
+                    const err79 = {
                       instancePath: instancePath + '/spec/keycloak/credentials',
                       schemaPath:
                         '#/properties/spec/properties/keycloak/properties/credentials/required',
@@ -3696,15 +3719,15 @@ export function createValidators(
                       data: data46,
                     };
                     if (vErrors === null) {
-                      vErrors = [err78];
+                      vErrors = [err79];
                     } else {
-                      vErrors.push(err78);
+                      vErrors.push(err79);
                     }
                     errors++;
                   }
                   for (const key10 in data46) {
                     if (!(key10 === 'clientId' || key10 === 'clientSecretRef')) {
-                      const err79 = {
+                      const err80 = {
                         instancePath: instancePath + '/spec/keycloak/credentials',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/additionalProperties',
@@ -3717,9 +3740,9 @@ export function createValidators(
                         data: data46,
                       };
                       if (vErrors === null) {
-                        vErrors = [err79];
+                        vErrors = [err80];
                       } else {
-                        vErrors.push(err79);
+                        vErrors.push(err80);
                       }
                       errors++;
                     }
@@ -3727,7 +3750,7 @@ export function createValidators(
                   if (data46.clientId !== undefined) {
                     let data47 = data46.clientId;
                     if (typeof data47 !== 'string') {
-                      const err80 = {
+                      const err81 = {
                         instancePath: instancePath + '/spec/keycloak/credentials/clientId',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/properties/clientId/type',
@@ -3743,9 +3766,9 @@ export function createValidators(
                         data: data47,
                       };
                       if (vErrors === null) {
-                        vErrors = [err80];
+                        vErrors = [err81];
                       } else {
-                        vErrors.push(err80);
+                        vErrors.push(err81);
                       }
                       errors++;
                     }
@@ -3754,7 +3777,7 @@ export function createValidators(
                     let data48 = data46.clientSecretRef;
                     if (data48 && typeof data48 == 'object' && !Array.isArray(data48)) {
                       if (data48.name === undefined) {
-                        const err81 = {
+                        const err82 = {
                           instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/required',
@@ -3770,14 +3793,14 @@ export function createValidators(
                           data: data48,
                         };
                         if (vErrors === null) {
-                          vErrors = [err81];
+                          vErrors = [err82];
                         } else {
-                          vErrors.push(err81);
+                          vErrors.push(err82);
                         }
                         errors++;
                       }
                       if (data48.key === undefined) {
-                        const err82 = {
+                        const err83 = {
                           instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/required',
@@ -3793,15 +3816,15 @@ export function createValidators(
                           data: data48,
                         };
                         if (vErrors === null) {
-                          vErrors = [err82];
+                          vErrors = [err83];
                         } else {
-                          vErrors.push(err82);
+                          vErrors.push(err83);
                         }
                         errors++;
                       }
                       for (const key11 in data48) {
                         if (!(key11 === 'name' || key11 === 'namespace' || key11 === 'key')) {
-                          const err83 = {
+                          const err84 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef',
                             schemaPath:
@@ -3816,9 +3839,9 @@ export function createValidators(
                             data: data48,
                           };
                           if (vErrors === null) {
-                            vErrors = [err83];
+                            vErrors = [err84];
                           } else {
-                            vErrors.push(err83);
+                            vErrors.push(err84);
                           }
                           errors++;
                         }
@@ -3826,7 +3849,7 @@ export function createValidators(
                       if (data48.name !== undefined) {
                         let data49 = data48.name;
                         if (typeof data49 !== 'string') {
-                          const err84 = {
+                          const err85 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/name',
                             schemaPath:
@@ -3843,9 +3866,9 @@ export function createValidators(
                             data: data49,
                           };
                           if (vErrors === null) {
-                            vErrors = [err84];
+                            vErrors = [err85];
                           } else {
-                            vErrors.push(err84);
+                            vErrors.push(err85);
                           }
                           errors++;
                         }
@@ -3853,7 +3876,7 @@ export function createValidators(
                       if (data48.namespace !== undefined) {
                         let data50 = data48.namespace;
                         if (typeof data50 !== 'string') {
-                          const err85 = {
+                          const err86 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/namespace',
                             schemaPath:
@@ -3870,9 +3893,9 @@ export function createValidators(
                             data: data50,
                           };
                           if (vErrors === null) {
-                            vErrors = [err85];
+                            vErrors = [err86];
                           } else {
-                            vErrors.push(err85);
+                            vErrors.push(err86);
                           }
                           errors++;
                         }
@@ -3880,7 +3903,7 @@ export function createValidators(
                       if (data48.key !== undefined) {
                         let data51 = data48.key;
                         if (typeof data51 !== 'string') {
-                          const err86 = {
+                          const err87 = {
                             instancePath:
                               instancePath + '/spec/keycloak/credentials/clientSecretRef/key',
                             schemaPath:
@@ -3897,15 +3920,15 @@ export function createValidators(
                             data: data51,
                           };
                           if (vErrors === null) {
-                            vErrors = [err86];
+                            vErrors = [err87];
                           } else {
-                            vErrors.push(err86);
+                            vErrors.push(err87);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err87 = {
+                      const err88 = {
                         instancePath: instancePath + '/spec/keycloak/credentials/clientSecretRef',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/credentials/properties/clientSecretRef/type',
@@ -3921,15 +3944,15 @@ export function createValidators(
                         data: data48,
                       };
                       if (vErrors === null) {
-                        vErrors = [err87];
+                        vErrors = [err88];
                       } else {
-                        vErrors.push(err87);
+                        vErrors.push(err88);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err88 = {
+                  const err89 = {
                     instancePath: instancePath + '/spec/keycloak/credentials',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/credentials/type',
                     keyword: 'type',
@@ -3941,9 +3964,9 @@ export function createValidators(
                     data: data46,
                   };
                   if (vErrors === null) {
-                    vErrors = [err88];
+                    vErrors = [err89];
                   } else {
-                    vErrors.push(err88);
+                    vErrors.push(err89);
                   }
                   errors++;
                 }
@@ -3958,7 +3981,7 @@ export function createValidators(
                       key12 === 'caConfigMapRef' ||
                       key12 === 'insecureSkipVerify'
                     )) {
-                      const err89 = {
+                      const err90 = {
                         instancePath: instancePath + '/spec/keycloak/tls',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/additionalProperties',
@@ -3970,9 +3993,9 @@ export function createValidators(
                         data: data52,
                       };
                       if (vErrors === null) {
-                        vErrors = [err89];
+                        vErrors = [err90];
                       } else {
-                        vErrors.push(err89);
+                        vErrors.push(err90);
                       }
                       errors++;
                     }
@@ -3980,7 +4003,7 @@ export function createValidators(
                   if (data52.caFile !== undefined) {
                     let data53 = data52.caFile;
                     if (typeof data53 !== 'string') {
-                      const err90 = {
+                      const err91 = {
                         instancePath: instancePath + '/spec/keycloak/tls/caFile',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/caFile/type',
@@ -3996,9 +4019,9 @@ export function createValidators(
                         data: data53,
                       };
                       if (vErrors === null) {
-                        vErrors = [err90];
+                        vErrors = [err91];
                       } else {
-                        vErrors.push(err90);
+                        vErrors.push(err91);
                       }
                       errors++;
                     }
@@ -4007,36 +4030,13 @@ export function createValidators(
                     let data54 = data52.caSecretRef;
                     if (data54 && typeof data54 == 'object' && !Array.isArray(data54)) {
                       if (data54.name === undefined) {
-                        const err91 = {
+                        const err92 = {
                           instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/required',
                           keyword: 'required',
                           params: { missingProperty: 'name' },
                           message: "must have required property '" + 'name' + "'",
-                          schema:
-                            schema1.properties.spec.properties.keycloak.properties.tls.properties
-                              .caSecretRef.required,
-                          parentSchema:
-                            schema1.properties.spec.properties.keycloak.properties.tls.properties
-                              .caSecretRef,
-                          data: data54,
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err91];
-                        } else {
-                          vErrors.push(err91);
-                        }
-                        errors++;
-                      }
-                      if (data54.key === undefined) {
-                        const err92 = {
-                          instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
-                          schemaPath:
-                            '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/required',
-                          keyword: 'required',
-                          params: { missingProperty: 'key' },
-                          message: "must have required property '" + 'key' + "'",
                           schema:
                             schema1.properties.spec.properties.keycloak.properties.tls.properties
                               .caSecretRef.required,
@@ -4052,9 +4052,32 @@ export function createValidators(
                         }
                         errors++;
                       }
+                      if (data54.key === undefined) {
+                        const err93 = {
+                          instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
+                          schemaPath:
+                            '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/required',
+                          keyword: 'required',
+                          params: { missingProperty: 'key' },
+                          message: "must have required property '" + 'key' + "'",
+                          schema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef.required,
+                          parentSchema:
+                            schema1.properties.spec.properties.keycloak.properties.tls.properties
+                              .caSecretRef,
+                          data: data54,
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err93];
+                        } else {
+                          vErrors.push(err93);
+                        }
+                        errors++;
+                      }
                       for (const key13 in data54) {
                         if (!(key13 === 'name' || key13 === 'namespace' || key13 === 'key')) {
-                          const err93 = {
+                          const err94 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/additionalProperties',
@@ -4068,9 +4091,9 @@ export function createValidators(
                             data: data54,
                           };
                           if (vErrors === null) {
-                            vErrors = [err93];
+                            vErrors = [err94];
                           } else {
-                            vErrors.push(err93);
+                            vErrors.push(err94);
                           }
                           errors++;
                         }
@@ -4079,7 +4102,7 @@ export function createValidators(
                         let data55 = data54.name;
                         if (typeof data55 === 'string') {
                           if (func0(data55) < 1) {
-                            const err94 = {
+                            const err95 = {
                               instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/name',
                               schemaPath:
                                 '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/name/minLength',
@@ -4093,14 +4116,14 @@ export function createValidators(
                               data: data55,
                             };
                             if (vErrors === null) {
-                              vErrors = [err94];
+                              vErrors = [err95];
                             } else {
-                              vErrors.push(err94);
+                              vErrors.push(err95);
                             }
                             errors++;
                           }
                         } else {
-                          const err95 = {
+                          const err96 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/name',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/name/type',
@@ -4116,9 +4139,9 @@ export function createValidators(
                             data: data55,
                           };
                           if (vErrors === null) {
-                            vErrors = [err95];
+                            vErrors = [err96];
                           } else {
-                            vErrors.push(err95);
+                            vErrors.push(err96);
                           }
                           errors++;
                         }
@@ -4126,7 +4149,7 @@ export function createValidators(
                       if (data54.namespace !== undefined) {
                         let data56 = data54.namespace;
                         if (typeof data56 !== 'string') {
-                          const err96 = {
+                          const err97 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/namespace',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/namespace/type',
@@ -4142,9 +4165,9 @@ export function createValidators(
                             data: data56,
                           };
                           if (vErrors === null) {
-                            vErrors = [err96];
+                            vErrors = [err97];
                           } else {
-                            vErrors.push(err96);
+                            vErrors.push(err97);
                           }
                           errors++;
                         }
@@ -4153,7 +4176,7 @@ export function createValidators(
                         let data57 = data54.key;
                         if (typeof data57 === 'string') {
                           if (func0(data57) < 1) {
-                            const err97 = {
+                            const err98 = {
                               instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/key',
                               schemaPath:
                                 '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/key/minLength',
@@ -4167,14 +4190,14 @@ export function createValidators(
                               data: data57,
                             };
                             if (vErrors === null) {
-                              vErrors = [err97];
+                              vErrors = [err98];
                             } else {
-                              vErrors.push(err97);
+                              vErrors.push(err98);
                             }
                             errors++;
                           }
                         } else {
-                          const err98 = {
+                          const err99 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caSecretRef/key',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/properties/key/type',
@@ -4190,15 +4213,15 @@ export function createValidators(
                             data: data57,
                           };
                           if (vErrors === null) {
-                            vErrors = [err98];
+                            vErrors = [err99];
                           } else {
-                            vErrors.push(err98);
+                            vErrors.push(err99);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err99 = {
+                      const err100 = {
                         instancePath: instancePath + '/spec/keycloak/tls/caSecretRef',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/caSecretRef/type',
@@ -4214,9 +4237,9 @@ export function createValidators(
                         data: data54,
                       };
                       if (vErrors === null) {
-                        vErrors = [err99];
+                        vErrors = [err100];
                       } else {
-                        vErrors.push(err99);
+                        vErrors.push(err100);
                       }
                       errors++;
                     }
@@ -4225,7 +4248,7 @@ export function createValidators(
                     let data58 = data52.caConfigMapRef;
                     if (data58 && typeof data58 == 'object' && !Array.isArray(data58)) {
                       if (data58.name === undefined) {
-                        const err100 = {
+                        const err101 = {
                           instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/required',
@@ -4241,14 +4264,14 @@ export function createValidators(
                           data: data58,
                         };
                         if (vErrors === null) {
-                          vErrors = [err100];
+                          vErrors = [err101];
                         } else {
-                          vErrors.push(err100);
+                          vErrors.push(err101);
                         }
                         errors++;
                       }
                       if (data58.key === undefined) {
-                        const err101 = {
+                        const err102 = {
                           instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
                           schemaPath:
                             '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/required',
@@ -4264,15 +4287,15 @@ export function createValidators(
                           data: data58,
                         };
                         if (vErrors === null) {
-                          vErrors = [err101];
+                          vErrors = [err102];
                         } else {
-                          vErrors.push(err101);
+                          vErrors.push(err102);
                         }
                         errors++;
                       }
                       for (const key14 in data58) {
                         if (!(key14 === 'name' || key14 === 'namespace' || key14 === 'key')) {
-                          const err102 = {
+                          const err103 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/additionalProperties',
@@ -4286,9 +4309,9 @@ export function createValidators(
                             data: data58,
                           };
                           if (vErrors === null) {
-                            vErrors = [err102];
+                            vErrors = [err103];
                           } else {
-                            vErrors.push(err102);
+                            vErrors.push(err103);
                           }
                           errors++;
                         }
@@ -4297,7 +4320,7 @@ export function createValidators(
                         let data59 = data58.name;
                         if (typeof data59 === 'string') {
                           if (func0(data59) < 1) {
-                            const err103 = {
+                            const err104 = {
                               instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/name',
                               schemaPath:
                                 '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/name/minLength',
@@ -4311,14 +4334,14 @@ export function createValidators(
                               data: data59,
                             };
                             if (vErrors === null) {
-                              vErrors = [err103];
+                              vErrors = [err104];
                             } else {
-                              vErrors.push(err103);
+                              vErrors.push(err104);
                             }
                             errors++;
                           }
                         } else {
-                          const err104 = {
+                          const err105 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/name',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/name/type',
@@ -4334,9 +4357,9 @@ export function createValidators(
                             data: data59,
                           };
                           if (vErrors === null) {
-                            vErrors = [err104];
+                            vErrors = [err105];
                           } else {
-                            vErrors.push(err104);
+                            vErrors.push(err105);
                           }
                           errors++;
                         }
@@ -4344,7 +4367,7 @@ export function createValidators(
                       if (data58.namespace !== undefined) {
                         let data60 = data58.namespace;
                         if (typeof data60 !== 'string') {
-                          const err105 = {
+                          const err106 = {
                             instancePath:
                               instancePath + '/spec/keycloak/tls/caConfigMapRef/namespace',
                             schemaPath:
@@ -4361,9 +4384,9 @@ export function createValidators(
                             data: data60,
                           };
                           if (vErrors === null) {
-                            vErrors = [err105];
+                            vErrors = [err106];
                           } else {
-                            vErrors.push(err105);
+                            vErrors.push(err106);
                           }
                           errors++;
                         }
@@ -4372,7 +4395,7 @@ export function createValidators(
                         let data61 = data58.key;
                         if (typeof data61 === 'string') {
                           if (func0(data61) < 1) {
-                            const err106 = {
+                            const err107 = {
                               instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/key',
                               schemaPath:
                                 '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/key/minLength',
@@ -4386,14 +4409,14 @@ export function createValidators(
                               data: data61,
                             };
                             if (vErrors === null) {
-                              vErrors = [err106];
+                              vErrors = [err107];
                             } else {
-                              vErrors.push(err106);
+                              vErrors.push(err107);
                             }
                             errors++;
                           }
                         } else {
-                          const err107 = {
+                          const err108 = {
                             instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef/key',
                             schemaPath:
                               '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/properties/key/type',
@@ -4409,15 +4432,15 @@ export function createValidators(
                             data: data61,
                           };
                           if (vErrors === null) {
-                            vErrors = [err107];
+                            vErrors = [err108];
                           } else {
-                            vErrors.push(err107);
+                            vErrors.push(err108);
                           }
                           errors++;
                         }
                       }
                     } else {
-                      const err108 = {
+                      const err109 = {
                         instancePath: instancePath + '/spec/keycloak/tls/caConfigMapRef',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/caConfigMapRef/type',
@@ -4433,9 +4456,9 @@ export function createValidators(
                         data: data58,
                       };
                       if (vErrors === null) {
-                        vErrors = [err108];
+                        vErrors = [err109];
                       } else {
-                        vErrors.push(err108);
+                        vErrors.push(err109);
                       }
                       errors++;
                     }
@@ -4443,7 +4466,7 @@ export function createValidators(
                   if (data52.insecureSkipVerify !== undefined) {
                     let data62 = data52.insecureSkipVerify;
                     if (typeof data62 !== 'boolean') {
-                      const err109 = {
+                      const err110 = {
                         instancePath: instancePath + '/spec/keycloak/tls/insecureSkipVerify',
                         schemaPath:
                           '#/properties/spec/properties/keycloak/properties/tls/properties/insecureSkipVerify/type',
@@ -4459,15 +4482,15 @@ export function createValidators(
                         data: data62,
                       };
                       if (vErrors === null) {
-                        vErrors = [err109];
+                        vErrors = [err110];
                       } else {
-                        vErrors.push(err109);
+                        vErrors.push(err110);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err110 = {
+                  const err111 = {
                     instancePath: instancePath + '/spec/keycloak/tls',
                     schemaPath: '#/properties/spec/properties/keycloak/properties/tls/type',
                     keyword: 'type',
@@ -4478,15 +4501,15 @@ export function createValidators(
                     data: data52,
                   };
                   if (vErrors === null) {
-                    vErrors = [err110];
+                    vErrors = [err111];
                   } else {
-                    vErrors.push(err110);
+                    vErrors.push(err111);
                   }
                   errors++;
                 }
               }
             } else {
-              const err111 = {
+              const err112 = {
                 instancePath: instancePath + '/spec/keycloak',
                 schemaPath: '#/properties/spec/properties/keycloak/type',
                 keyword: 'type',
@@ -4497,9 +4520,9 @@ export function createValidators(
                 data: data41,
               };
               if (vErrors === null) {
-                vErrors = [err111];
+                vErrors = [err112];
               } else {
-                vErrors.push(err111);
+                vErrors.push(err112);
               }
               errors++;
             }
@@ -4524,16 +4547,16 @@ export function createValidators(
               vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
               errors = vErrors.length;
               for (let i6 = _errs146; i6 < errors; i6++) {
-                const err112 = vErrors[i6];
-                if (err112.instancePath === undefined) {
-                  err112.instancePath = instancePath + '/spec';
+                const err113 = vErrors[i6];
+                if (err113.instancePath === undefined) {
+                  err113.instancePath = instancePath + '/spec';
                 }
-                err112.schemaPath = '#/properties/spec/x-kubernetes-validations';
-                err112.schema = schema1.properties.spec['x-kubernetes-validations'];
-                err112.data = data23;
+                err113.schemaPath = '#/properties/spec/x-kubernetes-validations';
+                err113.schema = schema1.properties.spec['x-kubernetes-validations'];
+                err113.data = data23;
               }
             } else {
-              const err113 = {
+              const err114 = {
                 instancePath: instancePath + '/spec',
                 schemaPath: '#/properties/spec/x-kubernetes-validations',
                 keyword: 'x-kubernetes-validations',
@@ -4544,15 +4567,15 @@ export function createValidators(
                 data: data23,
               };
               if (vErrors === null) {
-                vErrors = [err113];
+                vErrors = [err114];
               } else {
-                vErrors.push(err113);
+                vErrors.push(err114);
               }
               errors++;
             }
           }
         } else {
-          const err114 = {
+          const err115 = {
             instancePath: instancePath + '/spec',
             schemaPath: '#/properties/spec/type',
             keyword: 'type',
@@ -4563,15 +4586,15 @@ export function createValidators(
             data: data23,
           };
           if (vErrors === null) {
-            vErrors = [err114];
+            vErrors = [err115];
           } else {
-            vErrors.push(err114);
+            vErrors.push(err115);
           }
           errors++;
         }
       }
     } else {
-      const err115 = {
+      const err116 = {
         instancePath,
         schemaPath: '#/type',
         keyword: 'type',
@@ -4582,9 +4605,9 @@ export function createValidators(
         data,
       };
       if (vErrors === null) {
-        vErrors = [err115];
+        vErrors = [err116];
       } else {
-        vErrors.push(err115);
+        vErrors.push(err116);
       }
       errors++;
     }

@@ -3,7 +3,7 @@
 
 /** The spec of a IdentityProvider (cluster-scoped). */
 export interface IdentityProviderSpec {
-  /** How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m). The provider sends no events, so this bounds how long drift can last. */
+  /** How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m; at least 1s). The provider sends no events, so this bounds how long drift can last. */
   resyncInterval?: string;
   /** Microsoft Entra ID Privileged Identity Management, through Microsoft Graph. */
   entra?: {
@@ -122,13 +122,18 @@ export const identityProviderSchema = {
           rule: '(has(self.entra) ? 1 : 0) + (has(self.keycloak) ? 1 : 0) == 1',
           message: 'exactly one of entra or keycloak must be set',
         },
+        {
+          rule: "!has(self.resyncInterval) || duration(self.resyncInterval) >= duration('1s')",
+          message: 'resyncInterval must be at least 1s',
+        },
       ],
       properties: {
         resyncInterval: {
           type: 'string',
           description:
-            'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m). The provider sends no events, so this bounds how long drift can last.',
+            'How often live state is observed again, as a Go-style duration such as 5m or 1h30m (default 5m; at least 1s). The provider sends no events, so this bounds how long drift can last.',
           pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+          maxLength: 32,
         },
         entra: {
           type: 'object',

@@ -3,6 +3,7 @@
 import type { ErrorObject, SchemaValidateFunction } from 'ajv';
 import { identityProviderSchema, privilegedRoleSchema } from '../v1alpha1/generated.js';
 import { isObject, type Json, type Kind } from './problem.js';
+import { MIN_INTERVAL, MIN_INTERVAL_MS, parseDuration } from '../duration.js';
 
 /** The rule id of "exactly one provider is set" in an IdentityProvider's spec. */
 export const PROVIDER_CHOICE_RULE = 'cel.provider-exactly-one';
@@ -58,6 +59,17 @@ export const CEL_RULES: readonly CelRule[] = [
     // checks the choice against it (checkProviderChoice), so that there is one check, not two that could differ.
     check: () => true,
     describe: (at) => `Exactly one provider must be set in ${at}`,
+  },
+  {
+    id: 'cel.resync-minimum',
+    message: `resyncInterval must be at least ${MIN_INTERVAL}`,
+    cel: `!has(self.resyncInterval) || duration(self.resyncInterval) >= duration('${MIN_INTERVAL}')`,
+    // a value that is not a duration at all is the pattern's to report
+    check: (self) =>
+      (parseDuration(String(self['resyncInterval'] ?? '1h')) ?? Infinity) >= MIN_INTERVAL_MS,
+    explain: (self) => `got ${String(self['resyncInterval'])}`,
+    describe: (at) =>
+      `Field ${at}.resyncInterval must be at least ${MIN_INTERVAL}: a shorter interval reads the provider in a tight loop`,
   },
   {
     id: 'cel.client-secret-ref',

@@ -1,6 +1,6 @@
 // Pure. The ObjectMeta rules Kubernetes applies itself (names, namespaces, labels) and rolegate's annotations.
 import { PAUSED_ANNOTATION, RECONCILE_INTERVAL_ANNOTATION } from '../v1alpha1/types.js';
-import { parseDuration } from '../duration.js';
+import { MIN_INTERVAL, MIN_INTERVAL_MS, parseDuration } from '../duration.js';
 import { escapePointerToken, fieldPath } from './pointer.js';
 import { isObject, type Kind, type ValidationProblem } from './problem.js';
 import { describe } from './wording.js';
@@ -88,13 +88,20 @@ export function checkMetadata(
       });
     }
     const interval = annotations[RECONCILE_INTERVAL_ANNOTATION];
-    if (typeof interval === 'string' && parseDuration(interval) === undefined) {
+    const intervalMs = typeof interval === 'string' ? parseDuration(interval) : undefined;
+    if (
+      typeof interval === 'string' &&
+      (intervalMs === undefined || intervalMs < MIN_INTERVAL_MS)
+    ) {
       const pointer = `/metadata/annotations/${escapePointerToken(RECONCILE_INTERVAL_ANNOTATION)}`;
       out.push({
         pointer,
         rule: 'metadata.annotation',
         severity: 'error',
-        message: `${fieldPath(pointer)} must be a duration such as 10m or 1h30m, got ${describe(interval)}`,
+        message:
+          intervalMs === undefined
+            ? `${fieldPath(pointer)} must be a duration such as 10m or 1h30m, got ${describe(interval)}`
+            : `${fieldPath(pointer)} must be at least ${MIN_INTERVAL} (a shorter interval reads the provider in a tight loop), got ${describe(interval)}`,
       });
     }
   }

@@ -24,6 +24,10 @@ export interface ArmClientOptions {
   random?: () => number;
   /** Times every request sent (metrics). */
   onRequest?: RequestObserver | undefined;
+  /** The deadline of one attempt (default: the process default). */
+  timeoutMs?: number | undefined;
+  /** What ARM throttles by besides its URL (the tenant id): see GraphClientOptions. */
+  throttlePartition?: string | undefined;
 }
 
 /** The Azure RBAC permission an ARM call needs, for PermissionDenied messages. */
@@ -91,6 +95,9 @@ export class ArmClient {
       scope: `${this.base}/.default`,
       classifyError: classifyArmError,
       classifyTransport: classifyArmTransportError,
+      service: 'ARM',
+      timeoutMs: opts.timeoutMs,
+      throttlePartition: opts.throttlePartition,
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),

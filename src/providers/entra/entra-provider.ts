@@ -162,6 +162,8 @@ export class EntraProvider implements ProviderClient {
     const clientOpts: GraphClientOptions = {
       baseUrl: spec.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
       credential,
+      // Graph and ARM throttle per application and tenant: one Retry-After gate per tenant
+      throttlePartition: spec.tenantId,
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.random ? { random: opts.random } : {}),
@@ -200,6 +202,7 @@ export class EntraProvider implements ProviderClient {
       this.arm = new ArmClient({
         baseUrl: armUrl,
         credential,
+        throttlePartition: spec.tenantId,
         ...(opts.retry ? { retry: opts.retry } : {}),
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
         ...(opts.random ? { random: opts.random } : {}),

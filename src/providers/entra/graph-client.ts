@@ -9,7 +9,12 @@
 // holds for a $batch whose items are such PATCHes and GETs. Anything non-idempotent must not use this client.
 import type { TokenCredential } from '@azure/identity';
 import { ProviderConfigError, ProviderError, type ProviderStats } from '../types.js';
-import { classifyGraphError, classifyTokenError, classifyTransportError } from './graph-errors.js';
+import {
+  classifyGraphError,
+  classifyTokenError,
+  classifyTransportError,
+  displayPath,
+} from './graph-errors.js';
 import {
   backoffMs,
   isRetryableStatus,
@@ -21,6 +26,14 @@ import {
 } from './retry.js';
 import { jsonRequest } from '../json-request.js';
 import { observeRequest, type RequestObserver } from '../request-observer.js';
+import {
+  attemptSignal,
+  defaultRequestTimeout,
+  refuseIfStopped,
+  timeoutError,
+} from '../request-deadline.js';
+import { gateKey, gateWaitMs, holdGate } from '../throttle-gate.js';
+import { recordAnswer, recordNoAnswer } from '../reachability.js';
 
 /** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
 export const GRAPH_VERSION = 'v1.0';
@@ -106,6 +119,15 @@ export interface GraphClientOptions {
   logger?: GraphClientLogger | undefined;
   /** Times every request sent (metrics). */
   onRequest?: RequestObserver | undefined;
+  /** The deadline of one attempt (default: the process default, see request-deadline.ts). */
+  timeoutMs?: number | undefined;
+  /**
+   * What the server throttles by besides its URL, such as the tenant id: clients with the same base URL and
+   * partition share one Retry-After gate (default: the token scope only).
+   */
+  throttlePartition?: string | undefined;
+  /** The service's name in messages (default `Graph`). */
+  service?: string;
 }
 
 /** The parsed answer to one call. */
@@ -170,6 +192,10 @@ export class GraphClient {
   private topSupport: 'unknown' | 'accepted' | 'refused' = 'unknown';
   /** The request finding that out; others wanting `$top` wait for it rather than each collect a refusal. */
   private topProbe: Promise<void> | undefined;
+  private readonly timeoutMs: number;
+  /** The Retry-After gate this client shares with every client of the same endpoint. */
+  private readonly gate: string;
+  private readonly service: string;
 
   constructor(private readonly opts: GraphClientOptions) {
     this.classifyError = opts.classifyError ?? classifyGraphError;
@@ -180,15 +206,22 @@ export class GraphClient {
     this.policy = retryPolicy(opts.retry);
     this.doFetch = opts.fetch ?? fetch;
     this.random = opts.random ?? Math.random;
+    this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
+    this.gate = gateKey(base, `${this.scope} ${opts.throttlePartition ?? ''}`);
+    this.service = opts.service ?? 'Graph';
   }
 
-  private async token(signal?: AbortSignal): Promise<string> {
+  private async token(attempt: { signal: AbortSignal; timedOut: () => boolean }): Promise<string> {
     let t;
     try {
-      t = await this.opts.credential.getToken(this.scope, signal ? { abortSignal: signal } : {});
+      t = await this.opts.credential.getToken(this.scope, { abortSignal: attempt.signal });
     } catch (err) {
       // a credential that could not be built is a configuration problem, not a refused token
       if (err instanceof ProviderConfigError) throw err;
+      if (attempt.timedOut()) {
+        recordNoAnswer(this.root);
+        throw timeoutError(this.service, 'token', this.scope, this.timeoutMs, err);
+      }
       throw classifyTokenError(this.scope, err);
     }
     if (!t?.token) {
@@ -215,38 +248,48 @@ export class GraphClient {
   ): Promise<GraphResult<T>> {
     const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${this.root}${pathOrUrl}`;
     const count = o.count ?? (method === 'GET' ? { reads: 1, writes: 0 } : { reads: 0, writes: 1 });
+    const write = count.writes > 0;
+    const path = displayPath(url);
     for (let attempt = 1; ; attempt++) {
-      const token = await this.token(o.signal);
+      await this.waitForGate(method, path, o.signal);
+      if (write) refuseIfStopped(o.signal, this.service, method, path);
+      // A write that was sent is not aborted by the caller (see attemptSignal); a read is.
+      const a = attemptSignal(this.timeoutMs, o.signal, write);
+      const token = await this.token(a);
+      if (write) refuseIfStopped(o.signal, this.service, method, path);
       this.stats.requests++;
       this.stats.reads += count.reads;
       this.stats.writes += count.writes;
       let res: Response;
+      let text: string;
       try {
         const operation = /\/\$batch$/.test(url) ? 'batch' : count.writes > 0 ? 'write' : 'read';
         res = await observeRequest(this.opts.onRequest, operation, () =>
-          this.doFetch(url, jsonRequest(method, token, o.body, o.signal)),
+          this.doFetch(url, jsonRequest(method, token, o.body, a.signal)),
         );
-      } catch (err) {
-        const e = this.classifyTransport(method, url, err);
-        if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
-        await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
-        continue;
-      }
-      let text: string;
-      try {
+        // the body streams within the same deadline; a connection dropped here is as transient as a failed connect
         text = await res.text();
       } catch (err) {
-        // The connection dropped while the body was streaming: as transient as a failed connect.
+        if (a.timedOut()) {
+          // not retried in place: a server that let the deadline pass is asked again at the next resync
+          recordNoAnswer(this.root);
+          throw timeoutError(this.service, method, path, this.timeoutMs, err);
+        }
         const e = this.classifyTransport(method, url, err);
-        if (o.signal?.aborted || attempt >= this.policy.maxAttempts) throw e;
+        if (o.signal?.aborted) throw e;
+        recordNoAnswer(this.root);
+        if (attempt >= this.policy.maxAttempts) throw e;
         await this.pause(backoffMs(this.policy, attempt, this.random), o.signal);
         continue;
       }
+      recordAnswer(this.root);
       this.stats.bytes += Buffer.byteLength(text);
       const body = text === '' ? undefined : parseJson(text);
       if (res.ok) return { status: res.status, body: body as T | undefined, headers: res.headers };
       if (res.status === 429) this.stats.throttled++;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      if (retryAfter !== undefined && isRetryableStatus(res.status))
+        holdGate(this.gate, retryAfter);
       const err = this.classifyError(method, url, res.status, body, retryAfter);
       if (!isRetryableStatus(res.status) || attempt >= this.policy.maxAttempts) throw err;
       if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) throw err;
@@ -257,6 +300,24 @@ export class GraphClient {
   private async pause(ms: number, signal?: AbortSignal): Promise<void> {
     this.stats.retries++;
     await sleep(ms, signal);
+  }
+
+  /**
+   * Waits while a Retry-After of this endpoint is in force (whoever received it). A pause longer than the
+   * longest wait honoured in place is not slept through: it becomes a Throttled error carrying the time left,
+   * which the reconciler requeues at that time.
+   */
+  private async waitForGate(method: string, path: string, signal?: AbortSignal): Promise<void> {
+    const wait = gateWaitMs(this.gate);
+    if (wait === 0) return;
+    if (wait > this.policy.maxRetryAfterMs) {
+      throw new ProviderError(
+        'Throttled',
+        `${this.service} ${method} ${path}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
+        { retryAfterMs: wait, code: 'RetryAfter' },
+      );
+    }
+    await sleep(wait, signal);
   }
 
   /** GET returning the body. */
@@ -421,6 +482,7 @@ export class GraphClient {
         if (raw.status === 429) this.stats.throttled++;
         const retryAfter = parseRetryAfter(header(raw.headers, 'retry-after'));
         const transient = isRetryableStatus(raw.status);
+        if (transient && retryAfter !== undefined) holdGate(this.gate, retryAfter);
         const blocked =
           raw.status === 424 &&
           (r.dependsOn ?? []).some((d) => {

@@ -132,7 +132,12 @@ export function classifyTokenError(scope: string, err: unknown): ProviderError {
     .replace(/\s*(Trace ID|Correlation ID|Timestamp):.*$/i, '')
     .trim();
   const msg = `could not get a token for ${scope} (${name}): ${firstLine}`;
-  // A network failure reaching the authority is transient; anything else is a credentials problem.
+  // A network failure reaching the authority is transient, whatever the credential type calls it (MSAL reports an
+  // unreachable authority as endpoints_resolution_error inside a CredentialUnavailableError); anything else is a
+  // credentials problem.
+  if (UNREACHABLE.test(firstLine) || UNREACHABLE.test(causeCode(err))) {
+    return new ProviderError('Unavailable', msg, { cause: err, code: 'Unreachable' });
+  }
   if (name === 'AuthenticationRequiredError' || name === 'CredentialUnavailableError') {
     return new ProviderError('PermissionDenied', msg, { cause: err });
   }
@@ -140,11 +145,17 @@ export function classifyTokenError(scope: string, err: unknown): ProviderError {
   if (status !== undefined && status >= 500) {
     return new ProviderError('Unavailable', msg, { status, cause: err });
   }
-  if (/ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|network/i.test(firstLine)) {
-    return new ProviderError('Unavailable', msg, { cause: err });
-  }
   return new ProviderError('PermissionDenied', msg, {
     ...(status === undefined ? {} : { status }),
     cause: err,
   });
+}
+
+/** Messages and codes of a token endpoint that could not be reached (as opposed to one that refused). */
+const UNREACHABLE =
+  /ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|network|endpoints_resolution_error|timed? ?out/i;
+
+function causeCode(err: unknown): string {
+  const c = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof c === 'string' ? c : '';
 }

@@ -7,6 +7,19 @@ import { rootCertificates } from 'node:tls';
 import { ProviderError } from '../types.js';
 import { jsonRequest } from '../json-request.js';
 import { observeRequest, type RequestObserver } from '../request-observer.js';
+import {
+  attemptSignal,
+  defaultRequestTimeout,
+  refuseIfStopped,
+  timeoutError,
+  type AttemptSignal,
+} from '../request-deadline.js';
+import { gateKey, gateWaitMs, holdGate } from '../throttle-gate.js';
+import { recordAnswer, recordNoAnswer } from '../reachability.js';
+import { sleepUnlessAborted } from '../../util/sleep.js';
+
+/** The longest Retry-After waited out inside a call (as the Graph client's default). */
+const MAX_RETRY_AFTER_IN_PLACE_MS = 30_000;
 
 /** How a KeycloakAdminClient reaches and authenticates to Keycloak. */
 export interface AdminClientOptions {
@@ -21,6 +34,8 @@ export interface AdminClientOptions {
   fetch?: typeof fetch | undefined;
   /** Times every admin and token request sent (metrics). */
   onRequest?: RequestObserver | undefined;
+  /** The deadline of one request, token requests included (default: the process default). */
+  timeoutMs?: number | undefined;
 }
 
 /** How the client checks Keycloak's certificate. */
@@ -65,9 +80,14 @@ export class KeycloakAdminClient {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private token: { value: string; expiresAt: number } | undefined;
+  private readonly timeoutMs: number;
+  /** The Retry-After gate shared by every client of this server and realm. */
+  private readonly gate: string;
 
   constructor(private readonly opts: AdminClientOptions) {
     this.base = opts.url.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
+    this.gate = gateKey(this.base, `realm ${opts.tokenRealm}`);
     this.doFetch =
       opts.fetch ??
       (opts.tls?.caFile || opts.tls?.ca || opts.tls?.insecureSkipVerify
@@ -79,30 +99,38 @@ export class KeycloakAdminClient {
   async call<T>(method: string, path: string, o: CallOptions = {}): Promise<AdminResponse<T>> {
     const write = o.write ?? method !== 'GET';
     for (let attempt = 0; ; attempt++) {
+      await this.waitForGate(method, path, o.signal);
+      if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
       const token = await this.getToken(o.signal);
+      if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
       this.stats.requests++;
       if (write) this.stats.writes++;
       else this.stats.reads++;
+      // A write that was sent is not aborted by the caller, only by its deadline (see attemptSignal).
+      const a = attemptSignal(this.timeoutMs, o.signal, write);
       let res: Response;
+      let text: string;
       try {
         res = await observeRequest(this.opts.onRequest, write ? 'write' : 'read', () =>
           this.doFetch(
             `${this.base}/admin/realms${path}`,
-            jsonRequest(method, token, o.body, o.signal),
+            jsonRequest(method, token, o.body, a.signal),
           ),
         );
+        // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
+        if (res.status === 401 && attempt === 0) {
+          await res.body?.cancel();
+          this.token = undefined;
+          this.stats.retries++;
+          recordAnswer(this.base);
+          continue;
+        }
+        text = await res.text();
       } catch (err) {
-        throw transportError(method, path, err);
+        throw this.noAnswer(method, path, err, a);
       }
-      // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
-      if (res.status === 401 && attempt === 0) {
-        await res.body?.cancel();
-        this.token = undefined;
-        this.stats.retries++;
-        continue;
-      }
-      const text = await res.text();
-      if (!res.ok) throw httpError(method, path, res, text);
+      recordAnswer(this.base);
+      if (!res.ok) throw httpError(method, path, res, text, this.gate);
       const location = res.headers.get('location');
       return {
         status: res.status,
@@ -123,6 +151,7 @@ export class KeycloakAdminClient {
   /** Fetches (or reuses) a client-credentials token; checks that the credentials work. */
   async getToken(signal?: AbortSignal): Promise<string> {
     if (this.token && Date.now() < this.token.expiresAt) return this.token.value;
+    const a = attemptSignal(this.timeoutMs, signal, false);
     const path = `/realms/${encodeURIComponent(this.opts.tokenRealm)}/protocol/openid-connect/token`;
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
@@ -131,6 +160,7 @@ export class KeycloakAdminClient {
     if (this.opts.clientSecret !== undefined) form.set('client_secret', this.opts.clientSecret);
     this.stats.tokens++;
     let res: Response;
+    let text: string;
     try {
       res = await observeRequest(this.opts.onRequest, 'token', () =>
         this.doFetch(this.base + path, {
@@ -140,13 +170,14 @@ export class KeycloakAdminClient {
             accept: 'application/json',
           },
           body: form.toString(),
-          ...(signal ? { signal } : {}),
+          signal: a.signal,
         }),
       );
+      text = await res.text();
     } catch (err) {
-      throw transportError('POST', path, err);
+      throw this.noAnswer('POST', path, err, a);
     }
-    const text = await res.text();
+    recordAnswer(this.base);
     if (!res.ok) {
       // Keycloak answers 400/401 invalid_client for a wrong secret: that is a credentials problem, not a bad spec.
       if (res.status === 400 || res.status === 401) {
@@ -156,7 +187,7 @@ export class KeycloakAdminClient {
           { status: res.status },
         );
       }
-      throw httpError('POST', path, res, text);
+      throw httpError('POST', path, res, text, this.gate);
     }
     const body = JSON.parse(text) as { access_token?: string; expires_in?: number };
     if (!body.access_token)
@@ -168,6 +199,35 @@ export class KeycloakAdminClient {
       expiresAt: Date.now() + Math.max(life - 10_000, life / 2),
     };
     return body.access_token;
+  }
+
+  /**
+   * Waits while a Retry-After of this server and realm is in force (a proxy in front of Keycloak may send one),
+   * as the Graph client does: up to {@link MAX_RETRY_AFTER_IN_PLACE_MS} in place, a longer pause as a Throttled
+   * error with the time left, which the reconciler requeues at.
+   */
+  private async waitForGate(method: string, path: string, signal?: AbortSignal): Promise<void> {
+    const wait = gateWaitMs(this.gate);
+    if (wait === 0) return;
+    if (wait > MAX_RETRY_AFTER_IN_PLACE_MS) {
+      throw new ProviderError(
+        'Throttled',
+        `Keycloak ${method} ${path}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
+        { retryAfterMs: wait, code: 'RetryAfter' },
+      );
+    }
+    await sleepUnlessAborted(wait, signal ?? new AbortController().signal);
+  }
+
+  /** The error of a request that got no answer: its deadline passed, or the connection failed. */
+  private noAnswer(method: string, path: string, err: unknown, a: AttemptSignal): ProviderError {
+    if (a.timedOut()) {
+      recordNoAnswer(this.base);
+      return timeoutError('Keycloak', method, path, this.timeoutMs, err);
+    }
+    const e = transportError(method, path, err);
+    if (e.options.code !== undefined) recordNoAnswer(this.base);
+    return e;
   }
 }
 
@@ -184,11 +244,18 @@ function errorText(text: string): string {
   }
 }
 
-function httpError(method: string, path: string, res: Response, text: string): ProviderError {
+function httpError(
+  method: string,
+  path: string,
+  res: Response,
+  text: string,
+  gate: string,
+): ProviderError {
   const msg = `Keycloak ${method} ${path}: ${res.status} ${errorText(text)}`.trim();
   const s = res.status;
   if (s === 429) {
     const ra = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(ra) && ra > 0) holdGate(gate, ra * 1000);
     return new ProviderError('Throttled', msg, {
       status: s,
       ...(Number.isFinite(ra) && ra > 0 ? { retryAfterMs: ra * 1000 } : {}),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../src/api/duration.js';
+import {
+  formatDuration,
+  MIN_INTERVAL_MS,
+  parseDuration,
+  parseInterval,
+} from '../../../src/api/duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -16,5 +21,21 @@ describe('parseDuration', () => {
   });
   it('formats what it parses', () => {
     for (const t of ['5m', '2h', '30s', '250ms']) expect(formatDuration(parseDuration(t)!)).toBe(t);
+  });
+});
+
+describe('parseInterval', () => {
+  it.each([
+    { text: '5m', want: 300_000, reason: 'above the minimum: as written' },
+    {
+      text: '0s',
+      want: MIN_INTERVAL_MS,
+      reason: 'zero would be a tight loop: raised to the minimum',
+    },
+    { text: '1ms', want: MIN_INTERVAL_MS, reason: 'below the minimum: raised' },
+    { text: 'often', want: undefined, reason: 'not a duration: left to the caller default' },
+    { text: undefined, want: undefined, reason: 'absent' },
+  ])('$text: $reason', ({ text, want }) => {
+    expect(parseInterval(text)).toBe(want);
   });
 });

@@ -230,6 +230,25 @@ const cases: Case[] = [
     says: ['a duration such as 5m'],
   },
   {
+    name: 'ZeroResync',
+    reason: 'a zero resync interval would read the provider in a tight loop (CEL minimum)',
+    obj: entra({}, { resyncInterval: '0s' }),
+    want: ['error cel.resync-minimum /spec'],
+    says: ['resyncInterval must be at least 1s', 'got 0s'],
+  },
+  {
+    name: 'MillisecondResync',
+    reason: 'below the minimum in milliseconds is refused too',
+    obj: entra({}, { resyncInterval: '999ms' }),
+    want: ['error cel.resync-minimum /spec'],
+  },
+  {
+    name: 'MinimumResync',
+    reason: 'exactly the minimum is accepted',
+    obj: entra({}, { resyncInterval: '1s' }),
+    want: [],
+  },
+  {
     name: 'OtherVersion',
     reason: 'another rolegate.io version is an error, not ignored',
     obj: { ...role(), apiVersion: 'rolegate.io/v1beta1' },
@@ -273,6 +292,13 @@ const cases: Case[] = [
     reason: 'the reconcile-interval annotation must be a duration',
     obj: role({}, { annotations: { 'rolegate.io/reconcile-interval': 'often' } }),
     want: ['error metadata.annotation /metadata/annotations/rolegate.io~1reconcile-interval'],
+  },
+  {
+    name: 'ShortReconcileInterval',
+    reason: 'the reconcile-interval annotation has the same minimum as resyncInterval',
+    obj: role({}, { annotations: { 'rolegate.io/reconcile-interval': '1ms' } }),
+    want: ['error metadata.annotation /metadata/annotations/rolegate.io~1reconcile-interval'],
+    says: ['must be at least 1s'],
   },
   {
     name: 'BadLabel',

@@ -2,7 +2,7 @@
 // leader vanishes, immediate takeover after a release, and a leader that steps down when it cannot renew.
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LeaderElector } from '../../../src/controller/leader-election.js';
+import { LeaderElector } from '../../../src/kube/leader-election.js';
 import {
   eventually,
   kubeClient,

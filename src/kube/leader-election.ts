@@ -8,9 +8,9 @@
 //   the lease.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
-import type { KubeClient } from '../kube/client.js';
-import { microTime } from '../kube/micro-time.js';
+import { KubeApiError, apiErrorMessage } from './api-error.js';
+import type { KubeClient } from './client.js';
+import { microTime } from './micro-time.js';
 import { sleepUnlessAborted as sleep } from '../util/sleep.js';
 
 /** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */
@@ -104,7 +104,7 @@ export class LeaderElector {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       if (!(await this.attempt())) {
-        await sleep(this.retryPeriodMs * (1 + Math.random() * 0.2), signal);
+        await sleep(this.untilNextAttempt(), signal);
         continue;
       }
       await this.lead(signal);
@@ -168,6 +168,21 @@ export class LeaderElector {
         );
       }
     }
+  }
+
+  /**
+   * The wait before the next acquire attempt: a retry period with jitter, but no later than the moment the
+   * observed lease expires (by this process's clock), so that a standby takes over a dead leader's lease as soon
+   * as it may rather than up to a retry period after.
+   */
+  private untilNextAttempt(): number {
+    const retry = this.retryPeriodMs * (1 + Math.random() * 0.2);
+    const spec = this.observed?.spec;
+    if (!spec?.holderIdentity) return retry;
+    const duration = (spec.leaseDurationSeconds ?? this.leaseDurationMs / 1000) * 1000;
+    const expiresIn = this.observedAt + duration - Date.now();
+    // a few milliseconds past the expiry, so that the attempt does not land just before it
+    return expiresIn > 0 ? Math.min(retry, expiresIn + 5) : retry;
   }
 
   private holdsObserved(): boolean {

@@ -4,8 +4,8 @@
 // bookmarks and a jittered server-side timeout are requested, failures back off exponentially (capped), reconnects
 // are paced, and a watch that has been silent for longer than the server promised to keep it open is restarted.
 import type { Logger } from 'pino';
-import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
-import type { KubeClient, WatchEvent } from '../kube/client.js';
+import { KubeApiError, apiErrorMessage } from './api-error.js';
+import type { KubeClient, WatchEvent } from './client.js';
 import { sleepUnlessAborted } from '../util/sleep.js';
 
 /** The kind of change an informer reports. */

@@ -1,0 +1,88 @@
+// The options of `rolegate run` shared by both modes, and what they mean once checked: every value is checked
+// before anything starts, so that a bad flag is a usage error and not a half-started controller.
+import { formatDuration, MIN_INTERVAL, MIN_INTERVAL_MS, parseDuration } from '../api/duration.js';
+import { MIN_REQUEST_TIMEOUT_MS } from '../providers/request-deadline.js';
+import { unansweredFor } from '../providers/reachability.js';
+import { parseListenAddress, parsePort, type ListenAddress } from './listen-address.js';
+
+/** Options of `rolegate run`, as commander parses them. */
+export interface RunOptions {
+  dir?: string[];
+  kubernetes: boolean;
+  emulator: boolean;
+  emulatorPort: string;
+  allowWeakening: boolean;
+  workers: string;
+  resync: string;
+  requestTimeout: string;
+  shutdownTimeout: string;
+  httpAddr: string;
+  httpAllowedHosts?: string[];
+  statusFile?: string;
+  logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
+  namespace?: string;
+  leaderElect: boolean;
+  leaderElectionNamespace?: string;
+  leaderElectionId: string;
+  leaderElectLeaseDuration: string;
+  leaderElectRenewDeadline: string;
+  leaderElectRetryPeriod: string;
+  kubeconfig?: string;
+}
+
+/** The checked settings. */
+export interface RunSettings {
+  workers: number;
+  defaultResyncMs: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  http: ListenAddress;
+  emulatorPort: number;
+}
+
+/**
+ * How many resync intervals (of `--resync`) a provider endpoint may go without answering before `/readyz`
+ * fails: one missed resync is a blip, three are an outage worth a signal outside the conditions.
+ */
+export const UNREADY_AFTER_RESYNCS = 3;
+
+function duration(flag: string, text: string, minMs: number, min: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`${flag} ${text} is not a duration such as 5m or 30s`);
+  if (ms < minMs) throw new Error(`${flag} ${text} is too short: at least ${min}`);
+  return ms;
+}
+
+/** Checks the options; throws a usage error naming the flag. */
+export function runSettings(o: RunOptions): RunSettings {
+  const workers = Number(o.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1000)
+    throw new Error(`--workers ${o.workers} is not a whole number from 1 to 1000`);
+  const emulatorPort = parsePort(o.emulatorPort);
+  if (emulatorPort === undefined)
+    throw new Error(`--emulator-port ${o.emulatorPort} is not a port (0-65535)`);
+  const requestTimeoutMs = duration(
+    '--request-timeout',
+    o.requestTimeout,
+    MIN_REQUEST_TIMEOUT_MS,
+    formatDuration(MIN_REQUEST_TIMEOUT_MS),
+  );
+  return {
+    workers,
+    defaultResyncMs: duration('--resync', o.resync, MIN_INTERVAL_MS, MIN_INTERVAL),
+    requestTimeoutMs,
+    shutdownTimeoutMs: duration('--shutdown-timeout', o.shutdownTimeout, 1000, '1s'),
+    http: parseListenAddress(o.httpAddr, '--http-addr'),
+    emulatorPort,
+  };
+}
+
+/**
+ * Readiness: the controller is ready, and no provider endpoint has gone unanswered for longer than
+ * {@link UNREADY_AFTER_RESYNCS} resyncs.
+ */
+export function readiness(s: RunSettings, controllerReady: () => boolean): () => boolean {
+  return () =>
+    controllerReady() && unansweredFor(UNREADY_AFTER_RESYNCS * s.defaultResyncMs).length === 0;
+}

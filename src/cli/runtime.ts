@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
 import { DirectorySource } from '../sources/directory.js';
-import { DirectoryStatusWriter } from '../status/directory-status-writer.js';
+import { DirectoryStatusWriter, readFirstSeen } from '../status/directory-status-writer.js';
 import { LogEventRecorder } from '../status/log-event-recorder.js';
 import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
 import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
@@ -45,7 +45,12 @@ export interface DirectoryRuntime {
 
 /** Builds (but does not start) a directory-mode controller. */
 export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<DirectoryRuntime> {
-  const source = new DirectorySource(opts.paths, { watch: opts.watch, log: opts.log });
+  const source = new DirectorySource(opts.paths, {
+    watch: opts.watch,
+    log: opts.log,
+    // Claim ages of the previous run, so that an object keeps its age (and its claim) across a restart.
+    ...(opts.statusFile ? { firstSeen: await readFirstSeen(opts.statusFile) } : {}),
+  });
   const writer = new DirectoryStatusWriter(source, opts.log, opts.statusFile);
   const events = new LogEventRecorder(opts.log);
   const metrics = new ControllerMetrics(opts.withDefaultMetrics ?? false);

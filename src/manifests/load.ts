@@ -2,8 +2,8 @@
 // error and loses nothing: a broken document is reported at its file:line:col and the other documents and
 // files still load; an invalid object is still returned (with its problems) so the controller can report it
 // as a condition instead of dropping it; every problem is mapped back from its JSON pointer to a position.
-import { closeSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { extname, relative, resolve, sep } from 'node:path';
+import { closeSync, openSync, statSync, type Stats } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import type { Node, Scalar } from 'yaml';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import { validateObject } from '../api/validate.js';
@@ -22,6 +22,7 @@ import { readUpTo } from './read-text.js';
 import { encodingFinding } from './encoding.js';
 import { parseLargeFile, STREAM_MIN_BYTES } from './large-file.js';
 import { sortIssues } from './sort-issues.js';
+import { emptyTree, specialFileProblem, specialKind, walkTree } from './tree-walk.js';
 import type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -45,8 +46,7 @@ export class ManifestPathError extends Error {
   }
 }
 
-/** File extensions read when walking a directory. Files named explicitly are read whatever their name. */
-export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+export { MANIFEST_EXTENSIONS } from './tree-walk.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
@@ -489,55 +489,6 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-/** statSync, or undefined when the path cannot be stat'ed (a dangling link). */
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Lists manifest files under a directory, recursively, with the path to show for each (`shown` is that of
- * `dir`); hidden directories and node_modules are skipped. Synchronous on purpose, like reading (read-text.ts):
- * awaiting a readdir per directory left the main thread idle, waiting for libuv's threads, for ~40 ms of a
- * 10,000-manifest run, and nothing else can run meanwhile.
- */
-function walk(
-  dir: string,
-  shown: string,
-  cwd: string,
-  out: Map<string, string>,
-  seen: Set<string>,
-): void {
-  const entries = readdirSync(dir, { withFileTypes: true });
-  // join(dir, name) for every entry, without normalizing again: `dir` is normalized (path.resolve, or built
-  // here) and an entry's name holds no separator.
-  const prefix = dir.endsWith(sep) ? dir : dir + sep;
-  for (const e of entries) {
-    const full = prefix + e.name;
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      const s = statOrUndefined(full);
-      isDir = s?.isDirectory() ?? false;
-      isFile = s?.isFile() ?? false;
-    }
-    if (isDir) {
-      if (e.name.startsWith('.') || e.name === 'node_modules' || seen.has(full)) continue;
-      seen.add(full);
-      walk(full, childPath(cwd, full, shown, e.name), cwd, out, seen);
-    } else if (
-      isFile &&
-      !e.name.startsWith('.') &&
-      MANIFEST_EXTENSIONS.includes(extname(e.name).toLowerCase())
-    ) {
-      out.set(full, childPath(cwd, full, shown, e.name));
-    }
-  }
-}
-
 /**
  * Loads every manifest under `paths` (files, or directories searched recursively for .yaml, .yml and .json).
  * A path that does not exist throws ManifestPathError before anything is read. Otherwise bad input never
@@ -549,6 +500,8 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
   const issues: ManifestIssue[] = [];
   /** Absolute path → path shown in issues. */
   const files = new Map<string, string>();
+  // One tree for all paths: a directory or file reached through two paths (or a loop of links) is read once.
+  const tree = emptyTree();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let s: Stats | NodeJS.ErrnoException;
@@ -565,11 +518,13 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
       );
     }
     if (s.isDirectory()) {
-      const found = new Map<string, string>();
+      const before = tree.files.length;
       // Inside cwd itself, files are shown as their names.
       const shownDir = abs === cwd ? '' : displayPath(abs, cwd);
       try {
-        walk(abs, shownDir, cwd, found, new Set([abs]));
+        walkTree(abs, shownDir, tree, (full, dirShown, name) =>
+          childPath(cwd, full, dirShown, name),
+        );
       } catch (err) {
         issues.push({
           file: p,
@@ -581,7 +536,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
           message: `cannot read directory ${p}: ${(err as Error).message}`,
         });
       }
-      if (found.size === 0) {
+      if (tree.files.length === before) {
         issues.push({
           file: p,
           line: 0,
@@ -592,11 +547,14 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
           message: `no .yaml, .yml or .json files under ${p}`,
         });
       }
-      for (const [f, shown] of found) files.set(f, shown);
+    } else if (!s.isFile()) {
+      issues.push(specialFileProblem(p, specialKind(s) ?? 'another kind of file'));
     } else {
       files.set(abs, displayPath(abs, cwd));
     }
   }
+  for (const f of tree.files) files.set(f.abs, f.shown);
+  issues.push(...tree.problems);
   const sorted = [...files]
     .map(([abs, shown]) => ({ abs, shown }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));

@@ -1,8 +1,14 @@
-// Desired state from a directory of YAML (a git checkout). chokidar reports file changes; bursts (a git
-// checkout touching many files) are debounced and only changed files are parsed again. A file that stops
-// parsing keeps its last good objects, so a half-saved edit never makes rolegate forget a role.
-import { readFile, stat } from 'node:fs/promises';
-import { resolve, relative, extname } from 'node:path';
+// Desired state from a directory of YAML (a git checkout). The watcher's events only say "look again": each
+// look is one walk of the whole tree and one consistent snapshot (unchanged files are not read again), and the
+// stores follow the set of objects the snapshot holds, whichever files hold them. So a renamed file, a moved
+// directory, or a deleted copy of a manifest changes nothing while some file still holds the object, and a
+// burst of events (a git checkout) is one transaction. An object no file holds any more is removed only once
+// it has stayed absent for a settle period and a later snapshot agrees: a file truncated mid-write, or a
+// checkout caught half-way, does not delete (or reset) a role. A file that cannot be read keeps its last good
+// objects, and so does one that does not parse.
+import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import {
@@ -11,7 +17,9 @@ import {
   type PrivilegedRole,
 } from '../api/v1alpha1/types.js';
 import { objectKey, type ObjectKey } from '../api/keys.js';
-import { parseManifestText, type ManifestIssue } from '../manifests/load.js';
+import type { ManifestIssue } from '../manifests/load.js';
+import { isManifestName, specialKind } from '../manifests/tree-walk.js';
+import { readSnapshot, type FileEntry, type Held, type Snapshot } from './directory-snapshot.js';
 import { MemoryStore } from './memory-store.js';
 import type { Source, WatchedKind } from './types.js';
 import type { FinalizerWriter } from '../status/types.js';
@@ -21,45 +29,83 @@ export interface DirectorySourceOptions {
   /** Watch for changes (run) or read once (plan, apply). */
   watch: boolean;
   debounceMs?: number;
+  /**
+   * How long an object must stay absent from the files (and an empty file stay empty) before it is removed
+   * (default 1 s): editors truncate before they write, and a checkout deletes before it creates.
+   */
+  settleMs?: number;
   /** Namespace given to PrivilegedRoles that name none, as kubectl would. */
   defaultNamespace?: string;
+  /**
+   * When each object was first seen (`PrivilegedRole/ns/name`, `IdentityProvider/name` → RFC 3339), from a
+   * previous run's status file: the claim age of an object survives restarts.
+   */
+  firstSeen?: ReadonlyMap<string, string>;
   log: Logger;
 }
 
-interface FileState {
-  roles: ObjectKey[];
-  providers: ObjectKey[];
-  issues: ManifestIssue[];
+/** Where an object comes from, and whether that file currently has a problem. */
+export interface ObjectSource {
+  file: string;
+  /** The file could not be read (its last good objects are used), or does not parse. */
+  problem?: string;
 }
-
-const MANIFEST = new Set(['.yaml', '.yml', '.json']);
 
 /** A DirectorySource reads PrivilegedRoles and IdentityProviders from files under one or more paths. */
 export class DirectorySource implements Source, FinalizerWriter {
   readonly roles = new MemoryStore<PrivilegedRole>();
   readonly providers = new MemoryStore<IdentityProvider>();
-  private readonly files = new Map<string, FileState>();
-  private readonly where = new Map<ObjectKey, string>();
+  private readonly roots: string[];
+  private files = new Map<string, FileEntry>();
+  private treeProblems: ManifestIssue[] = [];
+  private duplicates: ManifestIssue[] = [];
+  /** `Kind/key` → the file holding the object in use (absolute path) and where in it. */
+  private readonly holder = new Map<string, { abs: string; where: string }>();
+  /** `Kind/key` → JSON of the object as last read, to enqueue only what changed. */
+  private readonly asRead = new Map<string, string>();
+  /** `Kind/key` → when the object was first seen (RFC 3339): its creationTimestamp. */
+  private readonly firstSeen = new Map<string, string>();
+  /** `Kind/key` → when the object was first found absent from every file (ms). */
+  private readonly missingSince = new Map<string, number>();
+  private readonly logged = new Set<string>();
   private watcher: FSWatcher | undefined;
+  private watched = new Set<string>();
   private enqueue: (kind: WatchedKind, key: ObjectKey) => void = () => undefined;
-  private readonly dirtyFiles = new Set<string>();
+  private readonly dirty = new Set<string>();
   private debounce: NodeJS.Timeout | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
   private synced: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     readonly paths: string[],
     private readonly options: DirectorySourceOptions,
-  ) {}
+  ) {
+    this.roots = paths.map((p) => resolve(p));
+  }
 
-  /** Problems found in the files, by file, for reports. */
+  /** Problems found in the files and the tree, for reports. */
   issues(): ManifestIssue[] {
-    return [...this.files.values()].flatMap((f) => f.issues);
+    return [
+      ...this.treeProblems,
+      ...this.duplicates,
+      ...[...this.files.values()].flatMap((f) => f.issues),
+    ];
   }
 
   /** The file (and line) an object came from, for reports. */
   origin(kind: WatchedKind, key: ObjectKey): string | undefined {
-    return this.where.get(`${kind}/${key}`);
+    return this.holder.get(`${kind}/${key}`)?.where;
+  }
+
+  /** The file an object comes from, and that file's read problem if it has one. */
+  sourceOf(kind: WatchedKind, key: ObjectKey): ObjectSource | undefined {
+    const h = this.holder.get(`${kind}/${key}`);
+    if (!h) return undefined;
+    const f = this.files.get(h.abs);
+    if (!f) return undefined;
+    return f.error !== undefined ? { file: f.shown, problem: f.error } : { file: f.shown };
   }
 
   async start(
@@ -67,188 +113,292 @@ export class DirectorySource implements Source, FinalizerWriter {
     _signal: AbortSignal,
   ): Promise<void> {
     this.enqueue = enqueue;
-    const abs = this.paths.map((p) => resolve(p));
-    for (const p of abs) {
-      // chokidar watches a missing path silently; a typo must not look like "no roles"
-      await stat(p).catch(() => {
-        throw new Error(`${p} does not exist`);
+    for (const p of this.roots) {
+      let s;
+      try {
+        s = await stat(p);
+      } catch (err) {
+        // chokidar watches a missing path silently; a typo must not look like "no roles"
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new Error(
+          code === 'ENOENT' ? `${p} does not exist` : `cannot read ${p}: ${(err as Error).message}`,
+        );
+      }
+      const special = s.isFile() || s.isDirectory() ? undefined : specialKind(s);
+      if (special !== undefined) throw new Error(`${p} is ${special}, not a file or a directory`);
+    }
+    this.synced = this.flushing = this.scan();
+    if (this.options.watch) {
+      // The first snapshot is read before the watcher exists; once it watches, look once more so a change made
+      // in between is not missed.
+      this.synced = this.synced.then(async () => {
+        await this.watchDirs(this.lastDirs);
+        this.schedule(0);
       });
     }
-    this.synced = new Promise<void>((resolveSync, rejectSync) => {
-      const w = watch(abs, {
-        persistent: this.options.watch,
-        ignoreInitial: false,
-        ignored: (path: string, stats?: { isFile(): boolean }) =>
-          /(^|[/\\])(\.[^/\\.]|node_modules)/.test(relative(process.cwd(), path)) ||
-          (stats?.isFile() === true && !MANIFEST.has(extname(path))),
-        awaitWriteFinish: this.options.watch ? { stabilityThreshold: 50, pollInterval: 20 } : false,
-      });
-      this.watcher = w;
-      const touch = (file: string): void => {
-        if (!MANIFEST.has(extname(file))) return;
-        this.dirtyFiles.add(file);
-        if (this.synced && this.ready) this.schedule();
-      };
-      w.on('add', touch)
-        .on('change', touch)
-        .on('unlink', touch)
-        .on('error', (err) =>
-          this.options.log.error({ err: String(err) }, 'watching manifests failed'),
-        )
-        .on('ready', () => {
-          this.ready = true;
-          this.flushing = this.flush();
-          this.flushing.then(resolveSync, rejectSync);
-        });
-    });
-    if (!this.options.watch) {
-      await this.synced;
-      await this.watcher?.close();
-      this.watcher = undefined;
-    }
+    await this.synced;
   }
-
-  private ready = false;
 
   async waitForSync(): Promise<void> {
     await this.synced;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.debounce) clearTimeout(this.debounce);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     await this.watcher?.close();
     this.watcher = undefined;
     await this.flushing;
   }
 
-  private schedule(): void {
+  private lastDirs: string[] = [];
+
+  /**
+   * Watches exactly the directories the last walk read, each by its real path and without descending (the
+   * walk decides what is part of the tree, so chokidar never follows a loop of links), plus the directory of
+   * each root, where a root that is a link (git-sync's `current`) is swapped.
+   */
+  private async watchDirs(dirs: readonly string[]): Promise<void> {
+    if (!this.options.watch || this.stopped) return;
+    const want = new Set([...dirs, ...this.roots.map((r) => dirname(r))]);
+    const added = [...want].filter((d) => !this.watched.has(d));
+    const removed = [...this.watched].filter((d) => !want.has(d));
+    this.watched = want;
+    if (!this.watcher) {
+      const w = watch([...want], {
+        persistent: true,
+        ignoreInitial: true,
+        followSymlinks: false,
+        depth: 0,
+        ignored: (path: string, stats?: { isFile(): boolean }) =>
+          !this.watched.has(path) && this.ignored(path, stats),
+        awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 },
+      });
+      this.watcher = w;
+      w.on('all', (_event, path) => this.touch(path)).on('error', (err) =>
+        this.options.log.error({ err: String(err) }, 'watching manifests failed'),
+      );
+      await new Promise<void>((r) => w.once('ready', () => r()));
+      return;
+    }
+    if (removed.length > 0) this.watcher.unwatch(removed);
+    if (added.length > 0) this.watcher.add(added);
+  }
+
+  /** Entries whose changes cannot matter: hidden names, node_modules, files that are not manifests. */
+  private ignored(path: string, stats?: { isFile(): boolean }): boolean {
+    if (this.roots.includes(path)) return false;
+    const name = basename(path);
+    if (name.startsWith('.') || name === 'node_modules') return true;
+    // Only files that are not manifests are ignored; a link or a directory of any name may lead to some.
+    return !isManifestName(name) && (stats ? stats.isFile() : isRegularFile(path));
+  }
+
+  private touch(path: string): void {
+    if (this.stopped) return;
+    // Events of a root's parent directory matter only for the root itself.
+    const known = this.roots.includes(path) || this.watched.has(path);
+    if (!known && !this.watched.has(dirname(path))) return;
+    if (!known && this.ignored(path)) return;
+    this.dirty.add(path);
+    this.schedule();
+  }
+
+  private schedule(delayMs = this.options.debounceMs ?? 200): void {
+    if (this.stopped) return;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
-    }, this.options.debounceMs ?? 200);
+      this.flushing = this.flushing.then(() => this.scan());
+    }, delayMs);
   }
 
-  /** Parses every dirty file and updates the stores, enqueueing what changed. */
-  private async flush(): Promise<void> {
-    const files = [...this.dirtyFiles].sort();
-    this.dirtyFiles.clear();
-    for (const file of files) await this.load(file);
-  }
-
-  private async load(file: string): Promise<void> {
-    const rel = relative(process.cwd(), file) || file;
-    let text: string | undefined;
+  /** Takes a snapshot of the tree and makes the stores follow it. */
+  private async scan(): Promise<void> {
+    if (this.stopped) return;
+    const dirty = new Set(this.dirty);
+    this.dirty.clear();
+    let snap: Snapshot;
     try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      text = undefined; // deleted
-    }
-    const prev = this.files.get(file) ?? { roles: [], providers: [], issues: [] };
-    if (text === undefined) {
-      this.files.delete(file);
-      this.replace(prev, new Map(), new Map());
-      this.options.log.info({ file: rel }, 'manifest file removed');
+      snap = await readSnapshot(this.roots, this.files, {
+        defaultNamespace: this.options.defaultNamespace ?? 'default',
+        dirty,
+      });
+    } catch (err) {
+      this.options.log.error({ err: String(err) }, 'reading the manifests failed');
       return;
     }
-    const parsed = parseManifestText(rel, text);
-    const broken = parsed.issues.some(
-      (i) => i.severity === 'error' && i.rule.startsWith('yaml.syntax'),
-    );
-    for (const i of parsed.issues) {
-      this.options.log[i.severity === 'error' ? 'error' : 'warn'](
-        { file: i.file, line: i.line, col: i.col, rule: i.rule, pointer: i.pointer },
-        `${i.file}:${i.line}:${i.col}: ${i.message}`,
-      );
-    }
-    if (broken && (prev.roles.length > 0 || prev.providers.length > 0)) {
-      this.options.log.warn(
-        { file: rel },
-        'keeping the last good objects of a file that does not parse',
-      );
-      this.files.set(file, { ...prev, issues: parsed.issues });
-      return;
-    }
-    const roles = new Map<ObjectKey, PrivilegedRole>();
-    for (const r of parsed.roles) {
-      const obj: PrivilegedRole = {
-        ...r.object,
-        metadata: {
-          ...r.object.metadata,
-          namespace: r.object.metadata.namespace ?? this.options.defaultNamespace ?? 'default',
-        },
-      };
-      const key = objectKey(obj.metadata);
-      roles.set(key, obj);
-      this.where.set(`PrivilegedRole/${key}`, `${r.file}:${r.line}:${r.col}`);
-    }
-    const providers = new Map<ObjectKey, IdentityProvider>();
-    for (const p of parsed.providers) {
-      const key = objectKey({ name: p.object.metadata.name });
-      providers.set(key, p.object);
-      this.where.set(`IdentityProvider/${key}`, `${p.file}:${p.line}:${p.col}`);
-    }
-    const next: FileState = {
-      roles: [...roles.keys()],
-      providers: [...providers.keys()],
-      issues: parsed.issues,
-    };
-    this.files.set(file, next);
-    this.replace(prev, roles, providers);
+    this.files = snap.files;
+    this.treeProblems = snap.problems;
+    this.apply();
+    this.report();
+    const newDirs = snap.dirs.some((d) => !this.watched.has(d));
+    this.lastDirs = snap.dirs;
+    if (this.watcher) await this.watchDirs(snap.dirs);
+    // A file created in a directory before it was watched, or one that vanished during the walk: look again.
+    if (this.watcher && (newDirs || snap.changedDuringScan)) this.schedule();
   }
 
-  private replace(
-    prev: FileState,
-    roles: Map<ObjectKey, PrivilegedRole>,
-    providers: Map<ObjectKey, IdentityProvider>,
-  ): void {
-    this.sync('PrivilegedRole', this.roles, this.statuses, prev.roles, roles);
-    this.sync('IdentityProvider', this.providers, this.providerStatuses, prev.providers, providers);
+  /** Makes the stores hold the objects of the current snapshot. */
+  private apply(): void {
+    const now = Date.now();
+    const stamp = new Date(now).toISOString();
+    const entries = [...this.files].sort(([, a], [, b]) =>
+      a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0,
+    );
+    this.duplicates = [];
+    const roles = this.choose('PrivilegedRole', entries, (f) => f.roles);
+    const providers = this.choose('IdentityProvider', entries, (f) => f.providers);
+    let nextSettle = Infinity;
+    const settleMs = this.options.watch ? (this.options.settleMs ?? 1000) : 0;
+    const sync = <T extends PrivilegedRole | IdentityProvider>(
+      kind: WatchedKind,
+      store: MemoryStore<T>,
+      statuses: Map<ObjectKey, NonNullable<T['status']>>,
+      now_: Map<ObjectKey, { held: Held<T>; abs: string }>,
+    ): void => {
+      for (const key of store.keys()) {
+        const id = `${kind}/${key}`;
+        if (now_.has(key)) continue;
+        const old = store.get(key);
+        if (old?.metadata.deletionTimestamp) continue;
+        const since = this.missingSince.get(id) ?? now;
+        this.missingSince.set(id, since);
+        if (now - since < settleMs) {
+          nextSettle = Math.min(nextSettle, since + settleMs);
+          continue;
+        }
+        this.missingSince.delete(id);
+        this.asRead.delete(id);
+        this.holder.delete(id);
+        this.firstSeen.delete(id);
+        this.options.log.info({ kind, key }, `${kind} ${key}: no file holds it any more`);
+        if (old?.metadata.finalizers?.includes(RESET_FINALIZER)) {
+          // Like the API server with a finalizer: the object stays, marked deleted, until the reconciler has
+          // reset the role and calls setFinalizer(role, false).
+          store.set(key, {
+            ...old,
+            metadata: { ...old.metadata, deletionTimestamp: stamp },
+          });
+        } else {
+          store.delete(key);
+          statuses.delete(key);
+        }
+        this.enqueue(kind, key);
+      }
+      for (const [key, { held, abs }] of now_) {
+        const id = `${kind}/${key}`;
+        this.missingSince.delete(id);
+        this.holder.set(id, { abs, where: held.where });
+        const obj = held.object;
+        const json = JSON.stringify(obj);
+        const old = store.get(key);
+        if (old && !old.metadata.deletionTimestamp && this.asRead.get(id) === json) continue;
+        this.asRead.set(id, json);
+        const generation = old?.metadata.generation ?? 0;
+        const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
+        // The first-seen time, never the file's own creationTimestamp: a file must not make itself older.
+        const created = this.firstSeen.get(id) ?? this.options.firstSeen?.get(id) ?? stamp;
+        this.firstSeen.set(id, created);
+        const merged = {
+          ...obj,
+          metadata: {
+            ...obj.metadata,
+            creationTimestamp: created,
+            generation: changed ? generation + 1 : generation,
+          },
+        };
+        // A file holds no finalizers: the source adds rolegate's where the controller would have.
+        if (kind === 'PrivilegedRole' && resetOnDelete(obj))
+          merged.metadata.finalizers = [RESET_FINALIZER];
+        else delete merged.metadata.finalizers;
+        delete merged.metadata.deletionTimestamp;
+        const status = statuses.get(key);
+        if (status) merged.status = status;
+        else delete merged.status;
+        store.set(key, merged);
+        this.enqueue(kind, key);
+      }
+    };
+    sync('PrivilegedRole', this.roles, this.statuses, roles);
+    sync('IdentityProvider', this.providers, this.providerStatuses, providers);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    if (nextSettle !== Infinity && !this.stopped) {
+      // Look again once the absence has lasted the settle period; the empty file is read again then.
+      this.settleTimer = setTimeout(
+        () => {
+          this.settleTimer = undefined;
+          this.schedule(0);
+        },
+        Math.max(0, nextSettle - now),
+      );
+    }
   }
 
   /**
-   * Replaces one file's objects of one kind in a store: removed keys are deleted (with their status), the rest
-   * set with the status rolegate recorded and a generation that moves only when the spec changed.
+   * The object in use for each key of one kind: the one in the file that held it so far if that file still
+   * does, else the one in the first file by path. Two files holding one object is reported.
    */
-  private sync<T extends PrivilegedRole | IdentityProvider>(
+  private choose<T>(
     kind: WatchedKind,
-    store: MemoryStore<T>,
-    statuses: Map<ObjectKey, NonNullable<T['status']>>,
-    before: readonly ObjectKey[],
-    now: Map<ObjectKey, T>,
-  ): void {
-    for (const key of before) {
-      if (now.has(key)) continue;
-      const old = store.get(key);
-      if (old?.metadata.finalizers?.includes(RESET_FINALIZER)) {
-        // Like the API server with a finalizer: the object stays, marked deleted, until the reconciler has
-        // reset the role and calls setFinalizer(role, false).
-        store.set(key, {
-          ...old,
-          metadata: { ...old.metadata, deletionTimestamp: new Date().toISOString() },
-        });
-      } else {
-        store.delete(key);
-        statuses.delete(key);
+    entries: readonly [string, FileEntry][],
+    of: (f: FileEntry) => Map<ObjectKey, Held<T>>,
+  ): Map<ObjectKey, { held: Held<T>; abs: string }> {
+    const out = new Map<ObjectKey, { held: Held<T>; abs: string }>();
+    const all = new Map<ObjectKey, { held: Held<T>; abs: string }[]>();
+    for (const [abs, f] of entries) {
+      for (const [key, held] of of(f)) {
+        const list = all.get(key);
+        if (list) list.push({ held, abs });
+        else all.set(key, [{ held, abs }]);
       }
-      this.enqueue(kind, key);
     }
-    for (const [key, obj] of now) {
-      const old = store.get(key);
-      const generation = old?.metadata.generation ?? 0;
-      const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
-      const merged = {
-        ...obj,
-        metadata: { ...obj.metadata, generation: changed ? generation + 1 : generation },
-      };
-      // A file holds no finalizers: the source adds rolegate's where the controller would have.
-      if (kind === 'PrivilegedRole' && resetOnDelete(obj))
-        merged.metadata.finalizers = [RESET_FINALIZER];
-      const status = statuses.get(key);
-      if (status) merged.status = status;
-      store.set(key, merged);
-      this.enqueue(kind, key);
+    for (const [key, list] of all) {
+      const current = this.holder.get(`${kind}/${key}`)?.abs;
+      const pick = list.find((x) => x.abs === current) ?? list[0]!;
+      out.set(key, pick);
+      if (list.length > 1) {
+        const others = list.filter((x) => x !== pick).map((x) => x.held.where);
+        this.duplicates.push({
+          file: pick.held.file,
+          line: pick.held.line,
+          col: pick.held.col,
+          pointer: '/metadata/name',
+          rule: 'semantic.duplicate-object',
+          severity: 'error',
+          message: `${kind} ${key} is also defined at ${others.join(', ')}; rolegate uses the one at ${pick.held.where}`,
+        });
+      }
     }
+    return out;
+  }
+
+  /** Logs each problem once, when it appears (a watcher event must not repeat every open problem). */
+  private report(): void {
+    const current = new Set<string>();
+    for (const i of this.issues()) {
+      const line = `${i.file}:${i.line}:${i.col}: ${i.message}`;
+      current.add(line);
+      if (this.logged.has(line)) continue;
+      const file = this.fileOf(i.file);
+      const kept =
+        i.rule === 'io.read' && file && (file.roles.size > 0 || file.providers.size > 0)
+          ? '; its last good objects are kept'
+          : '';
+      this.options.log[i.severity === 'error' ? 'error' : 'warn'](
+        { file: i.file, line: i.line, col: i.col, rule: i.rule, pointer: i.pointer },
+        `${line}${kept}`,
+      );
+    }
+    this.logged.clear();
+    for (const l of current) this.logged.add(l);
+  }
+
+  private fileOf(shown: string): FileEntry | undefined {
+    for (const f of this.files.values()) if (f.shown === shown) return f;
+    return undefined;
   }
 
   private readonly statuses = new Map<ObjectKey, NonNullable<PrivilegedRole['status']>>();
@@ -289,4 +439,12 @@ function resetOnDelete(obj: PrivilegedRole | IdentityProvider): boolean {
   return (
     (obj.spec as { deletionPolicy?: unknown } | undefined)?.deletionPolicy === 'ResetToDefault'
   );
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

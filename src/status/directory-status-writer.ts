@@ -1,6 +1,6 @@
 // Directory mode has no API server to hold status, so status goes to the log (one line per change), to a
 // JSON report served on /status, and, when configured, to a status file written atomically.
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type {
   IdentityProvider,
@@ -9,6 +9,7 @@ import type {
   PrivilegedRoleStatus,
 } from '../api/v1alpha1/types.js';
 import { objectKey } from '../api/keys.js';
+import type { ManifestIssue } from '../manifests/load.js';
 import type { StatusWriter } from './types.js';
 
 /** Where status is kept in directory mode. */
@@ -17,6 +18,13 @@ export interface StatusHolder {
   setProviderStatus(key: string, status: IdentityProviderStatus): void;
   readonly roles: { list(): readonly PrivilegedRole[] };
   readonly providers: { list(): readonly IdentityProvider[] };
+  /** Problems of the files (unreadable, loops, special files, findings), for the report. */
+  issues?(): ManifestIssue[];
+  /** The file an object comes from, and the read problem of that file if it has one. */
+  sourceOf?(
+    kind: 'PrivilegedRole' | 'IdentityProvider',
+    key: string,
+  ): { file: string; problem?: string } | undefined;
 }
 
 /** The JSON report of directory mode (GET /status and the status file). */
@@ -26,9 +34,42 @@ export interface StatusReport {
     role: string;
     mfaRequired: boolean;
     enforcement: string;
+    /** When rolegate first saw the object (kept across restarts through this file); the claim age. */
+    creationTimestamp?: string;
+    /** The file it comes from. */
+    file?: string;
+    /** Why that file could not be read; the object shown is the last good one. */
+    fileProblem?: string;
     status?: PrivilegedRoleStatus;
   }[];
-  providers: { name: string; status?: IdentityProviderStatus }[];
+  providers: { name: string; creationTimestamp?: string; status?: IdentityProviderStatus }[];
+  /** Errors of the files: unreadable, not regular files, links that lead nowhere. */
+  fileErrors?: { file: string; rule: string; message: string }[];
+}
+
+/**
+ * The first-seen times recorded in a status file (`PrivilegedRole/ns/name`, `IdentityProvider/name` → RFC
+ * 3339): a restarted controller gives each object the age it had, so a file added while it was down does not
+ * become the older claim. A missing or unreadable file gives none.
+ */
+export async function readFirstSeen(statusFile: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let report: Partial<StatusReport>;
+  try {
+    report = JSON.parse(await readFile(statusFile, 'utf8')) as Partial<StatusReport>;
+  } catch {
+    return out;
+  }
+  const stamp = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  for (const r of Array.isArray(report.roles) ? report.roles : []) {
+    if (typeof r?.key === 'string' && stamp(r.creationTimestamp))
+      out.set(`PrivilegedRole/${r.key}`, r.creationTimestamp);
+  }
+  for (const p of Array.isArray(report.providers) ? report.providers : []) {
+    if (typeof p?.name === 'string' && stamp(p.creationTimestamp))
+      out.set(`IdentityProvider/${p.name}`, p.creationTimestamp);
+  }
+  return out;
 }
 
 /** A DirectoryStatusWriter logs and records status, and writes the status file. */
@@ -81,27 +122,41 @@ export class DirectoryStatusWriter implements StatusWriter {
 
   /** The current report. */
   report(): StatusReport {
-    return {
+    const report: StatusReport = {
       roles: this.holder.roles
         .list()
         .map((r) => {
+          const key = objectKey(r.metadata);
           const entry: StatusReport['roles'][number] = {
-            key: objectKey(r.metadata),
+            key,
             role: r.spec?.role?.displayName ?? r.spec?.role?.id ?? '',
             mfaRequired: r.spec?.mfaRequired === true,
             enforcement: r.spec?.enforcement ?? 'Enforce',
           };
+          if (r.metadata.creationTimestamp) entry.creationTimestamp = r.metadata.creationTimestamp;
+          const from = this.holder.sourceOf?.('PrivilegedRole', key);
+          if (from) entry.file = from.file;
+          if (from?.problem !== undefined) entry.fileProblem = from.problem;
           if (r.status) entry.status = r.status;
           return entry;
         })
         .sort((a, b) => a.key.localeCompare(b.key)),
       providers: this.holder.providers
         .list()
-        .map((p) =>
-          p.status ? { name: p.metadata.name, status: p.status } : { name: p.metadata.name },
-        )
+        .map((p) => {
+          const entry: StatusReport['providers'][number] = { name: p.metadata.name };
+          if (p.metadata.creationTimestamp) entry.creationTimestamp = p.metadata.creationTimestamp;
+          if (p.status) entry.status = p.status;
+          return entry;
+        })
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
+    const errors = this.holder
+      .issues?.()
+      .filter((i) => i.rule.startsWith('io.') && i.severity === 'error');
+    if (errors && errors.length > 0)
+      report.fileErrors = errors.map((i) => ({ file: i.file, rule: i.rule, message: i.message }));
+    return report;
   }
 
   /** Waits for a pending status-file write. */

@@ -111,7 +111,12 @@ function walkDir(
     if (ancestors.size === 1) throw err;
     tree.unreadable.push(dir);
     tree.problems.push(
-      problem(shown, 'io.read', 'error', `cannot read directory ${shown}: ${(err as Error).message}`),
+      problem(
+        shown,
+        'io.read',
+        'error',
+        `cannot read directory ${shown}: ${(err as Error).message}`,
+      ),
     );
     return;
   }

@@ -41,12 +41,20 @@ export interface RolegateProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `rolegate <args>`; fails loudly when dist/ has not been built. */
-export function startRolegate(args: string[], env: NodeJS.ProcessEnv = {}): RolegateProcess {
+/**
+ * Starts `rolegate <args>`; fails loudly when dist/ has not been built. `as` runs it as another user (the
+ * tests run as root, which file permissions do not stop).
+ */
+export function startRolegate(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  as?: { uid: number; gid: number },
+): RolegateProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ROLEGATE_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(as ?? {}),
   });
   const logs: Record<string, unknown>[] = [];
   const waiters: {

@@ -50,3 +50,14 @@ export async function deleteProvider(
     })
     .catch(() => undefined);
 }
+
+/** The YAML of IdentityProvider `tenant` for `emulator`, with Emulator credentials, for directory-mode tests. */
+export function emulatorProviderYaml(emulator: GraphEmulator, resyncInterval = '1s'): string {
+  return `apiVersion: rolegate.io/v1alpha1
+kind: IdentityProvider
+metadata: { name: tenant }
+spec:
+  resyncInterval: ${resyncInterval}
+  entra: { tenantId: ${emulator.tenantId}, graphBaseUrl: "${emulator.url}", credentials: { type: Emulator } }
+`;
+}

@@ -23,6 +23,7 @@ import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/gr
 import { eventually } from '../../harness/kube-client.js';
 import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
 import { runCli } from '../../harness/cli.js';
+import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
 
 interface StatusRole {
   key: string;
@@ -61,16 +62,7 @@ function tree(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-faults-'));
   chmodSync(dir, 0o755);
   dirs.push(dir);
-  writeFileSync(
-    join(dir, 'provider.yaml'),
-    `apiVersion: rolegate.io/v1alpha1
-kind: IdentityProvider
-metadata: { name: tenant }
-spec:
-  resyncInterval: 1s
-  entra: { tenantId: ${emulator.tenantId}, graphBaseUrl: "${emulator.url}", credentials: { type: Emulator } }
-`,
-  );
+  writeFileSync(join(dir, 'provider.yaml'), emulatorProviderYaml(emulator));
   return dir;
 }
 
@@ -100,12 +92,13 @@ function writesFor(id: string): number {
     .length;
 }
 
-function start(
+/** Starts `rolegate run --dir DIR --allow-weakening` with JSON logs on a free port. */
+function startRun(
   dir: string,
   extra: string[] = [],
   as?: { uid: number; gid: number },
 ): RolegateProcess {
-  const run = startRolegate(
+  return startRolegate(
     [
       'run',
       '--dir',
@@ -120,6 +113,15 @@ function start(
     {},
     as,
   );
+}
+
+/** startRun, stopped after the test. */
+function start(
+  dir: string,
+  extra: string[] = [],
+  as?: { uid: number; gid: number },
+): RolegateProcess {
+  const run = startRun(dir, extra, as);
   running.push(run);
   return run;
 }
@@ -166,16 +168,7 @@ describe('directory mode keeps roles through renames, moves and copies', () => {
     dir = tree();
     mkdirSync(join(dir, 'teams', 'zeta'), { recursive: true });
     writeFileSync(join(dir, 'teams', 'zeta', 'role.yaml'), roleYaml('moved', id));
-    run = startRolegate([
-      'run',
-      '--dir',
-      dir,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--log-format',
-      'json',
-      '--allow-weakening',
-    ]);
+    run = startRun(dir);
     await waitFor(run, { 'identity/moved': 'InSync' });
     expect(mfaOn(id)).toBe(false);
     writesAfterStart = writesFor(id);
@@ -397,38 +390,51 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: true }
 `;
     writeFileSync(join(dir, 'zz-existing.yaml'), owner);
     let run = start(dir, ['--status-file', statusFile]);
-    const first = await waitFor(run, { 'identity/zz-existing': 'InSync' });
-    const created = first.roles.find((r) => r.key === 'identity/zz-existing')?.creationTimestamp;
-    expect(created).toBeDefined();
+    await waitFor(run, { 'identity/zz-existing': 'InSync' });
     const before = writesFor(id);
-    // A newcomer whose key sorts first, weakening the role (and claiming an old creationTimestamp of its own)
-    const newcomer = `apiVersion: rolegate.io/v1alpha1
+    // Newcomers whose keys sort first, weakening the role; one claims an old creationTimestamp of its own.
+    const claimant = (name: string, meta = ''): string => `apiVersion: rolegate.io/v1alpha1
 kind: PrivilegedRole
-metadata: { name: aa-newcomer, namespace: identity, creationTimestamp: "2000-01-01T00:00:00Z" }
+metadata: { name: ${name}, namespace: identity${meta} }
 spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false }
 `;
-    writeFileSync(join(dir, 'aa-newcomer.yaml'), newcomer);
-    await waitFor(run, { 'identity/zz-existing': 'InSync', 'identity/aa-newcomer': 'Conflict' });
+    writeFileSync(join(dir, 'aa-newcomer.yaml'), claimant('aa-newcomer'));
+    writeFileSync(
+      join(dir, 'ab-backdated.yaml'),
+      claimant('ab-backdated', ', creationTimestamp: "2000-01-01T00:00:00Z"'),
+    );
+    const both = await waitFor(run, {
+      'identity/zz-existing': 'InSync',
+      'identity/aa-newcomer': 'Conflict',
+      'identity/ab-backdated': 'Conflict',
+    });
+    const age = (s: Status, key: string): string =>
+      s.roles.find((r) => r.key === `identity/${key}`)?.creationTimestamp ?? '';
+    const created = age(both, 'zz-existing');
+    expect(created).not.toBe('');
+    expect(age(both, 'aa-newcomer') > created).toBe(true);
+    expect(age(both, 'ab-backdated') > created).toBe(true);
     await settle();
     expect(writesFor(id)).toBe(before);
     expect(mfaOn(id)).toBe(true);
     expect(await run.stop()).toBe(0);
-    expect(
-      (JSON.parse(readFileSync(statusFile, 'utf8')) as Status).roles.find(
-        (r) => r.key === 'identity/zz-existing',
-      )?.creationTimestamp,
-    ).toBe(created);
+    expect(age(JSON.parse(readFileSync(statusFile, 'utf8')) as Status, 'zz-existing')).toBe(
+      created,
+    );
 
-    // restarted, with the newcomer also renamed: ages come from the status file, not from file names
+    // While rolegate is stopped a third claimant arrives and a newcomer's file is renamed; after the restart
+    // the ages come from the status file, not from file names or keys.
+    writeFileSync(join(dir, 'ac-while-down.yaml'), claimant('ac-while-down'));
     renameSync(join(dir, 'aa-newcomer.yaml'), join(dir, '0-newcomer.yaml'));
     run = start(dir, ['--status-file', statusFile]);
     const after = await waitFor(run, {
       'identity/zz-existing': 'InSync',
       'identity/aa-newcomer': 'Conflict',
+      'identity/ab-backdated': 'Conflict',
+      'identity/ac-while-down': 'Conflict',
     });
-    expect(after.roles.find((r) => r.key === 'identity/zz-existing')?.creationTimestamp).toBe(
-      created,
-    );
+    expect(age(after, 'zz-existing')).toBe(created);
+    expect(age(after, 'aa-newcomer')).toBe(age(both, 'aa-newcomer'));
     await settle();
     expect(writesFor(id)).toBe(before);
     expect(mfaOn(id)).toBe(true);

@@ -8,6 +8,7 @@ import { runCli, type CliResult } from '../../harness/cli.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 import { eventually } from '../../harness/kube-client.js';
 import { startRolegate } from '../../harness/controller-process.js';
+import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
 
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
 const PAA = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
@@ -19,16 +20,7 @@ const cli = (args: string[]): Promise<CliResult> => runCli(args, dir);
 const writes = (): number => emulator.counts().writes;
 
 function writeManifests(): void {
-  writeFileSync(
-    join(dir, 'provider.yaml'),
-    `apiVersion: rolegate.io/v1alpha1
-kind: IdentityProvider
-metadata: { name: tenant }
-spec:
-  resyncInterval: 1s
-  entra: { tenantId: ${emulator.tenantId}, graphBaseUrl: "${emulator.url}", credentials: { type: Emulator } }
-`,
-  );
+  writeFileSync(join(dir, 'provider.yaml'), emulatorProviderYaml(emulator));
   writeFileSync(
     join(dir, 'roles.yaml'),
     `apiVersion: rolegate.io/v1alpha1

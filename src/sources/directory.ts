@@ -7,7 +7,7 @@
 // checkout caught half-way, does not delete (or reset) a role. A file that cannot be read keeps its last good
 // objects, and so does one that does not parse.
 import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
@@ -126,6 +126,9 @@ export class DirectorySource implements Source, FinalizerWriter {
       }
       const special = s.isFile() || s.isDirectory() ? undefined : specialKind(s);
       if (special !== undefined) throw new Error(`${p} is ${special}, not a file or a directory`);
+      // A root that is a link (git-sync's `current`) is swapped in its directory, and a file may be replaced
+      // by a rename there: watch that directory too (for this entry only).
+      if (s.isFile() || (await lstat(p)).isSymbolicLink()) this.rootParents.push(dirname(p));
     }
     this.synced = this.flushing = this.scan();
     if (this.options.watch) {
@@ -153,15 +156,18 @@ export class DirectorySource implements Source, FinalizerWriter {
   }
 
   private lastDirs: string[] = [];
+  /** The real directories of the last walk. */
+  private walked = new Set<string>();
+  private readonly rootParents: string[] = [];
 
   /**
    * Watches exactly the directories the last walk read, each by its real path and without descending (the
    * walk decides what is part of the tree, so chokidar never follows a loop of links), plus the directory of
-   * each root, where a root that is a link (git-sync's `current`) is swapped.
+   * each root that is a file or a link.
    */
   private async watchDirs(dirs: readonly string[]): Promise<void> {
     if (!this.options.watch || this.stopped) return;
-    const want = new Set([...dirs, ...this.roots.map((r) => dirname(r))]);
+    const want = new Set([...dirs, ...this.rootParents]);
     const added = [...want].filter((d) => !this.watched.has(d));
     const removed = [...this.watched].filter((d) => !want.has(d));
     this.watched = want;
@@ -197,10 +203,12 @@ export class DirectorySource implements Source, FinalizerWriter {
 
   private touch(path: string): void {
     if (this.stopped) return;
-    // Events of a root's parent directory matter only for the root itself.
-    const known = this.roots.includes(path) || this.watched.has(path);
-    if (!known && !this.watched.has(dirname(path))) return;
-    if (!known && this.ignored(path)) return;
+    // In a root's parent directory only the root itself matters; in the tree, whatever may hold manifests.
+    const relevant =
+      this.roots.includes(path) ||
+      this.watched.has(path) ||
+      (this.walked.has(dirname(path)) && !this.ignored(path));
+    if (!relevant) return;
     this.dirty.add(path);
     this.schedule();
   }
@@ -235,6 +243,7 @@ export class DirectorySource implements Source, FinalizerWriter {
     this.report();
     const newDirs = snap.dirs.some((d) => !this.watched.has(d));
     this.lastDirs = snap.dirs;
+    this.walked = new Set(snap.dirs);
     if (this.watcher) await this.watchDirs(snap.dirs);
     // A file created in a directory before it was watched, or one that vanished during the walk: look again.
     if (this.watcher && (newDirs || snap.changedDuringScan)) this.schedule();

@@ -213,7 +213,7 @@ describe('directory mode keeps roles through renames, moves and copies', () => {
 });
 
 describe('directory mode under file faults', () => {
-  it('an unreadable file is an error, and its last good objects are kept (EACCES, as a non-root user)', async () => {
+  it('an unreadable file (EACCES as a non-root user, then a dangling link) is an error, and its last good objects are kept', async () => {
     // Root reads any file whatever its mode, so rolegate runs as nobody here; chmod 000 then gives the
     // EACCES an operator gets from a wrong umask or a secret-mounted file.
     const id = roleIds[1]!;
@@ -248,6 +248,19 @@ describe('directory mode under file faults', () => {
       expect(again.fileErrors).toBeUndefined();
       expect(again.roles.find((r) => r.key === 'identity/unreadable')?.fileProblem).toBeUndefined();
     }, 10_000);
+    // a link that leads nowhere (a half-done deploy) is a read error too, not a deletion
+    rmSync(file);
+    symlinkSync('missing/roles.yaml', file);
+    await eventually(async () => {
+      const s2 = await status(run);
+      expect(s2.fileErrors?.map((e) => e.message)).toEqual([
+        expect.stringMatching(/symbolic link to a missing file/),
+      ]);
+      expect(ready(s2.roles.find((r) => r.key === 'identity/unreadable'))).toBe('InSync');
+    }, 10_000);
+    await settle();
+    expect(forgotten(run)).toEqual([]);
+    expect(writesFor(id)).toBe(before);
   });
 
   it('a file truncated to empty is not a deletion unless it stays empty', async () => {

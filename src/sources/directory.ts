@@ -34,6 +34,11 @@ export interface DirectorySourceOptions {
    * (default 1 s): editors truncate before they write, and a checkout deletes before it creates.
    */
   settleMs?: number;
+  /**
+   * While some file cannot be read, look again this often (default 10 s): a permission fixed by chmod alone is
+   * not always a watcher event.
+   */
+  retryUnreadableMs?: number;
   /** Namespace given to PrivilegedRoles that name none, as kubectl would. */
   defaultNamespace?: string;
   /**
@@ -74,6 +79,7 @@ export class DirectorySource implements Source, FinalizerWriter {
   private readonly dirty = new Set<string>();
   private debounce: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private synced: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -150,6 +156,7 @@ export class DirectorySource implements Source, FinalizerWriter {
     this.stopped = true;
     if (this.debounce) clearTimeout(this.debounce);
     if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.watcher?.close();
     this.watcher = undefined;
     await this.flushing;
@@ -247,6 +254,13 @@ export class DirectorySource implements Source, FinalizerWriter {
     if (this.watcher) await this.watchDirs(snap.dirs);
     // A file created in a directory before it was watched, or one that vanished during the walk: look again.
     if (this.watcher && (newDirs || snap.changedDuringScan)) this.schedule();
+    const unreadable = this.issues().some((i) => i.rule === 'io.read');
+    if (this.watcher && unreadable && !this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.schedule(0);
+      }, this.options.retryUnreadableMs ?? 10_000);
+    }
   }
 
   /** Makes the stores hold the objects of the current snapshot. */

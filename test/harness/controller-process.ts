@@ -25,6 +25,11 @@ export function kubernetesRunArgs(extra: string[] = [], kubeconfig?: string): st
   ];
 }
 
+/** The arguments of `rolegate run --dir DIR` as the tests start it: a free loopback port, JSON logs, `extra`. */
+export function directoryRunArgs(dir: string, extra: string[] = []): string[] {
+  return ['run', '--dir', dir, '--http-addr', '127.0.0.1:0', '--log-format', 'json', ...extra];
+}
+
 /** A running rolegate process. */
 export interface RolegateProcess {
   child: ChildProcess;

@@ -21,7 +21,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 import { eventually } from '../../harness/kube-client.js';
-import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import {
+  directoryRunArgs,
+  startRolegate,
+  type RolegateProcess,
+} from '../../harness/controller-process.js';
 import { runCli } from '../../harness/cli.js';
 import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
 
@@ -98,21 +102,7 @@ function startRun(
   extra: string[] = [],
   as?: { uid: number; gid: number },
 ): RolegateProcess {
-  return startRolegate(
-    [
-      'run',
-      '--dir',
-      dir,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--log-format',
-      'json',
-      '--allow-weakening',
-      ...extra,
-    ],
-    {},
-    as,
-  );
+  return startRolegate(directoryRunArgs(dir, ['--allow-weakening', ...extra]), {}, as);
 }
 
 /** startRun, stopped after the test. */

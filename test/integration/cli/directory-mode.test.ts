@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../../harness/cli.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
 import { eventually } from '../../harness/kube-client.js';
-import { startRolegate } from '../../harness/controller-process.js';
+import { directoryRunArgs, startRolegate } from '../../harness/controller-process.js';
 import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
 
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
@@ -93,17 +93,7 @@ describe('directory mode', () => {
 
   it('run --dir finds and fixes out-of-band changes on the next resync, and a malformed file does not stop the others', async () => {
     const statusFile = join(dir, 'status.json');
-    const run = startRolegate([
-      'run',
-      '--dir',
-      dir,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--log-format',
-      'json',
-      '--status-file',
-      statusFile,
-    ]);
+    const run = startRolegate(directoryRunArgs(dir, ['--status-file', statusFile]));
     try {
       await run.waitForLog((l) => l.msg === 'controller started');
       const url = await run.opsUrl();
@@ -189,16 +179,7 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, 
     };
     const resetFile = roleFile('reset', resetId!, 'ResetToDefault');
     const orphanFile = roleFile('orphan', orphanId!, 'Orphan');
-    const run = startRolegate([
-      'run',
-      '--dir',
-      own,
-      '--http-addr',
-      '127.0.0.1:0',
-      '--log-format',
-      'json',
-      '--allow-weakening',
-    ]);
+    const run = startRolegate(directoryRunArgs(own, ['--allow-weakening']));
     try {
       await run.waitForLog((l) => l.msg === 'controller started');
       await eventually(

@@ -70,6 +70,8 @@ export class DirectorySource implements Source, FinalizerWriter {
   private readonly asRead = new Map<string, string>();
   /** `Kind/key` → when the object was first seen (RFC 3339): its creationTimestamp. */
   private readonly firstSeen = new Map<string, string>();
+  /** First-seen times of the previous run, until the object is seen (or is gone, and so new if it returns). */
+  private readonly previousRun: Map<string, string>;
   /** `Kind/key` → when the object was first found absent from every file (ms). */
   private readonly missingSince = new Map<string, number>();
   private readonly logged = new Set<string>();
@@ -89,6 +91,7 @@ export class DirectorySource implements Source, FinalizerWriter {
     private readonly options: DirectorySourceOptions,
   ) {
     this.roots = paths.map((p) => resolve(p));
+    this.previousRun = new Map(options.firstSeen);
   }
 
   /** Problems found in the files and the tree, for reports. */
@@ -296,6 +299,7 @@ export class DirectorySource implements Source, FinalizerWriter {
         this.asRead.delete(id);
         this.holder.delete(id);
         this.firstSeen.delete(id);
+        this.previousRun.delete(id);
         this.options.log.info({ kind, key }, `${kind} ${key}: no file holds it any more`);
         if (old?.metadata.finalizers?.includes(RESET_FINALIZER)) {
           // Like the API server with a finalizer: the object stays, marked deleted, until the reconciler has
@@ -322,7 +326,7 @@ export class DirectorySource implements Source, FinalizerWriter {
         const generation = old?.metadata.generation ?? 0;
         const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
         // The first-seen time, never the file's own creationTimestamp: a file must not make itself older.
-        const created = this.firstSeen.get(id) ?? this.options.firstSeen?.get(id) ?? stamp;
+        const created = this.firstSeen.get(id) ?? this.previousRun.get(id) ?? stamp;
         this.firstSeen.set(id, created);
         const merged = {
           ...obj,

@@ -519,10 +519,11 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
     }
     if (s.isDirectory()) {
       const before = tree.files.length;
+      let walked = true;
       // Inside cwd itself, files are shown as their names.
       const shownDir = abs === cwd ? '' : displayPath(abs, cwd);
       try {
-        walkTree(abs, shownDir, tree, (full, dirShown, name) =>
+        walked = walkTree(abs, shownDir, tree, (full, dirShown, name) =>
           childPath(cwd, full, dirShown, name),
         );
       } catch (err) {
@@ -536,7 +537,7 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
           message: `cannot read directory ${p}: ${(err as Error).message}`,
         });
       }
-      if (tree.files.length === before) {
+      if (walked && tree.files.length === before) {
         issues.push({
           file: p,
           line: 0,

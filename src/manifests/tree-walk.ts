@@ -77,23 +77,16 @@ export type ChildPath = (full: string, dirShown: string, name: string) => string
 /**
  * Walks the directory `dir` (absolute; may be a link) into `tree`. Hidden entries and node_modules are
  * skipped. Synchronous on purpose (see read-text.ts): thousands of awaited readdirs leave the thread idle.
- * Throws when `dir` itself cannot be read; a subdirectory that cannot be read is an `io.read` problem.
+ * Throws when `dir` itself cannot be read; a subdirectory that cannot be read is an `io.read` problem. Returns
+ * false when `dir` was read already (given twice, or inside another root): nothing new was listed.
  */
-export function walkTree(dir: string, shown: string, tree: Tree, childPath: ChildPath): void {
+export function walkTree(dir: string, shown: string, tree: Tree, childPath: ChildPath): boolean {
   const real = realpathSync(dir);
-  if (tree.seenDirs.has(real)) {
-    tree.problems.push(
-      problem(
-        shown || '.',
-        'io.duplicate-path',
-        'warning',
-        `Same directory as ${tree.seenDirs.get(real) || '.'} (reached again through a symbolic link); its files are read once`,
-      ),
-    );
-    return;
-  }
+  // A path given twice, or inside another one given: its files are listed already, which is no problem.
+  if (tree.seenDirs.has(real)) return false;
   tree.seenDirs.set(real, shown);
   walkDir(dir, real, shown, tree, childPath, new Set([real]));
+  return true;
 }
 
 function walkDir(
@@ -165,6 +158,8 @@ function walkDir(
         continue;
       }
       const first = tree.seenDirs.get(target);
+      // Reached without a link, it is a root given explicitly as well: listed already, no problem.
+      if (first !== undefined && !e.isSymbolicLink()) continue;
       if (first !== undefined) {
         tree.problems.push(
           problem(

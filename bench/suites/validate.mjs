@@ -1,4 +1,4 @@
-// Suite "validate": `rolegate validate DIR --format json` as a child process over 1,000 / 10,000 / 50,000
+// Suite "validate": `rolegate validate DIR -o json` as a child process over 1,000 / 10,000 / 50,000
 // generated manifests (~10% invalid), manifests/s and peak RSS; compared in the same run with
 // `kubectl apply --dry-run=server -R -f DIR` against a real kube-apiserver where that is feasible.
 import { existsSync } from 'node:fs';
@@ -21,7 +21,7 @@ async function measured(cmd, args, opts) {
 }
 
 async function rolegate(dir) {
-  const r = await measured(process.execPath, [CLI, 'validate', dir, '--format', 'json'], {
+  const r = await measured(process.execPath, [CLI, 'validate', dir, '-o', 'json'], {
     timeoutMs: 600_000,
     keep: 256 << 20,
   });
@@ -118,7 +118,7 @@ export async function runValidateSuite({ runs, quick, sizes }) {
     await k.down();
   }
   const text = table(
-    'validate: rolegate validate --format json (child process) vs kubectl apply --dry-run=server -R, same files',
+    'validate: rolegate validate -o json (child process) vs kubectl apply --dry-run=server -R, same files',
     [
       'manifests',
       'files',

@@ -1,7 +1,6 @@
 // `rolegate export`: write PrivilegedRole manifests for every role the provider holds, with today's MFA
 // setting, so that a team can bootstrap GitOps from what exists. The output validates and plans with zero
 // drift.
-import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { assessMfa, type LiveRole } from '../api/observation.js';
@@ -11,6 +10,11 @@ import {
   withProviderOptions,
   type ProviderCommandOptions,
 } from './provider-command.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+import { emit, outputFileOption, outputOption, toJson } from './output.js';
+
+/** The formats of `rolegate export`: a YAML stream (the default) or a JSON `List`, as kubectl prints. */
+export const EXPORT_FORMATS = ['yaml', 'json'] as const;
 
 /** A DNS-1123 name for a role's manifest. */
 export function manifestName(role: LiveRole): string {
@@ -72,26 +76,36 @@ export function exportCommand(): Command {
       'Write PrivilegedRole manifests for every role of an identity provider, with the current MFA setting',
     )
     .option('-n, --namespace <ns>', 'namespace of the generated objects', 'identity')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(outputOption(EXPORT_FORMATS, 'yaml'))
+    .addOption(outputFileOption('one line saying what was written'))
     .addHelpText(
       'after',
       `
+${EXIT_CODES_HELP.export}
+
 Examples:
   rolegate export examples/quickstart/identityprovider.yaml --emulator > roles.yaml
-  rolegate export idp/ --provider contoso -o manifests/roles.yaml`,
+  rolegate export idp/ --provider contoso --output-file manifests/roles.yaml
+  rolegate export idp/ -o json | jq '.items[].metadata.name'`,
     )
     .action(
       async (
         paths: string[],
-        o: ProviderCommandOptions & { namespace: string; output?: string },
+        o: ProviderCommandOptions & { namespace: string; output: string; outputFile?: string },
       ) => {
-        await withProvider(paths, o, async (idp, session) => {
+        await withProvider('export', paths, o, async (idp, session) => {
           const snapshot = await session.snapshot();
           const docs = exportRoles(snapshot.roles(), idp.metadata.name, o.namespace);
           const header = `# Exported by rolegate from IdentityProvider ${idp.metadata.name}: ${docs.length} roles, with their current MFA setting.\n# Review mfaRequired: false entries; set them to true to have rolegate enforce MFA.\n`;
-          const text = header + docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('');
-          if (o.output) await writeFile(o.output, text);
-          else process.stdout.write(text);
+          const text =
+            o.output === 'json'
+              ? toJson({ apiVersion: 'v1', kind: 'List', items: docs })
+              : header + docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('');
+          await emit(
+            text,
+            o.outputFile,
+            `Wrote ${docs.length} PrivilegedRoles of IdentityProvider ${idp.metadata.name} to ${o.outputFile ?? ''}\n`,
+          );
         });
       },
     );

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The rolegate command line.
+// The rolegate command line. Exit codes follow Terraform's contract (exit-codes.ts): 0 success, 1 error, 2 only
+// with --detailed-exitcode; errors go to stderr as `Error: …`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { EXIT_CODES_HELP, EXIT_ERROR } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -19,6 +21,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   export: async () => (await import('./export.js')).exportCommand(),
   alerts: async () => (await import('./alerts.js')).alertsCommand(),
   emulator: async () => (await import('./emulator.js')).emulatorCommand(),
+  version: async () => (await import('./version.js')).versionCommand(),
+  completion: async () => (await import('./completion.js')).completionCommand(() => program()),
 };
 
 /**
@@ -30,7 +34,8 @@ export async function program(only: readonly string[] = Object.keys(COMMANDS)): 
     .description(
       'Keep privileged identity roles behind multi-factor authentication, declared in git',
     )
-    .version(pkg.version, '-v, --version');
+    // --version only: kubectl users read -v as verbosity.
+    .version(pkg.version, '--version', 'print the version number (rolegate version: also the commit and Node.js)');
   for (const c of await Promise.all(only.map((name) => COMMANDS[name]!()))) prog.addCommand(c);
   return prog
     .addHelpText(
@@ -41,9 +46,21 @@ Examples:
   rolegate plan manifests/ --detailed-exitcode       # drift before merge
   rolegate apply examples/quickstart --emulator      # one-shot reconcile against the Graph emulator
   rolegate run --dir examples/quickstart --emulator  # the controller on a directory
-  rolegate run --kubernetes --leader-elect           # the controller in a cluster`,
+  rolegate run --kubernetes --leader-elect           # the controller in a cluster
+  rolegate completion bash                           # shell completion (bash, zsh, fish)
+
+Output: -o, --output FORMAT chooses the format of every command's report, --output-file PATH writes it to a file.
+Logs go to stderr for one-shot commands (stdout for run): text on a terminal, JSON lines otherwise
+(--log-format auto|json|text); the level is --log-level, else ROLEGATE_LOG_LEVEL, else the command's default.
+
+${EXIT_CODES_HELP.program}`,
     )
     .showHelpAfterError();
+}
+
+/** Commander's own messages (`error: unknown option …`) as `Error: …`, like every other error. */
+function writeErr(str: string): void {
+  process.stderr.write(str.replace(/^error: /, 'Error: '));
 }
 
 /**
@@ -59,11 +76,12 @@ try {
   const name = requestedCommand(process.argv);
   // Help, the version and unknown commands need the whole program; a known command needs only itself.
   const prog = await program(name === undefined ? undefined : [name]);
-  // Usage errors exit 2 (1 means "invalid manifests" or "errors"), so commander must not exit by itself.
-  for (const c of [prog, ...prog.commands]) c.exitOverride();
+  // Commander must not exit by itself: a usage error is 1 (never 2, which --detailed-exitcode reserves for
+  // drift), and help and --version are 0.
+  for (const c of [prog, ...prog.commands]) c.exitOverride().configureOutput({ writeErr });
   await prog.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 1 ? 2 : err.exitCode);
-  process.stderr.write(`rolegate: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_ERROR);
+  process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = EXIT_ERROR;
 }

@@ -1,11 +1,15 @@
 // `rolegate plan`: the drift between manifests and the live provider, computed by the same observe + plan()
 // as the controller, without writing anything.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { plan, type Plan } from '../reconcile/plan.js';
 import { describeAction } from '../reconcile/action.js';
 import { effectiveSpec } from '../api/v1alpha1/types.js';
 import { loadSource, oneShotRuntime, type DirectoryRuntime } from './runtime.js';
 import { renderTable } from './table.js';
+import { EXIT_CHANGES, EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { filePaths } from './inputs.js';
+import { withLogOptions, type LogFlags } from './log-options.js';
+import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 
 /** One row of a plan report. */
 export interface PlanRow {
@@ -175,66 +179,76 @@ export function renderPlanMarkdown(r: PlanReport): string {
 
 /** Exit code of plan: 1 on errors; with --detailed-exitcode 2 when anything would change or drifted. */
 export function planExitCode(r: PlanReport, detailed: boolean): number {
-  if (r.summary.blocked > 0) return 1;
+  if (r.summary.blocked > 0) return EXIT_ERROR;
   if (detailed && (r.summary.toChange > 0 || r.summary.drifted > 0 || r.summary.refused > 0))
-    return 2;
-  return 0;
+    return EXIT_CHANGES;
+  return EXIT_OK;
+}
+
+/** The formats of `rolegate plan`. */
+export const PLAN_FORMATS = ['text', 'json', 'yaml', 'markdown'] as const;
+
+/** Renders a plan in one of PLAN_FORMATS. */
+export async function renderPlan(r: PlanReport, format: string): Promise<string> {
+  if (format === 'json') return toJson(r);
+  if (format === 'yaml') return toYaml(r);
+  if (format === 'markdown') return renderPlanMarkdown(r);
+  return renderPlanText(r);
 }
 
 /** The `plan` command. */
 export function planCommand(): Command {
-  return new Command('plan')
-    .description(
-      'Show the drift between PrivilegedRole manifests and the live identity provider, without writing',
-    )
-    .argument('<paths...>', 'files or directories of manifests (searched recursively)')
-    .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['text', 'json', 'markdown'])
-        .default('text'),
-    )
-    .option(
-      '--detailed-exitcode',
-      'exit 2 when there is drift, 0 when everything is in sync, 1 on errors',
-      false,
-    )
-    .option(
-      '--emulator',
-      'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
-      false,
-    )
-    .option('--allow-weakening', 'plan as a controller started with --allow-weakening would', false)
-    .option('--log-level <level>', 'log level (logs go to stderr)', 'warn')
+  return withLogOptions(
+    new Command('plan')
+      .description(
+        'Show the drift between PrivilegedRole manifests and the live identity provider, without writing',
+      )
+      .argument(
+        '<paths...>',
+        "files or directories of manifests (searched recursively), or quoted globs ('manifests/**/*.yaml')",
+      )
+      .addOption(outputOption(PLAN_FORMATS, 'text'))
+      .addOption(outputFileOption('the text table'))
+      .option(
+        '--detailed-exitcode',
+        'exit 2 when there is drift, 0 when everything is in sync, 1 on errors (as terraform plan)',
+        false,
+      )
+      .option(
+        '--emulator',
+        'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+        false,
+      )
+      .option('--allow-weakening', 'plan as a controller started with --allow-weakening would', false),
+    'warn',
+    'stderr',
+  )
     .addHelpText(
       'after',
       `
+${EXIT_CODES_HELP.plan}
+
 Examples:
   rolegate plan examples/quickstart --emulator
-  rolegate plan manifests/ --detailed-exitcode          # in CI: 0 in sync, 2 drift, 1 error
-  rolegate plan manifests/ -o markdown > plan.md        # a pull-request comment`,
+  rolegate plan manifests/ --detailed-exitcode                          # in CI: 0 in sync, 2 drift, 1 error
+  rolegate plan manifests/ -o markdown --output-file plan.md            # a pull-request comment, table on stdout`,
     )
     .action(
       async (
-        paths: string[],
-        o: {
+        args: string[],
+        o: LogFlags & {
           output: string;
+          outputFile?: string;
           detailedExitcode: boolean;
           emulator: boolean;
           allowWeakening: boolean;
-          logLevel: string;
         },
       ) => {
-        const rt = await oneShotRuntime(paths, o);
+        const rt = await oneShotRuntime(filePaths(args, 'plan'), o, 'warn');
         try {
           await loadSource(rt);
           const report = await planAll(rt);
-          const out =
-            o.output === 'json'
-              ? JSON.stringify(report, null, 2) + '\n'
-              : o.output === 'markdown'
-                ? renderPlanMarkdown(report)
-                : renderPlanText(report);
-          process.stdout.write(out);
+          await emit(await renderPlan(report, o.output), o.outputFile, renderPlanText(report));
           process.exitCode = planExitCode(report, o.detailedExitcode);
         } finally {
           await rt.registry.close();

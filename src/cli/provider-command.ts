@@ -3,32 +3,40 @@ import type { Command } from 'commander';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { ProviderSession } from '../controller/provider-session.js';
 import { loadSource, oneShotRuntime } from './runtime.js';
+import { filePaths } from './inputs.js';
+import { withLogOptions, type LogFlags } from './log-options.js';
 
 /** Options common to commands that read one provider. */
-export interface ProviderCommandOptions {
+export interface ProviderCommandOptions extends LogFlags {
   provider?: string;
   emulator: boolean;
-  logLevel: string;
 }
 
 /** Adds the common options to a command. */
 export function withProviderOptions(c: Command): Command {
-  return c
-    .argument('<paths...>', 'files or directories holding the IdentityProvider manifest')
-    .option(
+  return withLogOptions(
+    c
+      .argument(
+        '<paths...>',
+        'files, directories or quoted globs holding the IdentityProvider manifest',
+      )
+      .option(
       '-p, --provider <name>',
       'the IdentityProvider to read (needed when the paths hold several)',
     )
-    .option(
-      '--emulator',
-      'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
-      false,
-    )
-    .option('--log-level <level>', 'log level (logs go to stderr)', 'warn');
+      .option(
+        '--emulator',
+        'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+        false,
+      ),
+    'warn',
+    'stderr',
+  );
 }
 
 /** Loads the manifests, picks the provider and runs `fn` with its session; closes everything afterwards. */
 export async function withProvider<T>(
+  command: string,
   paths: string[],
   o: ProviderCommandOptions,
   fn: (
@@ -37,7 +45,7 @@ export async function withProvider<T>(
     roles: readonly PrivilegedRole[],
   ) => Promise<T>,
 ): Promise<T> {
-  const rt = await oneShotRuntime(paths, o);
+  const rt = await oneShotRuntime(filePaths(paths, command), o, 'warn');
   try {
     await loadSource(rt);
     const all = rt.source.providers.list();

@@ -4,9 +4,10 @@ import { formatDuration, MIN_INTERVAL, MIN_INTERVAL_MS, parseDuration } from '..
 import { MIN_REQUEST_TIMEOUT_MS } from '../providers/request-deadline.js';
 import { unansweredFor } from '../providers/reachability.js';
 import { parseListenAddress, parsePort, type ListenAddress } from './listen-address.js';
+import type { LogFlags } from './log-options.js';
 
 /** Options of `rolegate run`, as commander parses them. */
-export interface RunOptions {
+export interface RunOptions extends LogFlags {
   dir?: string[];
   kubernetes: boolean;
   emulator: boolean;
@@ -19,8 +20,6 @@ export interface RunOptions {
   httpAddr: string;
   httpAllowedHosts?: string[];
   statusFile?: string;
-  logLevel: string;
-  logFormat: 'auto' | 'json' | 'pretty';
   namespace?: string;
   leaderElect: boolean;
   leaderElectionNamespace?: string;

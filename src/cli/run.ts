@@ -1,7 +1,7 @@
 // `rolegate run`: the long-running controller, on a directory of manifests or on a Kubernetes API server.
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
-import { createLogger } from '../log.js';
+import { commandLogger, withLogOptions } from './log-options.js';
 import { startHttpServer, type OpsServer } from '../controller/http-server.js';
 import {
   setDefaultRequestTimeout,
@@ -18,7 +18,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT = '25s';
 
 /** The `run` command. */
 export function runCommand(): Command {
-  return new Command('run')
+  return withLogOptions(new Command('run'), 'info', 'stdout')
     .description(
       'Run the controller: watch PrivilegedRoles in a directory (--dir) or a Kubernetes cluster (--kubernetes) and keep roles behind MFA',
     )
@@ -74,8 +74,6 @@ export function runCommand(): Command {
       '--status-file <file>',
       'directory mode: also write the status report to this JSON file',
     )
-    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .option('--log-format <format>', 'auto (pretty on a terminal), json or pretty', 'auto')
     .option('--namespace <ns>', 'Kubernetes mode: watch one namespace only (default: all)')
     .option(
       '--leader-elect',
@@ -119,7 +117,7 @@ Examples:
         throw new Error('give exactly one of --dir PATH or --kubernetes');
       }
       const settings = runSettings(o);
-      const log = createLogger({ level: o.logLevel, format: o.logFormat });
+      const log = commandLogger(o, 'info', { timestamps: true });
       setDefaultRequestTimeout(settings.requestTimeoutMs);
       await runService({ log, shutdownTimeoutMs: settings.shutdownTimeoutMs }, async (ctx) => {
         // each mode loads only its own modules (the Kubernetes controller never needs chokidar, and vice versa)

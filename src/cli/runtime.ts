@@ -1,7 +1,8 @@
 // Assembles a directory-mode controller for the CLI (plan, apply, run --dir): the same reconciler and plan()
 // as the Kubernetes controller, with status going to the log and a report instead of an API server.
 import type { Logger } from 'pino';
-import { createLogger } from '../log.js';
+import type { LogLevel } from '../log.js';
+import { commandLogger, type LogFlags } from './log-options.js';
 import { DirectorySource } from '../sources/directory.js';
 import { DirectoryStatusWriter, readFirstSeen } from '../status/directory-status-writer.js';
 import { LogEventRecorder } from '../status/log-event-recorder.js';
@@ -98,16 +99,22 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
 }
 
 /** Options of a one-shot command (plan, apply, export, alerts). */
-export interface OneShotOptions {
-  logLevel: string;
+export interface OneShotOptions extends LogFlags {
   emulator: boolean;
   allowWeakening?: boolean;
   workers?: number;
 }
 
-/** Builds a directory runtime for a one-shot command: no watching, logs as JSON on stderr. */
-export function oneShotRuntime(paths: string[], o: OneShotOptions): Promise<DirectoryRuntime> {
-  const log = createLogger({ level: o.logLevel, format: 'json', destination: process.stderr });
+/**
+ * Builds a directory runtime for a one-shot command: no watching, logs on stderr (stdout holds the report)
+ * at `defaultLevel` unless --log-level or ROLEGATE_LOG_LEVEL says otherwise.
+ */
+export function oneShotRuntime(
+  paths: string[],
+  o: OneShotOptions,
+  defaultLevel: LogLevel,
+): Promise<DirectoryRuntime> {
+  const log = commandLogger(o, defaultLevel, { destination: process.stderr });
   return directoryRuntime({
     paths,
     watch: false,

@@ -1,18 +1,22 @@
 // `rolegate validate`: the CI face of rolegate. Schema (from crds/), CEL rules, metadata, YAML 1.1 traps and
 // cross-file checks, every problem at file:line:col with an RFC 6901 pointer, in the formats CI systems read.
-// Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
+// Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid or could not run (a usage error, a missing
+// path, an unreadable file): the report says which.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadManifests, ManifestPathError, type LoadResult } from '../manifests/load.js';
+import { InputError, readStdin, resolveInputs, STDIN_LABEL } from './inputs.js';
+import { emit, outputFileOption, outputOption, renamedFormatOption, toYaml } from './output.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 import { buildReport, type ValidateReport } from './report/types.js';
 import { renderText } from './report/text.js';
-import { renderJson } from './report/json.js';
+import { renderJson, toJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
 import { renderGithub } from './report/github.js';
 import { renderSarif } from './report/sarif.js';
 
 /** The output formats of `rolegate validate`. */
-export const FORMATS = ['text', 'json', 'junit', 'github', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'yaml', 'junit', 'github', 'sarif'] as const;
 /** An output format of `rolegate validate`. */
 export type Format = (typeof FORMATS)[number];
 
@@ -20,7 +24,9 @@ export type Format = (typeof FORMATS)[number];
 export interface ValidateOptions {
   format?: Format;
   /** Write the report here; stdout then gets the text report. */
-  output?: string;
+  outputFile?: string;
+  /** Manifests read from standard input, shown as `<stdin>`. */
+  stdin?: string;
   /** Warnings fail the run, an unknown providerRef is an error, and documents of other groups are reported. */
   strict?: boolean;
   /** Text and github formats: errors only, no summary. */
@@ -31,7 +37,7 @@ export interface ValidateOptions {
 
 /** What runValidate returns: the exit code and what to print on stdout. */
 export interface ValidateRun {
-  exitCode: 0 | 1 | 2;
+  exitCode: 0 | 1;
   /** What the command prints on stdout. */
   output: string;
   /** The report, for callers that want data rather than text. */
@@ -51,17 +57,19 @@ function toolVersion(): string | undefined {
 }
 
 /** Renders a report in one format. */
-export function render(
+export async function render(
   report: ValidateReport,
   format: Format,
   opts: { quiet?: boolean } = {},
-): string {
+): Promise<string> {
   const quiet = opts.quiet === true ? { quiet: true } : {};
   switch (format) {
     case 'text':
       return renderText(report, quiet);
     case 'json':
       return renderJson(report);
+    case 'yaml':
+      return toYaml(toJson(report));
     case 'junit':
       return renderJunit(report);
     case 'github':
@@ -74,8 +82,8 @@ export function render(
 }
 
 /**
- * Validates the manifests under `paths` and renders the report. Never throws for bad input: I/O problems
- * (a missing path, an unreadable file, an unwritable --output) give exit code 2.
+ * Validates the manifests under `paths` (and `opts.stdin`) and renders the report. Never throws for bad input:
+ * a missing path, an unreadable file or an unwritable --output-file is a finding, and the exit code is 1.
  */
 export async function runValidate(
   paths: string[],
@@ -88,47 +96,55 @@ export async function runValidate(
     result = await loadManifests(paths, {
       strict,
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.stdin !== undefined ? { texts: [{ file: STDIN_LABEL, text: opts.stdin }] } : {}),
     });
   } catch (err) {
     if (!(err instanceof ManifestPathError)) throw err;
-    // Still rendered in the requested format, so a SARIF or JUnit consumer gets a report that says why.
-    result = {
-      roles: [],
-      providers: [],
-      files: [],
-      issues: [
-        {
-          file: err.path,
-          line: 0,
-          col: 0,
-          pointer: '',
-          rule: 'io.not-found',
-          severity: 'error',
-          message: err.message,
-        },
-      ],
-    };
+    result = ioFailure(err.path, err.message);
   }
   const report = buildReport(result, strict);
   const ioError = report.issues.some((i) => i.severity === 'error' && i.rule.startsWith('io.'));
-  let exitCode: 0 | 1 | 2 = ioError ? 2 : report.valid ? 0 : 1;
+  let exitCode: 0 | 1 = ioError || !report.valid ? 1 : 0;
   const quiet = opts.quiet === true ? { quiet: true } : {};
   let output: string;
-  if (opts.output !== undefined) {
+  if (opts.outputFile !== undefined) {
     output = renderText(report, quiet);
     try {
-      // Loaded only for --output: node:fs/promises costs a few ms of start-up that most runs do not need.
+      // Loaded only for --output-file: node:fs/promises costs a few ms of start-up that most runs do not need.
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(opts.output, render(report, format, quiet));
+      await writeFile(opts.outputFile, await render(report, format, quiet));
     } catch (err) {
-      output += `rolegate: cannot write ${opts.output}: ${(err as Error).message}\n`;
-      exitCode = 2;
+      output += `Error: cannot write ${opts.outputFile}: ${(err as Error).message}\n`;
+      exitCode = 1;
     }
   } else {
-    output = render(report, format, quiet);
+    output = await render(report, format, quiet);
   }
-  if (exitCode === 2) report.valid = false;
+  if (exitCode === 1) report.valid = false;
   return { exitCode, output, report };
+}
+
+/**
+ * A load that could not start (a missing path, a glob without matches), still rendered in the requested
+ * format so that a SARIF or JUnit consumer gets a report that says why.
+ */
+function ioFailure(path: string, message: string): LoadResult {
+  return {
+    roles: [],
+    providers: [],
+    files: [],
+    issues: [
+      {
+        file: path,
+        line: 0,
+        col: 0,
+        pointer: '',
+        rule: 'io.not-found',
+        severity: 'error',
+        message,
+      },
+    ],
+  };
 }
 
 /** Parses `--workers`: `auto` or a whole number from 0 to 64. */
@@ -147,9 +163,13 @@ export function validateCommand(): Command {
     .description(
       'Validate PrivilegedRole and IdentityProvider manifests: schema, CRD rules, YAML 1.1 traps and cross-file checks, with file:line:col',
     )
-    .argument('<paths...>', 'files or directories (searched recursively for .yaml, .yml and .json)')
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('--output <file>', 'write the report to a file; stdout still gets the text report')
+    .argument(
+      '<paths...>',
+      "files or directories (searched recursively for .yaml, .yml and .json), quoted globs ('manifests/**/*.yaml'), or - for standard input",
+    )
+    .addOption(outputOption(FORMATS, 'text'))
+    .addOption(outputFileOption('the text report'))
+    .addOption(renamedFormatOption())
     .option(
       '--strict',
       'warnings fail the run, a providerRef to an IdentityProvider outside the paths is an error, and documents of other API groups are reported',
@@ -167,41 +187,60 @@ export function validateCommand(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage or I/O error.
+${EXIT_CODES_HELP.validate}
 
 Every problem has a file, line, column, an RFC 6901 pointer into the document and a stable rule id, e.g.
   roles/ga.yaml:12:16: error: Field spec.mfaRequired must be a boolean: kubectl (YAML 1.1) ... [yaml.bool-1.1] (at /spec/mfaRequired)
+Manifests read from standard input (-) are shown as <stdin>, with their lines.
 
-Formats:
+Formats (-o):
   text    one line per problem, then "N files, M objects: X errors, Y warnings"
   json    {version, valid, strict, files, objects, errors, warnings, problems[{file, line, col, pointer, rule, severity, message, object?}], summary}
+  yaml    the json document as YAML
   junit   one testsuite per file, one testcase per object (GitLab, Jenkins)
   github  ::error file=…,line=…,col=…,title=rolegate validate [rule]::message (pull request annotations)
   sarif   SARIF 2.1.0 (GitHub code scanning)
 
 Examples:
   rolegate validate manifests/
-  rolegate validate --strict manifests/ idp/                      # warnings fail too
-  rolegate validate --format github manifests/                    # in GitHub Actions
-  rolegate validate --format junit --output report.xml manifests/ # GitLab test report
-  rolegate validate --format sarif --output rolegate.sarif .      # upload with github/codeql-action/upload-sarif`,
+  rolegate validate --strict manifests/ idp/                        # warnings fail too
+  rolegate validate 'manifests/**/*.yaml'                           # a quoted glob, expanded by rolegate
+  kustomize build overlays/prod | rolegate validate -               # standard input
+  rolegate validate -o github manifests/                            # in GitHub Actions
+  rolegate validate -o junit --output-file report.xml manifests/    # GitLab test report
+  rolegate validate -o sarif --output-file rolegate.sarif .         # upload with github/codeql-action/upload-sarif`,
     )
     .action(
       async (
-        paths: string[],
+        args: string[],
         o: {
-          format: Format;
-          output?: string;
+          output: Format;
+          outputFile?: string;
           strict: boolean;
           quiet: boolean;
           workers?: number | 'auto';
         },
       ) => {
+        let paths: string[];
+        let stdin: string | undefined;
+        try {
+          const inputs = resolveInputs(args);
+          paths = inputs.paths;
+          if (inputs.stdin) stdin = await readStdin();
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          const report = buildReport(ioFailure(err.path, err.message), o.strict);
+          report.valid = false;
+          await emit(await render(report, o.output), o.outputFile, renderText(report));
+          process.exitCode = 1;
+          return;
+        }
         const run = await runValidate(paths, {
-          format: o.format,
+          format: o.output,
           strict: o.strict,
           quiet: o.quiet,
-          ...(o.output !== undefined ? { output: o.output } : {}),
+          ...(stdin !== undefined ? { stdin } : {}),
+          ...(o.outputFile !== undefined ? { outputFile: o.outputFile } : {}),
           ...(o.workers !== undefined ? { workers: o.workers } : {}),
         });
         process.stdout.write(run.output);

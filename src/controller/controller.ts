@@ -1,7 +1,9 @@
 // Runs the reconcile loop: a source fills stores and enqueues keys, a bounded pool of workers takes keys off
 // one queue, and each IdentityProvider key re-arms itself at its resync interval (with jitter) because
 // identity providers send no events.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { objectFields, withReconcileID } from '../log.js';
 import type { Source, WatchedKind } from '../sources/types.js';
 import { objectKey } from '../api/keys.js';
 import { isStale } from '../status/stale-object-error.js';
@@ -20,6 +22,12 @@ export interface ControllerOptions {
 
 const ROLE = 'PrivilegedRole/';
 const PROVIDER = 'IdentityProvider/';
+
+/** The log fields (kind, namespace, name) of a queue key `Kind/[namespace/]name`. */
+function queueKeyFields(key: string): ReturnType<typeof objectFields> {
+  const i = key.indexOf('/');
+  return objectFields(key.slice(0, i), key.slice(i + 1));
+}
 const NAME = 'privilegedrole';
 
 /** A Controller reconciles everything a Source delivers until stopped. */
@@ -141,16 +149,19 @@ export class Controller {
     this.metrics?.activeWorkers.inc({ controller: NAME });
     let result: Result;
     try {
-      result = key.startsWith(PROVIDER)
-        ? await this.reconciler.reconcileProvider(key.slice(PROVIDER.length), signal)
-        : await this.reconciler.reconcileRole(key.slice(ROLE.length), signal);
+      // every line logged by this reconcile carries one reconcileID, as controller-runtime's do
+      result = await withReconcileID(randomUUID(), () =>
+        key.startsWith(PROVIDER)
+          ? this.reconciler.reconcileProvider(key.slice(PROVIDER.length), signal)
+          : this.reconciler.reconcileRole(key.slice(ROLE.length), signal),
+      );
     } catch (err) {
       if (isPanic(err)) this.metrics?.reconcilePanics.inc({ controller: NAME });
       // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
       if (!isStale(err))
         this.log.error(
           {
-            key,
+            ...queueKeyFields(key),
             err: err instanceof Error ? { type: err.name, message: err.message } : String(err),
           },
           'reconcile failed',
@@ -166,7 +177,10 @@ export class Controller {
       this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'error' });
       this.metrics?.reconcileErrors.inc({ controller: NAME });
       const delay = this.queue.addRateLimited(key, result.afterMs);
-      this.log.debug({ key, delayMs: delay, error: result.error }, 'requeued with backoff');
+      this.log.debug(
+        { ...queueKeyFields(key), delayMs: delay, error: result.error },
+        'requeued with backoff',
+      );
       return;
     }
     this.queue.forget(key);

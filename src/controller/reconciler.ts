@@ -2,6 +2,7 @@
 // let plan() decide, apply and verify, then write status only if it changed. Level-based: it never asks
 // what event brought the key here.
 import type { Logger } from 'pino';
+import { objectFields } from '../log.js';
 import {
   effectiveSpec,
   PAUSED_ANNOTATION,
@@ -143,7 +144,7 @@ export class Reconciler {
       input.providerProblem = handled.problem;
       if (handled.result) out.retry = handled.result;
       this.deps.log.warn(
-        { kind: 'PrivilegedRole', key, err: errorFields(err) },
+        { ...objectFields('PrivilegedRole', key), err: errorFields(err) },
         'cannot observe the identity provider',
       );
     }
@@ -155,7 +156,7 @@ export class Reconciler {
     const observed = await this.observeRole(key, signal);
     if (!observed) return { kind: 'done' }; // gone: nothing holds it, so there is nothing left to do
     const { role, input, intervalOverride, session } = observed;
-    const log = this.deps.log.child({ kind: 'PrivilegedRole', key });
+    const log = this.deps.log.child(objectFields('PrivilegedRole', key));
     if (role.metadata.deletionTimestamp) return this.finalizeRole(observed, log, signal);
     const finalizers = this.deps.finalizers;
     const wantFinalizer = input.spec?.deletionPolicy === 'ResetToDefault';
@@ -336,7 +337,7 @@ export class Reconciler {
       return { kind: 'done' };
     }
     const resync = this.resyncMs(idp);
-    const log = this.deps.log.child({ kind: 'IdentityProvider', key: name });
+    const log = this.deps.log.child(objectFields('IdentityProvider', name));
     const status: IdentityProviderStatus = {
       type: this.descriptors.kindOf(idp.spec),
     };

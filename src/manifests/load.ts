@@ -289,6 +289,8 @@ export function parseManifestFile(abs: string, shown: string): ParsedFile {
 export interface LoadOptions extends ParallelOptions {
   /** Report an unknown providerRef as an error instead of a warning. */
   strict?: boolean;
+  /** Manifests that are no file (standard input), each under the name its findings show. */
+  texts?: readonly { file: string; text: string }[];
 }
 
 function located(
@@ -576,6 +578,13 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
     },
     opts,
   );
+  for (const t of opts.texts ?? []) {
+    const p = parseManifestText(t.file, t.text);
+    for (const o of p.roles) result.roles.push(o);
+    for (const o of p.providers) result.providers.push(o);
+    for (const i of p.issues) result.issues.push(i);
+    result.files.unshift(t.file);
+  }
   // One by one: a spread into push passes every element as an argument, on the stack.
   for (const i of crossCheck(result.roles, result.providers, opts)) result.issues.push(i);
   sortIssues(result.issues);

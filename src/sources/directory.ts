@@ -11,6 +11,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
+import { objectFields } from '../log.js';
 import {
   RESET_FINALIZER,
   type IdentityProvider,
@@ -300,7 +301,7 @@ export class DirectorySource implements Source, FinalizerWriter {
         this.holder.delete(id);
         this.firstSeen.delete(id);
         this.previousRun.delete(id);
-        this.options.log.info({ kind, key }, `${kind} ${key}: no file holds it any more`);
+        this.options.log.info(objectFields(kind, key), `${kind} ${key}: no file holds it any more`);
         if (old?.metadata.finalizers?.includes(RESET_FINALIZER)) {
           // Like the API server with a finalizer: the object stays, marked deleted, until the reconciler has
           // reset the role and calls setFinalizer(role, false).
@@ -406,7 +407,8 @@ export class DirectorySource implements Source, FinalizerWriter {
   private report(): void {
     const current = new Set<string>();
     for (const i of this.issues()) {
-      const line = `${i.file}:${i.line}:${i.col}: ${i.message}`;
+      // as validate prints it: file:line:col: message [rule] (at pointer)
+      const line = `${i.file}:${i.line}:${i.col}: ${i.message} [${i.rule}]${i.pointer ? ` (at ${i.pointer})` : ''}`;
       current.add(line);
       if (this.logged.has(line)) continue;
       const file = this.fileOf(i.file);

@@ -2,6 +2,7 @@
 // JSON report served on /status, and, when configured, to a status file written atomically.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { objectFields } from '../log.js';
 import type {
   IdentityProvider,
   IdentityProviderStatus,
@@ -92,7 +93,7 @@ export class DirectoryStatusWriter implements StatusWriter {
     const mfa = status.conditions?.find((c) => c.type === 'MFAEnforced');
     this.log.info(
       {
-        key,
+        ...objectFields('PrivilegedRole', role.metadata),
         ready: ready?.status,
         reason: ready?.reason,
         mfaEnforced: mfa?.status,
@@ -110,7 +111,7 @@ export class DirectoryStatusWriter implements StatusWriter {
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     this.log.info(
       {
-        provider: provider.metadata.name,
+        ...objectFields('IdentityProvider', provider.metadata),
         ready: ready?.status,
         rolesWithoutMfa: status.alerts?.rolesWithoutMfa,
       },

@@ -12,6 +12,7 @@ import { KubeApiError, apiErrorMessage } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/client.js';
 import { microTime } from '../kube/micro-time.js';
 import type { Logger } from 'pino';
+import { objectFields } from '../log.js';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { EventRecorder, ObjectEvent } from './types.js';
 
@@ -115,7 +116,7 @@ export class KubernetesEventRecorder implements EventRecorder {
     if (!this.take(uid, now)) {
       this.dropped++;
       this.log?.debug(
-        { object: object.metadata.name, reason: event.reason },
+        { ...objectFields(object.kind, object.metadata), reason: event.reason },
         'event dropped by the per-object rate limit',
       );
       return;
@@ -198,7 +199,7 @@ export class KubernetesEventRecorder implements EventRecorder {
       if (s.count > 1) this.flushSeries(s);
     } catch (err) {
       this.log?.warn(
-        { err: apiErrorMessage(err), object: m.name, reason: event.reason },
+        { err: apiErrorMessage(err), ...objectFields(object.kind, m), reason: event.reason },
         'could not create Event',
       );
     }

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import { objectKey } from '../api/keys.js';
+import { objectFields } from '../log.js';
 import type { EventRecorder, ObjectEvent } from './types.js';
 
 /** How many recent events a LogEventRecorder keeps for one-shot summaries (`rolegate apply`). */
@@ -40,9 +41,9 @@ export class LogEventRecorder implements EventRecorder {
     this.recorded.push({ ...event, key });
     if (this.recorded.length > KEEP) this.recorded.splice(0, this.recorded.length - KEEP);
     const fields = {
+      ...objectFields(object.kind, object.metadata),
       event: event.reason,
       eventType: event.type,
-      object: key,
       action: event.action,
     };
     if (event.type === 'Warning') this.log.warn(fields, `${key}: ${event.reason}: ${event.note}`);

@@ -127,7 +127,7 @@ describe('directory mode', () => {
         (l) => typeof l.msg === 'string' && /broken\.yaml:\d+:\d+/.test(l.msg),
         10_000,
       );
-      expect(err.level).toBe(50);
+      expect(err.level).toBe('error');
       emulator.setEnabledRules(PAA, ['Justification']);
       await run.waitForLog(
         (l) => typeof l.msg === 'string' && l.msg.includes('wrote:') && l.roleId === PAA,
@@ -190,7 +190,10 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, 
       rmSync(orphanFile);
       await run.waitForLog(
         (l) =>
-          typeof l.msg === 'string' && l.msg.startsWith('finalized:') && l.key === 'identity/reset',
+          typeof l.msg === 'string' &&
+          l.msg.startsWith('finalized:') &&
+          l.namespace === 'identity' &&
+          l.name === 'reset',
         15_000,
       );
       expect(mfa(resetId!)).toBe(true);
@@ -231,12 +234,12 @@ metadata: { name: global-admin, namespace: identity }
 spec: { providerRef: { name: tenant }, role: { displayName: Global Administrator }, mfaRequired: true }
 `,
       );
-      const r = await runCli(['plan', '.', '--log-level', 'info'], own);
+      const r = await runCli(['plan', '.', '--log-level', 'info', '--log-format', 'json'], own);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/Plan: 0 to change, 1 in sync/);
       const notices = r.stderr.split('\n').filter((l) => l.includes('Graph refused $top'));
       expect(notices).toHaveLength(1);
-      expect(JSON.parse(notices[0]!)).toMatchObject({ level: 30, provider: 'tenant', status: 400 });
+      expect(JSON.parse(notices[0]!)).toMatchObject({ level: 'info', provider: 'tenant', status: 400 });
     } finally {
       await refusing.close();
       rmSync(own, { recursive: true, force: true });

@@ -112,7 +112,8 @@ spec: { providerRef: { name: corp }, role: { displayName: viewer }, mfaRequired:
         await run.waitForLog(
           (l) =>
             typeof l.msg === 'string' &&
-            l.key === 'identity/viewer' &&
+            l.namespace === 'identity' &&
+            l.name === 'viewer' &&
             /InSync|as declared/.test(String(l.msg)),
           30_000,
         );

@@ -42,24 +42,29 @@ describe('exit codes', () => {
       paths: [`${FIX}/dup-claim`, `${FIX}/valid/provider.yaml`],
       code: 1,
     },
-    { name: 'Missing', reason: 'a nonexistent path exits 2', paths: ['no/such/dir'], code: 2 },
     {
-      name: 'MissingWins',
-      reason: 'I/O beats invalid: exit 2 even with errors elsewhere',
+      name: 'Missing',
+      reason: 'a nonexistent path is an error, 1 (2 is never an error)',
+      paths: ['no/such/dir'],
+      code: 1,
+    },
+    {
+      name: 'MissingWithInvalid',
+      reason: 'I/O and invalid together: still 1',
       paths: [`${FIX}/invalid`, 'no/such.yaml'],
-      code: 2,
+      code: 1,
     },
   ])('$name: $reason', async ({ paths, opts, code }) => {
     const r = await runValidate(paths, opts);
     expect(r.exitCode).toBe(code);
   });
 
-  it('an unreadable --output file exits 2', async () => {
+  it('an unwritable --output-file exits 1', async () => {
     const r = await runValidate([`${FIX}/valid`], {
       format: 'json',
-      output: join(tmp, 'no/such/dir/report.json'),
+      outputFile: join(tmp, 'no/such/dir/report.json'),
     });
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.output).toContain('cannot write');
   });
 });
@@ -99,9 +104,9 @@ describe('text format', () => {
     expect((await runValidate([`${FIX}/valid`], { quiet: true })).output).toBe('');
   });
 
-  it('a missing path has no position and exits 2', async () => {
+  it('a missing path has no position and exits 1', async () => {
     const r = await runValidate(['no/such/dir']);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.output).toContain(
       'no/such/dir: error: Path no/such/dir does not exist [io.not-found]\n',
     );
@@ -144,9 +149,9 @@ describe('json format', () => {
     });
   });
 
-  it('--output writes the report to a file and the text report to stdout', async () => {
+  it('--output-file writes the report to a file and the text report to stdout', async () => {
     const out = join(tmp, 'report.json');
-    const r = await runValidate([`${FIX}/valid`], { format: 'json', output: out });
+    const r = await runValidate([`${FIX}/valid`], { format: 'json', outputFile: out });
     expect(r.exitCode).toBe(0);
     expect(r.output).toBe('4 files, 4 objects: 0 errors, 0 warnings\n');
     expect((JSON.parse(await readFile(out, 'utf8')) as { valid: boolean }).valid).toBe(true);
@@ -301,7 +306,7 @@ describe('validateCommand (commander)', () => {
       args: ['--strict', `${FIX}/invalid/warn-only.yaml`],
       code: 1,
     },
-    { reason: 'missing path: exit code 2', args: ['nope'], code: 2 },
+    { reason: 'missing path: exit code 1', args: ['nope'], code: 1 },
   ])('$reason', async ({ args, code }) => {
     await run(args);
     expect(process.exitCode).toBe(code);
@@ -309,7 +314,9 @@ describe('validateCommand (commander)', () => {
   });
 
   it.each([
-    { reason: 'an unknown format is a usage error', args: ['--format', 'xml', FIX] },
+    { reason: 'an unknown format is a usage error', args: ['-o', 'xml', FIX] },
+    { reason: '--format, the old spelling, is a usage error', args: ['--format', 'json', FIX] },
+    { reason: 'a file after --output, the old spelling, is a usage error', args: ['--output', 'r.json', FIX] },
     { reason: 'no path is a usage error', args: [] },
   ])('$reason', async ({ args }) => {
     await expect(run(args)).rejects.toBeInstanceOf(CommanderError);
@@ -319,13 +326,15 @@ describe('validateCommand (commander)', () => {
     let help = '';
     const cmd = validateCommand().configureOutput({ writeOut: (s) => (help += s) });
     cmd.outputHelp();
-    expect(cmd.helpInformation()).toContain('--format <format>');
+    expect(cmd.helpInformation()).toContain('-o, --output <format>');
+    expect(cmd.helpInformation()).toContain('--output-file <path>');
+    expect(cmd.helpInformation()).not.toContain('--format');
     expect(help).toContain('Examples:');
     expect(help).toContain('Exit codes: 0 valid');
   });
 
   it('the github output of the examples is empty of annotations', async () => {
-    await run(['--format', 'github', 'examples']);
+    await run(['-o', 'github', 'examples']);
     const written = stdout.mock.calls.map((c) => String(c[0])).join('');
     expect(written).not.toContain('::');
   });

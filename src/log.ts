@@ -96,8 +96,11 @@ export function objectFields(
   return namespace ? { kind, namespace, name } : { kind, name };
 }
 
-/** Fields every line has: the text rendering leaves them out. */
-const ENVELOPE = new Set(['level', 'time', 'msg', 'app', 'pid', 'hostname']);
+/**
+ * Fields the text rendering leaves out: what every line has, and the reconcile id (for grouping lines in a
+ * log store; a person at a terminal reads them in order).
+ */
+const ENVELOPE = new Set(['level', 'time', 'msg', 'app', 'pid', 'hostname', 'reconcileID']);
 
 const PREFIX: Readonly<Record<string, string>> = {
   fatal: 'Error: ',
@@ -179,7 +182,11 @@ export function createLogger(opts: LogOptions = {}): Logger {
     base: { app: 'rolegate', pid: process.pid, hostname: hostname() },
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
-    mixin: () => reconcileContext.getStore() ?? {},
+    // a fresh object each time: pino merges the line's fields into what mixin returns
+    mixin: (): Record<string, string> => {
+      const id = reconcileContext.getStore()?.reconcileID;
+      return id === undefined ? {} : { reconcileID: id };
+    },
     // rolegate logs safe summaries of errors (no bodies, no headers); only real Errors get the stack treatment
     serializers: { err: (e: unknown): unknown => (e instanceof Error ? stdSerializers.err(e) : e) },
   };

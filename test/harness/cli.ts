@@ -10,22 +10,28 @@ export interface CliResult {
   stderr: string;
 }
 
-const CLI = resolve('dist/cli/main.js');
+/** The built CLI's entry point. */
+export const CLI = resolve('dist/cli/main.js');
 
-/** Runs `rolegate <args>` in `cwd`; never rejects, the exit code is in the result. */
+/**
+ * Runs `rolegate <args>` in `cwd`; never rejects, the exit code is in the result. `input` is written to its
+ * standard input (which is otherwise closed at once).
+ */
 export function runCli(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((res) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...args],
       { cwd, timeout: 90_000, env: { ...process.env, ...env } },
       (err, stdout, stderr) =>
         res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(input ?? '');
   });
 }
 

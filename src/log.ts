@@ -136,14 +136,17 @@ export function renderTextRecord(record: Record<string, unknown>, timestamps = f
 }
 
 /**
- * The fields a message already says: the position of a manifest problem whose message starts with
- * `file:line:col`, and the object of a message that names it as `namespace/name`.
+ * The fields a message already says: the position, rule and pointer of a manifest problem whose message
+ * starts with `file:line:col`, and the object of a message that names it as `namespace/name`.
  */
 function saidFields(record: Record<string, unknown>, msg: string): Set<string> {
   const said = new Set<string>();
-  const { file, line, col, namespace, name } = record;
+  const { file, line, col, rule, pointer, namespace, name } = record;
   if (typeof file === 'string' && msg.startsWith(`${file}:${String(line)}:${String(col)}`)) {
     for (const k of ['file', 'line', 'col']) said.add(k);
+    if (typeof rule === 'string' && msg.includes(`[${rule}]`)) said.add('rule');
+    if (typeof pointer === 'string' && (pointer === '' || msg.includes(`(at ${pointer})`)))
+      said.add('pointer');
   }
   if (typeof name === 'string') {
     const ref = typeof namespace === 'string' ? `${namespace}/${name}` : name;

@@ -35,60 +35,64 @@ export function alertsCommand(): Command {
     .action(
       async (
         paths: string[],
-        o: ProviderCommandOptions & { output: string; outputFile?: string; detailedExitcode: boolean },
+        o: ProviderCommandOptions & {
+          output: string;
+          outputFile?: string;
+          detailedExitcode: boolean;
+        },
       ) => {
-      await withProvider('alerts', paths, o, async (idp, session, roles) => {
-        let alerts: ProviderAlert[] | undefined;
-        let source: AlertRow['source'] = 'provider';
-        if (session.client.alerts) {
-          try {
-            alerts = await session.client.alerts();
-          } catch (err) {
-            // The provider's alerts are an extra (Entra: Graph beta, its own permission); without them the
-            // snapshot still says which roles lack MFA.
-            if (!(err instanceof ProviderError)) throw err;
-            process.stderr.write(
-              `Warning: ${idp.metadata.name}'s own alerts could not be read (${err.message}); listing roles without MFA from the snapshot instead\n`,
-            );
+        await withProvider('alerts', paths, o, async (idp, session, roles) => {
+          let alerts: ProviderAlert[] | undefined;
+          let source: AlertRow['source'] = 'provider';
+          if (session.client.alerts) {
+            try {
+              alerts = await session.client.alerts();
+            } catch (err) {
+              // The provider's alerts are an extra (Entra: Graph beta, its own permission); without them the
+              // snapshot still says which roles lack MFA.
+              if (!(err instanceof ProviderError)) throw err;
+              process.stderr.write(
+                `Warning: ${idp.metadata.name}'s own alerts could not be read (${err.message}); listing roles without MFA from the snapshot instead\n`,
+              );
+            }
           }
-        }
-        if (alerts === undefined) {
-          source = 'snapshot';
-          alerts = rolesWithoutMfa((await session.snapshot()).roles());
-        }
-        const snap = await session.snapshot();
-        const declaredBy = (roleId: string): string[] =>
-          roles
-            .filter((r) => r.spec?.providerRef?.name === idp.metadata.name)
-            .filter((r) => {
-              const l = snap.resolve(r.spec.role ?? {}, r.spec.scope ?? '/');
-              return l.kind === 'Found' && l.role.roleId.toLowerCase() === roleId.toLowerCase();
-            })
-            .map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`);
-        const rows: AlertRow[] = alerts
-          .map((a) => ({ ...a, declared: declaredBy(a.roleId), source }))
-          .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
-        const doc = { provider: idp.metadata.name, rolesWithoutMfa: rows.length, alerts: rows };
-        const text =
-          rows.length === 0
-            ? `No role of ${idp.metadata.name} lacks MFA on activation.\n`
-            : renderTable(
-                ['ROLE', 'ROLE ID', 'SEVERITY', 'DECLARED BY'],
-                rows.map((r) => [
-                  r.roleDisplayName,
-                  r.roleId,
-                  r.severity,
-                  r.declared.join(', ') || '(not declared)',
-                ]),
-              ) +
-              `\n${rows.length} role(s) of ${idp.metadata.name} do not require MFA on activation.\n`;
-        await emit(
-          o.output === 'json' ? toJson(doc) : o.output === 'yaml' ? await toYaml(doc) : text,
-          o.outputFile,
-          text,
-        );
-        process.exitCode = o.detailedExitcode && rows.length > 0 ? EXIT_CHANGES : EXIT_OK;
-      });
+          if (alerts === undefined) {
+            source = 'snapshot';
+            alerts = rolesWithoutMfa((await session.snapshot()).roles());
+          }
+          const snap = await session.snapshot();
+          const declaredBy = (roleId: string): string[] =>
+            roles
+              .filter((r) => r.spec?.providerRef?.name === idp.metadata.name)
+              .filter((r) => {
+                const l = snap.resolve(r.spec.role ?? {}, r.spec.scope ?? '/');
+                return l.kind === 'Found' && l.role.roleId.toLowerCase() === roleId.toLowerCase();
+              })
+              .map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`);
+          const rows: AlertRow[] = alerts
+            .map((a) => ({ ...a, declared: declaredBy(a.roleId), source }))
+            .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
+          const doc = { provider: idp.metadata.name, rolesWithoutMfa: rows.length, alerts: rows };
+          const text =
+            rows.length === 0
+              ? `No role of ${idp.metadata.name} lacks MFA on activation.\n`
+              : renderTable(
+                  ['ROLE', 'ROLE ID', 'SEVERITY', 'DECLARED BY'],
+                  rows.map((r) => [
+                    r.roleDisplayName,
+                    r.roleId,
+                    r.severity,
+                    r.declared.join(', ') || '(not declared)',
+                  ]),
+                ) +
+                `\n${rows.length} role(s) of ${idp.metadata.name} do not require MFA on activation.\n`;
+          await emit(
+            o.output === 'json' ? toJson(doc) : o.output === 'yaml' ? await toYaml(doc) : text,
+            o.outputFile,
+            text,
+          );
+          process.exitCode = o.detailedExitcode && rows.length > 0 ? EXIT_CHANGES : EXIT_OK;
+        });
       },
     );
 }

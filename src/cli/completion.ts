@@ -65,7 +65,13 @@ export function commandSpecs(program: Command): CommandSpec[] {
 /** Text safe inside a single-quoted shell word, on one line. */
 const quote = (s: string): string => s.replace(/\s+/g, ' ').replace(/'/g, "'\\''");
 /** zsh _arguments descriptions: no brackets or colons. */
-const zshText = (s: string): string => quote(s.replace(/[[\]:]/g, ' ').replace(/\s+/g, ' ').trim());
+const zshText = (s: string): string =>
+  quote(
+    s
+      .replace(/[[\]:]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 
 function bash(specs: CommandSpec[]): string {
   const cases = specs.map((c) => {
@@ -83,7 +89,9 @@ function bash(specs: CommandSpec[]): string {
       `    ${c.name})`,
       `      case "$prev" in`,
       ...valueCases,
-      ...(takes.length ? [`        ${takes.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`] : []),
+      ...(takes.length
+        ? [`        ${takes.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`]
+        : []),
       `      esac`,
       `      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W '${flags.join(' ')}' -- "$cur") ); return; fi`,
       c.name === 'completion'
@@ -124,7 +132,8 @@ function zsh(specs: CommandSpec[]): string {
   const cases = specs.map((c) => {
     const specsOf = c.options.map((o) => {
       const names = [o.short, o.long].filter((n): n is string => Boolean(n));
-      const exclusive = names.length > 1 ? `'(${names.join(' ')})'{${names.join(',')}}` : `'${names[0]}`;
+      const exclusive =
+        names.length > 1 ? `'(${names.join(' ')})'{${names.join(',')}}` : `'${names[0]}`;
       const value = o.takesValue
         ? `:value:${o.values.length ? `(${o.values.join(' ')})` : '_files'}`
         : '';
@@ -168,8 +177,8 @@ function fish(specs: CommandSpec[]): string {
     '# fish completion for rolegate. Load it with:',
     '#   rolegate completion fish | source',
     '# or install it: rolegate completion fish > ~/.config/fish/completions/rolegate.fish',
-    'complete -c rolegate -f -n __fish_use_subcommand -l help -d \'Show help\'',
-    'complete -c rolegate -f -n __fish_use_subcommand -l version -d \'Print the version\'',
+    "complete -c rolegate -f -n __fish_use_subcommand -l help -d 'Show help'",
+    "complete -c rolegate -f -n __fish_use_subcommand -l version -d 'Print the version'",
   ];
   for (const c of specs) {
     lines.push(

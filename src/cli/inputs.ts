@@ -134,7 +134,8 @@ function subdirectories(base: string, rel: string, out: string[], depth = 0): vo
   out.push(rel);
   if (depth > 64) return;
   for (const e of entries(join(base, rel))) {
-    if (e.dir && !e.name.startsWith('.')) subdirectories(base, rel ? `${rel}/${e.name}` : e.name, out, depth + 1);
+    if (e.dir && !e.name.startsWith('.'))
+      subdirectories(base, rel ? `${rel}/${e.name}` : e.name, out, depth + 1);
   }
 }
 

@@ -35,7 +35,11 @@ export async function program(only: readonly string[] = Object.keys(COMMANDS)): 
       'Keep privileged identity roles behind multi-factor authentication, declared in git',
     )
     // --version only: kubectl users read -v as verbosity.
-    .version(pkg.version, '--version', 'print the version number (rolegate version: also the commit and Node.js)');
+    .version(
+      pkg.version,
+      '--version',
+      'print the version number (rolegate version: also the commit and Node.js)',
+    );
   for (const c of await Promise.all(only.map((name) => COMMANDS[name]!()))) prog.addCommand(c);
   return prog
     .addHelpText(

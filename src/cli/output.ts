@@ -32,11 +32,9 @@ export function outputFileOption(stdoutGets: string): Option {
 
 /** A hidden `--format` that only says it is now `-o/--output` (validate's spelling before). */
 export function renamedFormatOption(): Option {
-  return new Option('--format <format>')
-    .hideHelp()
-    .argParser((value: string): never => {
-      throw new InvalidArgumentError(`--format is now -o/--output: use -o ${value}`);
-    });
+  return new Option('--format <format>').hideHelp().argParser((value: string): never => {
+    throw new InvalidArgumentError(`--format is now -o/--output: use -o ${value}`);
+  });
 }
 
 /** Renders `value` as YAML (block style, no line folding), loading the library only then. */
@@ -54,7 +52,11 @@ export function toJson(value: unknown): string {
  * Writes a command's report: to `outputFile` when one is given (then `onStdout`, the human rendering, goes to
  * stdout), else the report itself to stdout. Throws when the file cannot be written.
  */
-export async function emit(report: string, outputFile: string | undefined, onStdout: string): Promise<void> {
+export async function emit(
+  report: string,
+  outputFile: string | undefined,
+  onStdout: string,
+): Promise<void> {
   if (outputFile === undefined) {
     process.stdout.write(report);
     return;

@@ -219,7 +219,11 @@ export function planCommand(): Command {
         'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
         false,
       )
-      .option('--allow-weakening', 'plan as a controller started with --allow-weakening would', false),
+      .option(
+        '--allow-weakening',
+        'plan as a controller started with --allow-weakening would',
+        false,
+      ),
     'warn',
     'stderr',
   )

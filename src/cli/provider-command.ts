@@ -21,9 +21,9 @@ export function withProviderOptions(c: Command): Command {
         'files, directories or quoted globs holding the IdentityProvider manifest',
       )
       .option(
-      '-p, --provider <name>',
-      'the IdentityProvider to read (needed when the paths hold several)',
-    )
+        '-p, --provider <name>',
+        'the IdentityProvider to read (needed when the paths hold several)',
+      )
       .option(
         '--emulator',
         'use the in-process Graph emulator for IdentityProviders with Emulator credentials',

@@ -41,7 +41,11 @@ export function buildCommit(): { commit: string; treeState: string } {
   try {
     const cwd = fileURLToPath(new URL('../..', import.meta.url));
     const git = (args: string[]): string =>
-      execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     const commit = git(['rev-parse', 'HEAD']);
     const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
     return { commit, treeState: dirty ? 'dirty' : 'clean' };
@@ -63,7 +67,9 @@ export function versionInfo(): VersionInfo {
 /** The `version` command. */
 export function versionCommand(): Command {
   return new Command('version')
-    .description('Print the rolegate version, the git commit it was built from and the Node.js version')
+    .description(
+      'Print the rolegate version, the git commit it was built from and the Node.js version',
+    )
     .addOption(outputOption(['text', 'json', 'yaml'], 'text'))
     .addHelpText(
       'after',

@@ -135,8 +135,9 @@ describe('renderTextRecord', () => {
         line: 3,
         col: 5,
         rule: 'schema.type',
+        pointer: '/spec/x',
       },
-      want: 'Error: roles.yaml:3:5: Field x is bad [schema.type] (at /spec/x)  rule=schema.type',
+      want: 'Error: roles.yaml:3:5: Field x is bad [schema.type] (at /spec/x)',
     },
     {
       reason: 'an object the message names is not repeated',

@@ -239,7 +239,11 @@ spec: { providerRef: { name: tenant }, role: { displayName: Global Administrator
       expect(r.stdout).toMatch(/Plan: 0 to change, 1 in sync/);
       const notices = r.stderr.split('\n').filter((l) => l.includes('Graph refused $top'));
       expect(notices).toHaveLength(1);
-      expect(JSON.parse(notices[0]!)).toMatchObject({ level: 'info', provider: 'tenant', status: 400 });
+      expect(JSON.parse(notices[0]!)).toMatchObject({
+        level: 'info',
+        provider: 'tenant',
+        status: 400,
+      });
     } finally {
       await refusing.close();
       rmSync(own, { recursive: true, force: true });

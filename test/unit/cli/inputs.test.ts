@@ -45,7 +45,11 @@ describe('expandGlob (bash with globstar)', () => {
     },
     { reason: 'a literal directory then a glob', pattern: 'sub/*.yaml', want: ['sub/d.yaml'] },
     { reason: 'a glob directory', pattern: '*/d.yaml', want: ['sub/d.yaml'] },
-    { reason: 'a leading dot matches when the pattern has one', pattern: '.h*', want: ['.hidden.yaml'] },
+    {
+      reason: 'a leading dot matches when the pattern has one',
+      pattern: '.h*',
+      want: ['.hidden.yaml'],
+    },
     { reason: 'no match is empty', pattern: '*.toml', want: [] },
     { reason: 'an escaped bracket is literal', pattern: 'x\\[1\\].*', want: ['x[1].yaml'] },
   ])('$reason: $pattern', ({ pattern, want }) => {

@@ -12,8 +12,16 @@ describe('parseFormat', () => {
       value: 'roles.yaml',
       want: /not a file; to write to roles.yaml, use --output-file roles.yaml/,
     },
-    { reason: 'a path names --output-file', value: 'out/report', want: /use --output-file out\/report/ },
-    { reason: 'an unknown format lists the formats', value: 'xml', want: /expected one of text, json, yaml/ },
+    {
+      reason: 'a path names --output-file',
+      value: 'out/report',
+      want: /use --output-file out\/report/,
+    },
+    {
+      reason: 'an unknown format lists the formats',
+      value: 'xml',
+      want: /expected one of text, json, yaml/,
+    },
   ])('$reason', ({ value, want }) => {
     if (typeof want === 'string') expect(parseFormat(value, FORMATS)).toBe(want);
     else expect(() => parseFormat(value, FORMATS)).toThrow(want);
@@ -38,7 +46,9 @@ describe('the options on a command', () => {
   });
 
   it('--format is refused with the new spelling', async () => {
-    await expect(parse(['--format', 'json'])).rejects.toThrow(/--format is now -o\/--output: use -o json/);
+    await expect(parse(['--format', 'json'])).rejects.toThrow(
+      /--format is now -o\/--output: use -o json/,
+    );
     await expect(parse(['--format', 'json'])).rejects.toBeInstanceOf(CommanderError);
   });
 });

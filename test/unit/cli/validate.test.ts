@@ -316,7 +316,10 @@ describe('validateCommand (commander)', () => {
   it.each([
     { reason: 'an unknown format is a usage error', args: ['-o', 'xml', FIX] },
     { reason: '--format, the old spelling, is a usage error', args: ['--format', 'json', FIX] },
-    { reason: 'a file after --output, the old spelling, is a usage error', args: ['--output', 'r.json', FIX] },
+    {
+      reason: 'a file after --output, the old spelling, is a usage error',
+      args: ['--output', 'r.json', FIX],
+    },
     { reason: 'no path is a usage error', args: [] },
   ])('$reason', async ({ args }) => {
     await expect(run(args)).rejects.toBeInstanceOf(CommanderError);

@@ -1,7 +1,8 @@
 // `rolegate version`: what is running, for bug reports and for pinning in CI: the package version, the git
 // commit it was built from and the Node.js that runs it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -26,32 +27,36 @@ export function packageVersion(): string {
 }
 
 /**
- * The commit: dist/build-info.json, written when the package is built for packing (npm pack, an install from
- * git); else, in a git checkout, the checkout's HEAD; else `unknown`.
+ * The commit. In a git checkout (the package root holds `.git`): its HEAD, so a rebuild after a commit never
+ * reports the commit before. Installed from a tarball or git (no `.git` beside it): dist/build-info.json,
+ * written by `prepare` when the package was packed. Else `unknown`.
  */
 export function buildCommit(): { commit: string; treeState: string } {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  if (existsSync(join(root, '.git'))) {
+    try {
+      const git = (args: string[]): string =>
+        execFileSync('git', args, {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
+      const commit = git(['rev-parse', 'HEAD']);
+      const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+      return { commit, treeState: dirty ? 'dirty' : 'clean' };
+    } catch {
+      // no git on this machine: fall back to what the build recorded
+    }
+  }
   try {
     const info = JSON.parse(
       readFileSync(new URL('../build-info.json', import.meta.url), 'utf8'),
     ) as { commit?: string; treeState?: string };
     if (info.commit) return { commit: info.commit, treeState: info.treeState ?? 'unknown' };
   } catch {
-    // not built for packing: ask git below
+    // not packed: no build-info.json
   }
-  try {
-    const cwd = fileURLToPath(new URL('../..', import.meta.url));
-    const git = (args: string[]): string =>
-      execFileSync('git', args, {
-        cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    const commit = git(['rev-parse', 'HEAD']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
-    return { commit, treeState: dirty ? 'dirty' : 'clean' };
-  } catch {
-    return { commit: 'unknown', treeState: 'unknown' };
-  }
+  return { commit: 'unknown', treeState: 'unknown' };
 }
 
 /** Everything `rolegate version` prints. */

@@ -4,14 +4,7 @@
 // run as the scripts GitHub would run (bash -eo pipefail, GITHUB_OUTPUT/GITHUB_PATH files, `${{ }}` values).
 // `uses:` steps are what the test itself provides: the checkout is a temporary folder, Node.js is this one.
 import { execFile } from 'node:child_process';
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -170,7 +163,7 @@ describe('.pre-commit-hooks.yaml', () => {
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(
-      /^manifests\/broken\.yaml:8:14: error: Field spec\.role\.id must be a GUID/m,
+      /^manifests\/broken\.yaml:8:15: error: Field spec\.role\.id must be a GUID/m,
     );
   });
 
@@ -222,6 +215,8 @@ interface Step {
 interface StepOutcome extends Outcome {
   step: string;
   skipped: boolean;
+  /** What the step wrote to GITHUB_STEP_SUMMARY. */
+  summary?: string;
 }
 
 /**
@@ -262,7 +257,12 @@ async function runSteps(
       RUNNER_TEMP: runner,
       PATH: path,
     });
-    results.push({ step: name, skipped: false, ...r });
+    results.push({
+      step: name,
+      skipped: false,
+      ...r,
+      summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    });
     for (const line of readFileSync(files.GITHUB_OUTPUT, 'utf8').split('\n').filter(Boolean)) {
       const eq = line.indexOf('=');
       if (step.id) ctx[`steps.${step.id}.outputs.${line.slice(0, eq)}`] = line.slice(eq + 1);
@@ -300,7 +300,7 @@ describe('action.yml (composite action)', () => {
     expect(install!.code, install!.stderr).toBe(0);
     expect(install!.stdout).toContain(`rolegate ${PKG.version}`);
     expect(validate!.code).toBe(1);
-    expect(validate!.stdout).toMatch(/^::error file=manifests\/broken\.yaml,line=8,col=14,/m);
+    expect(validate!.stdout).toMatch(/^::error file=manifests\/broken\.yaml,line=8,col=15,/m);
   });
 
   it('passes on good manifests with another format and extra args', async () => {
@@ -384,17 +384,17 @@ describe('docs/ci/github-actions.yml, its steps run as a script', () => {
     const steps = await runJob('validate', checkout('wf-validate-bad', { broken: true }));
     const v = steps.find((s) => s.step === 'rolegate validate')!;
     expect(v.code).toBe(1);
-    expect(v.stdout).toMatch(/^::error file=manifests\/broken\.yaml,line=8,col=14,/m);
+    expect(v.stdout).toMatch(/^::error file=manifests\/broken\.yaml,line=8,col=15,/m);
   });
 
   it('plan: drift (exit 2) passes the step, writes the summary and comments the plan', async () => {
-    appendFileSync(ghLog, '');
     writeFileSync(ghLog, '');
     const repo = checkout('wf-plan', { emulator });
     const writes = emulator.counts().writes;
     const steps = await runJob('plan', repo);
     const plan = steps.find((s) => s.step === 'rolegate plan')!;
     expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.summary).toMatch(/^### rolegate plan/);
     const comment = steps.find((s) => s.step === 'Comment the plan on the pull request')!;
     expect(comment.skipped).toBe(false);
     expect(comment.code, comment.stderr).toBe(0);

@@ -245,6 +245,7 @@ async function runSteps(
     const files = {
       GITHUB_OUTPUT: join(runner, `output-${i}`),
       GITHUB_PATH: join(runner, `path-${i}`),
+      GITHUB_STEP_SUMMARY: join(runner, `summary-${i}`),
     };
     for (const f of Object.values(files)) writeFileSync(f, '');
     const stepEnv = Object.fromEntries(

@@ -1,11 +1,11 @@
 // `rolegate apply`: one reconcile of every manifest, through the controller's own loop, then a summary.
 import { Command } from 'commander';
 import { parseDuration } from '../api/duration.js';
-import { oneShotRuntime } from './runtime.js';
+import { emulatorOption, oneShotRuntime } from './runtime.js';
 import { planAll, renderPlanMarkdown, renderPlanText, type PlanReport } from './plan.js';
 import { CORRECTED_EVENT } from '../controller/reconciler.js';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
-import { filePaths } from './inputs.js';
+import { FILE_PATHS_HELP, filePaths } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 
@@ -51,17 +51,10 @@ export function applyCommand(): Command {
       .description(
         'Reconcile PrivilegedRole manifests once: enable MFA where it is required, then verify and summarise',
       )
-      .argument(
-        '<paths...>',
-        "files or directories of manifests (searched recursively), or quoted globs ('manifests/**/*.yaml')",
-      )
+      .argument('<paths...>', FILE_PATHS_HELP)
       .addOption(outputOption(APPLY_FORMATS, 'text'))
       .addOption(outputFileOption('the text summary'))
-      .option(
-        '--emulator',
-        'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
-        false,
-      )
+      .addOption(emulatorOption())
       .option(
         '--allow-weakening',
         'allow removing MFA where a manifest says mfaRequired: false',

@@ -11,6 +11,10 @@ export const STDIN_ARG = '-';
 /** How manifests read from standard input are named in findings. */
 export const STDIN_LABEL = '<stdin>';
 
+/** The help of the paths argument of the commands that read files only (filePaths). */
+export const FILE_PATHS_HELP =
+  "files or directories of manifests (searched recursively), or quoted globs ('manifests/**/*.yaml')";
+
 /** A glob that matches nothing, or a second `-`. */
 export class InputError extends Error {
   override readonly name = 'InputError';

@@ -4,10 +4,10 @@ import { Command } from 'commander';
 import { plan, type Plan } from '../reconcile/plan.js';
 import { describeAction } from '../reconcile/action.js';
 import { effectiveSpec } from '../api/v1alpha1/types.js';
-import { loadSource, oneShotRuntime, type DirectoryRuntime } from './runtime.js';
+import { emulatorOption, loadSource, oneShotRuntime, type DirectoryRuntime } from './runtime.js';
 import { renderTable } from './table.js';
 import { EXIT_CHANGES, EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
-import { filePaths } from './inputs.js';
+import { FILE_PATHS_HELP, filePaths } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 
@@ -203,10 +203,7 @@ export function planCommand(): Command {
       .description(
         'Show the drift between PrivilegedRole manifests and the live identity provider, without writing',
       )
-      .argument(
-        '<paths...>',
-        "files or directories of manifests (searched recursively), or quoted globs ('manifests/**/*.yaml')",
-      )
+      .argument('<paths...>', FILE_PATHS_HELP)
       .addOption(outputOption(PLAN_FORMATS, 'text'))
       .addOption(outputFileOption('the text table'))
       .option(
@@ -214,11 +211,7 @@ export function planCommand(): Command {
         'exit 2 when there is drift, 0 when everything is in sync, 1 on errors (as terraform plan)',
         false,
       )
-      .option(
-        '--emulator',
-        'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
-        false,
-      )
+      .addOption(emulatorOption())
       .option(
         '--allow-weakening',
         'plan as a controller started with --allow-weakening would',

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { ProviderSession } from '../controller/provider-session.js';
-import { loadSource, oneShotRuntime } from './runtime.js';
+import { emulatorOption, loadSource, oneShotRuntime } from './runtime.js';
 import { filePaths } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 
@@ -24,11 +24,7 @@ export function withProviderOptions(c: Command): Command {
         '-p, --provider <name>',
         'the IdentityProvider to read (needed when the paths hold several)',
       )
-      .option(
-        '--emulator',
-        'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
-        false,
-      ),
+      .addOption(emulatorOption()),
     'warn',
     'stderr',
   );

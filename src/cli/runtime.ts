@@ -1,5 +1,6 @@
 // Assembles a directory-mode controller for the CLI (plan, apply, run --dir): the same reconciler and plan()
 // as the Kubernetes controller, with status going to the log and a report instead of an API server.
+import { Option } from 'commander';
 import type { Logger } from 'pino';
 import type { LogLevel } from '../log.js';
 import { commandLogger, type LogFlags } from './log-options.js';
@@ -96,6 +97,14 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
       await emulator?.close();
     },
   };
+}
+
+/** The `--emulator` flag of the one-shot commands. */
+export function emulatorOption(): Option {
+  return new Option(
+    '--emulator',
+    'use the in-process Graph emulator for IdentityProviders with Emulator credentials',
+  ).default(false);
 }
 
 /** Options of a one-shot command (plan, apply, export, alerts). */

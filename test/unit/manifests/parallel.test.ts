@@ -86,8 +86,8 @@ describe('loadManifests with workers', () => {
   it('every report format is byte for byte the same', async () => {
     const r = await loadManifests([dir], { workers: 2, workerScript: WORKER });
     for (const format of FORMATS) {
-      expect(render(buildReport(r, false), format), format).toBe(
-        render(buildReport(inProcess, false), format),
+      expect(await render(buildReport(r, false), format), format).toBe(
+        await render(buildReport(inProcess, false), format),
       );
     }
   });

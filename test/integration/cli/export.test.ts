@@ -30,7 +30,7 @@ describe('rolegate export', () => {
     const out = await cli([
       'export',
       'provider.yaml',
-      '-o',
+      '--output-file',
       'roles.yaml',
       '--namespace',
       'identity',

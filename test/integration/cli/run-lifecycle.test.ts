@@ -113,13 +113,14 @@ describe('start-up errors end the process', () => {
 
   it('an --http-addr that is not an address is a usage error naming the accepted forms', async () => {
     const r = await runCli(['run', '--dir', dir, '--http-addr', 'localhost:80x'], dir);
-    expect(r.code).toBe(2);
+    // usage errors are 1 (issue #18: 2 is only --detailed-exitcode drift)
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--http-addr "localhost:80x".*host:port, :port/);
   });
 
   it('--resync below the minimum is a usage error', async () => {
     const r = await runCli(['run', '--dir', dir, '--resync', '0s'], dir);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--resync 0s is too short: at least 1s/);
   });
 });

@@ -67,12 +67,16 @@ export class ProviderDescriptors {
       );
     }
     const name = idp.metadata.name;
-    return found.descriptor.create(found.settings, {
+    const client = await found.descriptor.create(found.settings, {
       name,
       secrets,
       logger,
       ...(observe ? { onRequest: observe(name) } : {}),
     });
+    // The controller finds a client's descriptor by its kind (default MFA requirement, status type).
+    if (client.kind !== found.descriptor.kind)
+      throw new Error(`provider ${found.descriptor.kind} built a client of kind ${client.kind}`);
+    return client;
   }
 
   /** createClient with a logger (and a request timer), as a factory of clients. */

@@ -203,7 +203,11 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, 
           l.msg.startsWith('wrote: require MFA') &&
           l.roleId === resetId,
       );
-      expect(wrote).toMatchObject({ before: 'off', after: 'on' });
+      expect(wrote).toMatchObject({
+        before: 'off',
+        after: 'on',
+        settings: ['Justification', 'MultiFactorAuthentication'],
+      });
       // two resyncs (1 s) later the Orphan role is still as it was left
       await new Promise((r) => setTimeout(r, 2500));
       expect(mfa(orphanId!)).toBe(false);

@@ -141,7 +141,11 @@ describe('spec.deletionPolicy', () => {
     const logged = rolegate.logs.find(
       (l) => typeof l.msg === 'string' && l.msg.startsWith('wrote: require MFA') && l.roleId === id,
     );
-    expect(logged).toMatchObject({ before: 'off', after: 'on' });
+    expect(logged).toMatchObject({
+      before: 'off',
+      after: 'on',
+      settings: ['Justification', MFA],
+    });
   });
 
   it('Orphan (the default): no finalizer, and deleting leaves the role as it is', async () => {

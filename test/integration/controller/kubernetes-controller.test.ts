@@ -167,7 +167,7 @@ describe('rolegate run --kubernetes', () => {
     // one Event for the correction, naming the drift and the write
     expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual(['Warning/DriftCorrected']);
     expect(events[0]?.note).toMatch(
-      /^Corrected drift \(mfaRequired: want true, have false\): require MFA on activation of .*\(MFA activation rule off -> on\)/,
+      /^Corrected drift \(mfaRequired: want true, have false\): require MFA on activation of .* \(MFA activation rule off -> on\)$/,
     );
   });
 

@@ -34,12 +34,19 @@ function metaFingerprint(obj: Validated): string {
 /** Validation results by object, kept while the object's generation, labels and annotations stay the same. */
 export class ValidationCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The entry an object instance was last answered with. Stores replace an object on every change and never
+   * change one in place, so the same instance needs no comparison at all: the common case of a resync.
+   */
+  private readonly byInstance = new WeakMap<object, Entry>();
   private validations = 0;
 
   constructor(private readonly providers: ProviderSpecs) {}
 
   /** Every problem of the object (errors and warnings), validated at most once per generation. */
   problems(obj: Validated): readonly ValidationProblem[] {
+    const same = this.byInstance.get(obj);
+    if (same && same.generation === obj.metadata.generation) return same.problems;
     const key = `${obj.kind ?? ''}/${objectKey(obj.metadata)}`;
     const { uid, generation } = obj.metadata;
     const meta = metaFingerprint(obj);
@@ -50,13 +57,20 @@ export class ValidationCache {
       hit.uid === uid &&
       hit.generation === generation &&
       hit.meta === meta
-    )
+    ) {
+      this.byInstance.set(obj, hit);
       return hit.problems;
+    }
     this.validations++;
     const problems = validateObject(obj, this.providers);
     // Without a generation there is nothing to tell a changed spec by: such objects are validated every time.
-    if (generation === undefined) this.entries.delete(key);
-    else this.entries.set(key, { uid, generation, meta, problems });
+    if (generation === undefined) {
+      this.entries.delete(key);
+      return problems;
+    }
+    const entry = { uid, generation, meta, problems };
+    this.entries.set(key, entry);
+    this.byInstance.set(obj, entry);
     return problems;
   }
 

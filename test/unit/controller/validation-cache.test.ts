@@ -60,6 +60,14 @@ describe('ValidationCache', () => {
     expect(cache.validationCount).toBe(validations);
   });
 
+  it('answers the same object instance again without validating or comparing', () => {
+    const cache = new ValidationCache(PROVIDERS.descriptors);
+    const obj = role({}, 'yes');
+    const first = cache.problems(obj);
+    expect(cache.problems(obj)).toBe(first);
+    expect(cache.validationCount).toBe(1);
+  });
+
   it('forgets a deleted object', () => {
     const cache = new ValidationCache(PROVIDERS.descriptors);
     cache.problems(role());

@@ -55,9 +55,12 @@ export interface AuthenticationContextMechanism extends AuthenticationContextSta
 /** A mechanism that may ask holders for a second factor. */
 export type Mechanism = SwitchMechanism | AuthenticationContextMechanism;
 
-/** What is required of the holders on one path, and which mechanisms cover them. */
+/**
+ * What is required of the holders on one path, and which mechanisms cover them. Per-holder detail (who holds the
+ * role on this path, and whether each one is covered) belongs here as a further field.
+ */
 export interface Requirement {
-  holders: HolderPath;
+  path: HolderPath;
   /** The mechanisms in place, the provider's switch first; an empty list means nothing asks. */
   mechanisms: Mechanism[];
 }
@@ -91,7 +94,7 @@ export type RoleLookup =
 
 /** The requirement a PrivilegedRole's `mfaRequired` speaks about, if the provider observed one. */
 export function declaredRequirement(role: LiveRole): Requirement | undefined {
-  return role.requirements.find((r) => DECLARED_PATHS.includes(r.holders));
+  return role.requirements.find((r) => DECLARED_PATHS.includes(r.path));
 }
 
 /** The provider's switch on the declared path, if it has one. */
@@ -116,14 +119,14 @@ export function authenticationContext(role: LiveRole): AuthenticationContextStat
 
 /** The requirement of holders asked through the switch `name` (and an authentication context, if any). */
 export function useRequirement(
-  holders: HolderPath,
+  path: HolderPath,
   name: SwitchName,
   enabled: boolean,
   context?: AuthenticationContextState,
 ): Requirement {
   const mechanisms: Mechanism[] = [{ kind: 'Switch', name, enabled }];
   if (context) mechanisms.push({ kind: 'AuthenticationContext', ...context });
-  return { holders, mechanisms };
+  return { path, mechanisms };
 }
 
 /** What the MFA requirement of a live role amounts to. */

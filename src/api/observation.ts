@@ -13,7 +13,7 @@ export type MfaMechanism = 'MultiFactorAuthentication' | 'AuthenticationContext'
 /**
  * Whom a requirement applies to, by the path through which they hold the role.
  * - `Eligible`: holders who must activate the role before using it (PIM), asked when they activate.
- * - `All`: every holder, however they hold it, asked whenever they sign in (Keycloak's browser flow).
+ * - `All`: every holder the provider's condition matches, asked when they sign in (Keycloak's browser flow).
  */
 export type HolderPath = 'Eligible' | 'All';
 

@@ -47,6 +47,47 @@ export interface ConditionSpec {
 }
 
 /**
+ * The kstatus triple of an object that is Ready: Reconciling and Stalled are absent (kstatus reads an absent
+ * condition as False), so no caller spells the triple by hand.
+ */
+export function markReady(reason: Reason, message: string): ConditionSpec[] {
+  return [{ type: ConditionType.Ready, status: 'True', reason, message }];
+}
+
+/**
+ * An object rolegate is still working on: Ready=False for `reason`, Reconciling=True for `progress` (by default
+ * ProgressingWithRetry: it retries on its own).
+ */
+export function markReconciling(
+  reason: Reason,
+  message: string,
+  progress: Reason = Reason.ProgressingWithRetry,
+): ConditionSpec[] {
+  return [
+    { type: ConditionType.Ready, status: 'False', reason, message },
+    { type: ConditionType.Reconciling, status: 'True', reason: progress, message },
+  ];
+}
+
+/** An object rolegate cannot go on with until something changes: Ready=False and Stalled=True, same reason. */
+export function markStalled(reason: Reason, message: string): ConditionSpec[] {
+  return [
+    { type: ConditionType.Ready, status: 'False', reason, message },
+    { type: ConditionType.Stalled, status: 'True', reason, message },
+  ];
+}
+
+/** An object whose readiness is not known (paused): Ready=Unknown, neither Reconciling nor Stalled. */
+export function markUnknown(reason: Reason, message: string): ConditionSpec[] {
+  return [{ type: ConditionType.Ready, status: 'Unknown', reason, message }];
+}
+
+/** An object that is not ready and that rolegate leaves as it is (Audit drift): Ready=False only. */
+export function markNotReady(reason: Reason, message: string): ConditionSpec[] {
+  return [{ type: ConditionType.Ready, status: 'False', reason, message }];
+}
+
+/**
  * Merges the desired conditions into the previous ones. A condition whose status did not change keeps its
  * lastTransitionTime, so a status that only re-states itself compares equal and costs no write.
  * Types absent from `desired` are dropped (Reconciling and Stalled disappear when no longer True).

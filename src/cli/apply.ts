@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import { emulatorOption, oneShotRuntime } from './runtime.js';
 import { planAll, renderPlanMarkdown, renderPlanText, type PlanReport } from './plan.js';
-import { CORRECTED_EVENT } from '../controller/reconciler.js';
+import { CORRECTED_EVENT } from '../controller/role-reconciler.js';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 import { FILE_PATHS_HELP, filePaths } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';

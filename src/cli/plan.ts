@@ -48,7 +48,7 @@ export interface PlanReport {
 export async function planAll(rt: DirectoryRuntime): Promise<PlanReport> {
   const rows: PlanRow[] = [];
   const keys = rt.source.roles.keys().sort();
-  const observed = await Promise.all(keys.map((k) => rt.reconciler.observeRole(k)));
+  const observed = await Promise.all(keys.map((k) => rt.reconciler.observer.observe(k)));
   for (const o of observed) {
     if (!o) continue;
     const p = plan(o.input);

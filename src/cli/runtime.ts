@@ -10,7 +10,7 @@ import { LogEventRecorder } from '../status/log-event-recorder.js';
 import { ProviderRegistry, type ProviderFactory } from '../controller/provider-registry.js';
 import { EnvSecretResolver } from '../controller/env-secret-resolver.js';
 import { PROVIDERS } from '../providers/registry.js';
-import type { Reconciler } from '../controller/reconciler.js';
+import type { RoleReconciler } from '../controller/role-reconciler.js';
 import { newController, type Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import type { GraphEmulator } from '../emulator/graph/index.js';
@@ -35,7 +35,7 @@ export interface DirectoryRuntimeOptions {
 /** A directory-mode controller and what it is made of. */
 export interface DirectoryRuntime {
   source: DirectorySource;
-  reconciler: Reconciler;
+  reconciler: RoleReconciler;
   controller: Controller;
   writer: DirectoryStatusWriter;
   events: LogEventRecorder;

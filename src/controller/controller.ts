@@ -1,38 +1,67 @@
-// Runs the reconcile loop: a source fills stores and enqueues keys, a bounded pool of workers takes keys off
-// one queue, and each IdentityProvider key re-arms itself at its resync interval (with jitter) because
-// identity providers send no events.
+// Runs the reconcile loop: a source fills stores and enqueues requests, a bounded pool of workers takes requests
+// off one queue and hands each to the reconciler of its kind, and each IdentityProvider request re-arms itself at
+// its resync interval (with jitter) because identity providers send no events. Watches map a reconciled request
+// of one kind to requests of another (controller-runtime's EnqueueRequestsFromMapFunc): a provider's resync
+// brings its roles back, without either reconciler knowing about the other.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { objectFields, withReconcileID } from '../log.js';
 import type { Source, WatchedKind } from '../sources/types.js';
-import { objectKey } from '../api/keys.js';
+import { objectKey, type ObjectKey } from '../api/keys.js';
 import { isStale } from '../status/stale-object-error.js';
+import { retry, type Result } from '../reconcile/result.js';
 import { WorkQueue } from './work-queue.js';
-import { Reconciler, type ReconcilerDeps, type Result } from './reconciler.js';
+import { parseRequestId, requestId, type Request, type RequestId } from './request.js';
+import { Readiness } from './readiness.js';
 import type { ControllerMetrics } from './metrics.js';
+import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
+import { PROVIDERS, type ProviderDescriptors } from '../providers/registry.js';
+import { ValidationCache } from './validation-cache.js';
+import type { EventRecorder, FinalizerWriter, StatusWriter } from '../status/types.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { RoleReconciler } from './role-reconciler.js';
+import { ProviderReconciler, rolesOf } from './provider-reconciler.js';
+import { StatusReporter } from './status-reporter.js';
+
+export type { Result } from '../reconcile/result.js';
 
 /** Options of the loop. */
 export interface ControllerOptions {
-  /** Concurrent workers; a key is never processed by two at once. */
+  /** Concurrent workers; a request is never processed by two at once. */
   workers: number;
   /** Fraction of the resync interval added at random, so replicas and providers do not synchronise. */
   jitter: number;
   backoff?: { baseMs: number; maxMs: number };
 }
 
-const ROLE = 'PrivilegedRole/';
-const PROVIDER = 'IdentityProvider/';
-
-/** The log fields (kind, namespace, name) of a queue key `Kind/[namespace/]name`. */
-function queueKeyFields(key: string): ReturnType<typeof objectFields> {
-  const i = key.indexOf('/');
-  return objectFields(key.slice(0, i), key.slice(i + 1));
+/** Reconciles the objects of one kind. */
+export interface KindReconciler {
+  reconcile(key: ObjectKey, signal?: AbortSignal): Promise<Result>;
 }
+
+/** After a request of kind `from` was reconciled (whatever the result), enqueues what `map` returns. */
+export interface Watch {
+  from: WatchedKind;
+  map: (key: ObjectKey) => Request[];
+}
+
+/** What a Controller runs. */
+export interface ControllerParts {
+  source: Source;
+  reconcilers: Record<WatchedKind, KindReconciler>;
+  watches: readonly Watch[];
+  readiness: Readiness;
+  log: Logger;
+  metrics?: ControllerMetrics | undefined;
+}
+
 const NAME = 'privilegedrole';
 
 /** A Controller reconciles everything a Source delivers until stopped. */
 export class Controller {
   readonly queue: WorkQueue;
+  /** Problems that keep a running controller from being ready (refused status writes). */
+  readonly readiness: Readiness;
   private readonly inflight = new Set<Promise<void>>();
   private running = false;
   private synced = false;
@@ -40,13 +69,12 @@ export class Controller {
   private workersDone: Promise<void> | undefined;
 
   constructor(
-    private readonly source: Source,
-    private readonly reconciler: Reconciler,
-    private readonly log: Logger,
+    private readonly parts: ControllerParts,
     private readonly options: ControllerOptions,
-    private readonly metrics?: ControllerMetrics,
   ) {
+    const metrics = parts.metrics;
     const labels = { name: NAME, controller: NAME };
+    this.readiness = parts.readiness;
     this.queue = new WorkQueue(options.backoff ?? { baseMs: 1000, maxMs: 60_000 }, {
       onAdd: () => metrics?.queueAdds.inc(labels),
       onRetry: () => metrics?.queueRetries.inc(labels),
@@ -60,45 +88,42 @@ export class Controller {
     metrics?.reconcilePanics.inc({ controller: NAME }, 0);
   }
 
-  /** Whether the stores are synced and workers run (readiness). */
+  /** Whether the stores are synced, workers run, and nothing reported a problem (readiness). */
   get ready(): boolean {
-    return this.running && this.synced;
+    return this.running && this.synced && this.readiness.ok;
   }
 
-  /** Enqueues a role for reconciliation. */
-  enqueueRole(key: string): void {
-    this.queue.add(ROLE + key);
+  /** Enqueues a request. */
+  enqueue(r: Request): void {
+    this.queue.add(requestId(r));
   }
 
   /** Starts the source and the workers; resolves once the stores have synced. */
   async start(): Promise<void> {
     this.running = true;
+    const { source, log } = this.parts;
     const signal = this.abort.signal;
-    await this.source.start(
-      (kind: WatchedKind, key: string) =>
-        this.queue.add((kind === 'PrivilegedRole' ? ROLE : PROVIDER) + key),
-      signal,
-    );
-    await this.source.waitForSync(signal);
+    await source.start((kind, key) => this.enqueue({ kind, key }), signal);
+    await source.waitForSync(signal);
     // stopped while the caches synced: no worker may start after stop()
     if (signal.aborted || !this.running) return;
     this.synced = true;
-    for (const idp of this.source.providers.list())
-      this.queue.add(PROVIDER + objectKey(idp.metadata));
+    for (const idp of source.providers.list())
+      this.enqueue({ kind: 'IdentityProvider', key: objectKey(idp.metadata) });
     const workers = Array.from({ length: this.options.workers }, () => this.work(signal));
     this.workersDone = Promise.all(workers).then(() => undefined);
-    this.log.info(
+    log.info(
       {
         workers: this.options.workers,
-        roles: this.source.roles.list().length,
-        providers: this.source.providers.list().length,
+        roles: source.roles.list().length,
+        providers: source.providers.list().length,
       },
       'controller started',
     );
   }
 
   /**
-   * Stops taking new keys and aborts the reconciles' signal at once: in-flight reads are abandoned and no new
+   * Stops taking new requests and aborts the reconciles' signal at once: in-flight reads are abandoned and no new
    * provider write is sent (a write already on the wire finishes within its request deadline, so that its
    * outcome is logged). Then waits for the in-flight reconciles and stops the source.
    */
@@ -109,8 +134,8 @@ export class Controller {
     this.abort.abort(new Error('the controller is stopping'));
     await Promise.allSettled([...this.inflight]);
     await this.workersDone;
-    await this.source.stop();
-    this.log.info('controller stopped');
+    await this.parts.source.stop();
+    this.parts.log.info('controller stopped');
   }
 
   /**
@@ -119,7 +144,7 @@ export class Controller {
    */
   async idle(deadlineMs = Number.POSITIVE_INFINITY, pollMs = 20): Promise<boolean> {
     const end = Date.now() + deadlineMs;
-    // Two quiet polls in a row: a finished reconcile may enqueue more keys (a provider resync enqueues roles).
+    // Two quiet polls in a row: a finished reconcile may enqueue more (a provider resync maps to its roles).
     let quiet = 0;
     while (quiet < 2) {
       if (Date.now() > end) return false;
@@ -133,65 +158,76 @@ export class Controller {
 
   private async work(signal: AbortSignal): Promise<void> {
     for (;;) {
-      const key = await this.queue.get();
-      if (key === undefined) return;
-      const p = this.process(key, signal).finally(() => {
+      const id = (await this.queue.get()) as RequestId | undefined;
+      if (id === undefined) return;
+      const p = this.process(id, signal).finally(() => {
         this.inflight.delete(p);
-        this.queue.done(key);
+        this.queue.done(id);
       });
       this.inflight.add(p);
       await p;
     }
   }
 
-  private async process(key: string, signal: AbortSignal): Promise<void> {
+  private async process(id: RequestId, signal: AbortSignal): Promise<void> {
+    const { metrics, log } = this.parts;
+    const request = parseRequestId(id);
     const started = performance.now();
-    this.metrics?.activeWorkers.inc({ controller: NAME });
+    metrics?.activeWorkers.inc({ controller: NAME });
     let result: Result;
     try {
       // every line logged by this reconcile carries one reconcileID, as controller-runtime's do
       result = await withReconcileID(randomUUID(), () =>
-        key.startsWith(PROVIDER)
-          ? this.reconciler.reconcileProvider(key.slice(PROVIDER.length), signal)
-          : this.reconciler.reconcileRole(key.slice(ROLE.length), signal),
+        this.parts.reconcilers[request.kind].reconcile(request.key, signal),
       );
     } catch (err) {
-      if (isPanic(err)) this.metrics?.reconcilePanics.inc({ controller: NAME });
+      if (isPanic(err)) metrics?.reconcilePanics.inc({ controller: NAME });
       // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
       if (!isStale(err))
-        this.log.error(
+        log.error(
           {
-            ...queueKeyFields(key),
+            ...objectFields(request.kind, request.key),
             err: err instanceof Error ? { type: err.name, message: err.message } : String(err),
           },
           'reconcile failed',
         );
-      result = { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
+      result = retry(err instanceof Error ? err.message : String(err));
     } finally {
-      this.metrics?.activeWorkers.dec({ controller: NAME });
+      metrics?.activeWorkers.dec({ controller: NAME });
       const secs = (performance.now() - started) / 1000;
-      this.metrics?.reconcileTime.observe({ controller: NAME }, secs);
-      this.metrics?.workDuration.observe({ name: NAME, controller: NAME }, secs);
+      metrics?.reconcileTime.observe({ controller: NAME }, secs);
+      metrics?.workDuration.observe({ name: NAME, controller: NAME }, secs);
     }
+    for (const w of this.parts.watches)
+      if (w.from === request.kind) for (const r of w.map(request.key)) this.enqueue(r);
+    this.requeue(id, result);
+  }
+
+  private requeue(id: RequestId, result: Result): void {
+    const metrics = this.parts.metrics;
     if (result.kind === 'retry') {
-      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'error' });
-      this.metrics?.reconcileErrors.inc({ controller: NAME });
-      const delay = this.queue.addRateLimited(key, result.afterMs);
-      this.log.debug(
-        { ...queueKeyFields(key), delayMs: delay, error: result.error },
+      metrics?.reconcileTotal.inc({ controller: NAME, result: 'error' });
+      metrics?.reconcileErrors.inc({ controller: NAME });
+      const delay = this.queue.addRateLimited(id, result.afterMs);
+      this.parts.log.debug(
+        {
+          ...objectFields(parseRequestId(id).kind, parseRequestId(id).key),
+          delayMs: delay,
+          error: result.error,
+        },
         'requeued with backoff',
       );
       return;
     }
-    this.queue.forget(key);
+    this.queue.forget(id);
     if (result.requeueAfterMs !== undefined) {
       const jittered = Math.round(
         result.requeueAfterMs * (1 + Math.random() * this.options.jitter),
       );
-      this.queue.addAfter(key, jittered);
-      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'requeue_after' });
+      this.queue.addAfter(id, jittered);
+      metrics?.reconcileTotal.inc({ controller: NAME, result: 'requeue_after' });
     } else {
-      this.metrics?.reconcileTotal.inc({ controller: NAME, result: 'success' });
+      metrics?.reconcileTotal.inc({ controller: NAME, result: 'success' });
     }
   }
 }
@@ -211,23 +247,91 @@ export function isPanic(err: unknown): boolean {
   );
 }
 
+/** What every mode (directory, Kubernetes) gives the controller. */
+export interface ControllerDeps {
+  registry: ProviderRegistry;
+  status: StatusWriter;
+  events: EventRecorder;
+  /** Adds and removes rolegate's finalizer; without one (one-shot CLI runs) deletion policies are not acted on. */
+  finalizers?: FinalizerWriter;
+  log: Logger;
+  options: {
+    allowWeakening: boolean;
+    /** for providers that set no resyncInterval */ defaultResyncMs: number;
+  };
+  metrics?: ControllerMetrics;
+  now?: () => Date;
+  /** The validation errors of an object; by default the checks of `rolegate validate`, once per generation. */
+  problems?: (obj: PrivilegedRole | IdentityProvider) => string[];
+  /** The identity providers rolegate knows (default: those it ships). */
+  descriptors?: ProviderDescriptors;
+}
+
 /**
- * Builds a Controller and its Reconciler over a source: the one assembly every mode (directory, Kubernetes)
- * uses. The reconciler enqueues roles through the controller, which is why the two are made together.
+ * Builds a Controller over a source with its two reconcilers and the watch from providers to their roles: the one
+ * assembly every mode uses.
  */
 export function newController(
   source: Source,
-  deps: Omit<ReconcilerDeps, 'roles' | 'providers' | 'enqueueRole'>,
+  deps: ControllerDeps,
   options: ControllerOptions,
-): { controller: Controller; reconciler: Reconciler } {
-  const ref: { controller?: Controller } = {};
-  const reconciler = new Reconciler({
-    ...deps,
+): { controller: Controller; reconciler: RoleReconciler; providers: ProviderReconciler } {
+  const readiness = new Readiness();
+  const descriptors = deps.descriptors ?? PROVIDERS;
+  const validation = new ValidationCache(descriptors.descriptors);
+  const problems =
+    deps.problems ??
+    ((obj: PrivilegedRole | IdentityProvider): string[] =>
+      validation.errors(obj).map((p) => `${p.pointer || '/'}: ${p.message}`));
+  const status = new StatusReporter({
+    writer: deps.status,
+    events: deps.events,
+    log: deps.log,
+    readiness,
+    metrics: deps.metrics,
+  });
+  const common = {
     roles: source.roles,
     providers: source.providers,
-    enqueueRole: (key) => ref.controller?.enqueueRole(key),
+    registry: deps.registry,
+    status,
+    problems,
+    descriptors,
+    forget: (kind: string, key: string) => validation.forget(kind, key),
+    log: deps.log,
+    metrics: deps.metrics,
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+  const reconciler = new RoleReconciler({
+    ...common,
+    events: deps.events,
+    finalizers: deps.finalizers,
+    options: { allowWeakening: deps.options.allowWeakening },
   });
-  const controller = new Controller(source, reconciler, deps.log, options, deps.metrics);
-  ref.controller = controller;
-  return { controller, reconciler };
+  const providers = new ProviderReconciler({
+    ...common,
+    defaultResyncMs: deps.options.defaultResyncMs,
+  });
+  const watches: Watch[] = [
+    {
+      from: 'IdentityProvider',
+      map: (name) =>
+        rolesOf(source.roles, name).map((r) => ({
+          kind: 'PrivilegedRole',
+          key: objectKey(r.metadata),
+        })),
+    },
+  ];
+  const controller = new Controller(
+    {
+      source,
+      reconcilers: { PrivilegedRole: reconciler, IdentityProvider: providers },
+      watches,
+      readiness,
+      log: deps.log,
+      metrics: deps.metrics,
+    },
+    options,
+  );
+  return { controller, reconciler, providers };
 }

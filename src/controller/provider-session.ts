@@ -44,6 +44,7 @@ const overlayKey = (r: { roleId: string; scope: string; clientId?: string | unde
 
 interface Pending {
   actions: Action[];
+  signal: AbortSignal | undefined;
   resolve: (r: ActionResult[]) => void;
   reject: (e: unknown) => void;
 }
@@ -103,22 +104,33 @@ export class ProviderSession {
     this.current = undefined;
   }
 
-  /** Applies actions, sent together with those of other callers within the batch window. */
-  apply(actions: readonly Action[]): Promise<ActionResult[]> {
+  /**
+   * Applies actions, sent together with those of other callers within the batch window. Actions whose `signal`
+   * is aborted before their batch goes out are never sent: they fail with the signal's reason.
+   */
+  apply(actions: readonly Action[], signal?: AbortSignal): Promise<ActionResult[]> {
     if (actions.length === 0) return Promise.resolve([]);
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
-      this.pending.push({ actions: [...actions], resolve, reject });
+      this.pending.push({ actions: [...actions], signal, resolve, reject });
       this.flushTimer ??= setTimeout(() => void this.flush(), this.options.batchWindowMs);
     });
   }
 
   private async flush(): Promise<void> {
     this.flushTimer = undefined;
-    const batch = this.pending;
-    this.pending = [];
+    const batch: Pending[] = [];
+    for (const p of this.pending.splice(0)) {
+      if (p.signal?.aborted) p.reject(p.signal.reason);
+      else batch.push(p);
+    }
+    if (batch.length === 0) return;
     const all = batch.flatMap((p) => p.actions);
+    // The callers' stop signal goes to the client when they share one (the controller's), so that a stop keeps
+    // requests of the batch that were not sent yet from being sent.
+    const signal = batch.every((p) => p.signal === batch[0]?.signal) ? batch[0]?.signal : undefined;
     try {
-      const results = await this.client.apply(all);
+      const results = await this.client.apply(all, signal);
       for (const r of results)
         if (r.ok && this.current) this.current.overrides.set(overlayKey(r.role), r.role);
       let i = 0;

@@ -11,7 +11,8 @@ import { escapePointerToken } from '../api/validation/pointer.js';
 import { isKind, type Kind } from '../api/validation/problem.js';
 import { didYouMean, sentence } from '../api/validation/wording.js';
 import { PROVIDERS } from '../providers/registry.js';
-import { claimTarget } from '../reconcile/claims.js';
+import { claimKey, claimRefOf, duplicateClaims } from '../reconcile/claims.js';
+import { offlineRoleIds } from '../providers/offline-role-ids.js';
 import { pointerOffset } from './find-node.js';
 import { parseManifestFast } from './fast-path.js';
 import { CROSS_POINTERS, locate, locatorOf, makeLocator, setLocator } from './locators.js';
@@ -366,42 +367,46 @@ export function crossCheck(
     }
   }
 
-  // Same claim: two objects would fight over one role; the controller enforces only the older one.
-  const claims = new Map<string, LoadedObject<PrivilegedRole>[]>();
+  // Same claim: two objects would fight over one role; the controller enforces only the owner (the oldest). Each
+  // message names one other claimant, so that the output grows with the claims, not with their square.
+  const resolve = offlineRoleIds(
+    new Map(providers.map((p) => [p.object.metadata.name, p.object.spec] as const)),
+  );
+  const claims: {
+    claim: string;
+    claimant: { key: string; createdAt?: string | undefined; o: Role };
+  }[] = [];
   for (const o of roles) {
-    const spec = o.object.spec as Partial<PrivilegedRole['spec']> | undefined;
-    const provider = spec?.providerRef?.name;
-    const role = spec?.role;
-    if (typeof provider !== 'string' || !isObject(role)) continue;
-    const ref =
-      typeof role.id === 'string'
-        ? role.id.toLowerCase()
-        : typeof role.displayName === 'string'
-          ? `name:${role.displayName}`
-          : undefined;
-    if (ref === undefined) continue;
-    const scope = typeof spec?.scope === 'string' ? spec.scope : '/';
-    const clientId = typeof role.clientId === 'string' ? role.clientId : undefined;
-    addTo(claims, claimTarget(provider, ref, scope, clientId), o);
+    const ref = claimRefOf(o.object);
+    const claim = ref && claimKey(ref, resolve);
+    if (claim === undefined) continue;
+    const m = o.object.metadata;
+    claims.push({ claim, claimant: { key: identity(o), createdAt: m.creationTimestamp, o } });
   }
-  for (const list of claims.values()) {
-    if (list.length < 2) continue;
-    for (const o of list) {
-      const others = list.filter((x) => x !== o && identity(x) !== identity(o));
-      if (others.length === 0) continue; // the same object twice is a duplicate-object problem
+  for (const group of duplicateClaims(claims)) {
+    const owner = group[0]!.o;
+    const others = group.filter((c) => identity(c.o) !== identity(owner));
+    if (others.length === 0) continue; // the same object twice is a duplicate-object problem
+    const claimed = (o: Role): string => {
       const spec = o.object.spec;
       const role = spec.role.id ?? `"${spec.role.displayName ?? ''}"`;
-      add(
-        o,
-        located(
-          o,
-          '/spec/role',
-          'semantic.duplicate-claim',
-          'error',
-          `${describeObject('PrivilegedRole', o.object.metadata)} claims role ${role}${spec.role.clientId ? ` of client ${spec.role.clientId}` : ''} at scope ${spec.scope ?? '/'} of IdentityProvider ${spec.providerRef.name}, as does ${others.map((x) => `${describeObject('PrivilegedRole', x.object.metadata)} (${where(x)})`).join(', ')}; only the older object would be enforced, remove one`,
-        ),
+      return `${describeObject('PrivilegedRole', o.object.metadata)} claims role ${role}${spec.role.clientId ? ` of client ${spec.role.clientId}` : ''} at scope ${spec.scope ?? '/'} of IdentityProvider ${spec.providerRef.name}`;
+    };
+    const named = (o: Role): string =>
+      `${describeObject('PrivilegedRole', o.object.metadata)} (${where(o)})`;
+    const first = others[0]!.o;
+    const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
+    const issue = (o: Role, message: string): void =>
+      add(o, located(o, '/spec/role', 'semantic.duplicate-claim', 'error', message));
+    issue(
+      owner,
+      `${claimed(owner)}, as does ${named(first)}${more}; only the oldest claim (creation time, then name) is enforced, remove the others`,
+    );
+    for (const c of others)
+      issue(
+        c.o,
+        `${claimed(c.o)}, as does ${named(owner)}, which is enforced instead (the oldest claim, by creation time then name); remove one`,
       );
-    }
   }
 
   // References: a typo in providerRef leaves the role unmanaged. A provider defined elsewhere (only in the
@@ -435,6 +440,8 @@ export function crossCheck(
   }
   return all;
 }
+
+type Role = LoadedObject<PrivilegedRole>;
 
 /** The path to show for a file: relative to the working directory, with forward slashes. */
 function displayPath(abs: string, cwd: string): string {

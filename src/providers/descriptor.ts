@@ -40,6 +40,14 @@ export interface ProviderDescriptor<S = unknown> extends ProviderSpecRules {
    * not use the emulator. Only providers the emulator stands in for define it.
    */
   withEmulator?(settings: S, emulator: EmulatorUrls): S | undefined;
+  /**
+   * The provider's id for a role reference, found without asking the provider (`rolegate validate`), when the
+   * provider can know it; claims compare by it. Entra's built-in roles have one template id in every tenant.
+   */
+  offlineRoleId?(
+    ref: { id?: string; displayName?: string; clientId?: string },
+    scope: string,
+  ): string | undefined;
 }
 
 /** Where the in-process emulator listens. */

@@ -10,7 +10,16 @@ import {
   type MfaAssessment,
   type RoleLookup,
 } from '../api/observation.js';
-import { ConditionType, Reason, type ConditionSpec } from '../api/conditions.js';
+import {
+  ConditionType,
+  markNotReady,
+  markReady,
+  markReconciling,
+  markStalled,
+  markUnknown,
+  Reason,
+  type ConditionSpec,
+} from '../api/conditions.js';
 import type { Action } from './action.js';
 import { describeDrift, diffRole, type FieldDiff } from './diff.js';
 
@@ -18,6 +27,13 @@ import { describeDrift, diffRole, type FieldDiff } from './diff.js';
 export interface PlanOptions {
   /** Whether rolegate may remove MFA (`--allow-weakening`). Off by default. */
   allowWeakening: boolean;
+}
+
+/** Why the provider cannot be used now; `stalled` when retrying will not help until something changes. */
+export interface ProviderProblem {
+  reason: ConditionSpec['reason'];
+  message: string;
+  stalled: boolean;
 }
 
 /** Everything plan() needs for one PrivilegedRole. */
@@ -33,8 +49,9 @@ export interface PlanInput {
   /** The key of an older object that claims the same role, if any. */
   conflictWinner?: string | undefined;
   /** Why the provider cannot be used (missing IdentityProvider, provider errors), if so. */
-  providerProblem?:
-    { reason: ConditionSpec['reason']; message: string; stalled: boolean } | undefined;
+  providerProblem?: ProviderProblem | undefined;
+  /** When the role was last observed (the previous status), so that MFAEnforced can say so while it is not. */
+  lastObservedAt?: string | undefined;
   options: PlanOptions;
 }
 
@@ -60,34 +77,32 @@ export interface Plan {
   summary: string;
 }
 
-const ready = (
-  status: ConditionSpec['status'],
-  reason: ConditionSpec['reason'],
-  message: string,
-): ConditionSpec => ({
-  type: ConditionType.Ready,
-  status,
-  reason,
-  message,
-});
-const stalled = (reason: ConditionSpec['reason'], message: string): ConditionSpec => ({
-  type: ConditionType.Stalled,
-  status: 'True',
-  reason,
-  message,
-});
+/** Why the role has no observation in this reconcile, and when it was last observed, if ever. */
+export interface NotObserved {
+  /** The Ready reason that kept it from being observed now, if one did. */
+  reason?: ConditionSpec['reason'] | undefined;
+  /** When the role was last observed (status.atProvider.observedAt), if it was. */
+  lastObservedAt?: string | undefined;
+}
 
-/** The MFAEnforced condition: the alert PIM calls "Roles don't require multi-factor authentication for activation". */
+/**
+ * The MFAEnforced condition: the alert PIM calls "Roles don't require multi-factor authentication for activation".
+ * Without an observation it is Unknown, never a stale True, and says whether the role was observed before.
+ */
 export function mfaCondition(
   live: LiveRole | undefined,
   mfa: MfaAssessment | undefined,
+  notObserved: NotObserved = {},
 ): ConditionSpec {
   if (!live || !mfa) {
+    const why = notObserved.reason ? ` (${notObserved.reason})` : '';
     return {
       type: ConditionType.MFAEnforced,
       status: 'Unknown',
       reason: Reason.Unknown,
-      message: 'The role has not been observed',
+      message: notObserved.lastObservedAt
+        ? `The role is not observed now${why}; it was last observed at ${notObserved.lastObservedAt}`
+        : `The role has not been observed${why}`,
     };
   }
   const warn = mfa.warnings.length > 0 ? `; warning: ${mfa.warnings.join('; ')}` : '';
@@ -115,7 +130,8 @@ export function mfaCondition(
 export function plan(input: PlanInput): Plan {
   const live = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
   const mfa = live ? assessMfa(live) : undefined;
-  const alert = mfaCondition(live, mfa);
+  const alert = (reason?: ConditionSpec['reason']): ConditionSpec =>
+    mfaCondition(live, mfa, { reason, lastObservedAt: input.lastObservedAt });
   const base = {
     drift: [] as FieldDiff[],
     actions: [] as Action[],
@@ -127,16 +143,8 @@ export function plan(input: PlanInput): Plan {
     outcome: 'Blocked',
     // Not stalled means rolegate keeps retrying, which kstatus calls Reconciling.
     conditions: [
-      ready('False', reason, message),
-      isStalled
-        ? stalled(reason, message)
-        : {
-            type: ConditionType.Reconciling,
-            status: 'True',
-            reason: Reason.ProgressingWithRetry,
-            message,
-          },
-      alert,
+      ...(isStalled ? markStalled(reason, message) : markReconciling(reason, message)),
+      alert(reason),
     ],
     summary: message,
   });
@@ -151,7 +159,7 @@ export function plan(input: PlanInput): Plan {
     return {
       ...base,
       outcome: 'Paused',
-      conditions: [ready('Unknown', Reason.Paused, msg), alert],
+      conditions: [...markUnknown(Reason.Paused, msg), alert(Reason.Paused)],
       summary: msg,
     };
   }
@@ -181,47 +189,39 @@ export function plan(input: PlanInput): Plan {
     return {
       ...withDrift,
       outcome: 'InSync',
-      conditions: [ready('True', Reason.InSync, msg), alert],
+      conditions: [...markReady(Reason.InSync, msg), alert()],
       summary: msg,
     };
   }
 
   const what = describeDrift(drift);
   const weakening = !spec.mfaRequired && assessment.required;
+  const refused = (reason: ConditionSpec['reason'], msg: string): Plan => ({
+    ...withDrift,
+    outcome: 'Refused',
+    conditions: [...markStalled(reason, msg), alert()],
+    summary: msg,
+  });
   if (weakening && assessment.mechanism === 'AuthenticationContext') {
-    const msg = `Drift (${what}) not corrected: rolegate never removes an authentication context`;
-    return {
-      ...withDrift,
-      outcome: 'Refused',
-      conditions: [
-        ready('False', Reason.AuthenticationContextInUse, msg),
-        stalled(Reason.AuthenticationContextInUse, msg),
-        alert,
-      ],
-      summary: msg,
-    };
+    return refused(
+      Reason.AuthenticationContextInUse,
+      `Drift (${what}) not corrected: rolegate never removes an authentication context`,
+    );
   }
   if (spec.enforcement === 'Audit') {
     const msg = `Audit: drift detected (${what}); nothing is written in Audit mode`;
     return {
       ...withDrift,
       outcome: 'Drifted',
-      conditions: [ready('False', Reason.DriftDetected, msg), alert],
+      conditions: [...markNotReady(Reason.DriftDetected, msg), alert()],
       summary: msg,
     };
   }
   if (weakening && !input.options.allowWeakening) {
-    const msg = `Drift (${what}) not corrected: removing MFA requires the controller flag --allow-weakening`;
-    return {
-      ...withDrift,
-      outcome: 'Refused',
-      conditions: [
-        ready('False', Reason.WeakeningRefused, msg),
-        stalled(Reason.WeakeningRefused, msg),
-        alert,
-      ],
-      summary: msg,
-    };
+    return refused(
+      Reason.WeakeningRefused,
+      `Drift (${what}) not corrected: removing MFA requires the controller flag --allow-weakening`,
+    );
   }
 
   const actions = actionsFor(spec, role, assessment);
@@ -230,16 +230,7 @@ export function plan(input: PlanInput): Plan {
     ...withDrift,
     actions,
     outcome: 'Correct',
-    conditions: [
-      ready('False', Reason.DriftDetected, msg),
-      {
-        type: ConditionType.Reconciling,
-        status: 'True',
-        reason: Reason.DriftDetected,
-        message: msg,
-      },
-      alert,
-    ],
+    conditions: [...markReconciling(Reason.DriftDetected, msg, Reason.DriftDetected), alert()],
     summary: msg,
   };
 }

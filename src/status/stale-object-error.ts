@@ -52,3 +52,15 @@ export function isConflict(err: unknown): boolean {
     (err instanceof KubeApiError && err.code === 409)
   );
 }
+
+/**
+ * True when the API server refused a write for lack of permission (HTTP 403): unlike a stale write it will not
+ * pass on a retry until someone changes the controller's RBAC, so the controller reports it.
+ */
+export function isForbidden(err: unknown): boolean {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return (
+    (err instanceof KubeApiError && err.code === 403) ||
+    (cause instanceof KubeApiError && cause.code === 403)
+  );
+}

@@ -1,6 +1,7 @@
 // The Entra provider as it registers itself: Microsoft Entra PIM (directory roles through Graph, Azure roles
 // through ARM), in spec.entra. The client is loaded on first use, so that validating manifests does not load it.
 import { defineProvider } from '../descriptor.js';
+import { builtinDirectoryRoleId } from './builtin-roles.js';
 import type { EntraSpec } from './credentials.js';
 import { ENTRA_RULES, validateEntraSpec } from './validate-spec.js';
 
@@ -28,6 +29,12 @@ export const entraProvider = defineProvider<EntraSpec>({
   // MultiFactorAuthentication) for directory and Azure resource roles alike. [unverified against a new tenant]
   // A wrong guess here cannot weaken a role: a reset towards "required" only ever adds MFA.
   defaultMfaRequired: () => true,
+  offlineRoleId(ref, scope) {
+    if (ref.id !== undefined || ref.displayName === undefined || ref.clientId !== undefined)
+      return undefined;
+    // the catalog is of directory roles, which live at scope '/'
+    return scope.replace(/\/+$/, '') === '' ? builtinDirectoryRoleId(ref.displayName) : undefined;
+  },
   // Graph and, for Azure roles, Azure Resource Manager: both are served by the emulator.
   withEmulator(spec, emulator) {
     if (spec.credentials.type !== 'Emulator') return undefined;

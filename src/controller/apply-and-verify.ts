@@ -1,0 +1,86 @@
+// The one way the controller writes to a provider, for reconcile and for finalize alike: never start once the stop
+// signal is aborted, apply through the session (batched with other callers), log every write with its before and
+// after, then verify that the read-back value is what the caller wanted.
+import type { Logger } from 'pino';
+import type { RoleLookup } from '../api/observation.js';
+import { describeAction, type Action } from '../reconcile/action.js';
+import { decideProviderFailure, type FailureDecision } from '../reconcile/provider-failure.js';
+import type { ActionResult } from '../providers/types.js';
+import type { ControllerMetrics } from './metrics.js';
+import { providerFailure } from './provider-failure.js';
+import type { ProviderSession } from './provider-session.js';
+
+/** How a write went. */
+export type WriteOutcome =
+  /** Every action took effect and the read-back satisfies the caller. */
+  | { kind: 'Verified'; lookup: RoleLookup }
+  /** The provider took the write but did not show the wanted value on read-back (`lookup`, when it sent one). */
+  | { kind: 'NotVerified'; message: string; lookup?: RoleLookup }
+  /** The provider refused or failed; `decision` says what that means for the object. */
+  | { kind: 'Failed'; decision: FailureDecision }
+  /** The stop signal was aborted: nothing was started. */
+  | { kind: 'Stopped' };
+
+/** What applyAndVerify needs besides the actions. */
+export interface WriteContext {
+  session: ProviderSession;
+  log: Logger;
+  /** Whether the role as read back is what the write was for (re-planning finds nothing left to do). */
+  verify: (lookup: RoleLookup) => boolean;
+  signal?: AbortSignal | undefined;
+  metrics?: ControllerMetrics | undefined;
+}
+
+const NOT_SHOWN = 'the provider did not show the written value on read-back';
+
+/** Applies actions and verifies them (see the file comment). */
+export async function applyAndVerify(
+  actions: readonly Action[],
+  ctx: WriteContext,
+): Promise<WriteOutcome> {
+  const { session, signal } = ctx;
+  if (signal?.aborted) return { kind: 'Stopped' };
+  let results: ActionResult[];
+  try {
+    results = await session.apply(actions, signal);
+  } catch (err) {
+    if (signal?.aborted) return { kind: 'Stopped' };
+    return { kind: 'Failed', decision: decideProviderFailure(providerFailure(err)) };
+  } finally {
+    recordProviderStats(session, ctx.metrics);
+  }
+  logWrites(ctx.log, session.name, results);
+  const failed = results.find((r) => !r.ok);
+  if (failed && !failed.ok)
+    return { kind: 'Failed', decision: decideProviderFailure(providerFailure(failed.error)) };
+  const last = results[results.length - 1];
+  if (!last?.ok) return { kind: 'NotVerified', message: NOT_SHOWN };
+  const lookup: RoleLookup = { kind: 'Found', role: last.role };
+  return ctx.verify(lookup)
+    ? { kind: 'Verified', lookup }
+    : { kind: 'NotVerified', message: NOT_SHOWN, lookup };
+}
+
+/** Publishes a provider client's request counters as rolegate_provider_requests_total. */
+export function recordProviderStats(session: ProviderSession, metrics?: ControllerMetrics): void {
+  const stats = session.client.stats?.();
+  if (stats) metrics?.recordProviderRequests(session.name, stats);
+}
+
+/** Logs every write that took effect with its before and after (principle: every write is logged). */
+function logWrites(log: Logger, provider: string, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    if (!r.ok) continue;
+    log.info(
+      {
+        provider,
+        roleId: r.action.roleId,
+        policyId: r.action.handle,
+        action: r.action.kind,
+        before: 'before' in r.action ? r.action.before : undefined,
+        after: 'after' in r.action ? r.action.after : undefined,
+      },
+      `wrote: ${describeAction(r.action)}`,
+    );
+  }
+}

@@ -342,3 +342,40 @@ describe('validateCommand (commander)', () => {
     expect(written).not.toContain('::');
   });
 });
+
+describe('duplicate claims at scale', () => {
+  /** `n` PrivilegedRoles of Global Administrator, alternately by template id and by display name. */
+  async function claimsOfOneRole(n: number): Promise<string> {
+    const docs = Array.from(
+      { length: n },
+      (_, i) => `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: claim-${String(i).padStart(5, '0')}, namespace: identity }
+spec:
+  providerRef: { name: tenant }
+  role: { ${i % 2 === 0 ? 'id: 62e90394-69f5-4237-9190-012177145e10' : 'displayName: Global Administrator'} }
+  mfaRequired: true
+`,
+    );
+    const file = join(tmp, `claims-${n}.yaml`);
+    await writeFile(file, docs.join('---\n'));
+    return file;
+  }
+
+  it('reports every claim of one role, each message naming one other claimant: output linear in the claims', async () => {
+    const sizes: Record<number, number> = {};
+    for (const n of [2000, 4000]) {
+      const r = await runValidate([await claimsOfOneRole(n)]);
+      expect(r.exitCode).toBe(1);
+      const claims = r.report.issues.filter((i) => i.rule === 'semantic.duplicate-claim');
+      // id and display name of the same built-in role are one claim, so every object is in the one group
+      expect(claims).toHaveLength(n);
+      // the owner (first by name, none has a creation time) is named by every other claimant
+      expect(claims.filter((i) => i.message.includes('identity/claim-00000 ('))).toHaveLength(n - 1);
+      sizes[n] = r.output.length;
+      // one duplicate-claim error and one provider-ref warning per object, each a line or two
+      expect(r.output.length / n).toBeLessThan(1000);
+    }
+    expect(sizes[4000]! / sizes[2000]!).toBeLessThan(2.2);
+  }, 60_000);
+});

@@ -371,7 +371,9 @@ spec:
       // id and display name of the same built-in role are one claim, so every object is in the one group
       expect(claims).toHaveLength(n);
       // the owner (first by name, none has a creation time) is named by every other claimant
-      expect(claims.filter((i) => i.message.includes('identity/claim-00000 ('))).toHaveLength(n - 1);
+      expect(claims.filter((i) => i.message.includes('identity/claim-00000 ('))).toHaveLength(
+        n - 1,
+      );
       sizes[n] = r.output.length;
       // one duplicate-claim error and one provider-ref warning per object, each a line or two
       expect(r.output.length / n).toBeLessThan(1000);

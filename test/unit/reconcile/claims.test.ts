@@ -141,62 +141,67 @@ describe('claimKey', () => {
 const at = (key: string, createdAt?: string): Claimant =>
   createdAt === undefined ? { key } : { key, createdAt };
 
-const ownership: { name: string; reason: string; me: Claimant; others: Claimant[]; owner?: string }[] =
-  [
-    {
-      name: 'Alone',
-      reason: 'a single claim has no conflict',
-      me: at('a/x', '2026-01-01T00:00:00Z'),
-      others: [],
-    },
-    {
-      name: 'OlderWins',
-      reason: 'the older object owns the role regardless of key order',
-      me: at('a/new', '2026-02-01T00:00:00Z'),
-      others: [at('z/old', '2026-01-01T00:00:00Z')],
-      owner: 'z/old',
-    },
-    {
-      name: 'MeOldest',
-      reason: 'the oldest claimant keeps its role when newer ones appear',
-      me: at('z/old', '2026-01-01T00:00:00Z'),
-      others: [at('a/new', '2026-02-01T00:00:00Z'), at('b/new', '2026-03-01T00:00:00Z')],
-    },
-    {
-      name: 'TieByKey',
-      reason: 'same creation time: the smaller key wins, so the answer is stable',
-      me: at('b/y', '2026-01-01T00:00:00Z'),
-      others: [at('a/x', '2026-01-01T00:00:00Z')],
-      owner: 'a/x',
-    },
-    {
-      name: 'FractionalSeconds',
-      reason: 'times compare as times, not strings (.5 s after a whole second is later)',
-      me: at('a/x', '2026-01-01T00:00:00.500Z'),
-      others: [at('b/y', '2026-01-01T00:00:00Z')],
-      owner: 'b/y',
-    },
-    {
-      name: 'UnknownAgeLast',
-      reason: 'an object of unknown age never displaces one whose age is known',
-      me: at('a/x'),
-      others: [at('z/y', '2026-01-01T00:00:00Z')],
-      owner: 'z/y',
-    },
-    {
-      name: 'UnknownAgesByKey',
-      reason: 'without creation times (files) the smaller key owns',
-      me: at('b/y'),
-      others: [at('a/x'), at('c/z')],
-      owner: 'a/x',
-    },
-    {
-      name: 'SelfIgnored',
-      reason: 'the object itself among the candidates is not a conflict',
-      me: at('a/x', '2026-02-01T00:00:00Z'),
-      others: [at('a/x', '2026-01-01T00:00:00Z')],
-    },
-  ];
+const ownership: {
+  name: string;
+  reason: string;
+  me: Claimant;
+  others: Claimant[];
+  owner?: string;
+}[] = [
+  {
+    name: 'Alone',
+    reason: 'a single claim has no conflict',
+    me: at('a/x', '2026-01-01T00:00:00Z'),
+    others: [],
+  },
+  {
+    name: 'OlderWins',
+    reason: 'the older object owns the role regardless of key order',
+    me: at('a/new', '2026-02-01T00:00:00Z'),
+    others: [at('z/old', '2026-01-01T00:00:00Z')],
+    owner: 'z/old',
+  },
+  {
+    name: 'MeOldest',
+    reason: 'the oldest claimant keeps its role when newer ones appear',
+    me: at('z/old', '2026-01-01T00:00:00Z'),
+    others: [at('a/new', '2026-02-01T00:00:00Z'), at('b/new', '2026-03-01T00:00:00Z')],
+  },
+  {
+    name: 'TieByKey',
+    reason: 'same creation time: the smaller key wins, so the answer is stable',
+    me: at('b/y', '2026-01-01T00:00:00Z'),
+    others: [at('a/x', '2026-01-01T00:00:00Z')],
+    owner: 'a/x',
+  },
+  {
+    name: 'FractionalSeconds',
+    reason: 'times compare as times, not strings (.5 s after a whole second is later)',
+    me: at('a/x', '2026-01-01T00:00:00.500Z'),
+    others: [at('b/y', '2026-01-01T00:00:00Z')],
+    owner: 'b/y',
+  },
+  {
+    name: 'UnknownAgeLast',
+    reason: 'an object of unknown age never displaces one whose age is known',
+    me: at('a/x'),
+    others: [at('z/y', '2026-01-01T00:00:00Z')],
+    owner: 'z/y',
+  },
+  {
+    name: 'UnknownAgesByKey',
+    reason: 'without creation times (files) the smaller key owns',
+    me: at('b/y'),
+    others: [at('a/x'), at('c/z')],
+    owner: 'a/x',
+  },
+  {
+    name: 'SelfIgnored',
+    reason: 'the object itself among the candidates is not a conflict',
+    me: at('a/x', '2026-02-01T00:00:00Z'),
+    others: [at('a/x', '2026-01-01T00:00:00Z')],
+  },
+];
 
 describe('olderClaimant', () => {
   it.each(ownership)('$name: $reason', (c) => {

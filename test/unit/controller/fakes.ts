@@ -13,8 +13,8 @@ import {
 import type { LiveRole, RoleLookup } from '../../../src/api/observation.js';
 import { objectKey } from '../../../src/api/keys.js';
 import type { Action } from '../../../src/reconcile/action.js';
+import type { ProviderError } from '../../../src/providers/types.js';
 import {
-  ProviderError,
   type ActionResult,
   type ProviderClient,
   type ProviderSnapshot,

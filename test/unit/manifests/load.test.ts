@@ -392,6 +392,50 @@ describe('loadManifests', () => {
 
   it.each([
     {
+      name: 'EntraIdVsName',
+      reason: 'an Entra built-in by id and by display name is one claim, without asking the tenant',
+      provider:
+        'entra: { tenantId: 00000000-0000-0000-0000-0000000000e1, credentials: { type: Emulator } }',
+      claims: 2,
+    },
+    {
+      name: 'KeycloakIdVsName',
+      reason: 'a Keycloak role named like an Entra built-in is not that built-in',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { type: ClientSecret, clientId: c, secretRef: { name: s, key: k } } }',
+      claims: 0,
+    },
+  ])('duplicate claims: $name: $reason', async ({ provider, claims }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'rolegate-claims-'));
+    try {
+      const role = (name: string, ref: string): string =>
+        `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: ${name}, namespace: identity }
+spec: { providerRef: { name: p }, role: { ${ref} }, mfaRequired: true }
+`;
+      await writeFile(
+        join(dir, 'all.yaml'),
+        [
+          `apiVersion: rolegate.io/v1alpha1\nkind: IdentityProvider\nmetadata: { name: p }\nspec:\n  ${provider}\n`,
+          role('by-id', 'id: 62e90394-69f5-4237-9190-012177145e10'),
+          role('by-name', 'displayName: Global Administrator'),
+        ].join('---\n'),
+      );
+      const r = await loadManifests([dir]);
+      const found = r.issues.filter((i) => i.rule === 'semantic.duplicate-claim');
+      expect(found, JSON.stringify(r.issues)).toHaveLength(claims);
+      if (claims > 0) {
+        expect(found.map((i) => i.message).join('\n')).toContain('identity/by-id (');
+        expect(found.map((i) => i.message).join('\n')).toContain('identity/by-name (');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    {
       reason: 'an unknown providerRef is a warning by default',
       strict: false,
       severity: 'warning',

@@ -18,7 +18,7 @@ export type WriteOutcome =
   | { kind: 'NotVerified'; message: string; lookup?: RoleLookup }
   /** The provider refused or failed; `decision` says what that means for the object. */
   | { kind: 'Failed'; decision: FailureDecision }
-  /** The stop signal was aborted: nothing was started. */
+  /** The stop signal was aborted: nothing was started, or what was not sent when it came was not. */
   | { kind: 'Stopped' };
 
 /** What applyAndVerify needs besides the actions. */
@@ -51,6 +51,8 @@ export async function applyAndVerify(
   }
   logWrites(ctx.log, session.name, results);
   const failed = results.find((r) => !r.ok);
+  // Writes the stop kept from being sent: what did take effect is logged above, the rest is the next run's.
+  if (failed && signal?.aborted) return { kind: 'Stopped' };
   if (failed && !failed.ok)
     return { kind: 'Failed', decision: decideProviderFailure(providerFailure(failed.error)) };
   const last = results[results.length - 1];

@@ -182,8 +182,9 @@ export class Controller {
       );
     } catch (err) {
       if (isPanic(err)) metrics?.reconcilePanics.inc({ controller: NAME });
-      // Conflicts and vanished objects are normal in a level-based loop: requeue without noise.
-      if (!isStale(err))
+      // Conflicts and vanished objects are normal in a level-based loop, and so is a write cut short by a stop:
+      // requeue without noise.
+      if (!isStale(err) && !signal.aborted)
         log.error(
           {
             ...objectFields(request.kind, request.key),

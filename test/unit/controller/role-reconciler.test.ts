@@ -210,6 +210,24 @@ describe('RoleReconciler', () => {
     expect(h.rec.roleWrites).toBe(0);
   });
 
+  it('writes the stop kept from being sent are not reported as failures: no Event, no status, retried', async () => {
+    const h = harness();
+    h.source.providers.set('tenant', provider());
+    h.source.roles.set(KEY, role('ga'));
+    const stop = new AbortController();
+    const apply = h.client.apply.bind(h.client);
+    h.client.apply = (actions) => {
+      stop.abort();
+      h.client.applyError = new ProviderError('Unavailable', 'not sent, stopping', {
+        code: 'Aborted',
+      });
+      return apply(actions);
+    };
+    expect((await h.reconciler.reconcile(KEY, stop.signal)).kind).toBe('retry');
+    expect(h.rec.events).toEqual([]);
+    expect(h.rec.roleWrites).toBe(0);
+  });
+
   it('a write queued for a batch is not sent when the stop signal comes during the batch window', async () => {
     const h = harness();
     h.source.providers.set('tenant', provider());

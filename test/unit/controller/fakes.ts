@@ -10,7 +10,8 @@ import {
   type PrivilegedRoleSpec,
   type PrivilegedRoleStatus,
 } from '../../../src/api/v1alpha1/types.js';
-import type { LiveRole, RoleLookup } from '../../../src/api/observation.js';
+import { useRequirement, type LiveRole, type RoleLookup } from '../../../src/api/observation.js';
+import { live, type LiveOver } from '../reconcile/fixtures.js';
 import { objectKey } from '../../../src/api/keys.js';
 import type { Action } from '../../../src/reconcile/action.js';
 import type { ProviderError } from '../../../src/providers/types.js';
@@ -35,16 +36,8 @@ import type { Source, WatchedKind } from '../../../src/sources/types.js';
 export const GA = '62e90394-69f5-4237-9190-012177145e10';
 export const T0 = '2026-01-01T00:00:00Z';
 
-/** Global Administrator without MFA, with `over` applied. */
-export const liveRole = (over: Partial<LiveRole> = {}): LiveRole => ({
-  roleId: GA,
-  roleDisplayName: 'Global Administrator',
-  scope: '/',
-  policyId: 'p1',
-  mfaRule: false,
-  enabledRules: ['Justification'],
-  ...over,
-});
+/** Global Administrator without MFA, with `over` applied (see the reconcile fixtures). */
+export const liveRole = (over: LiveOver = {}): LiveRole => live({ handle: 'p1', ...over });
 
 /** A PrivilegedRole on provider `tenant`, requiring MFA on Global Administrator by id, with `spec` applied. */
 export function role(
@@ -112,7 +105,10 @@ export class FakeClient implements ProviderClient {
         const before = this.roles.get(action.roleId)!;
         const after =
           action.kind === 'SetMfa' && !this.ignoreWrites
-            ? { ...before, mfaRule: action.enabled, enabledRules: action.after }
+            ? {
+                ...before,
+                requirements: [useRequirement('Eligible', action.switchName, action.enabled)],
+              }
             : before;
         this.roles.set(action.roleId, after);
         return { action, ok: true, role: after };

@@ -135,7 +135,7 @@ describe('a status write refused with 403', () => {
     expect(events[0]?.note).toContain('privilegedroles/status');
     expect(await readyz()).toBe(503);
     const logged = rolegate.logs.find(
-      (l) => l['level'] === 50 && String(l['msg']).includes('refused to write the status'),
+      (l) => l['level'] === 'error' && String(l['msg']).includes('refused to write the status'),
     );
     expect(logged, JSON.stringify(rolegate.logs.slice(-20))).toBeDefined();
     // the write to the provider went ahead: enforcement does not depend on status

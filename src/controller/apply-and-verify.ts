@@ -81,6 +81,8 @@ function logWrites(log: Logger, provider: string, results: readonly ActionResult
         action: r.action.kind,
         before: 'before' in r.action ? r.action.before : undefined,
         after: 'after' in r.action ? r.action.after : undefined,
+        // The provider's own view of the setting as read back after the write (Entra: PIM's enabled rules).
+        ...(r.role.settings ? { settings: r.role.settings } : {}),
       },
       `wrote: ${describeAction(r.action)}`,
     );

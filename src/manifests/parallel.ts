@@ -1,13 +1,12 @@
 // Reads and parses many manifest files on several CPUs, when asked to. Parsing and validating are CPU-bound
 // and per file, so the files are split into chunks handed to worker threads as they become free, while the
-// main thread parses chunks too (a worker needs ~100 ms to load its modules and compile the schemas; the main
-// thread is not idle meanwhile). Results are put back in file order, so the output does not depend on which
+// main thread parses chunks too (a worker takes a while to load its modules; the main thread is not idle
+// meanwhile). Results are put back in file order, so the output does not depend on which
 // thread parsed what.
 //
-// Not the default: since the fast path, a file costs ~30 µs in process, and a file parsed in a worker still
-// costs the main thread a third of that to receive its result (structured clone), plus the worker's start-up.
-// On the 2-vCPU benchmark machine (shared, load 2-6) one worker made 50,000 manifests slower (3.2 s against
-// 2.2 s in process, 0.8 s more CPU); it can only pay off with idle cores and very large trees.
+// Not the default: a file parsed in process is cheap, and a file parsed in a worker still costs the main thread
+// part of that to receive its result (structured clone), plus the worker's start-up; it can only pay off with
+// idle cores and very large trees (measurements in docs/benchmarks.md).
 import { availableParallelism } from 'node:os';
 import type { LoadedObject, ParsedFile } from './types.js';
 import { locatorOf, setLocator, type Locator } from './locators.js';
@@ -107,7 +106,7 @@ export async function parseFiles(
     for (const f of files) onFile(parseOne(f.abs, f.shown));
     return;
   }
-  // Loaded only here: importing node:worker_threads costs ~4 ms of every run, and workers are opt-in.
+  // Loaded only here: importing node:worker_threads costs start-up time in every run, and workers are opt-in.
   const { Worker } = await import('node:worker_threads');
   const chunks: ChunkRequest[] = [];
   for (let i = 0; i < files.length; i += CHUNK) {

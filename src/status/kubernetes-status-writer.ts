@@ -3,8 +3,7 @@
 // stored object), so the stripped cache copy can be sent as it is. It carries the resourceVersion the reconciler read,
 // so a write based on an old read is refused with 409 instead of overwriting newer status. A replace rather than a
 // merge patch: status is the controller's own and is computed whole each time, fields it no longer has go without
-// a patch spelling out their removal, and the API server spends less on it (in a benchmark of 1,000 writes of a
-// PrivilegedRole's status, 3.4–4.0 s of its CPU against 4.0–4.8 s for the same merge patches).
+// a patch spelling out their removal, and the API server spends less on it (figures in docs/benchmarks.md).
 import type { KubeClient } from '../kube/client.js';
 import {
   GROUP,

@@ -2,7 +2,7 @@
 // (a Kubernetes Secret or an environment variable) and passed in; this module never reads them itself.
 //
 // @azure/identity (and MSAL with it) is loaded on the first token request of a credential type that needs it, not
-// when the controller starts: it is ~20 MB of the controller's memory, which installs using only Keycloak or the
+// when the controller starts: it is a large share of the controller's memory, which installs using only Keycloak or the
 // emulator would otherwise carry for nothing. What can be checked without it is checked at once.
 import type * as AzureIdentity from '@azure/identity';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';

@@ -46,20 +46,44 @@ export interface RolegateProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/**
- * Starts `rolegate <args>`; fails loudly when dist/ has not been built. `as` runs it as another user (the
- * tests run as root, which file permissions do not stop).
- */
+/** How a test runs the rolegate process. */
+export interface StartOptions {
+  /**
+   * Make file modes apply to it. The tests run as root, which reads a file whatever its mode; rolegate then runs
+   * as root without the capabilities that override file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), through
+   * util-linux's setpriv. Not as another user: that user could not reach a checkout in a private directory.
+   */
+  fileModesApply?: boolean;
+}
+
+/** The capabilities that let root read and search whatever the file modes say. */
+const DAC_CAPS = '-dac_override,-dac_read_search';
+
+/** Starts `rolegate <args>`; fails loudly when dist/ has not been built. */
 export function startRolegate(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  as?: { uid: number; gid: number },
+  opts: StartOptions = {},
 ): RolegateProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const asRoot = process.getuid?.() === 0;
+  const [command, argv] =
+    opts.fileModesApply && asRoot
+      ? [
+          'setpriv',
+          [
+            `--bounding-set=${DAC_CAPS}`,
+            `--inh-caps=${DAC_CAPS}`,
+            '--',
+            process.execPath,
+            CLI,
+            ...args,
+          ],
+        ]
+      : [process.execPath, [CLI, ...args]];
+  const child = spawn(command, argv, {
     env: { ...process.env, ROLEGATE_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(as ?? {}),
   });
   const logs: Record<string, unknown>[] = [];
   const waiters: {

@@ -25,6 +25,7 @@ import {
   directoryRunArgs,
   startRolegate,
   type RolegateProcess,
+  type StartOptions,
 } from '../../harness/controller-process.js';
 import { runCli } from '../../harness/cli.js';
 import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
@@ -97,21 +98,13 @@ function writesFor(id: string): number {
 }
 
 /** Starts `rolegate run --dir DIR --allow-weakening` with JSON logs on a free port. */
-function startRun(
-  dir: string,
-  extra: string[] = [],
-  as?: { uid: number; gid: number },
-): RolegateProcess {
-  return startRolegate(directoryRunArgs(dir, ['--allow-weakening', ...extra]), {}, as);
+function startRun(dir: string, extra: string[] = [], opts: StartOptions = {}): RolegateProcess {
+  return startRolegate(directoryRunArgs(dir, ['--allow-weakening', ...extra]), {}, opts);
 }
 
 /** startRun, stopped after the test. */
-function start(
-  dir: string,
-  extra: string[] = [],
-  as?: { uid: number; gid: number },
-): RolegateProcess {
-  const run = startRun(dir, extra, as);
+function start(dir: string, extra: string[] = [], opts: StartOptions = {}): RolegateProcess {
+  const run = startRun(dir, extra, opts);
   running.push(run);
   return run;
 }
@@ -203,15 +196,15 @@ describe('directory mode keeps roles through renames, moves and copies', () => {
 });
 
 describe('directory mode under file faults', () => {
-  it('an unreadable file (EACCES as a non-root user, then a dangling link) is an error, and its last good objects are kept', async () => {
-    // Root reads any file whatever its mode, so rolegate runs as nobody here; chmod 000 then gives the
-    // EACCES an operator gets from a wrong umask or a secret-mounted file.
+  it('an unreadable file (EACCES where file modes apply, then a dangling link) is an error, and its last good objects are kept', async () => {
+    // Root reads any file whatever its mode, so rolegate runs here without the capabilities that override
+    // file modes; chmod 000 then gives the EACCES an operator gets from a wrong umask or a secret-mounted file.
     const id = roleIds[1]!;
     emulator.setEnabledRules(id, ['Justification', 'MultiFactorAuthentication']);
     const dir = tree();
     const file = join(dir, 'roles.yaml');
     writeFileSync(file, roleYaml('unreadable', id));
-    const run = start(dir, [], { uid: 65534, gid: 65534 });
+    const run = start(dir, [], { fileModesApply: true });
     await waitFor(run, { 'identity/unreadable': 'InSync' });
     const before = writesFor(id);
     chmodSync(file, 0o000);

@@ -44,7 +44,14 @@ export async function applyAndVerify(
   try {
     results = await session.apply(actions, signal);
   } catch (err) {
-    if (signal?.aborted) return { kind: 'Stopped' };
+    if (signal?.aborted) {
+      // A write already sent when the stop came may have taken effect: say so, the successor reads the truth.
+      ctx.log.warn(
+        { provider: session.name, err: err instanceof Error ? err.message : String(err) },
+        `writes cut short by the stop: ${actions.map(describeAction).join('; ')}`,
+      );
+      return { kind: 'Stopped' };
+    }
     return { kind: 'Failed', decision: decideProviderFailure(providerFailure(err)) };
   } finally {
     recordProviderStats(session, ctx.metrics);
@@ -69,10 +76,27 @@ export function recordProviderStats(session: ProviderSession, metrics?: Controll
   if (stats) metrics?.recordProviderRequests(session.name, stats);
 }
 
-/** Logs every write that took effect with its before and after (principle: every write is logged). */
+/**
+ * Logs every write with its before and after (principle: every write is logged): those that took effect, and
+ * those that failed or got no answer (a write that timed out may still have taken effect at the provider).
+ */
 function logWrites(log: Logger, provider: string, results: readonly ActionResult[]): void {
   for (const r of results) {
-    if (!r.ok) continue;
+    if (!r.ok) {
+      log.warn(
+        {
+          provider,
+          roleId: r.action.roleId,
+          policyId: r.action.handle,
+          action: r.action.kind,
+          before: 'before' in r.action ? r.action.before : undefined,
+          after: 'after' in r.action ? r.action.after : undefined,
+          err: r.error.message,
+        },
+        `write failed: ${describeAction(r.action)}: ${r.error.message}`,
+      );
+      continue;
+    }
     log.info(
       {
         provider,

@@ -2,34 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from '../../../src/reconcile/plan.js';
 import { withSourceProblem, type SourceProblem } from '../../../src/reconcile/source-problem.js';
 import { ConditionType, Reason, type ConditionSpec } from '../../../src/api/conditions.js';
-import { useRequirement } from '../../../src/api/observation.js';
+import { input as fixture, live, spec } from './fixtures.js';
 
-const GA = '62e90394-69f5-4237-9190-012177145e10';
-const input = (mfaRule: boolean, enforcement: 'Enforce' | 'Audit' = 'Enforce'): PlanInput => ({
-  spec: {
-    providerRef: 'p',
-    role: { id: GA },
-    scope: '/',
-    mfaRequired: true,
-    mechanism: 'Any',
-    enforcement,
-    deletionPolicy: 'Orphan',
-  },
-  problems: [],
-  paused: false,
-  lookup: {
-    kind: 'Found',
-    role: {
-      roleId: GA,
-      roleDisplayName: 'Global Administrator',
-      scope: '/',
-      handle: 'p1',
-      requirements: [useRequirement('Eligible', 'ActivationRule', mfaRule)],
-      settings: mfaRule ? ['MultiFactorAuthentication'] : [],
-    },
-  },
-  options: { allowWeakening: false },
-});
+/** Global Administrator wanting MFA, observed with or without it, in `enforcement` mode. */
+const input = (mfaRule: boolean, enforcement: 'Enforce' | 'Audit' = 'Enforce'): PlanInput =>
+  fixture({ spec: spec({ enforcement }), lookup: { kind: 'Found', role: live({ mfaRule }) } });
 
 const unreadable: SourceProblem = {
   file: 'roles/ga.yaml',

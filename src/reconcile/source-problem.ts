@@ -27,7 +27,7 @@ export function withSourceProblem(
   ]);
   const ready = conditions.find((c) => c.type === ConditionType.Ready);
   const lastGood = ready ? ` With that content: ${ready.reason}: ${ready.message}` : '';
-  const message = `${source.file} cannot be used (${source.problem}); rolegate enforces its last good content until it is fixed.${lastGood}`;
+  const message = `${source.file} cannot be used (${source.problem}); its last good content stays in force (as its enforcement mode says) until the file is fixed.${lastGood}`;
   return [
     ...markStalled(Reason.SourceUnreadable, message),
     ...conditions.filter((c) => !kstatus.has(c.type)),

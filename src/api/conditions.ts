@@ -32,6 +32,7 @@ export const Reason = {
   Throttled: 'Throttled',
   PermissionDenied: 'PermissionDenied',
   Paused: 'Paused',
+  SourceUnreadable: 'SourceUnreadable',
   Unknown: 'Unknown',
   CredentialsReady: 'CredentialsReady',
   CredentialsMissing: 'CredentialsMissing',

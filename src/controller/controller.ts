@@ -307,6 +307,9 @@ export function newController(
     ...common,
     events: deps.events,
     finalizers: deps.finalizers,
+    sourceProblem: source.sourceProblem
+      ? (key: string) => source.sourceProblem?.('PrivilegedRole', key)
+      : undefined,
     options: { allowWeakening: deps.options.allowWeakening },
   });
   const providers = new ProviderReconciler({

@@ -4,9 +4,11 @@
 import type { Logger } from 'pino';
 import { objectFields } from '../log.js';
 import { RESET_FINALIZER, type PrivilegedRole } from '../api/v1alpha1/types.js';
+import { objectKey } from '../api/keys.js';
 import { plan, type Plan } from '../reconcile/plan.js';
 import { planDeletion } from '../reconcile/deletion.js';
 import { nextStatus } from '../reconcile/status.js';
+import { withSourceProblem, type SourceProblem } from '../reconcile/source-problem.js';
 import { describeAction } from '../reconcile/action.js';
 import { describeDrift } from '../reconcile/diff.js';
 import { done, retry, type Result } from '../reconcile/result.js';
@@ -34,6 +36,8 @@ export interface RoleReconcilerDeps extends RoleObserverDeps {
   /** Adds and removes rolegate's finalizer; without one (one-shot CLI runs) deletion policies are not acted on. */
   finalizers?: FinalizerWriter | undefined;
   metrics?: ControllerMetrics | undefined;
+  /** Why the file a role comes from cannot be used now (directory mode); absent for Kubernetes. */
+  sourceProblem?: ((key: string) => SourceProblem | undefined) | undefined;
   now?: () => Date;
 }
 
@@ -200,7 +204,10 @@ export class RoleReconciler {
     detected: Plan['drift'],
     signal?: AbortSignal,
   ): Promise<Result | undefined> {
-    const next = nextStatus(role.status, p, {
+    // Enforcement went on with the last good spec; the conditions must not read green while its file is broken.
+    const source = this.deps.sourceProblem?.(objectKey(role.metadata));
+    const shown = source ? { ...p, conditions: withSourceProblem(p.conditions, source) } : p;
+    const next = nextStatus(role.status, shown, {
       generation: role.metadata.generation,
       now: this.now().toISOString(),
       corrected,

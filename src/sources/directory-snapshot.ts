@@ -37,7 +37,7 @@ export interface FileEntry {
   providers: Map<ObjectKey, Held<IdentityProvider>>;
   /** Problems of the file (parse and validation findings, or the read error). */
   issues: ManifestIssue[];
-  /** Set when the last read failed: the objects are those of the last good read. */
+  /** Set when the last read failed or did not parse: the objects are those of the last good read. */
   error?: string;
 }
 
@@ -203,8 +203,11 @@ async function readEntry(
       (i.rule.startsWith('yaml.syntax') || i.rule.startsWith('encoding.')),
   );
   if (broken && prev !== undefined && (prev.roles.size > 0 || prev.providers.size > 0)) {
-    // A half-saved edit: keep what the file held before, with the new findings.
-    return { ...prev, shown: f.shown, real: f.real, sig, issues: parsed.issues };
+    // A half-saved edit: keep what the file held before, with the new findings and the first of them as the
+    // file's problem (the objects it held report it).
+    const first = parsed.issues.find((i) => i.severity === 'error')!;
+    const error = `${f.shown}:${first.line}:${first.col}: ${first.message}`;
+    return { ...prev, shown: f.shown, real: f.real, sig, error, issues: parsed.issues };
   }
   const entry: FileEntry = { ...emptyEntry(f), sig, issues: parsed.issues };
   for (const r of parsed.roles) {

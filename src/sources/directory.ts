@@ -23,6 +23,7 @@ import { isManifestName, specialKind } from '../manifests/tree-walk.js';
 import { readSnapshot, type FileEntry, type Held, type Snapshot } from './directory-snapshot.js';
 import { MemoryStore } from './memory-store.js';
 import type { Source, WatchedKind } from './types.js';
+import type { SourceProblem } from '../reconcile/source-problem.js';
 import type { FinalizerWriter } from '../status/types.js';
 
 /** Options of a DirectorySource. */
@@ -69,6 +70,8 @@ export class DirectorySource implements Source, FinalizerWriter {
   private readonly holder = new Map<string, { abs: string; where: string }>();
   /** `Kind/key` → JSON of the object as last read, to enqueue only what changed. */
   private readonly asRead = new Map<string, string>();
+  /** `Kind/key` → the problem of its file as last reported to the reconciler, while it has one. */
+  private readonly problemOf = new Map<string, string>();
   /** `Kind/key` → when the object was first seen (RFC 3339): its creationTimestamp. */
   private readonly firstSeen = new Map<string, string>();
   /** First-seen times of the previous run, until the object is seen (or is gone, and so new if it returns). */
@@ -116,6 +119,12 @@ export class DirectorySource implements Source, FinalizerWriter {
     const f = this.files.get(h.abs);
     if (!f) return undefined;
     return f.error !== undefined ? { file: f.shown, problem: f.error } : { file: f.shown };
+  }
+
+  /** The file an object comes from, when that file cannot be used now. */
+  sourceProblem(kind: WatchedKind, key: ObjectKey): SourceProblem | undefined {
+    const from = this.sourceOf(kind, key);
+    return from?.problem !== undefined ? { file: from.file, problem: from.problem } : undefined;
   }
 
   async start(
@@ -299,6 +308,7 @@ export class DirectorySource implements Source, FinalizerWriter {
         this.missingSince.delete(id);
         this.asRead.delete(id);
         this.holder.delete(id);
+        this.problemOf.delete(id);
         this.firstSeen.delete(id);
         this.previousRun.delete(id);
         this.options.log.info(objectFields(kind, key), `${kind} ${key}: no file holds it any more`);
@@ -322,7 +332,15 @@ export class DirectorySource implements Source, FinalizerWriter {
         const obj = held.object;
         const json = JSON.stringify(obj);
         const old = store.get(key);
-        if (old && !old.metadata.deletionTimestamp && this.asRead.get(id) === json) continue;
+        // A file's problem starting, changing or ending changes the object's conditions, not the object.
+        const problem = this.files.get(abs)?.error;
+        const problemChanged = this.problemOf.get(id) !== problem;
+        if (problem === undefined) this.problemOf.delete(id);
+        else this.problemOf.set(id, problem);
+        if (old && !old.metadata.deletionTimestamp && this.asRead.get(id) === json) {
+          if (problemChanged) this.enqueue(kind, key);
+          continue;
+        }
         this.asRead.set(id, json);
         const generation = old?.metadata.generation ?? 0;
         const changed = !old || JSON.stringify(old.spec) !== JSON.stringify(obj.spec);

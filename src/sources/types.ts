@@ -2,6 +2,7 @@
 // controller. Sources only enqueue keys; the reconciler reads the current object from the store.
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { ObjectKey } from '../api/keys.js';
+import type { SourceProblem } from '../reconcile/source-problem.js';
 
 /** A read-only view of the objects a source currently holds. */
 export interface Store<T> {
@@ -29,4 +30,9 @@ export interface Source {
   start(enqueue: (kind: WatchedKind, key: ObjectKey) => void, signal: AbortSignal): Promise<void>;
   waitForSync(signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The file an object comes from when that file cannot be used now (unreadable, or no longer parses): the
+   * object in the store is the file's last good content. Sources without files (Kubernetes) leave it out.
+   */
+  sourceProblem?(kind: WatchedKind, key: ObjectKey): SourceProblem | undefined;
 }

@@ -35,7 +35,7 @@ interface StatusRole {
   creationTimestamp?: string;
   file?: string;
   fileProblem?: string;
-  status?: { conditions?: { type: string; status: string; reason?: string }[] };
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
 interface Status {
   roles: StatusRole[];
@@ -112,6 +112,12 @@ function start(dir: string, extra: string[] = [], opts: StartOptions = {}): Role
 async function status(run: RolegateProcess): Promise<Status> {
   return (await (await fetch(`${await run.opsUrl()}/status`)).json()) as Status;
 }
+
+const condition = (
+  r: StatusRole | undefined,
+  type: string,
+): { type: string; status: string; reason?: string; message?: string } | undefined =>
+  r?.status?.conditions?.find((c) => c.type === type);
 
 const ready = (r: StatusRole | undefined): string | undefined =>
   r?.status?.conditions?.find((c) => c.type === 'Ready')?.reason;
@@ -196,17 +202,18 @@ describe('directory mode keeps roles through renames, moves and copies', () => {
 });
 
 describe('directory mode under file faults', () => {
-  it('an unreadable file (EACCES where file modes apply, then a dangling link) is an error, and its last good objects are kept', async () => {
+  it('an unreadable file (EACCES where file modes apply, a dangling link, a syntax error) is an error: the role is Ready=False SourceUnreadable and still enforced with its last good objects', async () => {
     // Root reads any file whatever its mode, so rolegate runs here without the capabilities that override
     // file modes; chmod 000 then gives the EACCES an operator gets from a wrong umask or a secret-mounted file.
     const id = roleIds[1]!;
+    const key = 'identity/unreadable';
     emulator.setEnabledRules(id, ['Justification', 'MultiFactorAuthentication']);
     const dir = tree();
     const file = join(dir, 'roles.yaml');
     writeFileSync(file, roleYaml('unreadable', id));
     const run = start(dir, [], { fileModesApply: true });
-    await waitFor(run, { 'identity/unreadable': 'InSync' });
-    const before = writesFor(id);
+    await waitFor(run, { [key]: 'InSync' });
+    let before = writesFor(id);
     chmodSync(file, 0o000);
     // a mode change alone is not always a watcher event; a deploy tool rewriting the file would touch it too
     const now = new Date();
@@ -214,22 +221,44 @@ describe('directory mode under file faults', () => {
     const err = await run.waitForLog((l) => l.rule === 'io.read', 10_000);
     expect(err.level).toBe('error');
     expect(String(err.msg)).toMatch(/roles\.yaml.*EACCES.*last good objects are kept/);
-    await settle();
-    const s = await status(run);
-    const role = s.roles.find((r) => r.key === 'identity/unreadable');
-    expect(ready(role)).toBe('InSync');
+    // no stale green light: the condition says the file cannot be read and what is enforced meanwhile
+    const s = await waitFor(run, { [key]: 'SourceUnreadable' });
+    const role = s.roles.find((r) => r.key === key);
+    expect(condition(role, 'Ready')).toMatchObject({
+      status: 'False',
+      message: expect.stringMatching(/roles\.yaml.*EACCES.*last good content/),
+    });
+    expect(condition(role, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'SourceUnreadable',
+    });
+    expect(condition(role, 'Reconciling')).toBeUndefined();
+    // MFAEnforced still reports what was observed: MFA is off, as the last good manifest wants
+    expect(condition(role, 'MFAEnforced')?.status).toBe('False');
     expect(role?.fileProblem).toMatch(/EACCES/);
     expect(s.fileErrors?.map((e) => e.rule)).toEqual(['io.read']);
     expect(forgotten(run)).toEqual([]);
     expect(writesFor(id)).toBe(before);
     expect(mfaOn(id)).toBe(false);
-    // readable again: the error clears
+    // still enforced with the last good spec: drift in the provider is corrected, nothing is reset
+    emulator.setEnabledRules(id, ['Justification', 'MultiFactorAuthentication']);
+    await eventually(() => {
+      expect(mfaOn(id)).toBe(false);
+    }, 10_000);
+    expect(writesFor(id)).toBeGreaterThan(before);
+    await waitFor(run, { [key]: 'SourceUnreadable' });
+    expect(forgotten(run)).toEqual([]);
+    before = writesFor(id);
+    // readable again: the error and the condition clear without waiting for anything else to change
     chmodSync(file, 0o644);
     utimesSync(file, new Date(), new Date());
     await eventually(async () => {
       const again = await status(run);
       expect(again.fileErrors).toBeUndefined();
-      expect(again.roles.find((r) => r.key === 'identity/unreadable')?.fileProblem).toBeUndefined();
+      const r = again.roles.find((x) => x.key === key);
+      expect(r?.fileProblem).toBeUndefined();
+      expect(ready(r)).toBe('InSync');
+      expect(condition(r, 'Stalled')).toBeUndefined();
     }, 10_000);
     // a link that leads nowhere (a half-done deploy) is a read error too, not a deletion
     rmSync(file);
@@ -239,11 +268,25 @@ describe('directory mode under file faults', () => {
       expect(s2.fileErrors?.map((e) => e.message)).toEqual([
         expect.stringMatching(/symbolic link to a missing file/),
       ]);
-      expect(ready(s2.roles.find((r) => r.key === 'identity/unreadable'))).toBe('InSync');
+      const r = s2.roles.find((x) => x.key === key);
+      expect(ready(r)).toBe('SourceUnreadable');
+      expect(condition(r, 'Ready')?.message).toMatch(/symbolic link to a missing file/);
     }, 10_000);
+    // a half-saved edit in its place (a syntax error after a good version) keeps the objects and says where
+    rmSync(file);
+    writeFileSync(file, `${roleYaml('unreadable', id)}  mfaRequired: [\n`);
+    await eventually(async () => {
+      const s3 = await status(run);
+      const r = s3.roles.find((x) => x.key === key);
+      expect(ready(r)).toBe('SourceUnreadable');
+      expect(condition(r, 'Ready')?.message).toMatch(/roles\.yaml:\d+:\d+: /);
+    }, 10_000);
+    writeFileSync(file, roleYaml('unreadable', id));
+    await waitFor(run, { [key]: 'InSync' });
     await settle();
     expect(forgotten(run)).toEqual([]);
     expect(writesFor(id)).toBe(before);
+    expect(mfaOn(id)).toBe(false);
   });
 
   it('a file truncated to empty is not a deletion unless it stays empty', async () => {

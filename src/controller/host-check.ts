@@ -2,6 +2,7 @@
 // requests to a server on the user's machine or network under the attacker's host name (DNS rebinding); the
 // page can then read the answers, /status included. A name the server was not asked to answer to is refused.
 import { isIP } from 'node:net';
+import { isLoopbackHost } from '../util/loopback.js';
 
 /** Host headers a server bound to `bindHost` answers, plus `extra` names (case-insensitive). */
 export function hostChecker(
@@ -9,7 +10,7 @@ export function hostChecker(
   extra: readonly string[] = [],
 ): (host: string | undefined) => boolean {
   const names = new Set(['localhost', ...extra.map((h) => h.toLowerCase())]);
-  const loopbackOnly = isLoopback(bindHost) || bindHost.toLowerCase() === 'localhost';
+  const loopbackOnly = isLoopbackHost(bindHost);
   return (header) => {
     // HTTP/1.0 clients may send none; browsers always send one, so a missing Host is no rebinding
     if (header === undefined || header === '') return true;
@@ -19,7 +20,7 @@ export function hostChecker(
     if (isIP(host) === 0) return false;
     // an address literal is no rebinding (the page's origin would be that address), but a loopback server
     // answers loopback addresses only
-    return !loopbackOnly || isLoopback(host);
+    return !loopbackOnly || isLoopbackHost(host);
   };
 }
 
@@ -35,11 +36,4 @@ export function hostOf(header: string): string | undefined {
   }
   const m = /^([^:]+)(:\d{1,5})?$/.exec(h);
   return m ? m[1]!.replace(/\.$/, '') : undefined;
-}
-
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h);
-  return false;
 }

@@ -3,6 +3,9 @@
 // of that endpoint in the process shares it, so a second reconcile, another role or a rebuilt client does not
 // send the request the server just refused.
 
+import { ProviderError } from './types.js';
+import { sleepUnlessAborted } from '../util/sleep.js';
+
 const gates = new Map<string, number>();
 
 /** The gate key of an endpoint: its base URL plus what the server throttles by (tenant, realm, application). */
@@ -26,4 +29,28 @@ export function gateWaitMs(key: string, now = Date.now()): number {
     return 0;
   }
   return until - now;
+}
+
+/**
+ * Waits while the gate of `key` is closed (whoever received the Retry-After). A pause longer than `maxInPlaceMs`
+ * is not slept through: it becomes a Throttled error carrying the time left, which the reconciler requeues at.
+ * `request` names the call in that error (`Graph GET /path`). Rejects with the abort reason if `signal` aborts.
+ */
+export async function waitForGate(
+  key: string,
+  maxInPlaceMs: number,
+  request: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const wait = gateWaitMs(key);
+  if (wait === 0) return;
+  if (wait > maxInPlaceMs) {
+    throw new ProviderError(
+      'Throttled',
+      `${request}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
+      { retryAfterMs: wait, code: 'RetryAfter' },
+    );
+  }
+  await sleepUnlessAborted(wait, signal ?? new AbortController().signal);
+  signal?.throwIfAborted();
 }

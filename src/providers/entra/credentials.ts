@@ -7,7 +7,7 @@
 import type * as AzureIdentity from '@azure/identity';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
-import { isLoopbackUrl } from '../loopback.js';
+import { isLoopbackUrl } from '../../util/loopback.js';
 import { ProviderConfigError } from '../types.js';
 
 /**

@@ -81,7 +81,7 @@ import {
   type RulePatchBody,
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
-import { isLoopbackUrl } from '../loopback.js';
+import { isLoopbackUrl } from '../../util/loopback.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
 import type { RequestObserver } from '../request-observer.js';

@@ -32,7 +32,7 @@ import {
   refuseIfStopped,
   timeoutError,
 } from '../request-deadline.js';
-import { gateKey, gateWaitMs, holdGate } from '../throttle-gate.js';
+import { gateKey, holdGate, waitForGate } from '../throttle-gate.js';
 import { recordAnswer, recordNoAnswer } from '../reachability.js';
 
 /** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
@@ -251,7 +251,12 @@ export class GraphClient {
     const write = count.writes > 0;
     const path = displayPath(url);
     for (let attempt = 1; ; attempt++) {
-      await this.waitForGate(method, path, o.signal);
+      await waitForGate(
+        this.gate,
+        this.policy.maxRetryAfterMs,
+        `${this.service} ${method} ${path}`,
+        o.signal,
+      );
       if (write) refuseIfStopped(o.signal, this.service, method, path);
       // A write that was sent is not aborted by the caller (see attemptSignal); a read is.
       const a = attemptSignal(this.timeoutMs, o.signal, write);
@@ -300,24 +305,6 @@ export class GraphClient {
   private async pause(ms: number, signal?: AbortSignal): Promise<void> {
     this.stats.retries++;
     await sleep(ms, signal);
-  }
-
-  /**
-   * Waits while a Retry-After of this endpoint is in force (whoever received it). A pause longer than the
-   * longest wait honoured in place is not slept through: it becomes a Throttled error carrying the time left,
-   * which the reconciler requeues at that time.
-   */
-  private async waitForGate(method: string, path: string, signal?: AbortSignal): Promise<void> {
-    const wait = gateWaitMs(this.gate);
-    if (wait === 0) return;
-    if (wait > this.policy.maxRetryAfterMs) {
-      throw new ProviderError(
-        'Throttled',
-        `${this.service} ${method} ${path}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
-        { retryAfterMs: wait, code: 'RetryAfter' },
-      );
-    }
-    await sleep(wait, signal);
   }
 
   /** GET returning the body. */

@@ -10,7 +10,7 @@ export {
   EMULATOR_CLIENT_ID,
 } from './credentials.js';
 export type { EntraSpec, CredentialOptions } from './credentials.js';
-export { isLoopbackUrl } from '../loopback.js';
+export { isLoopbackUrl } from '../../util/loopback.js';
 export { entraProvider } from './descriptor.js';
 export {
   GraphClient,

@@ -4,7 +4,7 @@ import type { ValidationProblem } from '../../api/validation/problem.js';
 import { isObject } from '../../api/validation/problem.js';
 import { fieldPath } from '../../api/validation/pointer.js';
 import { describe } from '../../api/validation/wording.js';
-import { isLoopbackUrl } from '../loopback.js';
+import { isLoopbackUrl } from '../../util/loopback.js';
 
 /** The rules validateEntraSpec reports that the validator does not define itself. */
 export const ENTRA_RULES: Readonly<Record<string, string>> = {

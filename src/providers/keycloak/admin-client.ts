@@ -14,9 +14,8 @@ import {
   timeoutError,
   type AttemptSignal,
 } from '../request-deadline.js';
-import { gateKey, gateWaitMs, holdGate } from '../throttle-gate.js';
+import { gateKey, holdGate, waitForGate } from '../throttle-gate.js';
 import { recordAnswer, recordNoAnswer } from '../reachability.js';
-import { sleepUnlessAborted } from '../../util/sleep.js';
 
 /** The longest Retry-After waited out inside a call (as the Graph client's default). */
 const MAX_RETRY_AFTER_IN_PLACE_MS = 30_000;
@@ -99,7 +98,12 @@ export class KeycloakAdminClient {
   async call<T>(method: string, path: string, o: CallOptions = {}): Promise<AdminResponse<T>> {
     const write = o.write ?? method !== 'GET';
     for (let attempt = 0; ; attempt++) {
-      await this.waitForGate(method, path, o.signal);
+      await waitForGate(
+        this.gate,
+        MAX_RETRY_AFTER_IN_PLACE_MS,
+        `Keycloak ${method} ${path}`,
+        o.signal,
+      );
       if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
       const token = await this.getToken(o.signal);
       if (write) refuseIfStopped(o.signal, 'Keycloak', method, path);
@@ -199,24 +203,6 @@ export class KeycloakAdminClient {
       expiresAt: Date.now() + Math.max(life - 10_000, life / 2),
     };
     return body.access_token;
-  }
-
-  /**
-   * Waits while a Retry-After of this server and realm is in force (a proxy in front of Keycloak may send one),
-   * as the Graph client does: up to {@link MAX_RETRY_AFTER_IN_PLACE_MS} in place, a longer pause as a Throttled
-   * error with the time left, which the reconciler requeues at.
-   */
-  private async waitForGate(method: string, path: string, signal?: AbortSignal): Promise<void> {
-    const wait = gateWaitMs(this.gate);
-    if (wait === 0) return;
-    if (wait > MAX_RETRY_AFTER_IN_PLACE_MS) {
-      throw new ProviderError(
-        'Throttled',
-        `Keycloak ${method} ${path}: not sent, the server asked to wait ${Math.ceil(wait / 1000)} s more (Retry-After)`,
-        { retryAfterMs: wait, code: 'RetryAfter' },
-      );
-    }
-    await sleepUnlessAborted(wait, signal ?? new AbortController().signal);
   }
 
   /** The error of a request that got no answer: its deadline passed, or the connection failed. */

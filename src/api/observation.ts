@@ -6,6 +6,7 @@
 // Keycloak's flows) stays inside each provider: the core sees mechanisms, and an opaque handle it gives back in
 // actions. New holder paths (standing assignments, membership through a group) and mechanisms (a Conditional
 // Access policy) are new entries of the same lists, not a new shape.
+import type { CoverageFacts } from './coverage.js';
 
 /** What makes use of a role require a second factor, in the vocabulary of `spec.mfa.mechanism`. */
 export type MfaMechanism = 'MultiFactorAuthentication' | 'AuthenticationContext' | 'None';
@@ -84,6 +85,13 @@ export interface LiveRole {
   settings?: string[];
   /** Provider-specific detail for status, deterministic. */
   detail?: string;
+  /**
+   * PIM's rule that requires MFA of the administrator who makes an active assignment (Enablement_Admin_Assignment);
+   * absent where the provider has no such rule (Keycloak).
+   */
+  assignmentMfa?: boolean;
+  /** Who holds the role and what may ask them for a second factor; absent when holders were not read. */
+  coverage?: CoverageFacts;
 }
 
 /** The outcome of looking up a role reference in a snapshot. */

@@ -125,6 +125,17 @@ export function createValidators(
             },
             additionalProperties: false,
           },
+          mfaOnActiveAssignment: {
+            type: 'boolean',
+            description:
+              'Optional (Entra directory roles and Azure RBAC roles). Whether PIM requires the administrator who makes an active assignment of this role to pass MFA (PIM\'s "Require Azure MFA on active assignment", rule Enablement_Admin_Assignment). Unset leaves the setting as it is; true is enforced and drift-corrected like mfaRequired; false is written only under --allow-weakening. It protects the act of assigning, not the use of a standing assignment: only Conditional Access covers that (see HoldersCovered).',
+          },
+          holderCoverage: {
+            type: 'string',
+            description:
+              'Report (the default) reports holders whose use of the role is not behind MFA in the HoldersCovered condition and status.atProvider.holders. Require also makes the object not Ready (reason HoldersNotCovered) while any holder is uncovered or covered only conditionally. rolegate never removes an assignment.',
+            enum: ['Report', 'Require'],
+          },
           enforcement: {
             type: 'string',
             description: 'Enforce (the default) corrects drift; Audit only observes and reports.',
@@ -829,15 +840,7 @@ export function createValidators(
             errors++;
           }
           for (const key4 in data23) {
-            if (!(
-              key4 === 'providerRef' ||
-              key4 === 'role' ||
-              key4 === 'scope' ||
-              key4 === 'mfaRequired' ||
-              key4 === 'mfa' ||
-              key4 === 'enforcement' ||
-              key4 === 'deletionPolicy'
-            )) {
+            if (!func1.call(schema0.properties.spec.properties, key4)) {
               const err31 = {
                 instancePath: instancePath + '/spec',
                 schemaPath: '#/properties/spec/additionalProperties',
@@ -1528,17 +1531,17 @@ export function createValidators(
               errors++;
             }
           }
-          if (data23.enforcement !== undefined) {
-            let data35 = data23.enforcement;
-            if (typeof data35 !== 'string') {
+          if (data23.mfaOnActiveAssignment !== undefined) {
+            let data35 = data23.mfaOnActiveAssignment;
+            if (typeof data35 !== 'boolean') {
               const err64 = {
-                instancePath: instancePath + '/spec/enforcement',
-                schemaPath: '#/properties/spec/properties/enforcement/type',
+                instancePath: instancePath + '/spec/mfaOnActiveAssignment',
+                schemaPath: '#/properties/spec/properties/mfaOnActiveAssignment/type',
                 keyword: 'type',
-                params: { type: 'string' },
-                message: 'must be string',
-                schema: schema0.properties.spec.properties.enforcement.type,
-                parentSchema: schema0.properties.spec.properties.enforcement,
+                params: { type: 'boolean' },
+                message: 'must be boolean',
+                schema: schema0.properties.spec.properties.mfaOnActiveAssignment.type,
+                parentSchema: schema0.properties.spec.properties.mfaOnActiveAssignment,
                 data: data35,
               };
               if (vErrors === null) {
@@ -1548,16 +1551,19 @@ export function createValidators(
               }
               errors++;
             }
-            if (!(data35 === 'Enforce' || data35 === 'Audit')) {
+          }
+          if (data23.holderCoverage !== undefined) {
+            let data36 = data23.holderCoverage;
+            if (typeof data36 !== 'string') {
               const err65 = {
-                instancePath: instancePath + '/spec/enforcement',
-                schemaPath: '#/properties/spec/properties/enforcement/enum',
-                keyword: 'enum',
-                params: { allowedValues: schema0.properties.spec.properties.enforcement.enum },
-                message: 'must be equal to one of the allowed values',
-                schema: schema0.properties.spec.properties.enforcement.enum,
-                parentSchema: schema0.properties.spec.properties.enforcement,
-                data: data35,
+                instancePath: instancePath + '/spec/holderCoverage',
+                schemaPath: '#/properties/spec/properties/holderCoverage/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+                schema: schema0.properties.spec.properties.holderCoverage.type,
+                parentSchema: schema0.properties.spec.properties.holderCoverage,
+                data: data36,
               };
               if (vErrors === null) {
                 vErrors = [err65];
@@ -1566,18 +1572,15 @@ export function createValidators(
               }
               errors++;
             }
-          }
-          if (data23.deletionPolicy !== undefined) {
-            let data36 = data23.deletionPolicy;
-            if (typeof data36 !== 'string') {
+            if (!(data36 === 'Report' || data36 === 'Require')) {
               const err66 = {
-                instancePath: instancePath + '/spec/deletionPolicy',
-                schemaPath: '#/properties/spec/properties/deletionPolicy/type',
-                keyword: 'type',
-                params: { type: 'string' },
-                message: 'must be string',
-                schema: schema0.properties.spec.properties.deletionPolicy.type,
-                parentSchema: schema0.properties.spec.properties.deletionPolicy,
+                instancePath: instancePath + '/spec/holderCoverage',
+                schemaPath: '#/properties/spec/properties/holderCoverage/enum',
+                keyword: 'enum',
+                params: { allowedValues: schema0.properties.spec.properties.holderCoverage.enum },
+                message: 'must be equal to one of the allowed values',
+                schema: schema0.properties.spec.properties.holderCoverage.enum,
+                parentSchema: schema0.properties.spec.properties.holderCoverage,
                 data: data36,
               };
               if (vErrors === null) {
@@ -1587,16 +1590,19 @@ export function createValidators(
               }
               errors++;
             }
-            if (!(data36 === 'Orphan' || data36 === 'ResetToDefault')) {
+          }
+          if (data23.enforcement !== undefined) {
+            let data37 = data23.enforcement;
+            if (typeof data37 !== 'string') {
               const err67 = {
-                instancePath: instancePath + '/spec/deletionPolicy',
-                schemaPath: '#/properties/spec/properties/deletionPolicy/enum',
-                keyword: 'enum',
-                params: { allowedValues: schema0.properties.spec.properties.deletionPolicy.enum },
-                message: 'must be equal to one of the allowed values',
-                schema: schema0.properties.spec.properties.deletionPolicy.enum,
-                parentSchema: schema0.properties.spec.properties.deletionPolicy,
-                data: data36,
+                instancePath: instancePath + '/spec/enforcement',
+                schemaPath: '#/properties/spec/properties/enforcement/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+                schema: schema0.properties.spec.properties.enforcement.type,
+                parentSchema: schema0.properties.spec.properties.enforcement,
+                data: data37,
               };
               if (vErrors === null) {
                 vErrors = [err67];
@@ -1605,9 +1611,66 @@ export function createValidators(
               }
               errors++;
             }
+            if (!(data37 === 'Enforce' || data37 === 'Audit')) {
+              const err68 = {
+                instancePath: instancePath + '/spec/enforcement',
+                schemaPath: '#/properties/spec/properties/enforcement/enum',
+                keyword: 'enum',
+                params: { allowedValues: schema0.properties.spec.properties.enforcement.enum },
+                message: 'must be equal to one of the allowed values',
+                schema: schema0.properties.spec.properties.enforcement.enum,
+                parentSchema: schema0.properties.spec.properties.enforcement,
+                data: data37,
+              };
+              if (vErrors === null) {
+                vErrors = [err68];
+              } else {
+                vErrors.push(err68);
+              }
+              errors++;
+            }
+          }
+          if (data23.deletionPolicy !== undefined) {
+            let data38 = data23.deletionPolicy;
+            if (typeof data38 !== 'string') {
+              const err69 = {
+                instancePath: instancePath + '/spec/deletionPolicy',
+                schemaPath: '#/properties/spec/properties/deletionPolicy/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+                schema: schema0.properties.spec.properties.deletionPolicy.type,
+                parentSchema: schema0.properties.spec.properties.deletionPolicy,
+                data: data38,
+              };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            if (!(data38 === 'Orphan' || data38 === 'ResetToDefault')) {
+              const err70 = {
+                instancePath: instancePath + '/spec/deletionPolicy',
+                schemaPath: '#/properties/spec/properties/deletionPolicy/enum',
+                keyword: 'enum',
+                params: { allowedValues: schema0.properties.spec.properties.deletionPolicy.enum },
+                message: 'must be equal to one of the allowed values',
+                schema: schema0.properties.spec.properties.deletionPolicy.enum,
+                parentSchema: schema0.properties.spec.properties.deletionPolicy,
+                data: data38,
+              };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
           }
         } else {
-          const err68 = {
+          const err71 = {
             instancePath: instancePath + '/spec',
             schemaPath: '#/properties/spec/type',
             keyword: 'type',
@@ -1618,15 +1681,15 @@ export function createValidators(
             data: data23,
           };
           if (vErrors === null) {
-            vErrors = [err68];
+            vErrors = [err71];
           } else {
-            vErrors.push(err68);
+            vErrors.push(err71);
           }
           errors++;
         }
       }
     } else {
-      const err69 = {
+      const err72 = {
         instancePath,
         schemaPath: '#/type',
         keyword: 'type',
@@ -1637,9 +1700,9 @@ export function createValidators(
         data,
       };
       if (vErrors === null) {
-        vErrors = [err69];
+        vErrors = [err72];
       } else {
-        vErrors.push(err69);
+        vErrors.push(err72);
       }
       errors++;
     }

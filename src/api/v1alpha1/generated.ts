@@ -90,6 +90,10 @@ export interface IdentityProviderStatus {
   /** The provider's own alerts about roles that do not require MFA, declared or not. */
   alerts?: {
     rolesWithoutMfa?: number;
+    /** Holdings across the tenant's observed roles whose use is not behind MFA (uncovered or conditional). */
+    holdersWithoutMfa?: number;
+    /** Holdings observed across the tenant's roles. */
+    holders?: number;
     roles?: {
       roleId?: string;
       roleDisplayName?: string;
@@ -392,6 +396,15 @@ export const identityProviderSchema = {
             rolesWithoutMfa: {
               type: 'integer',
             },
+            holdersWithoutMfa: {
+              type: 'integer',
+              description:
+                "Holdings across the tenant's observed roles whose use is not behind MFA (uncovered or conditional).",
+            },
+            holders: {
+              type: 'integer',
+              description: "Holdings observed across the tenant's roles.",
+            },
             roles: {
               type: 'array',
               items: {
@@ -444,6 +457,10 @@ export interface PrivilegedRoleSpec {
     /** The Conditional Access authentication context id, such as c1. */
     authenticationContextId?: string;
   };
+  /** Optional (Entra directory roles and Azure RBAC roles). Whether PIM requires the administrator who makes an active assignment of this role to pass MFA (PIM's "Require Azure MFA on active assignment", rule Enablement_Admin_Assignment). Unset leaves the setting as it is; true is enforced and drift-corrected like mfaRequired; false is written only under --allow-weakening. It protects the act of assigning, not the use of a standing assignment: only Conditional Access covers that (see HoldersCovered). */
+  mfaOnActiveAssignment?: boolean;
+  /** Report (the default) reports holders whose use of the role is not behind MFA in the HoldersCovered condition and status.atProvider.holders. Require also makes the object not Ready (reason HoldersNotCovered) while any holder is uncovered or covered only conditionally. rolegate never removes an assignment. */
+  holderCoverage?: 'Report' | 'Require';
   /** Enforce (the default) corrects drift; Audit only observes and reports. */
   enforcement?: 'Enforce' | 'Audit';
   /** What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening. */
@@ -473,6 +490,40 @@ export interface PrivilegedRoleStatus {
     authenticationContext?: string;
     /** PIM's enabled rules on activation, such as Justification and MultiFactorAuthentication (Entra only). */
     enabledRules?: string[];
+    /** Whether PIM requires MFA of the administrator who makes an active assignment (Entra only). */
+    mfaOnActiveAssignment?: boolean;
+    /** Who holds the role and whether each holder's use of it is behind MFA. Bounded; the counts are complete, the list holds at most 20 holders. */
+    holders?: {
+      /** Holdings observed (a principal holding the role on two paths counts twice). */
+      total?: number;
+      covered?: number;
+      /** Covered only under conditions rolegate cannot judge (locations, platforms, client apps, risk). */
+      conditional?: number;
+      uncovered?: number;
+      /** Holdings by path, sorted by path. */
+      byPath?: {
+        path: string;
+        total: number;
+        uncovered?: number;
+        conditional?: number;
+      }[];
+      /** The first holders (by verdict, reason, then name) whose use of the role is not behind MFA, at most 20. */
+      notCovered?: {
+        /** The principal's object id. */
+        id: string;
+        /** User, Group or ServicePrincipal. */
+        type?: string;
+        displayName?: string;
+        userPrincipalName?: string;
+        /** How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant. */
+        path: string;
+        /** The group, composite role or client through which the role is held or used. */
+        via?: string;
+        verdict?: 'Uncovered' | 'Conditional';
+        /** Why the holder's use of the role is not behind MFA. */
+        reason: string;
+      }[];
+    };
     /** Provider-specific detail, such as the Keycloak flow and execution that enforce the second factor. */
     detail?: string;
     observedAt?: string;
@@ -593,6 +644,17 @@ export const privilegedRoleSchema = {
             },
           },
         },
+        mfaOnActiveAssignment: {
+          type: 'boolean',
+          description:
+            'Optional (Entra directory roles and Azure RBAC roles). Whether PIM requires the administrator who makes an active assignment of this role to pass MFA (PIM\'s "Require Azure MFA on active assignment", rule Enablement_Admin_Assignment). Unset leaves the setting as it is; true is enforced and drift-corrected like mfaRequired; false is written only under --allow-weakening. It protects the act of assigning, not the use of a standing assignment: only Conditional Access covers that (see HoldersCovered).',
+        },
+        holderCoverage: {
+          type: 'string',
+          description:
+            'Report (the default) reports holders whose use of the role is not behind MFA in the HoldersCovered condition and status.atProvider.holders. Require also makes the object not Ready (reason HoldersNotCovered) while any holder is uncovered or covered only conditionally. rolegate never removes an assignment.',
+          enum: ['Report', 'Require'],
+        },
         enforcement: {
           type: 'string',
           description: 'Enforce (the default) corrects drift; Audit only observes and reports.',
@@ -684,6 +746,100 @@ export const privilegedRoleSchema = {
                 "PIM's enabled rules on activation, such as Justification and MultiFactorAuthentication (Entra only).",
               items: {
                 type: 'string',
+              },
+            },
+            mfaOnActiveAssignment: {
+              type: 'boolean',
+              description:
+                'Whether PIM requires MFA of the administrator who makes an active assignment (Entra only).',
+            },
+            holders: {
+              type: 'object',
+              description:
+                "Who holds the role and whether each holder's use of it is behind MFA. Bounded; the counts are complete, the list holds at most 20 holders.",
+              properties: {
+                total: {
+                  type: 'integer',
+                  description:
+                    'Holdings observed (a principal holding the role on two paths counts twice).',
+                },
+                covered: {
+                  type: 'integer',
+                },
+                conditional: {
+                  type: 'integer',
+                  description:
+                    'Covered only under conditions rolegate cannot judge (locations, platforms, client apps, risk).',
+                },
+                uncovered: {
+                  type: 'integer',
+                },
+                byPath: {
+                  type: 'array',
+                  description: 'Holdings by path, sorted by path.',
+                  items: {
+                    type: 'object',
+                    required: ['path', 'total'],
+                    properties: {
+                      path: {
+                        type: 'string',
+                      },
+                      total: {
+                        type: 'integer',
+                      },
+                      uncovered: {
+                        type: 'integer',
+                      },
+                      conditional: {
+                        type: 'integer',
+                      },
+                    },
+                  },
+                },
+                notCovered: {
+                  type: 'array',
+                  description:
+                    'The first holders (by verdict, reason, then name) whose use of the role is not behind MFA, at most 20.',
+                  maxItems: 20,
+                  items: {
+                    type: 'object',
+                    required: ['id', 'path', 'reason'],
+                    properties: {
+                      id: {
+                        type: 'string',
+                        description: "The principal's object id.",
+                      },
+                      type: {
+                        type: 'string',
+                        description: 'User, Group or ServicePrincipal.',
+                      },
+                      displayName: {
+                        type: 'string',
+                      },
+                      userPrincipalName: {
+                        type: 'string',
+                      },
+                      path: {
+                        type: 'string',
+                        description:
+                          'How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant.',
+                      },
+                      via: {
+                        type: 'string',
+                        description:
+                          'The group, composite role or client through which the role is held or used.',
+                      },
+                      verdict: {
+                        type: 'string',
+                        enum: ['Uncovered', 'Conditional'],
+                      },
+                      reason: {
+                        type: 'string',
+                        description: "Why the holder's use of the role is not behind MFA.",
+                      },
+                    },
+                  },
+                },
               },
             },
             detail: {

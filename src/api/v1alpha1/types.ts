@@ -76,6 +76,10 @@ export interface EffectiveSpec {
   authenticationContextId?: string;
   enforcement: 'Enforce' | 'Audit';
   deletionPolicy: NonNullable<PrivilegedRoleSpec['deletionPolicy']>;
+  /** PIM's MFA-on-active-assignment rule as declared; undefined leaves it unmanaged. */
+  mfaOnActiveAssignment?: boolean;
+  /** Whether holders whose use of the role is not behind MFA make the object not Ready. */
+  holderCoverage: 'Report' | 'Require';
 }
 
 /** Fills in the defaults of a PrivilegedRole spec. */
@@ -92,7 +96,11 @@ export function effectiveSpec(spec: PrivilegedRoleSpec): EffectiveSpec {
     mechanism: spec.mfa?.mechanism ?? 'Any',
     enforcement: spec.enforcement ?? 'Enforce',
     deletionPolicy: spec.deletionPolicy ?? 'Orphan',
+    holderCoverage: spec.holderCoverage ?? 'Report',
   };
+  if (spec.mfaOnActiveAssignment !== undefined) {
+    out.mfaOnActiveAssignment = spec.mfaOnActiveAssignment;
+  }
   if (spec.mfa?.authenticationContextId !== undefined) {
     out.authenticationContextId = spec.mfa.authenticationContextId;
   }

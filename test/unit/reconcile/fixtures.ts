@@ -18,6 +18,7 @@ export const spec = (over: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
   mechanism: 'Any',
   enforcement: 'Enforce',
   deletionPolicy: 'Orphan',
+  holderCoverage: 'Report',
   ...over,
 });
 

@@ -15,6 +15,7 @@ const spec = (o: Partial<EffectiveSpec> = {}): EffectiveSpec => ({
   mechanism: 'Any',
   enforcement: 'Enforce',
   deletionPolicy: 'Orphan',
+  holderCoverage: 'Report',
   ...o,
 });
 const live = ({ mfaRule = false }: { mfaRule?: boolean } = {}): LiveRole => ({

@@ -13,6 +13,7 @@ const base = (mfaRule: boolean): PlanInput => ({
     mechanism: 'Any',
     enforcement: 'Enforce',
     deletionPolicy: 'Orphan',
+    holderCoverage: 'Report',
   },
   problems: [],
   paused: false,

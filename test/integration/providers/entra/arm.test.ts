@@ -51,6 +51,7 @@ const ownerSpec = (ref: EffectiveSpec['role'], scope = SUB): EffectiveSpec => ({
   mechanism: 'Any',
   enforcement: 'Enforce',
   deletionPolicy: 'Orphan',
+  holderCoverage: 'Report',
 });
 
 describe('Graph emulator: ARM role management policies', () => {

@@ -24,6 +24,7 @@ const spec: EffectiveSpec = {
   mechanism: 'Any',
   enforcement: 'Enforce',
   deletionPolicy: 'Orphan',
+  holderCoverage: 'Report',
 };
 
 const planFor = (snap: ProviderSnapshot): Plan =>

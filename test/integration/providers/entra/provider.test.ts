@@ -280,6 +280,7 @@ describe('EntraProvider with plan()', () => {
     mechanism: 'Any',
     enforcement: 'Enforce',
     deletionPolicy: 'Orphan',
+    holderCoverage: 'Report',
   });
   const planAll = (snap: ProviderSnapshot): Action[] =>
     snap.roles().flatMap(

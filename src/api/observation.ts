@@ -25,9 +25,11 @@ export const DECLARED_PATHS: readonly HolderPath[] = ['Eligible', 'All'];
  * The name of a provider's own switch for a second factor, which rolegate turns on and off (SetMfa):
  * - `ActivationRule`: PIM's MFA-on-activation rule (Entra directory roles, Azure RBAC roles);
  * - `OtpStep`: a conditional OTP step in Keycloak's browser flow for holders of the role.
+ * - `AssignmentRule`: PIM's rule that requires MFA of the administrator making an active assignment
+ *   (Enablement_Admin_Assignment); observed as `LiveRole.assignmentMfa`, turned by a SetMfa action like the others.
  * Another provider names its own (the core only turns it on and off).
  */
-export type SwitchName = 'ActivationRule' | 'OtpStep' | (string & {});
+export type SwitchName = 'ActivationRule' | 'OtpStep' | 'AssignmentRule' | (string & {});
 
 /** A provider switch that asks holders for a second factor when on. */
 export interface SwitchMechanism {

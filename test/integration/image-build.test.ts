@@ -188,7 +188,8 @@ function run(stage: Stage, command: string): void {
     );
 }
 
-function build(dockerfile: string): void {
+/** Builds the stages; `buildArgs` override ARG defaults as `docker build --build-arg` does. */
+function build(dockerfile: string, buildArgs: Record<string, string> = {}): void {
   const globalArgs: Record<string, string> = {};
   let stage: Stage | undefined;
   for (const ins of instructions(dockerfile)) {
@@ -198,9 +199,10 @@ function build(dockerfile: string): void {
       case 'ARG': {
         const [name, def] = ins.args.split(/=(.*)/s) as [string, string | undefined];
         const value =
-          def !== undefined
+          buildArgs[name] ??
+          (def !== undefined
             ? expand(def.replace(/^"(.*)"$/, '$1'), vars)
-            : (globalArgs[name] ?? '');
+            : (globalArgs[name] ?? ''));
         if (stage) stage.args[name] = value;
         else globalArgs[name] = value;
         break;
@@ -278,6 +280,8 @@ function build(dockerfile: string): void {
 
 let image: Stage;
 let buildMs = 0;
+/** The commit the build is told it is made from (CI passes --build-arg REVISION=$GITHUB_SHA). */
+const REVISION = '0123456789abcdef0123456789abcdef01234567';
 
 /** Runs the image's ENTRYPOINT with these arguments, node and /app mapped onto the final stage's tree. */
 function runImage(args: string[], cwd?: string): { code: number; stdout: string; stderr: string } {
@@ -295,7 +299,7 @@ function runImage(args: string[], cwd?: string): { code: number; stdout: string;
 describe('the container image (Dockerfile steps, no Docker engine)', () => {
   beforeAll(() => {
     const t0 = Date.now();
-    build(readFileSync('Dockerfile', 'utf8'));
+    build(readFileSync('Dockerfile', 'utf8'), { REVISION });
     buildMs = Date.now() - t0;
     image = stages.at(-1)!;
     const steps = stages.flatMap((s) =>
@@ -318,7 +322,7 @@ describe('the container image (Dockerfile steps, no Docker engine)', () => {
     ]);
     expect(stages[0]!.runs.map((r) => r.command)).toEqual([
       expect.stringMatching(/^npm ci\b/),
-      'npm run build',
+      `npm run build && node scripts/build-info.mjs --commit "${REVISION}"`,
     ]);
     expect(stages[1]!.runs.map((r) => r.command)).toEqual([
       expect.stringMatching(/^npm ci --omit=dev --ignore-scripts\b/),
@@ -354,6 +358,13 @@ describe('the container image (Dockerfile steps, no Docker engine)', () => {
     const r = runImage(['--version']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('reports the commit given as the REVISION build argument', () => {
+    const r = runImage(['version', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: pkg.version, commit: REVISION });
+    expect(image.labels['org.opencontainers.image.revision']).toBe(REVISION);
   });
 
   it('validates the examples with that tree alone', () => {

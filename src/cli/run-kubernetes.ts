@@ -64,13 +64,15 @@ export async function startKubernetes(
   let elector: LeaderElector | undefined;
   let current: { controller: Controller; registry: ProviderRegistry } | undefined;
   // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
-  const controllerReady = (): boolean =>
-    elector && !elector.isLeader() ? true : (current?.controller.ready ?? false);
+  const controllerNotReady = (): string[] =>
+    elector && !elector.isLeader()
+      ? []
+      : (current?.controller.notReady() ?? ['the controller has not started']);
   const http = await startHttpServer({
     ...s.http,
     ...(o.httpAllowedHosts ? { allowedHosts: o.httpAllowedHosts } : {}),
     metrics,
-    ready: readiness(s, controllerReady),
+    ready: readiness(s, controllerNotReady),
   });
   ctx.defer('http server', () => http.close());
   let emulator: GraphEmulator | undefined;

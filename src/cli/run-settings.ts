@@ -78,10 +78,19 @@ export function runSettings(o: RunOptions): RunSettings {
 }
 
 /**
- * Readiness: the controller is ready, and no provider endpoint has gone unanswered for longer than
- * {@link UNREADY_AFTER_RESYNCS} resyncs.
+ * Readiness: why the process is not ready (empty when it is): the controller's own reasons, and every provider
+ * endpoint that has gone unanswered for longer than {@link UNREADY_AFTER_RESYNCS} resyncs.
  */
-export function readiness(s: RunSettings, controllerReady: () => boolean): () => boolean {
-  return () =>
-    controllerReady() && unansweredFor(UNREADY_AFTER_RESYNCS * s.defaultResyncMs).length === 0;
+export function readiness(
+  s: RunSettings,
+  controllerNotReady: () => readonly string[],
+): () => string[] {
+  const silence = UNREADY_AFTER_RESYNCS * s.defaultResyncMs;
+  return () => [
+    ...controllerNotReady(),
+    ...unansweredFor(silence).map(
+      (endpoint) =>
+        `provider endpoint ${endpoint} has not answered for more than ${formatDuration(silence)}`,
+    ),
+  ];
 }

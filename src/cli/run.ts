@@ -159,7 +159,7 @@ async function startDirectory(
     ...s.http,
     ...(o.httpAllowedHosts ? { allowedHosts: o.httpAllowedHosts } : {}),
     metrics: rt.metrics,
-    ready: readiness(s, () => rt.controller.ready),
+    ready: readiness(s, () => rt.controller.notReady()),
     status: () => rt.writer.report(),
   });
   ops.server = http;

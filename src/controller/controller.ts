@@ -90,7 +90,14 @@ export class Controller {
 
   /** Whether the stores are synced, workers run, and nothing reported a problem (readiness). */
   get ready(): boolean {
-    return this.running && this.synced && this.readiness.ok;
+    return this.notReady().length === 0;
+  }
+
+  /** Why the controller is not ready, one line per reason, for /readyz; empty when it is ready. */
+  notReady(): string[] {
+    if (!this.running) return ['the controller is not running'];
+    const out = this.synced ? [] : ['waiting for the first list of objects (caches not synced)'];
+    return [...out, ...this.readiness.describe()];
   }
 
   /** Enqueues a request. */

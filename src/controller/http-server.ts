@@ -13,7 +13,8 @@ export interface HttpServerOptions {
   allowedHosts?: readonly string[];
   port: number;
   metrics: ControllerMetrics;
-  ready: () => boolean;
+  /** Why the process is not ready, one line each; empty when it is. */
+  ready: () => readonly string[];
   status?: () => unknown;
 }
 
@@ -42,10 +43,14 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<OpsServe
     switch (path) {
       case '/healthz':
         return send(200, 'text/plain', 'ok\n');
-      case '/readyz':
-        return opts.ready()
+      case '/readyz': {
+        // The reasons go in the body (as kube-apiserver's /readyz?verbose lists its failed checks), so that a
+        // failing probe in `kubectl describe pod` or a curl says what to fix.
+        const reasons = opts.ready();
+        return reasons.length === 0
           ? send(200, 'text/plain', 'ok\n')
-          : send(503, 'text/plain', 'not ready\n');
+          : send(503, 'text/plain', `not ready:\n${reasons.map((r) => `- ${r}\n`).join('')}`);
+      }
       case '/metrics':
         opts.metrics.registry.metrics().then(
           (text) => send(200, opts.metrics.registry.contentType, text),

@@ -157,6 +157,10 @@ describe('a provider that stops answering', () => {
       async () => {
         const r = await fetch(`${url}/readyz`);
         if (r.status !== 503) throw new Error(`readyz ${r.status}`);
+        // the body names the silent endpoint and for how long
+        expect(await r.text()).toMatch(
+          /^not ready:\n- provider endpoint \S+ has not answered for more than 3s\n/,
+        );
       },
       20_000,
       200,

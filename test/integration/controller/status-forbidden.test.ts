@@ -64,8 +64,11 @@ spec:
       matchLabels: { rolegate-test/status: refused-${suffix} }
 `;
 
+let readyzBody = '';
+
 async function readyz(): Promise<number> {
   const res = await fetch(`${await rolegate!.opsUrl()}/readyz`);
+  readyzBody = await res.text();
   return res.status;
 }
 
@@ -134,6 +137,8 @@ describe('a status write refused with 403', () => {
     expect(events[0]).toMatchObject({ type: 'Warning', regarding: { name: 'ga' } });
     expect(events[0]?.note).toContain('privilegedroles/status');
     expect(await readyz()).toBe(503);
+    // the body says why, for `kubectl describe pod` and curl
+    expect(readyzBody).toMatch(/^not ready:\n- .*privilegedroles\/status/);
     const logged = rolegate.logs.find(
       (l) => l['level'] === 'error' && String(l['msg']).includes('refused to write the status'),
     );

@@ -5,7 +5,7 @@ import { emulatorOption, oneShotRuntime } from './runtime.js';
 import { planAll, renderPlanMarkdown, renderPlanText, type PlanReport } from './plan.js';
 import { CORRECTED_EVENT } from '../controller/role-reconciler.js';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
-import { FILE_PATHS_HELP, filePaths } from './inputs.js';
+import { FILE_PATHS_HELP, manifestInputs } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 
@@ -90,7 +90,7 @@ Examples:
         if (timeoutMs === undefined)
           throw new Error(`--timeout ${o.timeout} is not a duration such as 2m`);
         const rt = await oneShotRuntime(
-          filePaths(args, 'apply'),
+          await manifestInputs(args),
           { ...o, workers: Number(o.workers) },
           'info',
         );

@@ -8,12 +8,11 @@ import { isAbsolute, join, sep } from 'node:path';
 
 /** The argument that means standard input. */
 export const STDIN_ARG = '-';
-/** How manifests read from standard input are named in findings. */
-export const STDIN_LABEL = '<stdin>';
+export { STDIN_LABEL } from '../manifests/types.js';
 
-/** The help of the paths argument of the commands that read files only (filePaths). */
+/** The help of the paths argument of the one-shot commands (manifestInputs). */
 export const FILE_PATHS_HELP =
-  "files or directories of manifests (searched recursively), or quoted globs ('manifests/**/*.yaml')";
+  "files or directories of manifests (searched recursively), quoted globs ('manifests/**/*.yaml'), or - for standard input";
 
 /** A glob that matches nothing, or a second `-`. */
 export class InputError extends Error {
@@ -175,21 +174,25 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
   return [...new Set(shown)].sort();
 }
 
+/** The manifests a one-shot command (plan, apply, export, alerts) reads: files, and standard input if `-`. */
+export interface ManifestInputs {
+  paths: string[];
+  /** What standard input held, when `-` was given (shown as `<stdin>`). */
+  stdin?: Buffer;
+}
+
 /**
- * The paths of a command that reads files only (plan, apply, export, alerts, which the controller's directory
- * source reads): globs expanded, `-` refused with what to do instead.
+ * The inputs of a command that reads manifests once through the directory source (plan, apply, export,
+ * alerts): globs expanded, paths checked, standard input read when `-` is given.
  */
-export function filePaths(args: readonly string[], command: string): string[] {
+export async function manifestInputs(
+  args: readonly string[],
+  stream: NodeJS.ReadableStream = process.stdin,
+): Promise<ManifestInputs> {
   const { paths, stdin } = resolveInputs(args);
-  if (stdin) {
-    throw new InputError(
-      STDIN_ARG,
-      `${command} reads manifests from files; standard input (-) is read by validate. Write the manifests to a file first (e.g. kustomize build > manifests.yaml)`,
-    );
-  }
   for (const p of paths) {
     // The directory source would say so too, with an absolute path; say it as validate does.
     if (!exists(p)) throw new InputError(p, `Path ${p} does not exist`);
   }
-  return paths;
+  return stdin ? { paths, stdin: Buffer.from(await readStdin(stream), 'utf8') } : { paths };
 }

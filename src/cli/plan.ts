@@ -7,7 +7,7 @@ import { effectiveSpec } from '../api/v1alpha1/types.js';
 import { emulatorOption, loadSource, oneShotRuntime, type DirectoryRuntime } from './runtime.js';
 import { renderTable } from './table.js';
 import { EXIT_CHANGES, EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK } from './exit-codes.js';
-import { FILE_PATHS_HELP, filePaths } from './inputs.js';
+import { FILE_PATHS_HELP, manifestInputs } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 
@@ -241,7 +241,7 @@ Examples:
           allowWeakening: boolean;
         },
       ) => {
-        const rt = await oneShotRuntime(filePaths(args, 'plan'), o, 'warn');
+        const rt = await oneShotRuntime(await manifestInputs(args), o, 'warn');
         try {
           await loadSource(rt);
           const report = await planAll(rt);

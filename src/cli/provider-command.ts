@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { ProviderSession } from '../controller/provider-session.js';
 import { emulatorOption, loadSource, oneShotRuntime } from './runtime.js';
-import { filePaths } from './inputs.js';
+import { manifestInputs } from './inputs.js';
 import { withLogOptions, type LogFlags } from './log-options.js';
 
 /** Options common to commands that read one provider. */
@@ -41,7 +41,7 @@ export async function withProvider<T>(
     roles: readonly PrivilegedRole[],
   ) => Promise<T>,
 ): Promise<T> {
-  const rt = await oneShotRuntime(filePaths(paths, command), o, 'warn');
+  const rt = await oneShotRuntime(await manifestInputs(paths), o, 'warn');
   try {
     await loadSource(rt);
     const all = rt.source.providers.list();

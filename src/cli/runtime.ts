@@ -1,5 +1,6 @@
 // Assembles a directory-mode controller for the CLI (plan, apply, run --dir): the same reconciler and plan()
 // as the Kubernetes controller, with status going to the log and a report instead of an API server.
+import type { ManifestInputs } from './inputs.js';
 import { Option } from 'commander';
 import type { Logger } from 'pino';
 import type { LogLevel } from '../log.js';
@@ -30,6 +31,8 @@ export interface DirectoryRuntimeOptions {
   statusFile?: string;
   log: Logger;
   withDefaultMetrics?: boolean;
+  /** Manifests read from standard input (one-shot commands). */
+  stdin?: Buffer;
 }
 
 /** A directory-mode controller and what it is made of. */
@@ -50,6 +53,7 @@ export async function directoryRuntime(opts: DirectoryRuntimeOptions): Promise<D
   const source = new DirectorySource(opts.paths, {
     watch: opts.watch,
     log: opts.log,
+    ...(opts.stdin ? { stdin: opts.stdin } : {}),
     // Claim ages of the previous run, so that an object keeps its age (and its claim) across a restart.
     ...(opts.statusFile ? { firstSeen: await readFirstSeen(opts.statusFile) } : {}),
   });
@@ -119,13 +123,14 @@ export interface OneShotOptions extends LogFlags {
  * at `defaultLevel` unless --log-level or ROLEGATE_LOG_LEVEL says otherwise.
  */
 export function oneShotRuntime(
-  paths: string[],
+  inputs: ManifestInputs,
   o: OneShotOptions,
   defaultLevel: LogLevel,
 ): Promise<DirectoryRuntime> {
   const log = commandLogger(o, defaultLevel, { destination: process.stderr });
   return directoryRuntime({
-    paths,
+    paths: inputs.paths,
+    ...(inputs.stdin ? { stdin: inputs.stdin } : {}),
     watch: false,
     allowWeakening: o.allowWeakening ?? false,
     workers: o.workers ?? 1,

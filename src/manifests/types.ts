@@ -1,6 +1,9 @@
 // The shapes the manifest reader shares between its files: located problems and the objects read.
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 
+/** How manifests read from standard input are named in findings and object sources. */
+export const STDIN_LABEL = '<stdin>';
+
 /** One problem, located in a file. `line`/`col` are 1-based; 0 means the problem has no position (I/O). */
 export interface ManifestIssue {
   file: string;

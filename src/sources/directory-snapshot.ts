@@ -59,6 +59,8 @@ export interface SnapshotOptions {
   defaultNamespace: string;
   /** Paths (absolute, or real) the watcher reported as changed: read again whatever their times say. */
   dirty: ReadonlySet<string>;
+  /** Manifests that are not files (standard input), by the label findings show, such as `<stdin>`. */
+  texts?: readonly { label: string; bytes: Buffer }[];
 }
 
 const emptyEntry = (f: TreeFile): FileEntry => ({
@@ -129,6 +131,10 @@ export async function readSnapshot(
       tree.problems.find((p) => p.file === old.shown)?.message ?? `cannot list ${old.shown}`;
     files.set(abs, { ...old, sig: '', error: message, issues: [] });
   }
+  for (const t of opts.texts ?? []) {
+    const f: TreeFile = { abs: t.label, shown: t.label, real: t.label };
+    files.set(t.label, entryFromBytes(f, t.bytes, t.label, prev.get(t.label), opts));
+  }
   return { files, problems: tree.problems, dirs: tree.dirs, changedDuringScan };
 }
 
@@ -195,6 +201,17 @@ async function readEntry(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     return failed(err);
   }
+  return entryFromBytes(f, bytes, sig, prev, opts);
+}
+
+/** The entry of a file whose bytes were read (`sig` tells later scans whether it changed). */
+function entryFromBytes(
+  f: TreeFile,
+  bytes: Buffer,
+  sig: string,
+  prev: FileEntry | undefined,
+  opts: SnapshotOptions,
+): FileEntry {
   const parsed = parseManifestBytes(f.shown, bytes);
   // A syntax error, or content that is not UTF-8 text at all: nothing in it can be trusted.
   const broken = parsed.issues.some(

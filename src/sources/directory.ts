@@ -20,6 +20,7 @@ import {
 import { objectKey, type ObjectKey } from '../api/keys.js';
 import type { ManifestIssue } from '../manifests/load.js';
 import { isManifestName, specialKind } from '../manifests/tree-walk.js';
+import { STDIN_LABEL } from '../manifests/types.js';
 import { readSnapshot, type FileEntry, type Held, type Snapshot } from './directory-snapshot.js';
 import { MemoryStore } from './memory-store.js';
 import type { Source, WatchedKind } from './types.js';
@@ -43,6 +44,8 @@ export interface DirectorySourceOptions {
   retryUnreadableMs?: number;
   /** Namespace given to PrivilegedRoles that name none, as kubectl would. */
   defaultNamespace?: string;
+  /** Manifests read from standard input (one-shot commands only), shown as `<stdin>`. */
+  stdin?: Buffer;
   /**
    * When each object was first seen (`PrivilegedRole/ns/name`, `IdentityProvider/name` → RFC 3339), from a
    * previous run's status file: the claim age of an object survives restarts.
@@ -252,6 +255,9 @@ export class DirectorySource implements Source, FinalizerWriter {
       snap = await readSnapshot(this.roots, this.files, {
         defaultNamespace: this.options.defaultNamespace ?? 'default',
         dirty,
+        ...(this.options.stdin
+          ? { texts: [{ label: STDIN_LABEL, bytes: this.options.stdin }] }
+          : {}),
       });
     } catch (err) {
       this.options.log.error({ err: String(err) }, 'reading the manifests failed');

@@ -1,7 +1,7 @@
 // The CLI habits of issue #18, through the built bin as a user runs it: Terraform's exit codes, one output
 // convention, standard input and quoted globs, logs for people and for machines, completion and version.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,15 +236,29 @@ describe('standard input and quoted globs', () => {
     expect(r.stdout).toContain('No file matches nothing/**/*.yaml');
   });
 
-  it('plan expands globs too, and refuses - saying what to do', async () => {
+  it('plan expands globs too, and reads - (kustomize build | rolegate plan -)', async () => {
     const g = await cli(['plan', 'examples/quickstart/*.yaml', '--emulator', '-o', 'json']);
     expect(g.code, g.stderr).toBe(0);
-    expect((JSON.parse(g.stdout) as { summary: { roles: number } }).summary.roles).toBe(7);
-    const s = await cli(['plan', '-'], {}, '');
-    expect(s.code).toBe(1);
-    expect(s.stderr).toMatch(
-      /^Error: plan reads manifests from files; standard input \(-\) is read by validate/,
+    const summary = (s: string): unknown => (JSON.parse(s) as { summary: unknown }).summary;
+    expect((summary(g.stdout) as { roles: number }).roles).toBe(7);
+    const files = readdirSync('examples/quickstart').filter((f) => f.endsWith('.yaml'));
+    const stream = files
+      .map((f) => readFileSync(join('examples/quickstart', f), 'utf8'))
+      .join('\n---\n');
+    const s = await cli(['plan', '-', '--emulator', '-o', 'json'], {}, stream);
+    expect(s.code, s.stderr).toBe(0);
+    expect(summary(s.stdout)).toEqual(summary(g.stdout));
+  });
+
+  it('a broken manifest on standard input is reported at <stdin>:line:col, the rest still planned', async () => {
+    const good = readFileSync('examples/quickstart/identityprovider.yaml', 'utf8');
+    const broken = 'apiVersion: rolegate.io/v1alpha1\nkind: PrivilegedRole\nmetadata: {name: x\n';
+    const r = await cli(
+      ['plan', '-', '--emulator', '--log-format', 'text'],
+      {},
+      `${good}\n---\n${broken}`,
     );
+    expect(r.stderr).toMatch(/<stdin>:\d+:\d+/);
   });
 });
 

@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expandGlob,
-  filePaths,
   InputError,
   isGlob,
+  manifestInputs,
   readStdin,
   resolveInputs,
 } from '../../../src/cli/inputs.js';
@@ -88,9 +88,19 @@ describe('resolveInputs', () => {
     expect(() => resolveInputs(args, dir)).toThrow(message);
   });
 
-  it('filePaths refuses - and a missing path, saying what to do', () => {
-    expect(() => filePaths(['-'], 'plan')).toThrow(/plan reads manifests from files.*validate/);
-    expect(() => filePaths(['no/such/dir'], 'plan')).toThrow('Path no/such/dir does not exist');
+  it('manifestInputs refuses a missing path as validate says it', async () => {
+    await expect(manifestInputs(['no/such/dir'])).rejects.toThrow(
+      'Path no/such/dir does not exist',
+    );
+  });
+
+  it('manifestInputs reads standard input only when - is given', async () => {
+    const stream = (): Readable => Readable.from([Buffer.from('kind: PrivilegedRole\n')]);
+    expect(await manifestInputs([dir], stream())).toEqual({ paths: [dir] });
+    expect(await manifestInputs(['-', dir], stream())).toEqual({
+      paths: [dir],
+      stdin: Buffer.from('kind: PrivilegedRole\n'),
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 // The CLI habits of issue #18, through the built bin as a user runs it: Terraform's exit codes, one output
 // convention, standard input and quoted globs, logs for people and for machines, completion and version.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -362,6 +362,63 @@ describe('version and completion', () => {
     { line: 'rolegate validate exam', want: ['examples'] },
   ])('bash completes "$line"', async ({ line, want }) => {
     expect(await complete(line)).toEqual(want);
+  });
+
+  /** Completes `line` in a real interactive zsh (through a pseudo-terminal) with the generated script. */
+  async function zshComplete(line: string): Promise<string[]> {
+    const dir = join(tmp, 'zsh-functions');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '_rolegate'), (await cli(['completion', 'zsh'])).stdout);
+    const out = execFileSync(
+      'zsh',
+      ['-f', join(ROOT, 'test/harness/zsh-complete.zsh'), line, join(dir, '_rolegate')],
+      { encoding: 'utf8', cwd: ROOT, timeout: 20_000 },
+    ).replace(/\r/g, '');
+    const hits = /BEGINHITS\n([\s\S]*?)ENDHITS/.exec(out);
+    if (!hits) throw new Error(`zsh offered nothing for "${line}":\n${out}`);
+    return hits[1]!.split('\n').filter(Boolean);
+  }
+
+  /** Completes `line` with fish's own `complete -C`, the generated script sourced. */
+  async function fishComplete(line: string): Promise<string[]> {
+    const script = join(tmp, 'rolegate.fish');
+    writeFileSync(script, (await cli(['completion', 'fish'])).stdout);
+    const out = execFileSync(
+      'fish',
+      ['-c', `source $argv[1]; complete -C $argv[2]`, script, line],
+      {
+        encoding: 'utf8',
+        cwd: ROOT,
+      },
+    );
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!);
+  }
+
+  // zsh lists value candidates in the order the script gives them; fish sorts them.
+  it.each([
+    { line: 'rolegate va', zsh: ['validate'], fish: ['validate'] },
+    {
+      line: 'rolegate validate -o ',
+      zsh: ['text', 'json', 'yaml', 'junit', 'github', 'sarif'],
+      fish: ['github', 'json', 'junit', 'sarif', 'text', 'yaml'],
+    },
+    {
+      line: 'rolegate plan --detailed',
+      zsh: ['--detailed-exitcode'],
+      fish: ['--detailed-exitcode'],
+    },
+    {
+      line: 'rolegate run --log-format ',
+      zsh: ['auto', 'json', 'text'],
+      fish: ['auto', 'json', 'text'],
+    },
+    { line: 'rolegate completion ', zsh: ['bash', 'zsh', 'fish'], fish: ['bash', 'fish', 'zsh'] },
+  ])('zsh and fish complete "$line"', async ({ line, zsh, fish }) => {
+    expect(await zshComplete(line)).toEqual(zsh);
+    expect(await fishComplete(line)).toEqual(fish);
   });
 
   it('zsh and fish scripts name every command; an unknown shell is an error', async () => {

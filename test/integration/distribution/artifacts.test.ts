@@ -4,6 +4,8 @@
 // run as the scripts GitHub would run (bash -eo pipefail, GITHUB_OUTPUT/GITHUB_PATH files, `${{ }}` values).
 // `uses:` steps are what the test itself provides: the checkout is a temporary folder, Node.js is this one.
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -29,13 +31,14 @@ async function sh(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  timeoutMs = 240_000,
 ): Promise<Outcome> {
   try {
     const r = await run(file, args, {
       cwd,
       env: { ...process.env, ...env },
       maxBuffer: 64 << 20,
-      timeout: 240_000,
+      timeout: timeoutMs,
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
@@ -166,6 +169,39 @@ describe('.pre-commit-hooks.yaml', () => {
       /^manifests\/broken\.yaml:8:15: error: Field spec\.role\.id must be a GUID/m,
     );
   });
+
+  it('pre-commit itself installs the hook from this repository and runs it (try-repo)', async () => {
+    // pre-commit from PyPI (cached outside the repo). It clones this checkout, runs npm install and npm pack in
+    // it and reads the tarball's name from npm pack's output: .npmrc keeps `prepare`'s banner out of that.
+    const tool = await sh('bash', [join(ROOT, 'scripts/tools/pre-commit.sh')], ROOT, {}, 600_000);
+    expect(tool.code, tool.stderr).toBe(0);
+    const preCommit = tool.stdout.trim();
+    const repo = checkout('pre-commit-repo', { broken: true });
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+    ]) {
+      expect((await sh('git', args, repo)).code).toBe(0);
+    }
+    const env = { PRE_COMMIT_HOME: join(tmp, 'pre-commit-home'), ...npmEnv() };
+    const tryRepo = (files: string[]): Promise<Outcome> =>
+      sh(
+        preCommit,
+        ['try-repo', ROOT, 'rolegate-validate', '--files', ...files],
+        repo,
+        env,
+        900_000,
+      );
+    const good = await tryRepo(['manifests/provider.yaml', 'manifests/roles.yaml']);
+    expect(good.code, `${good.stdout}${good.stderr}`).toBe(0);
+    expect(good.stdout).toMatch(/^rolegate validate\.+Passed$/m);
+    const bad = await tryRepo(['manifests/roles.yaml', 'manifests/broken.yaml']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^rolegate validate\.+Failed$/m);
+    expect(bad.stdout).toMatch(
+      /^manifests\/broken\.yaml:8:15: error: Field spec\.role\.id must be a GUID/m,
+    );
+  }, 1_800_000);
 
   it('rolegate-validate-strict fails on warnings', async () => {
     const repo = checkout('hook-strict');
@@ -418,5 +454,125 @@ describe('docs/ci/github-actions.yml, its steps run as a script', () => {
       true,
     );
     expect(readFileSync(ghLog, 'utf8')).toBe('');
+  });
+});
+
+interface GitlabJob {
+  extends?: string;
+  image?: string;
+  variables?: Record<string, string>;
+  before_script?: string[];
+  script?: string[];
+  allow_failure?: boolean | { exit_codes: number[] };
+  artifacts?: { reports?: { junit?: string }; paths?: string[] };
+}
+
+describe('docs/ci/gitlab-ci.yml, its jobs run as a GitLab runner would', () => {
+  const pipeline = parse(readFileSync('docs/ci/gitlab-ci.yml', 'utf8')) as Record<string, unknown>;
+  let emulator: GraphEmulator;
+  let prefix: string;
+  let api: Server;
+  let apiUrl: string;
+  let notes: { path: string; token: string | undefined; body: string }[] = [];
+
+  beforeAll(async () => {
+    emulator = await startGraphEmulator({ port: 0 });
+    emulator.setEnabledRules(PRA, ['Justification']);
+    prefix = join(tmp, 'gitlab-global');
+    // GitLab's notes API, as far as the recipe uses it: the test records what the job posts.
+    api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        notes.push({ path: req.url ?? '', token: req.headers['private-token'] as string, body });
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":1}');
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/v4`;
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    await new Promise((r) => api?.close(r));
+  });
+
+  /** A job with `extends:` merged in (one level, as the recipe uses it). */
+  function job(name: string): GitlabJob {
+    const j = pipeline[name] as GitlabJob;
+    const base = j.extends ? (pipeline[j.extends] as GitlabJob) : {};
+    return { ...base, ...j, variables: { ...base.variables, ...j.variables } };
+  }
+
+  /**
+   * Runs a job's before_script and script in one bash with `set -eo pipefail` (as the runner's bash shell does),
+   * the global and job variables exported, and says how GitLab would report it: success, failed, or allowed to
+   * fail (an exit code listed in allow_failure:exit_codes).
+   */
+  async function runJob(
+    name: string,
+    repo: string,
+  ): Promise<Outcome & { result: 'success' | 'failed' | 'allowed-failure' }> {
+    const j = job(name);
+    expect(j.image).toMatch(/^node:\d+/);
+    const script = join(repo, `.gitlab-${name}.sh`);
+    writeFileSync(script, [...(j.before_script ?? []), ...(j.script ?? [])].join('\n') + '\n');
+    // apt-get would install curl and jq into the job's image; this machine has them (.ci/run installs jq).
+    const stub = join(tmp, 'gitlab-stub-bin');
+    mkdirSync(stub, { recursive: true });
+    writeFileSync(join(stub, 'apt-get'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const globals = (pipeline.variables ?? {}) as Record<string, string>;
+    const r = await sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], repo, {
+      ...npmEnv(),
+      ...globals,
+      ...j.variables,
+      ROLEGATE_PACKAGE: tarball,
+      npm_config_prefix: prefix,
+      PATH: [stub, join(prefix, 'bin'), process.env.PATH].join(delimiter),
+      CI_API_V4_URL: apiUrl,
+      CI_PROJECT_ID: '7',
+      CI_MERGE_REQUEST_IID: '3',
+      CI_PIPELINE_SOURCE: 'merge_request_event',
+      GITLAB_API_TOKEN: 'token-for-the-test',
+    });
+    const allowed =
+      typeof j.allow_failure === 'object' && j.allow_failure.exit_codes.includes(r.code);
+    return { ...r, result: r.code === 0 ? 'success' : allowed ? 'allowed-failure' : 'failed' };
+  }
+
+  it('rolegate-validate: a JUnit report the merge request widget reads; a broken manifest fails the job', async () => {
+    const good = checkout('gl-validate');
+    const ok = await runJob('rolegate-validate', good);
+    expect(ok.result, ok.stderr).toBe('success');
+    const report = job('rolegate-validate').artifacts!.reports!.junit!;
+    expect(readFileSync(join(good, report), 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuites/);
+    const bad = checkout('gl-validate-bad', { broken: true });
+    const failed = await runJob('rolegate-validate', bad);
+    expect(failed.result).toBe('failed');
+    expect(failed.code).toBe(1);
+    expect(readFileSync(join(bad, report), 'utf8')).toContain('manifests/broken.yaml');
+  });
+
+  it('rolegate-plan: drift is exit 2, allowed to fail, and posted as a merge request note; nothing written', async () => {
+    notes = [];
+    const repo = checkout('gl-plan', { emulator });
+    const writes = emulator.counts().writes;
+    const r = await runJob('rolegate-plan', repo);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.result).toBe('allowed-failure');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.path).toBe('/api/v4/projects/7/merge_requests/3/notes');
+    expect(notes[0]!.token).toBe('token-for-the-test');
+    expect((JSON.parse(notes[0]!.body) as { body: string }).body).toContain('1 to change');
+    expect(emulator.counts().writes).toBe(writes);
+  });
+
+  it('rolegate-plan: a broken run (missing manifests/) fails the job and posts nothing', async () => {
+    notes = [];
+    const repo = checkout('gl-plan-broken', { emulator });
+    rmSync(join(repo, 'manifests'), { recursive: true });
+    const r = await runJob('rolegate-plan', repo);
+    expect(r.code).toBe(1);
+    expect(r.result).toBe('failed');
+    expect(notes).toEqual([]);
   });
 });

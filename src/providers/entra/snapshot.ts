@@ -9,6 +9,8 @@ import {
   type ArmPolicyAssignment,
   type ArmRoleDefinition,
 } from './arm-mapping.js';
+import type { AccessPolicy } from '../../api/coverage.js';
+import { attachAccessPolicies } from './access-policy.js';
 import type { ContextVerdicts } from './conditional-access.js';
 import {
   DIRECTORY_SCOPE,
@@ -27,8 +29,11 @@ export interface ArmScopeRead {
 
 /** What a snapshot holds besides the directory roles (all optional: the directory-only snapshot needs none). */
 export interface EntraSnapshotExtras {
-  /** Verdicts on authentication contexts, when some role has one enabled. */
-  contexts?: ContextVerdicts;
+  /**
+   * What the Conditional Access read gave: verdicts on authentication contexts and every policy as coverage sees
+   * it (put into the coverage facts of each role whose holders were read).
+   */
+  contexts?: ContextVerdicts & { policies?: readonly AccessPolicy[] };
   /** The configured ARM scopes, read or not (a scope that is not configured is refused by name). */
   armScopes?: readonly string[];
   /** What was read at each ARM scope. */
@@ -81,7 +86,7 @@ export class EntraSnapshot implements ProviderSnapshot {
       // A policy of a role the definitions listing did not show still counts; its id stands in for a name.
       const role = { id: a.roleDefinitionId, displayName: def?.displayName ?? a.roleDefinitionId };
       const live = liveRoleFromPolicy(role, a.policy, contexts?.verdicts);
-      this.live.set(a.roleDefinitionId.toLowerCase(), withNote(live, contexts?.note));
+      this.live.set(a.roleDefinitionId.toLowerCase(), withConditionalAccess(live, contexts));
     }
     for (const read of extras.arm ?? []) {
       // Only the id and name of each definition are read later; ARM lists them with descriptions, permissions and
@@ -102,16 +107,14 @@ export class EntraSnapshot implements ProviderSnapshot {
           names.get(guid) ??
           a.properties.policyAssignmentProperties?.roleDefinition?.displayName ??
           guid;
-        view.live.set(
-          guid,
-          liveRoleFromArm(
-            { id: guid, displayName: name },
-            read.scope,
-            a.properties.policyId,
-            a.properties.effectiveRules,
-            contexts,
-          ),
+        const live = liveRoleFromArm(
+          { id: guid, displayName: name },
+          read.scope,
+          a.properties.policyId,
+          a.properties.effectiveRules,
+          contexts,
         );
+        view.live.set(guid, attachAccessPolicies(live, contexts?.policies ?? []));
       }
       this.arm.set(scopeKey(read.scope), view);
     }
@@ -263,9 +266,15 @@ export class EntraSnapshot implements ProviderSnapshot {
   }
 }
 
-/** Adds the Conditional Access note to a role that has an authentication context (the only ones it concerns). */
-function withNote(role: LiveRole, note: string | undefined): LiveRole {
-  if (!note || !authenticationContext(role)) return role;
-  const detail = [...(role.detail ? role.detail.split('; ') : []), note].sort().join('; ');
-  return { ...role, detail };
+/**
+ * The role with what the Conditional Access read gave it: the policies in its coverage facts (when its holders
+ * were read), and the note on an unreadable listing when it concerns the role (an authentication context, or
+ * holders whose coverage the policies decide).
+ */
+function withConditionalAccess(role: LiveRole, read: EntraSnapshotExtras['contexts']): LiveRole {
+  const out = attachAccessPolicies(role, read?.policies ?? []);
+  const note = read?.note;
+  if (!note || (!authenticationContext(out) && !out.coverage)) return out;
+  const detail = [...(out.detail ? out.detail.split('; ') : []), note].sort().join('; ');
+  return { ...out, detail };
 }

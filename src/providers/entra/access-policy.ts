@@ -69,6 +69,14 @@ function applicationScope(p: GraphConditionalAccessPolicy): AccessPolicy['applic
   return named.length > 0 || nonEmpty(apps?.includeUserActions) ? 'Some' : 'None';
 }
 
+/** Whether an include/exclude pair names less than everything (`All` included and nothing excluded). */
+function narrowed(
+  include: readonly string[] | null | undefined,
+  exclude: readonly string[] | null | undefined,
+): boolean {
+  return nonEmpty(exclude) || (include ?? []).some((x) => x.toLowerCase() !== 'all');
+}
+
 /**
  * The conditions of a policy rolegate cannot judge for a holder, by name: where, on what, with which client and
  * at what risk someone signs in is not known ahead of a sign-in. A condition set to its "everything" value
@@ -79,19 +87,9 @@ export function unjudgedConditions(p: GraphConditionalAccessPolicy): string[] {
   const out: string[] = [];
   const types = c.clientAppTypes ?? [];
   if (types.length > 0 && !has(types, 'all')) out.push('clientAppTypes');
-  const loc = c.locations;
-  if (
-    loc &&
-    (nonEmpty(loc.excludeLocations) ||
-      (loc.includeLocations ?? []).some((x) => x.toLowerCase() !== 'all'))
-  )
+  if (c.locations && narrowed(c.locations.includeLocations, c.locations.excludeLocations))
     out.push('locations');
-  const plat = c.platforms;
-  if (
-    plat &&
-    (nonEmpty(plat.excludePlatforms) ||
-      (plat.includePlatforms ?? []).some((x) => x.toLowerCase() !== 'all'))
-  )
+  if (c.platforms && narrowed(c.platforms.includePlatforms, c.platforms.excludePlatforms))
     out.push('platforms');
   if (c.devices !== undefined && c.devices !== null) out.push('devices');
   if (c.deviceStates !== undefined && c.deviceStates !== null) out.push('deviceStates');

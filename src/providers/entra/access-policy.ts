@@ -148,9 +148,10 @@ export function includesAnyone(p: AccessPolicy): boolean {
 
 /**
  * The role with the tenant's policies in its coverage facts. A role without `coverage` (its holders were not
- * read) stays as it is: coverage is then not judged, and policies alone do not make it judged.
+ * read) stays as it is: coverage is then not judged, and policies alone do not make it judged. Every role of a
+ * snapshot shares the one list (nothing changes it), so thousands of roles do not hold thousands of copies.
  */
-export function attachAccessPolicies(role: LiveRole, policies: readonly AccessPolicy[]): LiveRole {
+export function attachAccessPolicies(role: LiveRole, policies: AccessPolicy[]): LiveRole {
   if (!role.coverage) return role;
-  return { ...role, coverage: { ...role.coverage, policies: [...policies] } };
+  return { ...role, coverage: { ...role.coverage, policies } };
 }

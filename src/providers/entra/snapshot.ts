@@ -33,7 +33,7 @@ export interface EntraSnapshotExtras {
    * What the Conditional Access read gave: verdicts on authentication contexts and every policy as coverage sees
    * it (put into the coverage facts of each role whose holders were read).
    */
-  contexts?: ContextVerdicts & { policies?: readonly AccessPolicy[] };
+  contexts?: ContextVerdicts & { policies?: AccessPolicy[] };
   /** The configured ARM scopes, read or not (a scope that is not configured is refused by name). */
   armScopes?: readonly string[];
   /** What was read at each ARM scope. */
@@ -86,7 +86,7 @@ export class EntraSnapshot implements ProviderSnapshot {
       // A policy of a role the definitions listing did not show still counts; its id stands in for a name.
       const role = { id: a.roleDefinitionId, displayName: def?.displayName ?? a.roleDefinitionId };
       const live = liveRoleFromPolicy(role, a.policy, contexts?.verdicts);
-      this.live.set(a.roleDefinitionId.toLowerCase(), withConditionalAccess(live, contexts));
+      this.live.set(a.roleDefinitionId.toLowerCase(), withNote(live, contexts?.note));
     }
     for (const read of extras.arm ?? []) {
       // Only the id and name of each definition are read later; ARM lists them with descriptions, permissions and
@@ -107,16 +107,27 @@ export class EntraSnapshot implements ProviderSnapshot {
           names.get(guid) ??
           a.properties.policyAssignmentProperties?.roleDefinition?.displayName ??
           guid;
-        const live = liveRoleFromArm(
-          { id: guid, displayName: name },
-          read.scope,
-          a.properties.policyId,
-          a.properties.effectiveRules,
-          contexts,
+        view.live.set(
+          guid,
+          liveRoleFromArm(
+            { id: guid, displayName: name },
+            read.scope,
+            a.properties.policyId,
+            a.properties.effectiveRules,
+            contexts,
+          ),
         );
-        view.live.set(guid, attachAccessPolicies(live, contexts?.policies ?? []));
       }
       this.arm.set(scopeKey(read.scope), view);
+    }
+    // Last, once every role carries the coverage facts of its holders (if they were read): the tenant's
+    // Conditional Access policies go into each of them.
+    if (contexts?.policies !== undefined) {
+      const policies = contexts.policies;
+      for (const [k, r] of this.live)
+        this.live.set(k, withAccessPolicies(r, policies, contexts.note));
+      for (const v of this.arm.values())
+        for (const [k, r] of v.live) v.live.set(k, attachAccessPolicies(r, policies));
     }
   }
 
@@ -267,14 +278,24 @@ export class EntraSnapshot implements ProviderSnapshot {
 }
 
 /**
- * The role with what the Conditional Access read gave it: the policies in its coverage facts (when its holders
- * were read), and the note on an unreadable listing when it concerns the role (an authentication context, or
- * holders whose coverage the policies decide).
+ * Adds the Conditional Access note to a role that has an authentication context (or, `always`, to any role whose
+ * coverage it concerns).
  */
-function withConditionalAccess(role: LiveRole, read: EntraSnapshotExtras['contexts']): LiveRole {
-  const out = attachAccessPolicies(role, read?.policies ?? []);
-  const note = read?.note;
-  if (!note || (!authenticationContext(out) && !out.coverage)) return out;
-  const detail = [...(out.detail ? out.detail.split('; ') : []), note].sort().join('; ');
-  return { ...out, detail };
+function withNote(role: LiveRole, note: string | undefined, always = false): LiveRole {
+  if (!note || (!always && !authenticationContext(role))) return role;
+  const detail = [...(role.detail ? role.detail.split('; ') : []), note].sort().join('; ');
+  return { ...role, detail };
+}
+
+/**
+ * A directory role with the tenant's policies in its coverage facts (when its holders were read), and the note
+ * on an unreadable listing when the holders' coverage depends on it and no authentication context put it there.
+ */
+function withAccessPolicies(
+  role: LiveRole,
+  policies: AccessPolicy[],
+  note: string | undefined,
+): LiveRole {
+  const out = attachAccessPolicies(role, policies);
+  return out.coverage && !authenticationContext(out) ? withNote(out, note, true) : out;
 }

@@ -79,6 +79,8 @@ describe('Entra provider: the assignment rule (Enablement_Admin_Assignment)', ()
 
     const [result] = await p.apply([assignmentMfa(before, true)]);
     expect(result).toMatchObject({ ok: true, role: { roleId: PRA, assignmentMfa: true } });
+    // read the policy fresh, write the one rule, read it back: the activation rule's path, request for request
+    expect(e.counts()).toMatchObject({ requests: 3, reads: 2, writes: 1, batches: 0 });
     const writes = e.requests().filter((r) => r.method === 'PATCH');
     expect(writes.map((r) => r.path)).toEqual([
       `/v1.0/policies/roleManagementPolicies/${before.handle}/rules/${RULE}`,

@@ -7,7 +7,7 @@ import { stableGuid } from './catalog.js';
 import type { GraphResponse } from './errors.js';
 import { armActionFor } from './permissions.js';
 import { RuleOrder } from './rule-order.js';
-import { UPDATABLE } from './rules.js';
+import { enablementValues, UPDATABLE } from './rules.js';
 
 /** The only api-version the emulator serves. */
 export const ARM_API_VERSION = '2020-10-01';
@@ -467,17 +467,9 @@ export class ArmState {
       }
       if (kind === 'Enablement') {
         const v = updated.enabledRules;
-        if (
-          !Array.isArray(v) ||
-          !v.every(
-            (x) =>
-              typeof x === 'string' &&
-              ['MultiFactorAuthentication', 'Justification', 'Ticketing'].includes(x),
-          )
-        )
-          return invalid(
-            'enabledRules may only hold MultiFactorAuthentication, Justification, Ticketing.',
-          );
+        const allowed = enablementValues((current.target as { caller?: unknown } | null)?.caller);
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.includes(x)))
+          return invalid(`enabledRules of ${current.id} may only hold ${allowed.join(', ')}.`);
       }
       if (
         kind === 'Expiration' &&

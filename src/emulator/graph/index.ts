@@ -30,11 +30,20 @@ export type { Api, EmulatorClient, TokenClaims } from './tokens.js';
 export type { TokenRequest } from './server.js';
 export { GRAPH_PERMISSIONS } from './permissions.js';
 export { MAX_BATCH_REQUESTS } from './batch.js';
-export { ConditionalAccessState, SEEDED_CA_POLICY_ID } from './conditional-access.js';
+export {
+  BREAKGLASS_UPN,
+  BREAKGLASS_USER_ID,
+  ConditionalAccessState,
+  SEEDED_ADMIN_CA_POLICY_ID,
+  SEEDED_CA_POLICY_ID,
+  SEEDED_REPORT_ONLY_CA_POLICY_ID,
+} from './conditional-access.js';
 export type {
   ConditionalAccessPolicy,
   ConditionalAccessPolicyInput,
   ConditionalAccessPolicyState,
+  ConditionalAccessUsers,
+  ConditionalAccessOtherConditions,
   AuthenticationContextClassReference,
 } from './conditional-access.js';
 export { NO_MFA_ALERT } from './alerts.js';

@@ -17,6 +17,21 @@ export interface RuleOptions {
 }
 
 const ENABLEMENT_VALUES = ['MultiFactorAuthentication', 'Justification', 'Ticketing'];
+/**
+ * The values an administrator-level enablement rule (Enablement_Admin_Eligibility, Enablement_Admin_Assignment)
+ * takes: the portal offers only "Require Azure MFA on active assignment" and "Require justification on active
+ * assignment" there, and Graph's unifiedRoleManagementPolicyEnablementRule page lists the three values without
+ * saying which rule takes which. Refusing Ticketing on these rules is the emulator's reading, not documented
+ * behaviour (see docs/emulator.md).
+ */
+const ADMIN_ENABLEMENT_VALUES = ['MultiFactorAuthentication', 'Justification'];
+
+/** The enabledRules values a rule of this caller (`Admin` or `EndUser`) accepts; the same for Graph and ARM. */
+export function enablementValues(caller: unknown): readonly string[] {
+  return typeof caller === 'string' && caller.toLowerCase() === 'admin'
+    ? ADMIN_ENABLEMENT_VALUES
+    : ENABLEMENT_VALUES;
+}
 
 /** The fields each rule kind may PATCH, besides `@odata.type`, `id` and `target` (the same for ARM rules). */
 export const UPDATABLE: Readonly<Record<string, readonly string[]>> = {
@@ -99,13 +114,11 @@ function mergeTarget(
 function checkFields(kind: string, rule: PolicyRule): RulePatchError | undefined {
   if (kind === 'Enablement') {
     const v = rule.enabledRules;
-    if (
-      !Array.isArray(v) ||
-      !v.every((x) => typeof x === 'string' && ENABLEMENT_VALUES.includes(x))
-    ) {
+    const allowed = enablementValues(rule.target.caller);
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.includes(x))) {
       return {
         kind: 'PolicyInvalid',
-        message: `enabledRules may only hold ${ENABLEMENT_VALUES.join(', ')}`,
+        message: `enabledRules of ${rule.id} may only hold ${allowed.join(', ')}`,
       };
     }
   }

@@ -4,7 +4,15 @@
 // `ruleType`, uses full ARM ids, and PATCHes the whole policy with only the rules that change.
 import type { AuthenticationContextState, LiveRole } from '../../api/observation.js';
 import type { ContextVerdicts } from './conditional-access.js';
-import { AUTH_CONTEXT_RULE, ENABLEMENT_RULE, normalizeRules, pimLiveRole } from './mapping.js';
+import {
+  ASSIGNMENT_RULE,
+  AUTH_CONTEXT_RULE,
+  ENABLEMENT_RULE,
+  enabledRulesOf,
+  normalizeRules,
+  pimLiveRole,
+  RULE_TARGETS,
+} from './mapping.js';
 
 /** A rule as ARM returns it (only the fields rolegate reads are typed). */
 export interface ArmRule {
@@ -100,29 +108,46 @@ export function liveRoleFromArm(
       notes.push(`${AUTH_CONTEXT_RULE} is enabled without a claim value`);
     }
   }
-  return pimLiveRole(role, scope, policyId, enabledRules, context, notes);
+  const assignment = findArmRule(rules, ASSIGNMENT_RULE);
+  return pimLiveRole(
+    role,
+    scope,
+    policyId,
+    enabledRules,
+    context,
+    notes,
+    assignment ? enabledRulesOf(assignment) : undefined,
+  );
 }
 
-/** ARM's target for a PATCH: the current one, with ARM's nulls where it has none. */
-function armTarget(current: ArmRule | undefined): Record<string, unknown> {
+/** ARM's target for a PATCH of rule `ruleId`: the current one, with ARM's nulls where it has none. */
+function armTarget(current: ArmRule | undefined, ruleId: string): Record<string, unknown> {
   const t = current?.target ?? {};
+  const own = RULE_TARGETS[ruleId] ?? { caller: 'EndUser', level: 'Assignment' };
   return {
-    caller: t.caller ?? 'EndUser',
+    caller: t.caller ?? own.caller,
     operations: t.operations ?? ['All'],
-    level: t.level ?? 'Assignment',
+    level: t.level ?? own.level,
     targetObjects: t.targetObjects ?? null,
     inheritableSettings: t.inheritableSettings ?? null,
     enforcedSettings: t.enforcedSettings ?? null,
   };
 }
 
-/** The Enablement rule with new enabledRules (the whole array: ARM replaces it). */
-export function armEnablementRule(enabledRules: readonly string[], current?: ArmRule): ArmRule {
+/**
+ * An enablement rule (the activation rule by default, or the assignment rule) with new enabledRules (the whole
+ * array: ARM replaces it).
+ */
+export function armEnablementRule(
+  enabledRules: readonly string[],
+  current?: ArmRule,
+  ruleId: string = ENABLEMENT_RULE,
+): ArmRule {
   return {
-    id: ENABLEMENT_RULE,
+    id: ruleId,
     ruleType: 'RoleManagementPolicyEnablementRule',
     enabledRules: normalizeRules(enabledRules),
-    target: armTarget(current),
+    target: armTarget(current, ruleId),
   };
 }
 
@@ -133,6 +158,6 @@ export function armAuthenticationContextRule(claimValue: string, current?: ArmRu
     ruleType: 'RoleManagementPolicyAuthenticationContextRule',
     isEnabled: true,
     claimValue,
-    target: armTarget(current),
+    target: armTarget(current, AUTH_CONTEXT_RULE),
   };
 }

@@ -24,7 +24,12 @@
 // rules, and takes the 200 body (the whole policy) as the verification.
 //
 // Authentication contexts: when some role has one enabled, the snapshot also lists the Conditional Access
-// policies once (see conditional-access.ts) and classifies every context.
+// policies once (see conditional-access.ts), classifies every context, and maps every policy to an AccessPolicy
+// (access-policy.ts) that goes into the coverage facts of each role whose holders were read.
+//
+// Two switches are turned by SetMfa: the activation rule (Enablement_EndUser_Assignment) and, for switchName
+// AssignmentRule, the assignment rule (Enablement_Admin_Assignment, MFA of the administrator making an active
+// assignment). Both go through the same read, write-only-what-differs and verify path, Graph and ARM alike.
 import type { LiveRole } from '../../api/observation.js';
 import type { Action } from '../../reconcile/action.js';
 import {
@@ -47,7 +52,7 @@ import {
   type ArmRoleDefinition,
   type ArmRule,
 } from './arm-mapping.js';
-import { readContextVerdicts, type ContextVerdicts } from './conditional-access.js';
+import { readConditionalAccess, type ConditionalAccessRead } from './conditional-access.js';
 import {
   createCredential,
   DEFAULT_GRAPH_BASE_URL,
@@ -68,8 +73,9 @@ import {
   AUTH_CONTEXT_RULE,
   authenticationContextPatch,
   DIRECTORY_SCOPE,
-  ENABLEMENT_RULE,
+  enabledRulesOf,
   enablementPatch,
+  enablementRuleOf,
   findRule,
   slimAssignment,
   liveRoleFromPolicy,
@@ -262,8 +268,8 @@ export class EntraProvider implements ProviderClient {
     const usesContext =
       assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
       arm.some((s) => s.assignments.some((a) => armHasContext(a.properties.effectiveRules)));
-    const contexts: ContextVerdicts | undefined = usesContext
-      ? await readContextVerdicts(this.graph, signal)
+    const contexts: ConditionalAccessRead | undefined = usesContext
+      ? await readConditionalAccess(this.graph, signal)
       : undefined;
     return new EntraSnapshot(definitions, assignments, this.now().toISOString(), {
       armScopes: this.armScopes,
@@ -367,13 +373,12 @@ export class EntraProvider implements ProviderClient {
           const current = (id: string): ArmRule | undefined =>
             changed.get(id) ?? findArmRule(rules, id);
           if (a.kind === 'SetMfa') {
-            const rule = current(ENABLEMENT_RULE);
-            const now = (rule?.enabledRules ?? []).filter(
-              (v): v is string => typeof v === 'string',
-            );
+            const ruleId = enablementRuleOf(a.switchName);
+            const rule = current(ruleId);
+            const now = enabledRulesOf(rule);
             const next = withMfa(now, a.enabled);
             if (!rule || !sameRules(now, next))
-              changed.set(ENABLEMENT_RULE, armEnablementRule(next, rule));
+              changed.set(ruleId, armEnablementRule(next, rule, ruleId));
           } else {
             const rule = current(AUTH_CONTEXT_RULE);
             if (
@@ -503,11 +508,12 @@ export class EntraProvider implements ProviderClient {
     pending: RulePatchBody | undefined,
   ): RuleWrite | undefined {
     if (a.kind === 'SetMfa') {
-      const rule = findRule(policy.rules, ENABLEMENT_RULE);
-      const current = (pending?.enabledRules as string[] | undefined) ?? rule?.enabledRules ?? [];
+      const ruleId = enablementRuleOf(a.switchName);
+      const rule = findRule(policy.rules, ruleId);
+      const current = (pending?.enabledRules as string[] | undefined) ?? enabledRulesOf(rule);
       const next = withMfa(current, a.enabled);
       if (!pending && rule && sameRules(current, next)) return undefined;
-      return { policyId: policy.id, ruleId: ENABLEMENT_RULE, body: enablementPatch(next, rule) };
+      return { policyId: policy.id, ruleId, body: enablementPatch(next, rule, ruleId) };
     }
     const rule = findRule(policy.rules, AUTH_CONTEXT_RULE);
     if (rule?.isEnabled === true && rule.claimValue?.toLowerCase() === a.claimValue.toLowerCase())
@@ -601,7 +607,7 @@ export class EntraProvider implements ProviderClient {
 const ARM_CONCURRENCY = 4;
 
 function ruleOf(a: Action): string {
-  return a.kind === 'SetMfa' ? ENABLEMENT_RULE : AUTH_CONTEXT_RULE;
+  return a.kind === 'SetMfa' ? enablementRuleOf(a.switchName) : AUTH_CONTEXT_RULE;
 }
 
 function asProviderError(err: unknown): ProviderError {

@@ -35,8 +35,13 @@ export * as entraMapping from './mapping.js';
 export { ArmClient, ARM_API_VERSION, DEFAULT_RESOURCE_MANAGER_URL } from './arm-client.js';
 export type { ArmClientOptions } from './arm-client.js';
 export * as armMapping from './arm-mapping.js';
-export { classifyContexts, grantRequiresMfa, readContextVerdicts } from './conditional-access.js';
-export type { ContextVerdicts, GraphConditionalAccessPolicy } from './conditional-access.js';
+export { classifyContexts, grantRequiresMfa, readConditionalAccess } from './conditional-access.js';
+export type {
+  ConditionalAccessRead,
+  ContextVerdicts,
+  GraphConditionalAccessPolicy,
+} from './conditional-access.js';
+export { accessPolicyFromGraph, unjudgedConditions } from './access-policy.js';
 export { readNoMfaAlerts, NO_MFA_ALERT } from './alerts.js';
 export type { AlertRefreshOptions } from './alerts.js';
 export type { ArmScopeRead, EntraSnapshotExtras } from './snapshot.js';

@@ -10,6 +10,11 @@ import {
 
 /** The rule that carries MFA (and Justification/Ticketing) on activation. */
 export const ENABLEMENT_RULE = 'Enablement_EndUser_Assignment';
+/**
+ * The rule that requires MFA (and Justification) of the administrator who makes an active assignment: PIM's
+ * "Require Azure MFA on active assignment" (caller Admin, level Assignment).
+ */
+export const ASSIGNMENT_RULE = 'Enablement_Admin_Assignment';
 /** The rule that carries a Conditional Access authentication context on activation. */
 export const AUTH_CONTEXT_RULE = 'AuthenticationContext_EndUser_Assignment';
 /** The enabledRules value for MFA on activation. */
@@ -68,7 +73,7 @@ export interface GraphPolicyAssignment {
 export function slimAssignment(a: GraphPolicyAssignment): GraphPolicyAssignment {
   if (!a.policy) return a;
   const rules = (a.policy.rules ?? []).filter(
-    (r) => r.id === ENABLEMENT_RULE || r.id === AUTH_CONTEXT_RULE,
+    (r) => r.id === ENABLEMENT_RULE || r.id === AUTH_CONTEXT_RULE || r.id === ASSIGNMENT_RULE,
   );
   return { ...a, policy: { id: a.policy.id, rules } };
 }
@@ -140,29 +145,58 @@ function operationsForPatch(ops: readonly string[] | undefined): string[] {
   return list.map((o) => names.find((n) => eq(n, o)) ?? o);
 }
 
-/** A full target for a PATCH, from the current rule's target (caller/level kept, operations recased). */
-function patchTarget(current: GraphRuleTarget | undefined): Record<string, unknown> {
+/** The caller and level of each enablement rule rolegate writes (every rule's target names its own). */
+export const RULE_TARGETS: Readonly<Record<string, { caller: string; level: string }>> = {
+  [ENABLEMENT_RULE]: { caller: 'EndUser', level: 'Assignment' },
+  [AUTH_CONTEXT_RULE]: { caller: 'EndUser', level: 'Assignment' },
+  [ASSIGNMENT_RULE]: { caller: 'Admin', level: 'Assignment' },
+};
+
+/**
+ * A full target for a PATCH of rule `ruleId`, from the current rule's target (caller/level kept, operations
+ * recased); without one, the rule's own caller and level.
+ */
+function patchTarget(
+  current: GraphRuleTarget | undefined,
+  ruleId: string,
+): Record<string, unknown> {
+  const own = RULE_TARGETS[ruleId] ?? { caller: 'EndUser', level: 'Assignment' };
   return {
     '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget',
-    caller: current?.caller ?? 'EndUser',
+    caller: current?.caller ?? own.caller,
     operations: operationsForPatch(current?.operations),
-    level: current?.level ?? 'Assignment',
+    level: current?.level ?? own.level,
     inheritableSettings: current?.inheritableSettings ?? [],
     enforcedSettings: current?.enforcedSettings ?? [],
   };
 }
 
-/** The PATCH body that sets Enablement_EndUser_Assignment's enabledRules. */
+/**
+ * The PATCH body that sets an enablement rule's enabledRules: Enablement_EndUser_Assignment (activation) by
+ * default, or Enablement_Admin_Assignment (active assignment).
+ */
 export function enablementPatch(
   enabledRules: readonly string[],
   current?: GraphRule,
+  ruleId: string = ENABLEMENT_RULE,
 ): RulePatchBody {
   return {
     '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
-    id: ENABLEMENT_RULE,
+    id: ruleId,
     enabledRules: normalizeRules(enabledRules),
-    target: patchTarget(current?.target),
+    target: patchTarget(current?.target, ruleId),
   };
+}
+
+/** The enablement rule a SetMfa switch turns: the assignment rule, or the activation rule. */
+export function enablementRuleOf(switchName: string): string {
+  return switchName === 'AssignmentRule' ? ASSIGNMENT_RULE : ENABLEMENT_RULE;
+}
+
+/** The enabledRules of a rule, strings only. */
+export function enabledRulesOf(rule: { enabledRules?: unknown } | undefined): string[] {
+  const v = rule?.enabledRules;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** The PATCH body that turns on an authentication context on activation. */
@@ -172,7 +206,7 @@ export function authenticationContextPatch(claimValue: string, current?: GraphRu
     id: AUTH_CONTEXT_RULE,
     isEnabled: true,
     claimValue,
-    target: patchTarget(current?.target),
+    target: patchTarget(current?.target, AUTH_CONTEXT_RULE),
   };
 }
 
@@ -208,13 +242,23 @@ export function liveRoleFromPolicy(
       notes.push(`${AUTH_CONTEXT_RULE} is enabled without a claim value`);
     }
   }
-  return pimLiveRole(role, DIRECTORY_SCOPE, policy.id, enabledRules, context, notes);
+  const assignment = findRule(policy.rules, ASSIGNMENT_RULE);
+  return pimLiveRole(
+    role,
+    DIRECTORY_SCOPE,
+    policy.id,
+    enabledRules,
+    context,
+    notes,
+    assignment ? enabledRulesOf(assignment) : undefined,
+  );
 }
 
 /**
  * The provider-neutral view of one PIM policy (Graph or ARM): eligible holders are asked on activation through
  * PIM's MFA rule and, when one is enabled, an authentication context. The policy id is the handle; the enabled
- * rules are shown to users as the settings in force.
+ * rules are shown to users as the settings in force. `assignmentRules` are the assignment rule's enabledRules
+ * (absent when the policy has none), read as `assignmentMfa`.
  */
 export function pimLiveRole(
   role: { id: string; displayName: string },
@@ -223,6 +267,7 @@ export function pimLiveRole(
   enabledRules: string[],
   context: AuthenticationContextState | undefined,
   notes: string[],
+  assignmentRules?: readonly string[],
 ): LiveRole {
   const out: LiveRole = {
     roleId: role.id.toLowerCase(),
@@ -232,6 +277,8 @@ export function pimLiveRole(
     requirements: [useRequirement('Eligible', 'ActivationRule', hasMfa(enabledRules), context)],
     settings: enabledRules,
   };
+  // Absent when the policy has no assignment rule (then nothing is known about it, and nothing is claimed).
+  if (assignmentRules !== undefined) out.assignmentMfa = hasMfa(assignmentRules);
   if (notes.length > 0) out.detail = notes.sort().join('; ');
   return out;
 }

@@ -9,6 +9,8 @@ import {
   type ArmPolicyAssignment,
   type ArmRoleDefinition,
 } from './arm-mapping.js';
+import type { AccessPolicy } from '../../api/coverage.js';
+import { attachAccessPolicies } from './access-policy.js';
 import type { ContextVerdicts } from './conditional-access.js';
 import {
   DIRECTORY_SCOPE,
@@ -27,8 +29,11 @@ export interface ArmScopeRead {
 
 /** What a snapshot holds besides the directory roles (all optional: the directory-only snapshot needs none). */
 export interface EntraSnapshotExtras {
-  /** Verdicts on authentication contexts, when some role has one enabled. */
-  contexts?: ContextVerdicts;
+  /**
+   * What the Conditional Access read gave: verdicts on authentication contexts and every policy as coverage sees
+   * it (put into the coverage facts of each role whose holders were read).
+   */
+  contexts?: ContextVerdicts & { policies?: AccessPolicy[] };
   /** The configured ARM scopes, read or not (a scope that is not configured is refused by name). */
   armScopes?: readonly string[];
   /** What was read at each ARM scope. */
@@ -114,6 +119,15 @@ export class EntraSnapshot implements ProviderSnapshot {
         );
       }
       this.arm.set(scopeKey(read.scope), view);
+    }
+    // Last, once every role carries the coverage facts of its holders (if they were read): the tenant's
+    // Conditional Access policies go into each of them.
+    if (contexts?.policies !== undefined) {
+      const policies = contexts.policies;
+      for (const [k, r] of this.live)
+        this.live.set(k, withAccessPolicies(r, policies, contexts.note));
+      for (const v of this.arm.values())
+        for (const [k, r] of v.live) v.live.set(k, attachAccessPolicies(r, policies));
     }
   }
 
@@ -263,9 +277,25 @@ export class EntraSnapshot implements ProviderSnapshot {
   }
 }
 
-/** Adds the Conditional Access note to a role that has an authentication context (the only ones it concerns). */
-function withNote(role: LiveRole, note: string | undefined): LiveRole {
-  if (!note || !authenticationContext(role)) return role;
+/**
+ * Adds the Conditional Access note to a role that has an authentication context (or, `always`, to any role whose
+ * coverage it concerns).
+ */
+function withNote(role: LiveRole, note: string | undefined, always = false): LiveRole {
+  if (!note || (!always && !authenticationContext(role))) return role;
   const detail = [...(role.detail ? role.detail.split('; ') : []), note].sort().join('; ');
   return { ...role, detail };
+}
+
+/**
+ * A directory role with the tenant's policies in its coverage facts (when its holders were read), and the note
+ * on an unreadable listing when the holders' coverage depends on it and no authentication context put it there.
+ */
+function withAccessPolicies(
+  role: LiveRole,
+  policies: AccessPolicy[],
+  note: string | undefined,
+): LiveRole {
+  const out = attachAccessPolicies(role, policies);
+  return out.coverage && !authenticationContext(out) ? withNote(out, note, true) : out;
 }

@@ -48,3 +48,33 @@ describe('classifyContexts', () => {
     });
   });
 });
+
+describe('classifyContexts and who a policy names', () => {
+  const withUsers = (
+    users: NonNullable<NonNullable<GraphConditionalAccessPolicy['conditions']>['users']>,
+  ): GraphConditionalAccessPolicy => ({
+    id: 'p',
+    state: 'enabled',
+    conditions: { applications: { includeAuthenticationContextClassReferences: ['c1'] }, users },
+    grantControls: { builtInControls: ['mfa'] },
+  });
+  it.each([
+    [
+      'includeUsers None names nobody: the context has no policy',
+      { includeUsers: ['None'] },
+      undefined,
+    ],
+    [
+      'a role is someone',
+      { includeUsers: [], includeRoles: ['62e90394-69f5-4237-9190-012177145e10'] },
+      'RequiresMfa',
+    ],
+    [
+      'an exclusion does not change the role-level verdict (holders are judged one by one)',
+      { includeUsers: ['All'], excludeUsers: ['a1b2c3d4-0000-4000-8000-00000000000a'] },
+      'RequiresMfa',
+    ],
+  ])('%s', (_reason, users, want) => {
+    expect(classifyContexts([withUsers(users)]).get('c1')).toBe(want);
+  });
+});

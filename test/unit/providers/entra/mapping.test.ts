@@ -33,6 +33,12 @@ const enablement = (enabledRules: string[]): GraphRule => ({
   enabledRules,
   target,
 });
+const adminAssignment = (enabledRules: string[]): GraphRule => ({
+  '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+  id: 'Enablement_Admin_Assignment',
+  enabledRules,
+  target: { ...target, caller: 'Admin' },
+});
 const authContext = (isEnabled: boolean, claimValue: string | null): GraphRule => ({
   '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
   id: 'AuthenticationContext_EndUser_Assignment',
@@ -174,6 +180,34 @@ describe('liveRoleFromPolicy', () => {
     expect(live).toMatchObject({ roleDisplayName: ROLE.displayName, ...want });
   });
 
+  it.each([
+    {
+      reason: 'the assignment rule with MFA: assignmentMfa on, activation settings unchanged',
+      policy: policy(
+        enablement([]),
+        adminAssignment(['Justification', 'MultiFactorAuthentication']),
+      ),
+      want: true,
+      settings: [],
+    },
+    {
+      reason: 'the assignment rule with Justification only: assignmentMfa off',
+      policy: policy(enablement(['MultiFactorAuthentication']), adminAssignment(['Justification'])),
+      want: false,
+      settings: ['MultiFactorAuthentication'],
+    },
+    {
+      reason: 'no assignment rule in the policy: nothing is claimed about it',
+      policy: policy(enablement(['MultiFactorAuthentication'])),
+      want: undefined,
+      settings: ['MultiFactorAuthentication'],
+    },
+  ])('$reason', ({ policy: p, want, settings }) => {
+    const live = liveRoleFromPolicy(ROLE, p);
+    expect(live.assignmentMfa).toBe(want);
+    expect(live.settings).toEqual(settings);
+  });
+
   it('uses the Conditional Access verdict when one is known for the claim', () => {
     const live = liveRoleFromPolicy(
       ROLE,
@@ -210,6 +244,30 @@ describe('PATCH bodies', () => {
       want: { target: { caller: 'EndUser', level: 'Assignment', operations: ['All'] } },
     },
     {
+      reason: 'the assignment rule: its own id, the current Admin target kept',
+      body: enablementPatch(
+        ['MultiFactorAuthentication', 'Justification'],
+        adminAssignment(['Justification']),
+        'Enablement_Admin_Assignment',
+      ),
+      want: {
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+        id: 'Enablement_Admin_Assignment',
+        enabledRules: ['Justification', 'MultiFactorAuthentication'],
+        target: { caller: 'Admin', level: 'Assignment', operations: ['All'] },
+      },
+    },
+    {
+      reason:
+        'the assignment rule without a current rule falls back to the Admin/Assignment target',
+      body: enablementPatch(
+        ['MultiFactorAuthentication'],
+        undefined,
+        'Enablement_Admin_Assignment',
+      ),
+      want: { target: { caller: 'Admin', level: 'Assignment', operations: ['All'] } },
+    },
+    {
       reason: 'authentication context: enabled with the claim value',
       body: authenticationContextPatch('c1', authContext(false, null)),
       want: {
@@ -236,9 +294,20 @@ describe('slimAssignment', () => {
   });
   it.each([
     {
-      reason: 'keeps the two rules rolegate reads and drops the rest',
-      in: assignment(policy(other, enablement(['Justification']), authContext(true, 'c1'))),
-      rules: ['Enablement_EndUser_Assignment', 'AuthenticationContext_EndUser_Assignment'],
+      reason: 'keeps the three rules rolegate reads and drops the rest',
+      in: assignment(
+        policy(
+          other,
+          enablement(['Justification']),
+          authContext(true, 'c1'),
+          adminAssignment(['MultiFactorAuthentication']),
+        ),
+      ),
+      rules: [
+        'Enablement_EndUser_Assignment',
+        'AuthenticationContext_EndUser_Assignment',
+        'Enablement_Admin_Assignment',
+      ],
     },
     { reason: 'a policy without rules stays without rules', in: assignment(policy()), rules: [] },
     {

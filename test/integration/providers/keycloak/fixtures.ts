@@ -91,7 +91,8 @@ export interface TestRealm {
 
 /**
  * Creates realm `realm` with the given realm roles, users (name → roles) that all share PASSWORD, a public
- * login client `app`, and the `rolegate` service account with manage-realm, view-clients and query-groups.
+ * login client `app`, and the `rolegate` service account with manage-realm, view-clients, query-groups and
+ * view-users.
  */
 export async function createTestRealm(
   realm: string,

@@ -2,6 +2,7 @@
 // customisations, repair drift, and remove only what rolegate owns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { switchEnabled, type LiveRole } from '../../../../src/api/observation.js';
+import { planHolderReads, roleGraph } from '../../../../src/providers/keycloak/role-holders.js';
 import { createTestRealm, otp, setMfa, type TestRealm } from './fixtures.js';
 
 const REALM = 'rg-provider';
@@ -123,10 +124,12 @@ describe('Keycloak provider (real server)', () => {
     expect(p.stats().reads).toBe(4); // export + executions, then the read-back snapshot (export + executions)
   });
 
-  it('a snapshot costs two admin calls', async () => {
+  it('a snapshot costs two admin calls, plus one list per role and role-granting group for holders', async () => {
     const p = t.newProvider();
-    await p.snapshot();
-    expect(p.stats()).toMatchObject({ requests: 2, reads: 2, writes: 0 });
+    const snap = await p.snapshot();
+    const plan = planHolderReads(snap.state.export, roleGraph(snap.state.export));
+    const n = 2 + plan.roles.length + plan.groups.length;
+    expect(p.stats()).toMatchObject({ requests: n, reads: n, writes: 0 });
   });
 
   it('preserves unrelated customisations of the flow', async () => {

@@ -357,8 +357,11 @@ export function ownedSteps(model: FlowModel, role: RoleKey): OwnedStep[] {
       const cfg = configOf(model, roleCond.row);
       if (!cfg) problems.push(`role condition in ${name} has no config`);
       else if (!namesRole(model, cfg.condUserRole, role) || cfg.negate === 'true') {
+        const spelled = cfg.condUserRole === conditionRoleValue(role);
         problems.push(
-          `role condition in ${name} names ${cfg.negate === 'true' ? 'not ' : ''}${cfg.condUserRole ?? '(none)'}, not ${conditionRoleValue(role)}`,
+          spelled && cfg.negate !== 'true'
+            ? `role condition in ${name} names ${cfg.condUserRole}, which Keycloak resolves to another role`
+            : `role condition in ${name} names ${cfg.negate === 'true' ? 'not ' : ''}${cfg.condUserRole ?? '(none)'}, not ${conditionRoleValue(role)}`,
         );
       }
     }

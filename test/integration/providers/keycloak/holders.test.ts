@@ -7,6 +7,7 @@ import type { Holding } from '../../../../src/api/coverage.js';
 import { switchEnabled, type LiveRole } from '../../../../src/api/observation.js';
 import { planHolderReads, roleGraph } from '../../../../src/providers/keycloak/role-holders.js';
 import {
+  addRoleSubflow,
   createTestRealm,
   loginWithPassword,
   PASSWORD,
@@ -173,37 +174,12 @@ describe('holders (real server)', () => {
     await t.admin.call('POST', `${r}/authentication/flows/direct%20grant/copy`, {
       newName: 'strict grant',
     });
-    await t.admin.call('POST', `${r}/authentication/flows/strict%20grant/executions/flow`, {
+    await addRoleSubflow(t, {
+      topFlow: 'strict grant',
+      parent: 'strict grant',
       alias: 'strict role otp',
-      type: 'basic-flow',
-      description: 'OTP for breakglass holders',
-      priority: 40,
-    });
-    for (const [provider, priority] of [
-      ['conditional-user-role', 10],
-      ['direct-grant-validate-otp', 20],
-    ] as const) {
-      await t.admin.call(
-        'POST',
-        `${r}/authentication/flows/strict%20role%20otp/executions/execution`,
-        {
-          provider,
-          priority,
-        },
-      );
-    }
-    const rows = await t.executions('strict grant');
-    const i = rows.findIndex((x) => x.displayName === 'strict role otp');
-    for (const row of [rows[i]!, ...rows.slice(i + 1, i + 3)]) {
-      await t.admin.call('PUT', `${r}/authentication/flows/strict%20grant/executions`, {
-        ...row,
-        requirement: row.authenticationFlow ? 'CONDITIONAL' : 'REQUIRED',
-      });
-    }
-    const cond = rows.slice(i + 1).find((x) => x.providerId === 'conditional-user-role')!;
-    await t.admin.call('POST', `${r}/authentication/executions/${cond.id}/config`, {
-      alias: 'strict-role',
-      config: { condUserRole: 'breakglass', negate: 'false' },
+      step: 'direct-grant-validate-otp',
+      condUserRole: 'breakglass',
     });
     const flows = await t.admin.call<{ id: string; alias: string }[]>(
       'GET',
@@ -231,33 +207,12 @@ describe('holders (real server)', () => {
 
   it('the issue: a realm role payroll.approver beside a client payroll is never reported protected', async () => {
     // What rolegate wrote before names were resolved: a role condition with the string "payroll.approver".
-    const formsAlias = 'rolegate-browser forms';
-    await t.admin.call(
-      'POST',
-      `${r}/authentication/flows/${encodeURIComponent(formsAlias)}/executions/flow`,
-      { alias: 'approver-otp', type: 'basic-flow', description: 'hand-made', priority: 500 },
-    );
-    for (const [provider, priority] of [
-      ['conditional-user-role', 10],
-      ['auth-otp-form', 20],
-    ] as const) {
-      await t.admin.call('POST', `${r}/authentication/flows/approver-otp/executions/execution`, {
-        provider,
-        priority,
-      });
-    }
-    const rows = await t.executions('rolegate-browser');
-    const i = rows.findIndex((x) => x.displayName === 'approver-otp');
-    for (const row of [rows[i]!, ...rows.slice(i + 1, i + 3)]) {
-      await t.admin.call('PUT', `${r}/authentication/flows/rolegate-browser/executions`, {
-        ...row,
-        requirement: row.authenticationFlow ? 'CONDITIONAL' : 'REQUIRED',
-      });
-    }
-    const cond = rows.slice(i + 1).find((x) => x.providerId === 'conditional-user-role')!;
-    await t.admin.call('POST', `${r}/authentication/executions/${cond.id}/config`, {
-      alias: 'approver-role',
-      config: { condUserRole: 'payroll.approver', negate: 'false' },
+    await addRoleSubflow(t, {
+      topFlow: 'rolegate-browser',
+      parent: 'rolegate-browser forms',
+      alias: 'approver-otp',
+      step: 'auth-otp-form',
+      condUserRole: 'payroll.approver',
     });
 
     // Keycloak reads the string as client payroll's role approver: pam logs in with no OTP prompt.

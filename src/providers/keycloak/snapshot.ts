@@ -139,10 +139,14 @@ export class KeycloakSnapshot implements ProviderSnapshot {
         : undefined;
     }
     const holdings: Holding[] = [...signIn];
+    const asks = new Map<string, boolean>();
     for (const c of this.directGrant) {
-      const model = this.directGrantModel(c.flowAlias);
-      // A missing flow fails every password grant; nothing to report for it.
-      if (!model || assessRole(model, role, DIRECT_GRANT_STEPS).forced) continue;
+      if (!asks.has(c.flowAlias)) {
+        const model = this.directGrantModel(c.flowAlias);
+        // A missing flow fails every password grant: nothing to report for it.
+        asks.set(c.flowAlias, !model || assessRole(model, role, DIRECT_GRANT_STEPS).forced);
+      }
+      if (asks.get(c.flowAlias)) continue;
       for (const h of signIn) {
         holdings.push({
           principal: h.principal,

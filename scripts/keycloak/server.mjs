@@ -262,11 +262,12 @@ export async function adminToken(server) {
 
 /**
  * Creates a confidential client with a service account in `realm` holding the given realm-management roles
- * (the roles rolegate needs: manage-realm, view-clients, query-groups). Returns its id and secret.
+ * (the roles rolegate needs: manage-realm, view-clients, query-groups, and view-users for holders). Returns its id
+ * and secret.
  * @param {{ url: string; token: string; realm: string; clientId: string; secret: string; roles?: string[] }} o
  */
 export async function createServiceAccountClient(o) {
-  const roles = o.roles ?? ['manage-realm', 'view-clients', 'query-groups'];
+  const roles = o.roles ?? ['manage-realm', 'view-clients', 'query-groups', 'view-users'];
   const base = `${o.url}/admin/realms/${encodeURIComponent(o.realm)}`;
   const call = async (method, path, body) => {
     const r = await fetch(base + path, {

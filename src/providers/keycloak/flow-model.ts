@@ -2,6 +2,7 @@
 // realm's authenticator configs) and decides, per role, whether a holder of the role is forced through a
 // second factor at browser login, and by which steps. The judgement is semantic: an admin's own sub-flow that
 // forces OTP counts as much as rolegate's; steps the model does not understand are opaque and never count.
+import { resolveRoleName, roleString, type RoleDirectory } from './role-names.js';
 
 /** One row of GET /admin/realms/{realm}/authentication/flows/{alias}/executions. */
 export interface ExecutionRow {
@@ -57,6 +58,11 @@ export interface FlowModel {
   nodes: FlowNode[];
   configsById: ReadonlyMap<string, AuthenticatorConfig>;
   configsByAlias: ReadonlyMap<string, AuthenticatorConfig>;
+  /**
+   * The realm's roles and clients, against which role conditions are resolved as Keycloak resolves them. Without
+   * it a condition counts only when it spells the role exactly as rolegate writes it.
+   */
+  names?: RoleDirectory;
 }
 
 /** One chain of steps that makes a role holder pass a second factor. */
@@ -115,6 +121,28 @@ export const USER_IDENTIFYING: ReadonlySet<string> = new Set([
   'auth-username-password-form',
   'auth-username-form',
 ]);
+/** Which steps of a flow ask for a second factor, and which identify the user before it. */
+export interface FlowSteps {
+  secondFactors: ReadonlySet<string>;
+  identifying: ReadonlySet<string>;
+}
+
+/** The browser flow's steps. */
+export const BROWSER_STEPS: FlowSteps = {
+  secondFactors: SECOND_FACTORS,
+  identifying: USER_IDENTIFYING,
+};
+
+/**
+ * The direct grant (password grant) flow's steps. Keycloak's built-in direct grant flow asks for OTP only in a
+ * sub-flow conditional on the user having OTP configured, which a holder without OTP skips; a REQUIRED OTP
+ * validation under a role condition forces it on the role's holders (a holder without OTP then gets no token).
+ */
+export const DIRECT_GRANT_STEPS: FlowSteps = {
+  secondFactors: new Set(['direct-grant-validate-otp']),
+  identifying: new Set(['direct-grant-validate-username']),
+};
+
 /** Second-factor credential types a `conditional-credential` "not yet used" condition may list. */
 const TWO_FA_CREDENTIALS = new Set([
   'otp',
@@ -131,6 +159,7 @@ export function buildModel(
   flowAlias: string,
   rows: readonly ExecutionRow[],
   configs: readonly AuthenticatorConfig[],
+  names?: RoleDirectory,
 ): FlowModel {
   const nodes: FlowNode[] = [];
   const roots: FlowNode[] = [];
@@ -149,12 +178,20 @@ export function buildModel(
     if (c.id) configsById.set(c.id, c);
     configsByAlias.set(c.alias, c);
   }
-  return { flowAlias, roots, nodes, configsById, configsByAlias };
+  return { flowAlias, roots, nodes, configsById, configsByAlias, ...(names ? { names } : {}) };
 }
 
 /** The value a `conditional-user-role` config names a role by: `name`, or `clientId.name` for a client role. */
 export function conditionRoleValue(role: RoleKey): string {
-  return role.clientId ? `${role.clientId}.${role.name}` : role.name;
+  return roleString(role);
+}
+
+/** Whether a `condUserRole` value names `role` when Keycloak resolves it against the realm. */
+export function namesRole(model: FlowModel, value: string | undefined, role: RoleKey): boolean {
+  if (value === undefined) return false;
+  if (!model.names) return value === conditionRoleValue(role);
+  const r = resolveRoleName(model.names, value);
+  return r.kind === 'Role' && r.role.id.toLowerCase() === role.id.toLowerCase();
 }
 
 /** The config of a step row, by id, else by alias. */
@@ -201,10 +238,9 @@ function conditionHolds(
   const cfg = configOf(model, cond) ?? {};
   switch (cond.providerId) {
     case 'conditional-user-role':
-      // Keycloak resolves condUserRole by name; a renamed role makes the condition silently false.
-      return cfg.condUserRole === conditionRoleValue(role) && cfg.negate !== 'true'
-        ? 'role'
-        : false;
+      // Keycloak resolves condUserRole by name; a renamed role makes the condition silently false, and a dotted
+      // realm role name whose prefix is a clientId means that client's role (role-names.ts).
+      return namesRole(model, cfg.condUserRole, role) && cfg.negate !== 'true' ? 'role' : false;
     case 'conditional-credential': {
       // "No second factor used yet in this login": either it is true and the sub-flow runs, or a second
       // factor already ran. Both force a second factor.
@@ -227,17 +263,21 @@ function alternativeIgnored(model: FlowModel, node: FlowNode): boolean {
 }
 
 /** Decides whether holders of `role` pass a second factor, and through which paths. */
-export function assessRole(model: FlowModel, role: RoleKey): RoleEnforcement {
+export function assessRole(
+  model: FlowModel,
+  role: RoleKey,
+  steps: FlowSteps = BROWSER_STEPS,
+): RoleEnforcement {
   const paths: ForcingPath[] = [];
   for (const node of model.nodes) {
     const r = node.row;
     if (
       r.authenticationFlow ||
-      !SECOND_FACTORS.has(r.providerId ?? '') ||
+      !steps.secondFactors.has(r.providerId ?? '') ||
       r.requirement !== 'REQUIRED'
     )
       continue;
-    const p = forcingPath(model, node, role);
+    const p = forcingPath(model, node, role, steps);
     if (p) paths.push(p);
   }
   const owned = ownedSteps(model, role);
@@ -249,7 +289,12 @@ export function assessRole(model: FlowModel, role: RoleKey): RoleEnforcement {
   };
 }
 
-function forcingPath(model: FlowModel, step: FlowNode, role: RoleKey): ForcingPath | undefined {
+function forcingPath(
+  model: FlowModel,
+  step: FlowNode,
+  role: RoleKey,
+  steps: FlowSteps = BROWSER_STEPS,
+): ForcingPath | undefined {
   let appliesTo: ForcingPath['appliesTo'] = 'everyone';
   let innermost: FlowNode | undefined;
   const chain: FlowNode[] = [];
@@ -276,7 +321,7 @@ function forcingPath(model: FlowModel, step: FlowNode, role: RoleKey): ForcingPa
   const identified = model.nodes.some(
     (n) =>
       n.order < step.order &&
-      USER_IDENTIFYING.has(n.row.providerId ?? '') &&
+      steps.identifying.has(n.row.providerId ?? '') &&
       n.row.requirement === 'REQUIRED' &&
       ancestors.has(n.parent),
   );
@@ -311,9 +356,12 @@ export function ownedSteps(model: FlowModel, role: RoleKey): OwnedStep[] {
         problems.push(`role condition in ${name} is ${roleCond.row.requirement}`);
       const cfg = configOf(model, roleCond.row);
       if (!cfg) problems.push(`role condition in ${name} has no config`);
-      else if (cfg.condUserRole !== conditionRoleValue(role) || cfg.negate === 'true') {
+      else if (!namesRole(model, cfg.condUserRole, role) || cfg.negate === 'true') {
+        const spelled = cfg.condUserRole === conditionRoleValue(role);
         problems.push(
-          `role condition in ${name} names ${cfg.negate === 'true' ? 'not ' : ''}${cfg.condUserRole ?? '(none)'}, not ${conditionRoleValue(role)}`,
+          spelled && cfg.negate !== 'true'
+            ? `role condition in ${name} names ${cfg.condUserRole}, which Keycloak resolves to another role`
+            : `role condition in ${name} names ${cfg.negate === 'true' ? 'not ' : ''}${cfg.condUserRole ?? '(none)'}, not ${conditionRoleValue(role)}`,
         );
       }
     }

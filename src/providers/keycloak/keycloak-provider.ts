@@ -26,8 +26,10 @@ import {
   readRealmState,
   seg,
   type RealmExport,
+  type RealmState,
 } from './realm-state.js';
-import { KeycloakSnapshot, type KeycloakRole } from './snapshot.js';
+import { directoryOf, KeycloakSnapshot, type KeycloakRole } from './snapshot.js';
+import { roleReference } from './role-names.js';
 import type { RequestObserver } from '../request-observer.js';
 
 /** The Keycloak part of an IdentityProvider spec. */
@@ -65,6 +67,8 @@ export class KeycloakProvider implements ProviderClient {
   readonly admin: KeycloakAdminClient;
   readonly realm: string;
   readonly flowAlias: string;
+  /** The holder lists of the last snapshot, reused by apply's read-back. */
+  private lastHolders: Pick<RealmState, 'holders' | 'holdersError'> = {};
 
   constructor(spec: KeycloakSpec, opts: KeycloakProviderOptions = {}) {
     this.realm = spec.realm;
@@ -95,8 +99,22 @@ export class KeycloakProvider implements ProviderClient {
   }
 
   async snapshot(signal?: AbortSignal): Promise<KeycloakSnapshot> {
-    const state = await readRealmState(this.admin, this.realm, signal);
+    const state = await readRealmState(this.admin, this.realm, signal, { holders: true });
+    this.lastHolders = {
+      ...(state.holders ? { holders: state.holders } : {}),
+      ...(state.holdersError ? { holdersError: state.holdersError } : {}),
+    };
     return new KeycloakSnapshot(state, new Date().toISOString());
+  }
+
+  /**
+   * The read-back after writes: the export and the flow, with the holders of the last snapshot. apply() writes
+   * flows and configs only, never role mappings or group memberships, so those lists still hold; roles or groups
+   * they do not cover are left unjudged (role-holders.ts).
+   */
+  private async readBack(signal?: AbortSignal): Promise<KeycloakSnapshot> {
+    const state = await readRealmState(this.admin, this.realm, signal);
+    return new KeycloakSnapshot({ ...state, ...this.lastHolders }, new Date().toISOString());
   }
 
   async apply(actions: readonly Action[], signal?: AbortSignal): Promise<ActionResult[]> {
@@ -144,7 +162,7 @@ export class KeycloakProvider implements ProviderClient {
     let snap: KeycloakSnapshot | undefined;
     let readErr: ProviderError | undefined;
     try {
-      snap = await this.snapshot(signal);
+      snap = await this.readBack(signal);
     } catch (err) {
       readErr = asProviderError(err);
     }
@@ -170,6 +188,11 @@ export class KeycloakProvider implements ProviderClient {
     signal?: AbortSignal,
   ): Promise<boolean> {
     const r = `/${seg(this.realm)}`;
+    const names = directoryOf(exp);
+    // A role the condition cannot name would get a step that asks nobody (or asks the holders of another role):
+    // refuse before writing anything.
+    const ref = roleReference(names, role);
+    if (ref.ambiguity) throw new ProviderError('Invalid', ref.ambiguity);
     let wrote = false;
     const flows = exp.authenticationFlows ?? [];
     const bound = flows.find((f) => f.alias === exp.browserFlow);
@@ -194,7 +217,7 @@ export class KeycloakProvider implements ProviderClient {
         rows = await readExecutions(this.admin, this.realm, target, signal);
         rowsCache.set(target, rows);
       }
-      return buildModel(target, rows, configs);
+      return buildModel(target, rows, configs, names);
     };
     let model = await load();
 
@@ -304,7 +327,7 @@ export class KeycloakProvider implements ProviderClient {
       }
     };
     await ensureConfig(owned.roleCondition, 'role', {
-      condUserRole: conditionRoleValue(role),
+      condUserRole: ref.value,
       negate: 'false',
     });
     await ensureConfig(owned.unusedCondition, '2fa-unused', { ...UNUSED_2FA_CONFIG });
@@ -335,7 +358,7 @@ export class KeycloakProvider implements ProviderClient {
         rows = await readExecutions(this.admin, this.realm, alias, signal);
         rowsCache.set(alias, rows);
       }
-      const model = buildModel(alias, rows, exp.authenticatorConfig ?? []);
+      const model = buildModel(alias, rows, exp.authenticatorConfig ?? [], directoryOf(exp));
       for (const owned of ownedSteps(model, role)) {
         const node = model.nodes.find((n) => n.row.id === owned.subflow.id);
         for (const c of node?.children ?? []) {

@@ -1,20 +1,40 @@
 // Turns one RealmState into the provider-neutral view plan() reads: a LiveRole per realm and client role,
-// judged against the bound browser flow.
+// judged against the bound browser flow, with who holds it (coverage facts) where holders were read.
+import type { CoverageFacts, Holding } from '../../api/coverage.js';
 import { useRequirement, type LiveRole, type RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
 import {
   assessRole,
   buildModel,
   describeEnforcement,
+  DIRECT_GRANT_STEPS,
   type FlowModel,
   type RoleEnforcement,
   type RoleKey,
 } from './flow-model.js';
-import type { RealmState } from './realm-state.js';
+import type { RealmExport, RealmState } from './realm-state.js';
+import { roleDirectory, roleReference, type RoleDirectory } from './role-names.js';
+import {
+  directGrantClients,
+  planHolderReads,
+  roleGraph,
+  signInHoldings,
+  type DirectGrantClient,
+} from './role-holders.js';
+import { rowsFromExport } from './exported-flow.js';
 
 /** A role of the realm with its place (realm or client). */
 export interface KeycloakRole extends RoleKey {
   description?: string;
+}
+
+/** The realm's roles and clients by name, for resolving role strings as Keycloak does. */
+export function directoryOf(exp: RealmExport): RoleDirectory {
+  return roleDirectory(
+    exp.roles?.realm ?? [],
+    exp.roles?.client ?? {},
+    (exp.clients ?? []).map((c) => c.clientId),
+  );
 }
 
 /** Every realm role and client role in the export. */
@@ -51,18 +71,97 @@ export class KeycloakSnapshot implements ProviderSnapshot {
   private readonly all: KeycloakRole[];
   private readonly cache = new Map<string, LiveRole>();
   private readonly warnings: string[];
+  readonly names: RoleDirectory;
+  /** Lower-case role id -> its SignIn holdings; undefined when holders were not read. */
+  private readonly signIn: Map<string, Holding[]> | undefined;
+  private readonly directGrant: DirectGrantClient[];
+  private readonly directGrantModels = new Map<string, FlowModel | undefined>();
 
   constructor(
     readonly state: RealmState,
     readonly observedAt: string,
   ) {
+    this.names = directoryOf(state.export);
     this.model = buildModel(
       state.browserFlow,
       state.executions,
       state.export.authenticatorConfig ?? [],
+      this.names,
     );
     this.all = rolesOf(state);
     this.warnings = realmWarnings(state);
+    if (state.holders) {
+      const graph = roleGraph(state.export);
+      this.signIn = signInHoldings(
+        state.export,
+        graph,
+        planHolderReads(state.export, graph),
+        state.holders,
+      );
+    } else {
+      this.signIn = undefined;
+    }
+    this.directGrant = directGrantClients(state.export);
+  }
+
+  /** The direct grant flow `alias` as a model (from the export: no request), or undefined when it is missing. */
+  private directGrantModel(alias: string): FlowModel | undefined {
+    if (!this.directGrantModels.has(alias)) {
+      const rows = rowsFromExport(this.state.export.authenticationFlows ?? [], alias);
+      this.directGrantModels.set(
+        alias,
+        rows && buildModel(alias, rows, this.state.export.authenticatorConfig ?? [], this.names),
+      );
+    }
+    return this.directGrantModels.get(alias);
+  }
+
+  /**
+   * Who holds the role and how: a SignIn holding per user, and a DirectGrant holding per user and client whose
+   * password grant does not force a second factor on the role. A client whose direct grant flow does force it
+   * (a REQUIRED OTP validation under a condition for the role) gives no DirectGrant holding: that path asks the
+   * holder as the browser flow does. Undefined when holders were not read, or for roles every user holds through
+   * the realm's default role (not read: see planHolderReads).
+   */
+  coverage(role: KeycloakRole): CoverageFacts | undefined {
+    const ref = roleReference(this.names, role);
+    const signIn = this.signIn?.get(role.id.toLowerCase());
+    if (!signIn) {
+      // The ambiguity is reported even without holders: it alone makes coverage unprovable.
+      return ref.ambiguity
+        ? {
+            holdings: [],
+            policies: [],
+            memberOf: {},
+            groupActivation: {},
+            ambiguity: ref.ambiguity,
+          }
+        : undefined;
+    }
+    const holdings: Holding[] = [...signIn];
+    const asks = new Map<string, boolean>();
+    for (const c of this.directGrant) {
+      if (!asks.has(c.flowAlias)) {
+        const model = this.directGrantModel(c.flowAlias);
+        // A missing flow fails every password grant: nothing to report for it.
+        asks.set(c.flowAlias, !model || assessRole(model, role, DIRECT_GRANT_STEPS).forced);
+      }
+      if (asks.get(c.flowAlias)) continue;
+      for (const h of signIn) {
+        holdings.push({
+          principal: h.principal,
+          path: 'DirectGrant',
+          via: { kind: 'Client', id: c.clientId, displayName: c.displayName },
+        });
+      }
+    }
+    return {
+      holdings,
+      policies: [],
+      memberOf: {},
+      groupActivation: {},
+      ...(ref.ambiguity ? { ambiguity: ref.ambiguity } : {}),
+    };
   }
 
   /** The raw verdict for a role, for tests and apply(). */
@@ -115,9 +214,13 @@ export class KeycloakSnapshot implements ProviderSnapshot {
     // A broken rolegate step is reported as missing MFA even if another path forces it, so that the next
     // apply repairs what rolegate owns instead of leaving it half-deleted.
     const forced = e.forced && (e.owned.length === 0 || e.ownedIntact);
+    const ambiguity = roleReference(this.names, role).ambiguity;
+    const coverage = this.coverage(role);
     const detail = [
+      ...(ambiguity ? [ambiguity] : []),
       describeEnforcement(this.state.browserFlow || '(none bound)', e),
       ...this.warnings,
+      ...(this.state.holdersError ? [this.state.holdersError] : []),
     ].join('; ');
     const live: LiveRole = {
       roleId: key,
@@ -128,6 +231,7 @@ export class KeycloakSnapshot implements ProviderSnapshot {
       // The step asks every holder the role condition matches at browser login.
       requirements: [useRequirement('All', 'OtpStep', forced)],
       detail,
+      ...(coverage ? { coverage } : {}),
     };
     this.cache.set(key, live);
     return live;

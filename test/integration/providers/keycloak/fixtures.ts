@@ -91,7 +91,8 @@ export interface TestRealm {
 
 /**
  * Creates realm `realm` with the given realm roles, users (name → roles) that all share PASSWORD, a public
- * login client `app`, and the `rolegate` service account with manage-realm, view-clients and query-groups.
+ * login client `app`, and the `rolegate` service account with manage-realm, view-clients, query-groups and
+ * view-users.
  */
 export async function createTestRealm(
   realm: string,
@@ -160,6 +161,45 @@ export async function createTestRealm(
     browserFlow: async () => (await admin.call<{ browserFlow: string }>('GET', r)).browserFlow,
     destroy: () => admin.call('DELETE', r).then(() => undefined),
   };
+}
+
+/**
+ * Adds an admin's own sub-flow, not rolegate's: CONDITIONAL under `parent` (inside top-level flow `topFlow`), with
+ * a REQUIRED role condition naming `condUserRole` and a REQUIRED second-factor `step`.
+ */
+export async function addRoleSubflow(
+  t: TestRealm,
+  o: { topFlow: string; parent: string; alias: string; step: string; condUserRole: string },
+): Promise<void> {
+  const r = `/${t.realm}`;
+  const flowPath = (alias: string): string =>
+    `${r}/authentication/flows/${encodeURIComponent(alias)}`;
+  await t.admin.call('POST', `${flowPath(o.parent)}/executions/flow`, {
+    alias: o.alias,
+    type: 'basic-flow',
+    description: 'hand-made',
+    priority: 500,
+  });
+  for (const [provider, priority] of [
+    ['conditional-user-role', 10],
+    [o.step, 20],
+  ] as const) {
+    await t.admin.call('POST', `${flowPath(o.alias)}/executions/execution`, { provider, priority });
+  }
+  // New executions start DISABLED; PUT takes the whole row (a missing priority would move it to 0).
+  const rows = await t.executions(o.topFlow);
+  const i = rows.findIndex((x) => x.displayName === o.alias);
+  for (const row of [rows[i]!, ...rows.slice(i + 1, i + 3)]) {
+    await t.admin.call('PUT', `${flowPath(o.topFlow)}/executions`, {
+      ...row,
+      requirement: row.authenticationFlow ? 'CONDITIONAL' : 'REQUIRED',
+    });
+  }
+  const cond = rows.slice(i + 1).find((x) => x.providerId === 'conditional-user-role')!;
+  await t.admin.call('POST', `${r}/authentication/executions/${cond.id}/config`, {
+    alias: `${o.alias}-role`,
+    config: { condUserRole: o.condUserRole, negate: 'false' },
+  });
 }
 
 /** The requirement a role's holders meet at browser login, as a LiveRole carries it (for toMatchObject). */

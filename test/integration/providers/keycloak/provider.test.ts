@@ -2,7 +2,8 @@
 // customisations, repair drift, and remove only what rolegate owns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { switchEnabled, type LiveRole } from '../../../../src/api/observation.js';
-import { createTestRealm, otp, setMfa, type TestRealm } from './fixtures.js';
+import { planHolderReads, roleGraph } from '../../../../src/providers/keycloak/role-holders.js';
+import { addRoleSubflow, createTestRealm, otp, setMfa, type TestRealm } from './fixtures.js';
 
 const REALM = 'rg-provider';
 let t: TestRealm;
@@ -123,10 +124,12 @@ describe('Keycloak provider (real server)', () => {
     expect(p.stats().reads).toBe(4); // export + executions, then the read-back snapshot (export + executions)
   });
 
-  it('a snapshot costs two admin calls', async () => {
+  it('a snapshot costs two admin calls, plus one list per role and role-granting group for holders', async () => {
     const p = t.newProvider();
-    await p.snapshot();
-    expect(p.stats()).toMatchObject({ requests: 2, reads: 2, writes: 0 });
+    const snap = await p.snapshot();
+    const plan = planHolderReads(snap.state.export, roleGraph(snap.state.export));
+    const n = 2 + plan.roles.length + plan.groups.length;
+    expect(p.stats()).toMatchObject({ requests: n, reads: n, writes: 0 });
   });
 
   it('preserves unrelated customisations of the flow', async () => {
@@ -288,40 +291,12 @@ describe('Keycloak provider (real server)', () => {
 
   it('does not remove MFA it does not own, and says so', async () => {
     // An admin's own sub-flow forcing OTP on ops, without rolegate's marker.
-    const formsAlias = 'rolegate-browser forms';
-    await t.admin.call(
-      'POST',
-      `/${REALM}/authentication/flows/${encodeURIComponent(formsAlias)}/executions/flow`,
-      {
-        alias: 'admin-ops-otp',
-        type: 'basic-flow',
-        description: 'hand-made',
-        priority: 500,
-      },
-    );
-    await t.admin.call(
-      'POST',
-      `/${REALM}/authentication/flows/admin-ops-otp/executions/execution`,
-      { provider: 'conditional-user-role', priority: 10 },
-    );
-    await t.admin.call(
-      'POST',
-      `/${REALM}/authentication/flows/admin-ops-otp/executions/execution`,
-      { provider: 'auth-otp-form', priority: 20 },
-    );
-    let rows = await t.executions('rolegate-browser');
-    const idx = rows.findIndex((x) => x.displayName === 'admin-ops-otp');
-    for (const row of [rows[idx]!, ...rows.slice(idx + 1, idx + 3)]) {
-      await t.admin.call('PUT', `/${REALM}/authentication/flows/rolegate-browser/executions`, {
-        ...row,
-        requirement: row.authenticationFlow ? 'CONDITIONAL' : 'REQUIRED',
-      });
-    }
-    rows = await t.executions('rolegate-browser');
-    const cond = rows.slice(idx + 1).find((x) => x.providerId === 'conditional-user-role')!;
-    await t.admin.call('POST', `/${REALM}/authentication/executions/${cond.id}/config`, {
-      alias: 'admin-ops-role',
-      config: { condUserRole: 'ops', negate: 'false' },
+    await addRoleSubflow(t, {
+      topFlow: 'rolegate-browser',
+      parent: 'rolegate-browser forms',
+      alias: 'admin-ops-otp',
+      step: 'auth-otp-form',
+      condUserRole: 'ops',
     });
     const role = await live('ops');
     expect(switchEnabled(role)).toBe(true);

@@ -11,6 +11,7 @@ import {
   type ExecutionRow,
   type RoleKey,
 } from '../../../../src/providers/keycloak/flow-model.js';
+import { roleDirectory } from '../../../../src/providers/keycloak/role-names.js';
 
 const BREAKGLASS: RoleKey = { id: '0B0E5D34-1111-4222-8333-444455556666', name: 'breakglass' };
 const OPS: RoleKey = { id: 'a1a1a1a1-1111-4222-8333-444455556666', name: 'ops' };
@@ -546,5 +547,70 @@ describe('flow structure helpers', () => {
   it('has no place for the step in a flow without a username form', () => {
     const rows = BUILT_IN_BROWSER.filter((r) => r.providerId !== 'auth-username-password-form');
     expect(findFormsParent(buildModel('x', rows, []))).toBeUndefined();
+  });
+});
+
+describe('role conditions resolved as Keycloak resolves them (dotted names)', () => {
+  const APPROVER: RoleKey = {
+    id: 'd0d0d0d0-1111-4222-8333-444455556666',
+    name: 'payroll.approver',
+  };
+  const PAYROLL_APPROVER: RoleKey = {
+    id: 'e0e0e0e0-1111-4222-8333-444455556666',
+    name: 'approver',
+    clientId: 'payroll',
+  };
+  it.each<{
+    reason: string;
+    role: RoleKey;
+    clients: string[];
+    clientRoles: RoleKey[];
+    forced: boolean;
+  }>([
+    {
+      reason: 'a dotted realm role with no client of that prefix is named by its name',
+      role: APPROVER,
+      clients: ['app'],
+      clientRoles: [],
+      forced: true,
+    },
+    {
+      reason:
+        'the issue: beside a client payroll the string payroll.approver names the client’s (missing) role, so the step asks nobody',
+      role: APPROVER,
+      clients: ['payroll'],
+      clientRoles: [],
+      forced: false,
+    },
+    {
+      reason:
+        'beside a client payroll with a role approver the same step asks that client role’s holders, not the realm role’s',
+      role: APPROVER,
+      clients: ['payroll'],
+      clientRoles: [PAYROLL_APPROVER],
+      forced: false,
+    },
+    {
+      reason: '…and it does force the client role it really names',
+      role: PAYROLL_APPROVER,
+      clients: ['payroll'],
+      clientRoles: [PAYROLL_APPROVER],
+      forced: true,
+    },
+  ])('$reason', ({ role, clients, clientRoles, forced }) => {
+    // The sub-flow rolegate would write for the realm role: condUserRole "payroll.approver".
+    const src = enforced(APPROVER);
+    const names = roleDirectory(
+      [{ id: APPROVER.id, name: APPROVER.name }],
+      Object.fromEntries(
+        clients.map((c) => [
+          c,
+          clientRoles.filter((r) => r.clientId === c).map((r) => ({ id: r.id, name: r.name })),
+        ]),
+      ),
+      clients,
+    );
+    const e = assessRole(buildModel('rolegate-browser', src.rows, src.configs, names), role);
+    expect(e.forced).toBe(forced);
   });
 });

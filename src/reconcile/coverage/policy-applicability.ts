@@ -47,6 +47,36 @@ export function enforcesMfa(policy: AccessPolicy, target: PolicyTarget): boolean
   return policy.applications.authenticationContexts.some((c) => c.toLowerCase() === want);
 }
 
+/** A users condition with its ids lower case in sets: one policy is evaluated for every holder of a role. */
+interface UsersCondition {
+  include: { all: boolean; users: Set<string>; groups: string[]; roles: Set<string> };
+  exclude: { users: Set<string>; groups: string[]; roles: Set<string> };
+}
+
+const compiled = new WeakMap<AccessPolicy, UsersCondition>();
+
+function usersCondition(policy: AccessPolicy): UsersCondition {
+  let c = compiled.get(policy);
+  if (!c) {
+    const lower = (xs: readonly string[]): string[] => xs.map((x) => x.toLowerCase());
+    c = {
+      include: {
+        all: policy.include.all,
+        users: new Set(lower(policy.include.users)),
+        groups: lower(policy.include.groups),
+        roles: new Set(lower(policy.include.roles)),
+      },
+      exclude: {
+        users: new Set(lower(policy.exclude.users)),
+        groups: lower(policy.exclude.groups),
+        roles: new Set(lower(policy.exclude.roles)),
+      },
+    };
+    compiled.set(policy, c);
+  }
+  return c;
+}
+
 /** Evaluates a policy's users condition (and state, grant and target) for one holder. */
 export function policyApplicability(
   policy: AccessPolicy,
@@ -57,24 +87,23 @@ export function policyApplicability(
   const principal = holder.holding.principal;
   // Conditional Access user policies do not apply to applications (workload identities have their own).
   if (principal.type === 'ServicePrincipal') return { kind: 'NotIncluded' };
+  const users = usersCondition(policy);
   const id = principal.id.toLowerCase();
   const role = holder.directoryRoleId?.toLowerCase();
-  const has = (list: readonly string[], x: string): boolean =>
-    list.some((v) => v.toLowerCase() === x);
-  const inGroup = (list: readonly string[]): string | undefined =>
-    list.find((g) => holder.groups.has(g.toLowerCase()));
+  const inGroup = (groups: readonly string[]): string | undefined =>
+    groups.find((g) => holder.groups.has(g));
 
   const included =
-    policy.include.all ||
-    has(policy.include.users, id) ||
-    inGroup(policy.include.groups) !== undefined ||
-    (holder.holdsRoleWhenEvaluated && role !== undefined && has(policy.include.roles, role));
+    users.include.all ||
+    users.include.users.has(id) ||
+    inGroup(users.include.groups) !== undefined ||
+    (holder.holdsRoleWhenEvaluated && role !== undefined && users.include.roles.has(role));
   if (!included) return { kind: 'NotIncluded' };
 
-  if (has(policy.exclude.users, id)) return { kind: 'Excluded', by: 'user', id: principal.id };
-  const group = inGroup(policy.exclude.groups);
+  if (users.exclude.users.has(id)) return { kind: 'Excluded', by: 'user', id: principal.id };
+  const group = inGroup(users.exclude.groups);
   if (group !== undefined) return { kind: 'Excluded', by: 'group', id: group };
-  if (role !== undefined && has(policy.exclude.roles, role)) {
+  if (role !== undefined && users.exclude.roles.has(role)) {
     return { kind: 'Excluded', by: 'role', id: role };
   }
   return { kind: 'Applies', conditional: policy.unjudged.length > 0 };

@@ -15,11 +15,18 @@ export type PolicyCoverage =
   | { kind: 'Excluded'; policy: AccessPolicy; by: 'user' | 'group' | 'role'; id: string }
   | { kind: 'None' };
 
-/** The policies in a deterministic order: display name, then id. */
+const sorted = new WeakMap<readonly AccessPolicy[], AccessPolicy[]>();
+
+/** The policies in a deterministic order: display name, then id (sorted once per list: every holder asks). */
 export function sortedPolicies(policies: readonly AccessPolicy[]): AccessPolicy[] {
-  return [...policies].sort(
-    (a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id),
-  );
+  let out = sorted.get(policies);
+  if (!out) {
+    out = [...policies].sort(
+      (a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id),
+    );
+    sorted.set(policies, out);
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CoveragePath, HoldingCoverage, RoleCoverage } from '../../api/cove
 import type { LiveRole } from '../../api/observation.js';
 import { eligibleCoverage } from './eligible-rule.js';
 import { groupEligibleCoverage } from './group-eligible-rule.js';
-import { holderName } from './holder-name.js';
+import { compareByHolder } from './holder-name.js';
 import type { RuleInput } from './rule-input.js';
 import { directGrantCoverage, signInCoverage } from './sign-in-rule.js';
 import { standingCoverage } from './standing-rule.js';
@@ -29,7 +29,7 @@ export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
   if (!facts) return undefined;
   const holdings = facts.holdings
     .map((holding) => RULES[holding.path]({ holding, role, facts }))
-    .sort(compareHoldingCoverage);
+    .sort(compareByHolder);
   let covered = 0;
   let conditional = 0;
   let uncovered = 0;
@@ -39,13 +39,4 @@ export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
     else uncovered++;
   }
   return { holdings, total: holdings.length, covered, conditional, uncovered };
-}
-
-function compareHoldingCoverage(a: HoldingCoverage, b: HoldingCoverage): number {
-  return (
-    holderName(a.holding.principal).localeCompare(holderName(b.holding.principal)) ||
-    a.holding.principal.id.localeCompare(b.holding.principal.id) ||
-    a.holding.path.localeCompare(b.holding.path) ||
-    (a.holding.via?.id ?? '').localeCompare(b.holding.via?.id ?? '')
-  );
 }

@@ -2,7 +2,7 @@
 // condition names holders and status lists them, so the first few shown are the ones to look at first.
 import type { HoldingCoverage, RoleCoverage } from '../../api/coverage.js';
 import { gapRank } from './gap-order.js';
-import { holderName } from './holder-name.js';
+import { compareByHolder } from './holder-name.js';
 
 /** The holdings not Covered: Uncovered before Conditional, then by gap (GAP_ORDER), holder name, id and path. */
 export function notCoveredHoldings(coverage: RoleCoverage): HoldingCoverage[] {
@@ -11,12 +11,5 @@ export function notCoveredHoldings(coverage: RoleCoverage): HoldingCoverage[] {
 
 function compareNotCovered(a: HoldingCoverage, b: HoldingCoverage): number {
   const verdict = (h: HoldingCoverage): number => (h.verdict === 'Uncovered' ? 0 : 1);
-  return (
-    verdict(a) - verdict(b) ||
-    gapRank(a.gap) - gapRank(b.gap) ||
-    holderName(a.holding.principal).localeCompare(holderName(b.holding.principal)) ||
-    a.holding.principal.id.localeCompare(b.holding.principal.id) ||
-    a.holding.path.localeCompare(b.holding.path) ||
-    (a.holding.via?.id ?? '').localeCompare(b.holding.via?.id ?? '')
-  );
+  return verdict(a) - verdict(b) || gapRank(a.gap) - gapRank(b.gap) || compareByHolder(a, b);
 }

@@ -1,5 +1,6 @@
 // Pure. Condition types, reasons and the no-churn setter. Conditions follow kstatus: Ready is always present,
-// Reconciling and Stalled are present only while True; MFAEnforced carries the PIM alert.
+// Reconciling and Stalled are present only while True; MFAEnforced carries the PIM alert (activation), and
+// HoldersCovered whether every holder's use of the role is behind MFA.
 import type { Condition } from './v1alpha1/types.js';
 
 /** The condition types rolegate writes. */
@@ -8,6 +9,7 @@ export const ConditionType = {
   Reconciling: 'Reconciling',
   Stalled: 'Stalled',
   MFAEnforced: 'MFAEnforced',
+  HoldersCovered: 'HoldersCovered',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -36,6 +38,22 @@ export const Reason = {
   Unknown: 'Unknown',
   CredentialsReady: 'CredentialsReady',
   CredentialsMissing: 'CredentialsMissing',
+  /** HoldersCovered True: every holding of the role is behind MFA (or nobody holds it). */
+  AllHoldersCovered: 'AllHoldersCovered',
+  /** HoldersCovered Unknown: the provider did not report who holds the role. */
+  HoldersNotObserved: 'HoldersNotObserved',
+  /** Ready False under holderCoverage Require: some holding is not (or only conditionally) behind MFA. */
+  HoldersNotCovered: 'HoldersNotCovered',
+  /** Stalled: the provider cannot resolve the role's name unambiguously, so coverage cannot be proven. */
+  AmbiguousRoleName: 'AmbiguousRoleName',
+  // HoldersCovered False: the most serious kind of gap (see reconcile/coverage/gap-order.ts).
+  ExcludedByConditionalAccess: 'ExcludedByConditionalAccess',
+  StandingAccessWithoutMfa: 'StandingAccessWithoutMfa',
+  GroupActivationWithoutMfa: 'GroupActivationWithoutMfa',
+  DirectGrant: 'DirectGrant',
+  ActivationWithoutMfa: 'ActivationWithoutMfa',
+  SignInWithoutMfa: 'SignInWithoutMfa',
+  ConditionalCoverage: 'ConditionalCoverage',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -104,6 +122,7 @@ export function mergeConditions(
     ConditionType.Reconciling,
     ConditionType.Stalled,
     ConditionType.MFAEnforced,
+    ConditionType.HoldersCovered,
   ];
   return [...desired]
     .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type))

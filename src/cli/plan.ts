@@ -115,6 +115,12 @@ const ACTION: Record<Plan['outcome'], string> = {
   Paused: 'paused',
 };
 
+/**
+ * Whether a row needs its reason and message: anything but a Ready role. An InSync role can still be not Ready
+ * (holderCoverage: Require with holders not covered), and that must not read as a blank "no change".
+ */
+const detailShown = (x: PlanRow): boolean => x.outcome !== 'InSync' || x.reason !== 'InSync';
+
 /** Renders a plan as a terminal table. */
 export function renderPlanText(r: PlanReport): string {
   const table = renderTable(
@@ -138,7 +144,7 @@ export function renderPlanText(r: PlanReport): string {
       x.enforcement,
       x.deletionPolicy,
       ACTION[x.outcome],
-      x.outcome === 'InSync' ? '' : `${x.reason}: ${x.message}`,
+      detailShown(x) ? `${x.reason}: ${x.message}` : '',
     ]),
   );
   const changes = r.rows.flatMap((x) => x.actions.map((a) => `  ~ ${x.key}: ${a}`));
@@ -168,7 +174,7 @@ export function renderPlanMarkdown(r: PlanReport): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...r.rows.map(
       (x) =>
-        `| \`${x.key}\` | ${esc(x.role)} | ${yesNo(x.want)} | ${yesNo(x.have)} | ${x.enforcement} | ${ACTION[x.outcome]} | ${x.outcome === 'InSync' ? '' : esc(`${x.reason}: ${x.message}`)} |`,
+        `| \`${x.key}\` | ${esc(x.role)} | ${yesNo(x.want)} | ${yesNo(x.have)} | ${x.enforcement} | ${ACTION[x.outcome]} | ${detailShown(x) ? esc(`${x.reason}: ${x.message}`) : ''} |`,
     ),
   ];
   const changes = r.rows.flatMap((x) => x.actions.map((a) => `- \`${x.key}\`: ${esc(a)}`));

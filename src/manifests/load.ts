@@ -438,6 +438,18 @@ export function crossCheck(
       ),
     );
   }
+  // Fields the role's provider has no use for: known only once providerRef is resolved to a kind.
+  const byName = new Map(providers.map((p) => [p.object.metadata.name, p.object] as const));
+  for (const o of roles) {
+    const spec = o.object.spec as Partial<PrivilegedRole['spec']> | undefined;
+    const ref = spec?.providerRef?.name;
+    const idp = typeof ref === 'string' ? byName.get(ref) : undefined;
+    const check = idp && PROVIDERS.forSpec(idp.spec)?.descriptor.validateRoleSpec;
+    if (!check || !spec) continue;
+    for (const p of check(spec as Record<string, unknown>, idp.metadata.name)) {
+      add(o, located(o, p.pointer, p.rule, p.severity, sentence(p.message)));
+    }
+  }
   return all;
 }
 

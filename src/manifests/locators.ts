@@ -5,7 +5,13 @@
 import { splitPointer } from '../api/validation/pointer.js';
 
 /** The pointers crossCheck reports at. */
-export const CROSS_POINTERS = ['/metadata/name', '/spec/role', '/spec/providerRef/name'] as const;
+export const CROSS_POINTERS = [
+  '/metadata/name',
+  '/spec/role',
+  '/spec/providerRef/name',
+  // A field a provider refuses (ProviderSpecRules.validateRoleSpec).
+  '/spec/mfaOnActiveAssignment',
+] as const;
 
 /** The tokens of CROSS_POINTERS, split once. */
 export const CROSS_TOKENS: readonly (readonly string[])[] = CROSS_POINTERS.map(splitPointer);

@@ -38,12 +38,15 @@ export type Action = SetMfaAction | SetAuthenticationContextAction;
 const SWITCH_WORDS: Readonly<Record<string, string>> = {
   ActivationRule: 'activation rule',
   OtpStep: 'OTP step',
+  AssignmentRule: 'assignment rule',
 };
 
 /** Describes an action in one deterministic line, for logs, Events and plan output. */
 export function describeAction(a: Action): string {
   if (a.kind === 'SetMfa') {
-    return `${a.enabled ? 'require' : 'stop requiring'} MFA on activation of ${a.roleDisplayName} (MFA ${SWITCH_WORDS[a.switchName] ?? a.switchName} ${a.before} -> ${a.after})`;
+    // The assignment rule asks the administrator who makes an active assignment, not the holder who activates.
+    const when = a.switchName === 'AssignmentRule' ? 'active assignment' : 'activation';
+    return `${a.enabled ? 'require' : 'stop requiring'} MFA on ${when} of ${a.roleDisplayName} (MFA ${SWITCH_WORDS[a.switchName] ?? a.switchName} ${a.before} -> ${a.after})`;
   }
   return `require authentication context ${a.claimValue} on activation of ${a.roleDisplayName} (${a.before} -> ${a.after})`;
 }

@@ -38,6 +38,17 @@ export function diffRole(spec: EffectiveSpec, live: LiveRole, mfa: MfaAssessment
       out.push({ path: 'mfa.mechanism', desired: 'AuthenticationContext', live: mfa.mechanism });
     }
   }
+  if (
+    spec.mfaOnActiveAssignment !== undefined &&
+    live.assignmentMfa !== undefined &&
+    spec.mfaOnActiveAssignment !== live.assignmentMfa
+  ) {
+    out.push({
+      path: 'mfaOnActiveAssignment',
+      desired: String(spec.mfaOnActiveAssignment),
+      live: String(live.assignmentMfa),
+    });
+  }
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 

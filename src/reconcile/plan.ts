@@ -20,8 +20,11 @@ import {
   Reason,
   type ConditionSpec,
 } from '../api/conditions.js';
+import type { RoleCoverage } from '../api/coverage.js';
 import type { Action } from './action.js';
+import { assessCoverage } from './coverage/assess-coverage.js';
 import { describeDrift, diffRole, type FieldDiff } from './diff.js';
+import { holdersCondition } from './holders-condition.js';
 
 /** Controller-wide options that change what plan() may do. */
 export interface PlanOptions {
@@ -73,6 +76,8 @@ export interface Plan {
   /** The observed role, if it was found. */
   live?: LiveRole;
   mfa?: MfaAssessment;
+  /** The verdict on each holder, when the provider reported holders. */
+  coverage?: RoleCoverage;
   /** One deterministic line for logs and tables. */
   summary: string;
 }
@@ -130,13 +135,19 @@ export function mfaCondition(
 export function plan(input: PlanInput): Plan {
   const live = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
   const mfa = live ? assessMfa(live) : undefined;
-  const alert = (reason?: ConditionSpec['reason']): ConditionSpec =>
-    mfaCondition(live, mfa, { reason, lastObservedAt: input.lastObservedAt });
+  const coverage = live ? assessCoverage(live) : undefined;
+  const holders = holdersCondition(live, coverage);
+  // The two alert conditions: PIM's activation alert, and whether every holder's use is behind MFA.
+  const alerts = (reason?: ConditionSpec['reason']): ConditionSpec[] => [
+    mfaCondition(live, mfa, { reason, lastObservedAt: input.lastObservedAt }),
+    holders,
+  ];
   const base = {
     drift: [] as FieldDiff[],
     actions: [] as Action[],
     ...(live ? { live } : {}),
     ...(mfa ? { mfa } : {}),
+    ...(coverage ? { coverage } : {}),
   };
   const blocked = (reason: ConditionSpec['reason'], message: string, isStalled = true): Plan => ({
     ...base,
@@ -144,7 +155,7 @@ export function plan(input: PlanInput): Plan {
     // Not stalled means rolegate keeps retrying, which kstatus calls Reconciling.
     conditions: [
       ...(isStalled ? markStalled(reason, message) : markReconciling(reason, message)),
-      alert(reason),
+      ...alerts(reason),
     ],
     summary: message,
   });
@@ -159,7 +170,7 @@ export function plan(input: PlanInput): Plan {
     return {
       ...base,
       outcome: 'Paused',
-      conditions: [...markUnknown(Reason.Paused, msg), alert(Reason.Paused)],
+      conditions: [...markUnknown(Reason.Paused, msg), ...alerts(Reason.Paused)],
       summary: msg,
     };
   }
@@ -181,25 +192,44 @@ export function plan(input: PlanInput): Plan {
     const msg = `Role ${role.roleDisplayName} at scope ${role.scope} is also claimed by the older PrivilegedRole ${input.conflictWinner}; this object only observes`;
     return blocked(Reason.Conflict, msg);
   }
+  if (role.coverage?.ambiguity !== undefined) {
+    const msg = `Role ${role.roleDisplayName} cannot be resolved unambiguously (${role.coverage.ambiguity}); rolegate cannot prove which role its setting would protect, so it writes nothing and claims no coverage`;
+    return blocked(Reason.AmbiguousRoleName, msg);
+  }
+  if (spec.mfaOnActiveAssignment !== undefined && role.assignmentMfa === undefined) {
+    const msg = `mfaOnActiveAssignment is set, but the provider has no MFA-on-active-assignment rule for ${role.roleDisplayName} (it is PIM's Enablement_Admin_Assignment, Entra and Azure RBAC only); remove the field`;
+    return blocked(Reason.InvalidSpec, msg);
+  }
 
   const drift = diffRole(spec, role, assessment);
   const withDrift = { ...base, drift };
   if (drift.length === 0) {
-    const msg = `Activation of ${role.roleDisplayName} ${spec.mfaRequired ? 'requires' : 'does not require'} MFA, as declared`;
+    const assignment =
+      spec.mfaOnActiveAssignment === undefined
+        ? ''
+        : `, and active assignment ${spec.mfaOnActiveAssignment ? 'requires' : 'does not require'} it`;
+    const msg = `Activation of ${role.roleDisplayName} ${spec.mfaRequired ? 'requires' : 'does not require'} MFA${assignment}, as declared`;
+    const notCovered = spec.holderCoverage === 'Require' ? holdersNotReady(holders) : undefined;
     return {
       ...withDrift,
       outcome: 'InSync',
-      conditions: [...markReady(Reason.InSync, msg), alert()],
-      summary: msg,
+      conditions: [
+        ...(notCovered
+          ? markNotReady(notCovered.reason, `${msg}; but ${notCovered.message}`)
+          : markReady(Reason.InSync, msg)),
+        ...alerts(),
+      ],
+      summary: notCovered ? `${msg}; but ${notCovered.message}` : msg,
     };
   }
 
   const what = describeDrift(drift);
   const weakening = !spec.mfaRequired && assessment.required;
+  const assignmentWeakening = spec.mfaOnActiveAssignment === false && role.assignmentMfa === true;
   const refused = (reason: ConditionSpec['reason'], msg: string): Plan => ({
     ...withDrift,
     outcome: 'Refused',
-    conditions: [...markStalled(reason, msg), alert()],
+    conditions: [...markStalled(reason, msg), ...alerts()],
     summary: msg,
   });
   if (weakening && assessment.mechanism === 'AuthenticationContext') {
@@ -213,11 +243,11 @@ export function plan(input: PlanInput): Plan {
     return {
       ...withDrift,
       outcome: 'Drifted',
-      conditions: [...markNotReady(Reason.DriftDetected, msg), alert()],
+      conditions: [...markNotReady(Reason.DriftDetected, msg), ...alerts()],
       summary: msg,
     };
   }
-  if (weakening && !input.options.allowWeakening) {
+  if ((weakening || assignmentWeakening) && !input.options.allowWeakening) {
     return refused(
       Reason.WeakeningRefused,
       `Drift (${what}) not corrected: removing MFA requires the controller flag --allow-weakening`,
@@ -230,19 +260,68 @@ export function plan(input: PlanInput): Plan {
     ...withDrift,
     actions,
     outcome: 'Correct',
-    conditions: [...markReconciling(Reason.DriftDetected, msg, Reason.DriftDetected), alert()],
+    conditions: [...markReconciling(Reason.DriftDetected, msg, Reason.DriftDetected), ...alerts()],
     summary: msg,
   };
 }
 
-function actionsFor(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Action[] {
-  const common = {
+/**
+ * Under holderCoverage Require, why the object is not Ready: a holder not behind MFA, or holders not observed
+ * (coverage that was not seen is not proven). Undefined when every holding is covered.
+ */
+function holdersNotReady(
+  holders: ConditionSpec,
+): { reason: ConditionSpec['reason']; message: string } | undefined {
+  if (holders.status === 'True') return undefined;
+  if (holders.status === 'Unknown') {
+    return {
+      reason: Reason.HoldersNotObserved,
+      message: `holderCoverage is Require and holders were not observed: ${holders.message}`,
+    };
+  }
+  return {
+    reason: Reason.HoldersNotCovered,
+    message: `holderCoverage is Require and ${lowerFirst(holders.message)} (${holders.reason})`,
+  };
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
+function targetOf(role: LiveRole) {
+  return {
     roleId: role.roleId,
     roleDisplayName: role.roleDisplayName,
     handle: role.handle,
     scope: role.scope,
     ...(role.clientId ? { clientId: role.clientId } : {}),
   };
+}
+
+function actionsFor(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Action[] {
+  return [...activationActions(spec, role, mfa), ...assignmentActions(spec, role)];
+}
+
+/** PIM's MFA-on-active-assignment rule, when declared and observed to differ (the guard is plan()'s). */
+function assignmentActions(spec: EffectiveSpec, role: LiveRole): Action[] {
+  const want = spec.mfaOnActiveAssignment;
+  const have = role.assignmentMfa;
+  if (want === undefined || have === undefined || want === have) return [];
+  return [
+    {
+      kind: 'SetMfa',
+      ...targetOf(role),
+      switchName: 'AssignmentRule',
+      enabled: want,
+      before: have ? 'on' : 'off',
+      after: want ? 'on' : 'off',
+    },
+  ];
+}
+
+function activationActions(spec: EffectiveSpec, role: LiveRole, mfa: MfaAssessment): Action[] {
+  const common = targetOf(role);
   const sw = mfaSwitch(role);
   const switchOn = sw?.enabled === true;
   // A provider without a switch on the declared path has nothing rolegate can turn: no SetMfa.

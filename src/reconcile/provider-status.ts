@@ -11,7 +11,7 @@ import {
   Reason,
   type ConditionSpec,
 } from '../api/conditions.js';
-import { rolesWithoutMfa } from './alerts.js';
+import { holderCounts, rolesWithoutMfa } from './alerts.js';
 import type { ProviderProblem } from './plan.js';
 
 /** What the resync of an IdentityProvider found. */
@@ -37,9 +37,13 @@ export function providerConditions(o: ProviderObservation): ConditionSpec[] {
   switch (o.kind) {
     case 'Observed': {
       const without = rolesWithoutMfa(o.roles).length;
+      const counts = holderCounts(o.roles);
+      const holders = counts
+        ? `; ${counts.holdersWithoutMfa} of ${counts.holders} holdings not behind MFA`
+        : '';
       return markReady(
         Reason.CredentialsReady,
-        `Connected; ${o.roles.length} roles observed, ${without} without MFA on activation`,
+        `Connected; ${o.roles.length} roles observed, ${without} without MFA on activation${holders}`,
       );
     }
     case 'Failed':
@@ -74,6 +78,11 @@ export function nextProviderStatus(
       declared: o.declared.has(r.roleId),
     }));
     out.alerts = { rolesWithoutMfa: roles.length, roles };
+    const counts = holderCounts(o.roles);
+    if (counts) {
+      out.alerts.holders = counts.holders;
+      out.alerts.holdersWithoutMfa = counts.holdersWithoutMfa;
+    }
   } else if (prev?.alerts) {
     out.alerts = prev.alerts;
   }

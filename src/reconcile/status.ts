@@ -4,6 +4,7 @@ import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import { mergeConditions } from '../api/conditions.js';
 import { jsonEqual } from '../api/json-equal.js';
 import { authenticationContext } from '../api/observation.js';
+import { holdersSummary } from './holders-summary.js';
 import type { Plan } from './plan.js';
 
 /** What happened in this reconcile besides the plan. */
@@ -39,6 +40,10 @@ export function nextStatus(
     if (plan.live.settings) atProvider.enabledRules = [...plan.live.settings];
     const context = authenticationContext(plan.live);
     if (context) atProvider.authenticationContext = context.claimValue;
+    if (plan.live.assignmentMfa !== undefined) {
+      atProvider.mfaOnActiveAssignment = plan.live.assignmentMfa;
+    }
+    if (plan.coverage) atProvider.holders = holdersSummary(plan.coverage);
     if (plan.live.detail !== undefined) atProvider.detail = plan.live.detail;
     const { observedAt: prevAt, ...prevRest } = prev?.atProvider ?? {};
     atProvider.observedAt =

@@ -91,15 +91,17 @@ export class DirectoryStatusWriter implements StatusWriter {
     this.writes++;
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     const mfa = status.conditions?.find((c) => c.type === 'MFAEnforced');
+    const holders = status.conditions?.find((c) => c.type === 'HoldersCovered');
     this.log.info(
       {
         ...objectFields('PrivilegedRole', role.metadata),
         ready: ready?.status,
         reason: ready?.reason,
         mfaEnforced: mfa?.status,
+        ...(holders ? { holdersCovered: holders.status } : {}),
         role: status.atProvider?.roleDisplayName,
       },
-      `${key}: Ready=${ready?.status ?? 'Unknown'} (${ready?.reason ?? ''}) MFAEnforced=${mfa?.status ?? 'Unknown'}: ${ready?.message ?? ''}`,
+      roleStatusLine(key, status),
     );
     this.scheduleFile();
     return Promise.resolve();
@@ -188,4 +190,18 @@ export class DirectoryStatusWriter implements StatusWriter {
       this.log.error({ file: this.statusFile, err: String(err) }, 'cannot write the status file');
     }
   }
+}
+
+/**
+ * The log line of a role's status in directory mode: Ready with its reason and message, MFAEnforced, and, when
+ * holders were judged, HoldersCovered, with the holders not covered named when there are any.
+ */
+export function roleStatusLine(key: string, status: PrivilegedRoleStatus): string {
+  const find = (type: string) => status.conditions?.find((c) => c.type === type);
+  const ready = find('Ready');
+  const mfa = find('MFAEnforced');
+  const holders = find('HoldersCovered');
+  const judged = holders && holders.status !== 'Unknown' ? ` HoldersCovered=${holders.status}` : '';
+  const gap = holders?.status === 'False' ? `; ${holders.reason}: ${holders.message}` : '';
+  return `${key}: Ready=${ready?.status ?? 'Unknown'} (${ready?.reason ?? ''}) MFAEnforced=${mfa?.status ?? 'Unknown'}${judged}: ${ready?.message ?? ''}${gap}`;
 }

@@ -26,6 +26,8 @@ const CORE_RULES: Readonly<Record<string, string>> = {
   'semantic.mfa-ignored': 'An mfa setting has no effect with the rest of the spec.',
   'semantic.insecure-tls': 'TLS verification is turned off.',
   'semantic.ignored-field': 'A field is ignored with the other settings of the object.',
+  'semantic.provider-field':
+    'A PrivilegedRole sets a field the kind of its IdentityProvider does not support.',
 };
 
 /** Rule ids and one-line descriptions of every problem validateObject reports with these providers. */

@@ -3,6 +3,7 @@
 import { defineProvider } from '../descriptor.js';
 import type { KeycloakSpec } from './keycloak-provider.js';
 import { validateKeycloakSpec } from './validate-spec.js';
+import { validateKeycloakRoleSpec } from './validate-role-spec.js';
 import { resolveCaReferences } from './ca-references.js';
 
 /** The Keycloak provider's descriptor. */
@@ -12,6 +13,7 @@ export const keycloakProvider = defineProvider<KeycloakSpec>({
   description: 'A Keycloak realm: holders of a role pass an OTP step at browser login',
   inCrd: true,
   validateSpec: validateKeycloakSpec,
+  validateRoleSpec: validateKeycloakRoleSpec,
   async create(spec, ctx) {
     const ref = spec.credentials.clientSecretRef;
     const clientSecret = ref ? await ctx.secrets.get(ref) : undefined;

@@ -122,7 +122,7 @@ describe('rolegate run --kubernetes', () => {
     ]);
     const table = (await kubectl(['get', 'privilegedroles', '-A'])).stdout;
     expect(table).toMatch(
-      /NAMESPACE\s+NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+AGE/,
+      /NAMESPACE\s+NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+HOLDERS-COVERED\s+UNCOVERED\s+AGE/,
     );
     expect(table).toMatch(
       /privileged-role-admin\s+Privileged Role Administrator\s+true\s+\S*\s+True\s+True/,

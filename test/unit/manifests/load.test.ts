@@ -436,6 +436,78 @@ spec: { providerRef: { name: p }, role: { ${ref} }, mfaRequired: true }
 
   it.each([
     {
+      name: 'KeycloakAssignmentRule',
+      reason:
+        'Keycloak has no MFA-on-active-assignment rule: an error at the field, naming the provider',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
+      field: 'mfaOnActiveAssignment: true',
+      want: ['6:26 error semantic.provider-field'],
+    },
+    {
+      name: 'KeycloakAssignmentRuleFalse',
+      reason: 'false is as meaningless as true there',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
+      field: 'mfaOnActiveAssignment: false',
+      want: ['6:26 error semantic.provider-field'],
+    },
+    {
+      name: 'KeycloakHolderCoverage',
+      reason: 'holderCoverage applies to every provider that reads holders',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
+      field: 'holderCoverage: Require',
+      want: [],
+    },
+    {
+      name: 'EntraAssignmentRule',
+      reason: 'Entra PIM has the rule: valid',
+      provider:
+        'entra: { tenantId: 00000000-0000-0000-0000-0000000000e1, graphBaseUrl: "http://127.0.0.1:8943", credentials: { type: Emulator } }',
+      field: 'mfaOnActiveAssignment: true',
+      want: [],
+    },
+  ])('fields the provider does not support: $name: $reason', async ({ provider, field, want }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'rolegate-provider-field-'));
+    try {
+      await writeFile(
+        join(dir, 'all.yaml'),
+        `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: payroll, namespace: identity }
+spec:
+  providerRef: { name: p }
+  ${field}
+  role: { displayName: payroll-approver }
+  mfaRequired: true
+---
+apiVersion: rolegate.io/v1alpha1
+kind: IdentityProvider
+metadata: { name: p }
+spec:
+  ${provider}
+`,
+      );
+      for (const workers of [0, 1]) {
+        const r = await loadManifests([dir], { workers });
+        expect(
+          r.issues.map((i) => `${i.line}:${i.col} ${i.severity} ${i.rule}`),
+          JSON.stringify(r.issues),
+        ).toEqual(want);
+        if (want.length > 0) {
+          expect(r.issues[0]?.message).toContain('IdentityProvider p is a Keycloak realm');
+          expect(r.issues[0]?.pointer).toBe('/spec/mfaOnActiveAssignment');
+          expect(r.roles[0]?.issues).toHaveLength(1);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    {
       reason: 'an unknown providerRef is a warning by default',
       strict: false,
       severity: 'warning',

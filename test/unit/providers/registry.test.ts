@@ -124,6 +124,54 @@ describe('plan, apply and reset through a registered provider', () => {
     expect(again.conditions.find((c) => c.type === 'MFAEnforced')?.status).toBe('True');
   });
 
+  it('carries coverage facts and the assignment rule: SetMfa AssignmentRule is applied, holders are judged', async () => {
+    const holder = (id: string, path: 'SignIn' | 'DirectGrant') => ({
+      principal: {
+        id,
+        type: 'User' as const,
+        displayName: id,
+        userPrincipalName: `${id}@payroll.test`,
+      },
+      path,
+    });
+    const settings = {
+      roles: [
+        {
+          ...MEMORY.roles[0]!,
+          signOnMfa: true,
+          assignmentMfa: false,
+          coverage: {
+            holdings: [holder('ann', 'SignIn'), holder('bot', 'DirectGrant')],
+            policies: [],
+            memberOf: {},
+            groupActivation: {},
+          },
+        },
+      ],
+    };
+    const withFacts = idp({ memory: settings }) as unknown as IdentityProvider;
+    expect(validateObject(withFacts, WITH_MEMORY.descriptors)).toEqual([]);
+    const client = (await WITH_MEMORY.createClient(withFacts, secrets)) as MemoryProvider;
+    const spec = { ...input(undefined, true).spec!, mfaOnActiveAssignment: true };
+    const lookup = (await client.snapshot()).resolve({ id: 'r1' }, '/');
+    const first = plan({ ...input(lookup, true), spec });
+    expect(first.actions).toMatchObject([
+      { kind: 'SetMfa', switchName: 'AssignmentRule', before: 'off', after: 'on' },
+    ]);
+    expect((await client.apply(first.actions)).every((r) => r.ok)).toBe(true);
+    const again = plan({
+      ...input((await client.snapshot()).resolve({ id: 'r1' }, '/'), true),
+      spec,
+    });
+    expect(again.outcome).toBe('InSync');
+    expect(again.live?.assignmentMfa).toBe(true);
+    expect(again.conditions.find((c) => c.type === 'HoldersCovered')).toMatchObject({
+      status: 'False',
+      reason: 'DirectGrant',
+    });
+    expect(again.coverage).toMatchObject({ total: 2, covered: 1, uncovered: 1 });
+  });
+
   it("resets to the provider's registered default, under the never-weaken guard", async () => {
     const client = (await WITH_MEMORY.createClient(provider, secrets)) as MemoryProvider;
     client.roles[0]!.signOnMfa = true;

@@ -75,6 +75,7 @@ describe('MFAEnforced', () => {
       'Ready=False ProviderError',
       'Reconciling=True ProgressingWithRetry',
       'MFAEnforced=Unknown Unknown',
+      'HoldersCovered=Unknown HoldersNotObserved',
     ]);
   });
 });

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from '../../../src/reconcile/plan.js';
 import { input, live, spec } from './fixtures.js';
+import { facts, holding, policy, set, user } from './coverage/fixtures.js';
+import type { CoverageFacts } from '../../../src/api/coverage.js';
+import type { LiveOver } from './fixtures.js';
+
+/** Global Administrator with MFA on activation, holders as `coverage` says. */
+const held = (coverage: CoverageFacts, over: LiveOver = {}) =>
+  ({ kind: 'Found', role: live({ mfaRule: true, coverage, ...over }) }) as const;
+/** Amy eligible (covered by the activation rule), Bob standing (covered only if a policy says so). */
+const amyAndBob = (over: Partial<CoverageFacts> = {}) =>
+  facts({
+    holdings: [holding(user('amy'), 'Eligible'), holding(user('bob'), 'Active')],
+    ...over,
+  });
 
 const cond = (p: ReturnType<typeof plan>, type: string) =>
   p.conditions.find((c) => c.type === type);
@@ -16,6 +29,8 @@ interface Case {
   reconciling?: boolean;
   mfaEnforced: string;
   drift: string[];
+  /** HoldersCovered [status, reason]; Unknown HoldersNotObserved when not given. */
+  holders?: [string, string];
 }
 
 const cases: Case[] = [
@@ -261,6 +276,282 @@ const cases: Case[] = [
     mfaEnforced: 'False',
     drift: [],
   },
+  {
+    name: 'AssignmentDrift',
+    reason:
+      'mfaOnActiveAssignment true on a role without the assignment rule: one SetMfa AssignmentRule',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: false }) },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:AssignmentRule:off->on'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'True',
+    drift: ['mfaOnActiveAssignment'],
+  },
+  {
+    name: 'AssignmentAndActivationDrift',
+    reason: 'both rules off and both required: the activation rule first, then the assignment rule',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ assignmentMfa: false }) },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:ActivationRule:off->on', 'SetMfa:AssignmentRule:off->on'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'False',
+    drift: ['mfaOnActiveAssignment', 'mfaRequired'],
+  },
+  {
+    name: 'AssignmentAudit',
+    reason: 'Audit reports assignment-rule drift and never writes',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true, enforcement: 'Audit' }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: false }) },
+    }),
+    outcome: 'Drifted',
+    actions: [],
+    ready: ['False', 'DriftDetected'],
+    mfaEnforced: 'True',
+    drift: ['mfaOnActiveAssignment'],
+  },
+  {
+    name: 'AssignmentInSync',
+    reason: 'the assignment rule on as declared: nothing to do',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: true }) },
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+  },
+  {
+    name: 'AssignmentUnmanaged',
+    reason: 'mfaOnActiveAssignment unset leaves the rule as it is, on or off',
+    in: input({
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: false }) },
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+  },
+  {
+    name: 'AssignmentWeakeningRefused',
+    reason: 'turning the assignment rule off is weakening: refused without --allow-weakening',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: false }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: true }) },
+    }),
+    outcome: 'Refused',
+    actions: [],
+    ready: ['False', 'WeakeningRefused'],
+    stalled: 'WeakeningRefused',
+    mfaEnforced: 'True',
+    drift: ['mfaOnActiveAssignment'],
+  },
+  {
+    name: 'AssignmentWeakeningAllowed',
+    reason: 'with --allow-weakening the assignment rule is turned off and nothing else',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: false }),
+      options: { allowWeakening: true },
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: true }) },
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:AssignmentRule:on->off'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'True',
+    drift: ['mfaOnActiveAssignment'],
+  },
+  {
+    name: 'AssignmentWeakeningAndStrengthening',
+    reason:
+      'a weakening anywhere refuses the whole plan: nothing is written without --allow-weakening',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: false }),
+      lookup: { kind: 'Found', role: live({ assignmentMfa: true }) },
+    }),
+    outcome: 'Refused',
+    actions: [],
+    ready: ['False', 'WeakeningRefused'],
+    stalled: 'WeakeningRefused',
+    mfaEnforced: 'False',
+    drift: ['mfaOnActiveAssignment', 'mfaRequired'],
+  },
+  {
+    name: 'AssignmentUnsupported',
+    reason:
+      'mfaOnActiveAssignment on a provider with no assignment rule (Keycloak) is Stalled InvalidSpec, never assumed',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true }) },
+    }),
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'InvalidSpec'],
+    stalled: 'InvalidSpec',
+    mfaEnforced: 'True',
+    drift: [],
+  },
+  {
+    name: 'HoldersCovered',
+    reason: 'every holder covered: HoldersCovered True beside Ready',
+    in: input({
+      lookup: held(amyAndBob({ policies: [policy()] })),
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['True', 'AllHoldersCovered'],
+  },
+  {
+    name: 'NoHolders',
+    reason: 'a role nobody holds has every holder covered',
+    in: input({ lookup: held(facts()) }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['True', 'AllHoldersCovered'],
+  },
+  {
+    name: 'HoldersNotCoveredReport',
+    reason:
+      'with holderCoverage Report (the default) an uncovered standing holder is an alert, not a Ready=False',
+    in: input({ lookup: held(amyAndBob()) }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['False', 'StandingAccessWithoutMfa'],
+  },
+  {
+    name: 'MostSeriousGap',
+    reason: 'an exclusion is reported before standing access without MFA',
+    in: input({
+      lookup: held(
+        facts({
+          holdings: [holding(user('amy'), 'Active'), holding(user('bob'), 'Active')],
+          policies: [
+            policy({ include: set({ users: ['u-bob'] }), exclude: set({ users: ['u-bob'] }) }),
+          ],
+        }),
+      ),
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['False', 'ExcludedByConditionalAccess'],
+  },
+  {
+    name: 'HoldersNotCoveredRequire',
+    reason:
+      'holderCoverage Require: an uncovered holder makes Ready False HoldersNotCovered, not Stalled (rolegate keeps observing)',
+    in: input({ spec: spec({ holderCoverage: 'Require' }), lookup: held(amyAndBob()) }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['False', 'HoldersNotCovered'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['False', 'StandingAccessWithoutMfa'],
+  },
+  {
+    name: 'ConditionalRequire',
+    reason: 'holderCoverage Require: a conditional cover is not a cover',
+    in: input({
+      spec: spec({ holderCoverage: 'Require' }),
+      lookup: held(amyAndBob({ policies: [policy({ unjudged: ['locations'] })] })),
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['False', 'HoldersNotCovered'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['False', 'ConditionalCoverage'],
+  },
+  {
+    name: 'HoldersCoveredRequire',
+    reason: 'holderCoverage Require with every holder covered is Ready',
+    in: input({
+      spec: spec({ holderCoverage: 'Require' }),
+      lookup: held(amyAndBob({ policies: [policy()] })),
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['True', 'InSync'],
+    mfaEnforced: 'True',
+    drift: [],
+    holders: ['True', 'AllHoldersCovered'],
+  },
+  {
+    name: 'HoldersNotObservedRequire',
+    reason:
+      'holderCoverage Require on a role whose holders were not read: not proven, so not Ready',
+    in: input({
+      spec: spec({ holderCoverage: 'Require' }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true }) },
+    }),
+    outcome: 'InSync',
+    actions: [],
+    ready: ['False', 'HoldersNotObserved'],
+    mfaEnforced: 'True',
+    drift: [],
+  },
+  {
+    name: 'DriftBeforeRequire',
+    reason:
+      'drift is corrected under Require as under Report: the uncovered holder does not block the write',
+    in: input({
+      spec: spec({ holderCoverage: 'Require' }),
+      lookup: held(amyAndBob(), { mfaRule: false }),
+    }),
+    outcome: 'Correct',
+    actions: ['SetMfa:ActivationRule:off->on'],
+    ready: ['False', 'DriftDetected'],
+    reconciling: true,
+    mfaEnforced: 'False',
+    drift: ['mfaRequired'],
+    // Bob's standing access without MFA is more serious than Amy's activation without it.
+    holders: ['False', 'StandingAccessWithoutMfa'],
+  },
+  {
+    name: 'AmbiguousRoleName',
+    reason:
+      'a role name the provider cannot resolve unambiguously is Stalled AmbiguousRoleName and nothing is written, drift or not',
+    in: input({
+      lookup: {
+        kind: 'Found',
+        role: live({
+          coverage: facts({
+            holdings: [holding(user('amy'), 'SignIn')],
+            ambiguity: "payroll.approver also reads as role 'approver' of client 'payroll'",
+          }),
+        }),
+      },
+    }),
+    outcome: 'Blocked',
+    actions: [],
+    ready: ['False', 'AmbiguousRoleName'],
+    stalled: 'AmbiguousRoleName',
+    mfaEnforced: 'False',
+    drift: [],
+    holders: ['False', 'SignInWithoutMfa'],
+  },
 ];
 
 describe('plan', () => {
@@ -278,6 +569,10 @@ describe('plan', () => {
     expect(cond(p, 'Stalled')?.reason, c.reason).toBe(c.stalled);
     expect(cond(p, 'Reconciling') !== undefined, c.reason).toBe(c.reconciling ?? false);
     expect(cond(p, 'MFAEnforced')?.status, c.reason).toBe(c.mfaEnforced);
+    const h = cond(p, 'HoldersCovered');
+    expect([h?.status, h?.reason], c.reason).toEqual(
+      c.holders ?? ['Unknown', 'HoldersNotObserved'],
+    );
     expect(
       p.drift.map((d) => d.path),
       c.reason,

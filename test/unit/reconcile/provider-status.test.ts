@@ -4,7 +4,9 @@ import {
   nextProviderStatus,
   type ProviderObservation,
 } from '../../../src/reconcile/provider-status.js';
+import type { LiveRole } from '../../../src/api/observation.js';
 import { live } from './fixtures.js';
+import { facts, holding, policy, set, user } from './coverage/fixtures.js';
 
 const T0 = '2026-01-01T00:00:00Z';
 const T1 = '2026-01-01T00:05:00Z';
@@ -113,5 +115,68 @@ describe('nextProviderStatus', () => {
     expect(s.alerts?.roles).toEqual([
       { roleId: 'b', roleDisplayName: 'B', severity: 'medium', declared: true },
     ]);
+  });
+});
+
+describe('tenant-wide holder counts', () => {
+  const standing = (name: string) => holding(user(name), 'Active');
+  const covering = live({
+    roleId: 'c',
+    roleDisplayName: 'C',
+    mfaRule: true,
+    coverage: facts({ holdings: [standing('amy'), standing('bob')], policies: [policy()] }),
+  });
+  const gaps = live({
+    roleId: 'd',
+    roleDisplayName: 'D',
+    mfaRule: true,
+    coverage: facts({
+      holdings: [standing('cat'), standing('dan'), holding(user('eve'), 'Eligible')],
+      policies: [
+        policy({ exclude: set({ users: ['u-cat'] }), include: set({ users: ['u-cat'] }) }),
+        policy({
+          id: 'p2',
+          displayName: 'Cond',
+          include: set({ users: ['u-dan'] }),
+          unjudged: ['locations'],
+        }),
+      ],
+    }),
+  });
+  const cases: {
+    name: string;
+    reason: string;
+    roles: LiveRole[];
+    want: [holders: number, withoutMfa: number] | undefined;
+    message: string;
+  }[] = [
+    {
+      name: 'holders not read',
+      reason: 'a provider that reads no holders reports no counts (unknown, not zero)',
+      roles: [withMfa, without],
+      want: undefined,
+      message: 'Connected; 2 roles observed, 1 without MFA on activation',
+    },
+    {
+      name: 'summed over roles',
+      reason:
+        'holdings of every role whose holders were read; uncovered and conditional both count as without MFA',
+      roles: [withMfa, covering, gaps],
+      want: [5, 2],
+      message:
+        'Connected; 3 roles observed, 0 without MFA on activation; 2 of 5 holdings not behind MFA',
+    },
+  ];
+  it.each(cases)('$name: $reason', (c) => {
+    const s = nextProviderStatus(
+      undefined,
+      { kind: 'Observed', roles: c.roles, declared: new Set() },
+      ctx,
+    );
+    expect(
+      c.want === undefined ? undefined : [s.alerts?.holders, s.alerts?.holdersWithoutMfa],
+    ).toEqual(c.want);
+    if (c.want === undefined) expect(s.alerts).not.toHaveProperty('holders');
+    expect(s.conditions?.[0]?.message).toBe(c.message);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFirstSeen } from '../../../src/status/directory-status-writer.js';
+import { readFirstSeen, roleStatusLine } from '../../../src/status/directory-status-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-status-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,5 +41,50 @@ describe('readFirstSeen', () => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
     if (text !== undefined) writeFileSync(file, text);
     expect(Object.fromEntries(await readFirstSeen(file))).toEqual(want);
+  });
+});
+
+describe('roleStatusLine', () => {
+  const c = (
+    type: string,
+    status: 'True' | 'False' | 'Unknown',
+    reason: string,
+    message: string,
+  ) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: T1,
+  });
+  const ready = c('Ready', 'True', 'InSync', 'Activation of X requires MFA, as declared');
+  const mfa = c('MFAEnforced', 'True', 'MFARequired', 'm');
+  it.each([
+    {
+      reason: 'holders not judged: the line is as it always was',
+      conditions: [ready, mfa, c('HoldersCovered', 'Unknown', 'HoldersNotObserved', 'n')],
+      want: 'identity/x: Ready=True (InSync) MFAEnforced=True: Activation of X requires MFA, as declared',
+    },
+    {
+      reason: 'every holder covered: said, nothing more',
+      conditions: [ready, mfa, c('HoldersCovered', 'True', 'AllHoldersCovered', 'All 2')],
+      want: 'identity/x: Ready=True (InSync) MFAEnforced=True HoldersCovered=True: Activation of X requires MFA, as declared',
+    },
+    {
+      reason: 'holders not covered: named, with the reason',
+      conditions: [
+        ready,
+        mfa,
+        c(
+          'HoldersCovered',
+          'False',
+          'StandingAccessWithoutMfa',
+          '1 of 1 holdings of X are not behind MFA: bob',
+        ),
+      ],
+      want: 'identity/x: Ready=True (InSync) MFAEnforced=True HoldersCovered=False: Activation of X requires MFA, as declared; StandingAccessWithoutMfa: 1 of 1 holdings of X are not behind MFA: bob',
+    },
+  ])('$reason', ({ conditions, want }) => {
+    expect(roleStatusLine('identity/x', { conditions })).toBe(want);
   });
 });

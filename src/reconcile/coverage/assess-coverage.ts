@@ -1,0 +1,42 @@
+// Pure. One verdict per holding of a role, from the facts its provider observed: the entry point of the coverage
+// rules, one rule per path.
+import type { CoveragePath, HoldingCoverage, RoleCoverage } from '../../api/coverage.js';
+import type { LiveRole } from '../../api/observation.js';
+import { eligibleCoverage } from './eligible-rule.js';
+import { groupEligibleCoverage } from './group-eligible-rule.js';
+import { compareByHolder } from './holder-name.js';
+import type { RuleInput } from './rule-input.js';
+import { directGrantCoverage, signInCoverage } from './sign-in-rule.js';
+import { standingCoverage } from './standing-rule.js';
+
+/** The rule that judges each path. */
+const RULES: Readonly<Record<CoveragePath, (input: RuleInput) => HoldingCoverage>> = {
+  Eligible: eligibleCoverage,
+  Active: standingCoverage,
+  GroupActive: standingCoverage,
+  GroupEligible: groupEligibleCoverage,
+  SignIn: signInCoverage,
+  DirectGrant: directGrantCoverage,
+};
+
+/**
+ * Judges every holding of a role. Undefined when the provider did not read holders (`role.coverage` absent):
+ * coverage is then not judged, never assumed. Holdings come out sorted by holder name, id, path and `via`, so the
+ * same facts always give the same list.
+ */
+export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
+  const facts = role.coverage;
+  if (!facts) return undefined;
+  const holdings = facts.holdings
+    .map((holding) => RULES[holding.path]({ holding, role, facts }))
+    .sort(compareByHolder);
+  let covered = 0;
+  let conditional = 0;
+  let uncovered = 0;
+  for (const h of holdings) {
+    if (h.verdict === 'Covered') covered++;
+    else if (h.verdict === 'Conditional') conditional++;
+    else uncovered++;
+  }
+  return { holdings, total: holdings.length, covered, conditional, uncovered };
+}

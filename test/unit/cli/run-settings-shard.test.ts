@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runSettings, type RunOptions } from '../../../src/cli/run-settings.js';
 
 const base: RunOptions = {
+  logFormat: 'json',
   kubernetes: true,
   emulator: false,
   emulatorPort: '0',

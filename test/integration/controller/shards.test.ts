@@ -204,9 +204,13 @@ describe('two shards', () => {
     expect(emulators.none.counts().requests).toBe(0);
 
     // Events: about each shard's roles, reported by that shard's replicas only
-    const seen = await events();
-    expect(seen.some((e) => e.name === 'a-pra' && e.reason === 'DriftCorrected')).toBe(true);
-    expect(seen.some((e) => e.name === 'b-pra' && e.reason === 'DriftCorrected')).toBe(true);
+    // Events are sent beside the status write, not before it: wait for them
+    const seen = await eventually(async () => {
+      const all = await events();
+      expect(all.some((e) => e.name === 'a-pra' && e.reason === 'DriftCorrected')).toBe(true);
+      expect(all.some((e) => e.name === 'b-pra' && e.reason === 'DriftCorrected')).toBe(true);
+      return all;
+    }, 10_000);
     for (const e of seen) {
       if (e.name.startsWith('a-')) expect(e.instance).toMatch(/^a-[01]$/);
       if (e.name.startsWith('b-')) expect(e.instance).toBe('b-0');
@@ -239,13 +243,15 @@ describe('two shards', () => {
     emulators.a.setEnabledRules(GA, ['Justification']);
     const corrected = await ready('a-ga', 1);
     expect(Object.keys(statusManagers(corrected))).toEqual(['rolegate-a']);
-    const seen = await events();
     const standbyName = leader === procs['a-0'] ? 'a-1' : 'a-0';
-    expect(
-      seen.some(
-        (e) => e.name === 'a-ga' && e.reason === 'DriftCorrected' && e.instance === standbyName,
-      ),
-    ).toBe(true);
+    await eventually(async () => {
+      const seen = await events();
+      expect(
+        seen.some(
+          (e) => e.name === 'a-ga' && e.reason === 'DriftCorrected' && e.instance === standbyName,
+        ),
+      ).toBe(true);
+    }, 10_000);
     // B never lost or regained its Lease, and had nothing to write
     expect(alive(b)).toBe(true);
     expect(leads(b)).toBe(1);
@@ -275,12 +281,14 @@ describe('two shards', () => {
     expect(Object.keys(managers)).toContain('rolegate-b');
     // rolegate-a's entry, if the API server kept one, is from before the move (managedFields count seconds)
     if (managers['rolegate-a']) expect(Date.parse(managers['rolegate-a'])).toBeLessThan(moved);
-    const seen = await events();
-    expect(
-      seen
-        .filter((e) => e.name === 'a-pra' && e.reason === 'DriftCorrected')
-        .map((e) => e.instance),
-    ).toEqual(expect.arrayContaining(['b-0']));
+    await eventually(async () => {
+      const seen = await events();
+      expect(
+        seen
+          .filter((e) => e.name === 'a-pra' && e.reason === 'DriftCorrected')
+          .map((e) => e.instance),
+      ).toEqual(expect.arrayContaining(['b-0']));
+    }, 10_000);
     await new Promise((r) => setTimeout(r, 3000)); // a resync of A: it has nothing left to write
     expect(statusWrites(await scrape(a))).toBe(aWrites);
     expect(statusWrites(await scrape(b))).toBeGreaterThan(0);

@@ -121,6 +121,23 @@ export function delta(before, after) {
   return out;
 }
 
+/**
+ * A request-count delta without the benchmark's own requests: its `creates` POSTs of PrivilegedRoles, and the
+ * LISTs and WATCHes of its Ready watcher (`watcher.requests()`; the watch still open counts once it ends).
+ */
+export function withoutBench(d, creates, watcher) {
+  const own = watcher.requests();
+  const out = { ...d };
+  for (const [key, mine] of [
+    ['privilegedroles POST', creates],
+    ['privilegedroles LIST', own.lists],
+    ['privilegedroles WATCH', own.watchesEnded + 1],
+  ]) {
+    if (out[key] !== undefined) out[key] = Math.max(0, out[key] - mine);
+  }
+  return out;
+}
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY', 'CREATE']);
 
 /** Sums a delta over the rolegate resources: total and mutating. */

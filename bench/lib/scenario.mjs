@@ -18,6 +18,7 @@ import {
   startController,
   sumRequests,
   watchReady,
+  withoutBench,
 } from './k8s.mjs';
 import { progress } from './common.mjs';
 import { selfSignedCert } from '../../scripts/self-signed-cert.mjs';
@@ -86,15 +87,8 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     // the API server counts a WATCH when it ends: give the watcher's last one a moment to be counted
     await new Promise((r) => setTimeout(r, 500));
     const after = await requestCounts(k);
-    const d = delta(before, after);
+    const d = withoutBench(delta(before, after), n, w);
     const own = w.requests();
-    for (const [key, mine] of [
-      ['privilegedroles POST', n],
-      ['privilegedroles LIST', own.lists],
-      ['privilegedroles WATCH', own.watchesEnded + 1],
-    ]) {
-      if (d[key] !== undefined) d[key] = Math.max(0, d[key] - mine);
-    }
     const sums = sumRequests(d);
     const g = emulator.counts();
     const missingAfter = ids.filter(

@@ -1,5 +1,7 @@
 // Kubernetes mode of `rolegate run`: informers on the API server, status through /status, Events, Secrets
-// through the API, and (with --leader-elect) a Lease so that exactly one replica reconciles.
+// through the API, and (with --leader-elect) a Lease so that exactly one replica reconciles. With
+// --watch-label-selector the controller is one shard of the estate: its own IdentityProviders, their roles, and a
+// Lease, field manager, log field and metric label of its own.
 import { readFileSync } from 'node:fs';
 import { KubeClient } from '../kube/client.js';
 import { loadKubeTarget, type KubeTarget } from '../kube/kubeconfig.js';
@@ -21,6 +23,7 @@ import { emulatorFactory } from './emulator-factory.js';
 import type { GraphEmulator } from '../emulator/graph/index.js';
 import type { ServiceContext } from './service-lifecycle.js';
 import { readiness, type RunOptions, type RunSettings } from './run-settings.js';
+import { shardFieldManager, shardLeaseName } from '../sources/shard.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -55,12 +58,17 @@ export async function startKubernetes(
   log: Logger,
   ctx: ServiceContext,
 ): Promise<void> {
-  // Bad timings fail before anything connects.
+  // Bad timings fail before anything connects (bad selectors failed in runSettings).
   const timings = leaderElectionTimings(o);
-  const kube = new KubeClient(kubeTarget(o.kubeconfig));
+  const shard = s.shard;
+  const leaseName = shardLeaseName(o.leaderElectionId, shard);
+  if (shard) log = log.child({ shard: shard.name });
+  const kube = new KubeClient(kubeTarget(o.kubeconfig), { userAgent: shardFieldManager(shard) });
   ctx.defer('Kubernetes client', () => kube.close());
   const namespace = podNamespace();
   const metrics = new ControllerMetrics(true);
+  // every series of a shard's controller says which shard it is, so dashboards can sum or split them
+  if (shard) metrics.registry.setDefaultLabels({ shard: shard.name });
   let elector: LeaderElector | undefined;
   let current: { controller: Controller; registry: ProviderRegistry } | undefined;
   // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
@@ -95,6 +103,7 @@ export async function startKubernetes(
     const source = new KubernetesSource(kube, {
       log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
+      ...(shard ? { shard } : {}),
     });
     const observedFactory = PROVIDERS.factory(log, (name) => metrics.providerRequestObserver(name));
     const factory = emulator
@@ -136,21 +145,21 @@ export async function startKubernetes(
     const abort = new AbortController();
     elector = new LeaderElector(kube, {
       namespace: o.leaderElectionNamespace ?? namespace,
-      name: o.leaderElectionId,
+      name: leaseName,
       ...timings,
       log,
       onStartedLeading: async () => {
-        metrics.leader.set({ name: o.leaderElectionId }, 1);
+        metrics.leader.set({ name: leaseName }, 1);
         log.info('became leader; starting to reconcile');
         await startController();
       },
       onStoppedLeading: () => {
-        metrics.leader.set({ name: o.leaderElectionId }, 0);
+        metrics.leader.set({ name: leaseName }, 0);
         log.info('not leader; stopped reconciling');
         void stopController();
       },
     });
-    metrics.leader.set({ name: o.leaderElectionId }, 0);
+    metrics.leader.set({ name: leaseName }, 0);
     const electing = elector.run(abort.signal);
     // registered before the controller, so closed after it: the Lease is released once nothing is in flight
     ctx.defer('leader election', async () => {
@@ -163,7 +172,13 @@ export async function startKubernetes(
     await startController();
   }
   log.info(
-    { url: http.url, namespace, leaderElection: o.leaderElect },
+    {
+      url: http.url,
+      namespace,
+      leaderElection: o.leaderElect,
+      ...(o.leaderElect ? { lease: leaseName } : {}),
+      ...(shard ? { selector: shard.selector } : {}),
+    },
     'serving /healthz, /readyz and /metrics',
   );
 }

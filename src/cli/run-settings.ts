@@ -5,6 +5,7 @@ import { MIN_REQUEST_TIMEOUT_MS } from '../providers/request-deadline.js';
 import { unansweredFor } from '../providers/reachability.js';
 import { parseListenAddress, parsePort, type ListenAddress } from './listen-address.js';
 import type { LogFlags } from './log-options.js';
+import { shardOf, type Shard } from '../sources/shard.js';
 
 /** Options of `rolegate run`, as commander parses them. */
 export interface RunOptions extends LogFlags {
@@ -24,6 +25,8 @@ export interface RunOptions extends LogFlags {
   leaderElect: boolean;
   leaderElectionNamespace?: string;
   leaderElectionId: string;
+  watchLabelSelector?: string;
+  shardName?: string;
   leaderElectLeaseDuration: string;
   leaderElectRenewDeadline: string;
   leaderElectRetryPeriod: string;
@@ -38,6 +41,8 @@ export interface RunSettings {
   shutdownTimeoutMs: number;
   http: ListenAddress;
   emulatorPort: number;
+  /** The shard this controller owns (--watch-label-selector); undefined: the whole estate. */
+  shard: Shard | undefined;
 }
 
 /**
@@ -61,6 +66,9 @@ export function runSettings(o: RunOptions): RunSettings {
   const emulatorPort = parsePort(o.emulatorPort);
   if (emulatorPort === undefined)
     throw new Error(`--emulator-port ${o.emulatorPort} is not a port (0-65535)`);
+  const shard = shardOf(o.watchLabelSelector, o.shardName);
+  if (shard && !o.kubernetes)
+    throw new Error('--watch-label-selector is for --kubernetes: a directory is one shard already');
   const requestTimeoutMs = duration(
     '--request-timeout',
     o.requestTimeout,
@@ -74,6 +82,7 @@ export function runSettings(o: RunOptions): RunSettings {
     shutdownTimeoutMs: duration('--shutdown-timeout', o.shutdownTimeout, 1000, '1s'),
     http: parseListenAddress(o.httpAddr, '--http-addr'),
     emulatorPort,
+    shard,
   };
 }
 

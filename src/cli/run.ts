@@ -84,7 +84,19 @@ export function runCommand(): Command {
       '--leader-election-namespace <ns>',
       'namespace of the Lease (default: the pod namespace)',
     )
-    .option('--leader-election-id <name>', 'name of the Lease', 'rolegate-controller')
+    .option(
+      '--leader-election-id <name>',
+      'name of the Lease (a shard adds -<shard name>)',
+      'rolegate-controller',
+    )
+    .option(
+      '--watch-label-selector <selector>',
+      'Kubernetes mode: run as one shard, owning only the IdentityProviders with these labels (e.g. rolegate.io/shard=a, or !rolegate.io/shard for the rest) and the PrivilegedRoles whose providerRef names one of them',
+    )
+    .option(
+      '--shard-name <name>',
+      'names the shard of --watch-label-selector in logs, metrics, its Lease and its field manager (default: a hash of the selector)',
+    )
     .option(
       '--leader-elect-lease-duration <duration>',
       'how long standbys wait after the last renewal before taking the Lease over',
@@ -110,7 +122,8 @@ export function runCommand(): Command {
 Examples:
   rolegate run --dir examples/quickstart --emulator       # try it: finds roles without MFA and fixes them
   rolegate run --dir /manifests --status-file status.json
-  rolegate run --kubernetes --leader-elect                 # in a cluster (see the Helm chart)`,
+  rolegate run --kubernetes --leader-elect                 # in a cluster (see the Helm chart)
+  rolegate run --kubernetes --leader-elect --shard-name a --watch-label-selector rolegate.io/shard=a`,
     )
     .action(async (o: RunOptions) => {
       if (o.kubernetes === Boolean(o.dir?.length)) {

@@ -40,15 +40,29 @@ const REQUEST_TIMEOUT_MS = 60_000;
  */
 const MAX_CONNECTIONS = 64;
 
+/** Options of a KubeClient. */
+export interface KubeClientOptions {
+  /**
+   * The User-Agent (default `rolegate`). The API server names the field manager of a write without one after
+   * it, up to the first '/', so it is what managedFields say wrote an object: each shard sends its own.
+   */
+  userAgent?: string;
+}
+
 /** A KubeClient sends requests to one API server with one set of credentials. */
 export class KubeClient {
   private agent: Promise<http.Agent> | undefined;
   private readonly secure: boolean;
   private readonly base: string;
+  private readonly userAgent: string;
 
-  constructor(readonly target: KubeTarget) {
+  constructor(
+    readonly target: KubeTarget,
+    options: KubeClientOptions = {},
+  ) {
     this.secure = target.server.startsWith('https:');
     this.base = target.server.replace(/\/+$/, '');
+    this.userAgent = options.userAgent ?? 'rolegate';
   }
 
   /** GET `path` as JSON. */
@@ -149,7 +163,7 @@ export class KubeClient {
     const agent = await (this.agent ??= this.makeAgent());
     const headers: Record<string, string> = {
       Accept: 'application/json',
-      'User-Agent': 'rolegate',
+      'User-Agent': this.userAgent,
       ...this.target.headers,
     };
     const authorization = await this.target.authorization();

@@ -28,6 +28,8 @@ export interface InformerOptions<T> {
   path: string;
   /** For log lines. */
   name: string;
+  /** Lists and watches only the objects with these labels (the API server filters: a shard's own objects). */
+  labelSelector?: string;
   log?: Logger;
   /** First restart delay after an error (default 500 ms), doubled per consecutive failure up to `maxBackoffMs`. */
   initialBackoffMs?: number;
@@ -191,7 +193,11 @@ export class ResilientInformer<T extends Cached> {
       // every page of a paginated list is served from the first page's snapshot, so its resourceVersion holds
       const page = await this.withCurrent((signal) =>
         this.client.get<ListPage<T>>(this.options.path, {
-          query: { limit: this.pageSize, continue: cont },
+          query: {
+            limit: this.pageSize,
+            continue: cont,
+            labelSelector: this.options.labelSelector,
+          },
           signal,
         }),
       );
@@ -226,6 +232,7 @@ export class ResilientInformer<T extends Cached> {
     this.lastWatchStart = Date.now();
     this.lastActivity = this.lastWatchStart;
     const query = {
+      labelSelector: this.options.labelSelector,
       resourceVersion: this.resourceVersion,
       allowWatchBookmarks: true,
       timeoutSeconds: this.timeoutSeconds + Math.floor(Math.random() * this.timeoutSeconds * 0.2),

@@ -1,6 +1,12 @@
 // Desired state from a Kubernetes API server: one informer for PrivilegedRoles (all namespaces or one) and one for
 // the cluster-scoped IdentityProviders. Stores are keyed by objectKey; a change only enqueues a key, and an update
 // that changed nothing but status (the echo of a status write) not even that.
+//
+// A sharded source (a label selector of IdentityProviders) lists and watches only its providers, and its role
+// store holds only the PrivilegedRoles whose providerRef names one of them: the others are never reconciled, so
+// their status is never written here. A role moves in or out of the store, and is enqueued, when its providerRef
+// changes or when its provider enters or leaves the shard (relabelled, created, deleted); leaving the store reads
+// as gone to the reconciler, which forgets the role without writing.
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import {
@@ -15,12 +21,16 @@ import { isStatusOnlyChange } from './status-only-change.js';
 import { MemoryStore } from './memory-store.js';
 import { ResilientInformer, type InformerEvent, type InformerOptions } from '../kube/informer.js';
 import type { Source, WatchedKind } from './types.js';
+import type { Shard } from './shard.js';
+import { matchesLabels } from '../kube/label-selector.js';
 
 /** Options of a KubernetesSource. */
 export interface KubernetesSourceOptions {
   /** Watch PrivilegedRoles in this namespace only (a namespaced install); all namespaces when absent. */
   namespace?: string;
   log?: Logger;
+  /** Own only this shard's IdentityProviders and their PrivilegedRoles; the whole estate when absent. */
+  shard?: Shard;
   /** Passed to both informers (backoff, watch timeout); for tests. */
   informer?: Pick<
     InformerOptions<PrivilegedRole>,
@@ -43,10 +53,19 @@ export class KubernetesSource implements Source {
   private enqueue: (kind: WatchedKind, key: ObjectKey) => void = () => undefined;
   private onAbort: (() => void) | undefined;
   private signal: AbortSignal | undefined;
+  private readonly shard: Shard | undefined;
+  /**
+   * Sharded only: every PrivilegedRole listed, in this shard or not, by the provider it names, so that a
+   * provider entering the shard brings its roles into the store without a list.
+   */
+  private readonly byProvider = new Map<string, Map<ObjectKey, PrivilegedRole>>();
+  /** The provider each role of `byProvider` is filed under. */
+  private readonly indexedUnder = new Map<ObjectKey, string>();
 
   constructor(client: KubeClient, options: KubernetesSourceOptions = {}) {
     const base = `/apis/${GROUP}/${VERSION}`;
     const ns = options.namespace;
+    this.shard = options.shard;
     // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives.
     const common = {
       ...options.informer,
@@ -63,12 +82,18 @@ export class KubernetesSource implements Source {
         ...common,
         name: PROVIDERS,
         path: `${base}/${PROVIDERS}`,
+        ...(this.shard ? { labelSelector: this.shard.selector } : {}),
       }),
     };
-    this.informers.roles.on((event, obj) => this.apply('PrivilegedRole', this.roles, event, obj));
-    this.informers.providers.on((event, obj) =>
-      this.apply('IdentityProvider', this.providers, event, obj),
-    );
+    if (this.shard) {
+      this.informers.roles.on((event, obj) => this.applyShardRole(event, obj));
+      this.informers.providers.on((event, obj) => this.applyShardProvider(event, obj));
+    } else {
+      this.informers.roles.on((event, obj) => this.apply('PrivilegedRole', this.roles, event, obj));
+      this.informers.providers.on((event, obj) =>
+        this.apply('IdentityProvider', this.providers, event, obj),
+      );
+    }
   }
 
   /** Starts both informers and returns at once; they keep retrying until `stop()` or `signal` aborts. */
@@ -114,4 +139,64 @@ export class KubernetesSource implements Source {
     store.set(key, obj);
     if (before === undefined || !isStatusOnlyChange(before, obj)) this.enqueue(kind, key);
   }
+
+  /** A PrivilegedRole event in a sharded source: into the store only while its provider is in the shard. */
+  private applyShardRole(event: InformerEvent, role: PrivilegedRole): void {
+    const key = objectKey(role.metadata);
+    const before = this.roles.get(key);
+    this.index(key, event === 'delete' ? undefined : role);
+    const mine = event !== 'delete' && this.providers.get(providerOf(role)) !== undefined;
+    if (mine) {
+      this.roles.set(key, role);
+      if (before === undefined || !isStatusOnlyChange(before, role))
+        this.enqueue('PrivilegedRole', key);
+    } else if (before !== undefined) {
+      // deleted, or its providerRef now names a provider of another shard (or of none)
+      this.roles.delete(key);
+      this.enqueue('PrivilegedRole', key);
+    }
+  }
+
+  /**
+   * An IdentityProvider event in a sharded source. The API server reports a provider relabelled out of the
+   * selector as deleted and one relabelled into it as added; its roles follow it out of or into the store.
+   */
+  private applyShardProvider(event: InformerEvent, idp: IdentityProvider): void {
+    const name = idp.metadata.name;
+    // The API server filters by the selector; a provider that does not match anyway is never written here.
+    const mine =
+      event !== 'delete' && matchesLabels(this.shard?.requirements ?? [], idp.metadata.labels);
+    const had = this.providers.get(name) !== undefined;
+    if (!mine && !had) return;
+    this.apply('IdentityProvider', this.providers, mine ? event : 'delete', idp);
+    if (mine === had) return;
+    for (const [key, role] of this.byProvider.get(name) ?? []) {
+      if (mine) this.roles.set(key, role);
+      else this.roles.delete(key);
+      this.enqueue('PrivilegedRole', key);
+    }
+  }
+
+  /** Keeps `byProvider` in step with the listed roles (`role` undefined: deleted). */
+  private index(key: ObjectKey, role: PrivilegedRole | undefined): void {
+    const old = this.indexedUnder.get(key);
+    if (old !== undefined) {
+      const group = this.byProvider.get(old);
+      group?.delete(key);
+      if (group?.size === 0) this.byProvider.delete(old);
+    }
+    if (role === undefined) {
+      this.indexedUnder.delete(key);
+      return;
+    }
+    const p = providerOf(role);
+    this.indexedUnder.set(key, p);
+    const group = this.byProvider.get(p) ?? new Map<ObjectKey, PrivilegedRole>();
+    group.set(key, role);
+    this.byProvider.set(p, group);
+  }
+}
+
+function providerOf(role: PrivilegedRole): string {
+  return role.spec?.providerRef?.name ?? '';
 }

@@ -17,10 +17,75 @@
 {{- end }}
 {{- end }}
 
-{{/* Labels that select the controller pods; never change them (Deployment selectors are immutable). */}}
+{{/*
+Labels that select the controller pods; never change them (Deployment selectors are immutable). Rendered for a
+shard (.Shard, see deployment.yaml), they select that shard's pods only; otherwise every controller pod of the
+release (the metrics Service, the NetworkPolicy).
+*/}}
 {{- define "rolegate.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "rolegate.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
+{{- with .Shard }}
+rolegate.io/shard: {{ .name }}
+{{- end }}
+{{- end }}
+
+{{/* The controllers to run: the shards, or one for the whole estate (an empty shard) when none are given. */}}
+{{- define "rolegate.instances" -}}
+{{- if .Values.shards }}
+{{- toYaml .Values.shards }}
+{{- else }}
+- {}
+{{- end }}
+{{- end }}
+
+{{/* The Deployment (and PodDisruptionBudget) name of a controller: the full name, plus -<shard>. */}}
+{{- define "rolegate.instanceName" -}}
+{{- if .Shard }}
+{{- printf "%s-%s" (include "rolegate.fullname" .) .Shard.name }}
+{{- else }}
+{{- include "rolegate.fullname" . }}
+{{- end }}
+{{- end }}
+
+{{/* Replicas of a controller: its shard's `replicas`, else replicaCount. */}}
+{{- define "rolegate.instanceReplicas" -}}
+{{- if and .Shard (hasKey .Shard "replicas") }}
+{{- .Shard.replicas }}
+{{- else }}
+{{- .Values.replicaCount }}
+{{- end }}
+{{- end }}
+
+{{/*
+The leader-election Leases: rolegate-controller, or rolegate-controller-<shard> per shard (what
+`--leader-election-id` and `--shard-name` make). The Role grants get/update on these names only.
+*/}}
+{{- define "rolegate.leaseNames" -}}
+{{- if .Values.shards }}
+{{- range .Values.shards }}
+- rolegate-controller-{{ .name }}
+{{- end }}
+{{- else }}
+- rolegate-controller
+{{- end }}
+{{- end }}
+
+{{/*
+Shards are checked where the schema cannot: names unique (each names a Deployment and a Lease), and leader election
+on wherever a shard runs more than one replica.
+*/}}
+{{- define "rolegate.checkShards" -}}
+{{- $seen := dict }}
+{{- range .Values.shards }}
+{{- if hasKey $seen .name }}
+{{- fail (printf "shards: the name %q is given twice; each shard needs its own name (it names the Deployment and the Lease)" .name) }}
+{{- end }}
+{{- $_ := set $seen .name true }}
+{{- if and (gt (int (default $.Values.replicaCount .replicas)) 1) (not $.Values.controller.leaderElection.enabled) }}
+{{- fail (printf "controller.leaderElection.enabled must be true when shard %q has more than one replica: two controllers would both write" .name) }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Labels on every object. */}}

@@ -591,6 +591,167 @@ interface DeploymentShape {
   };
 }
 
+const shardsValues = 'test/fixtures/helm/shards-values.yaml';
+const shardNames = ['gold', 'silver', 'rest'];
+
+describe('shards', () => {
+  interface Selecting {
+    metadata: { name: string };
+    spec: { selector: { matchLabels?: Record<string, string> } | Record<string, string> };
+  }
+  const render = (...args: string[]): K8sObject[] =>
+    objects(helm('template', 'rel', chart, '--namespace', 'rolegate-system', ...args));
+
+  it('renders one controller, as before, without shards', () => {
+    const all = render();
+    const deployments = all.filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['rel-rolegate']);
+    const args = (deployments[0] as unknown as DeploymentShape).spec.template.spec.containers[0]!
+      .args;
+    expect(args).toContain('--leader-election-id=rolegate-controller');
+    expect(args.some((a) => a.startsWith('--watch-label-selector'))).toBe(false);
+    expect(deployments[0]!.metadata.labels?.['rolegate.io/shard']).toBeUndefined();
+  });
+
+  it('renders a Deployment, a budget and a Lease grant per shard, each selecting its own pods', () => {
+    const all = render('-f', shardsValues);
+    const deployments = all.filter((o) => o.kind === 'Deployment') as unknown as (Selecting &
+      DeploymentShape)[];
+    expect(deployments.map((d) => d.metadata.name)).toEqual(
+      shardNames.map((n) => `rel-rolegate-${n}`),
+    );
+    const want = [
+      { selector: 'rolegate.io/shard=gold', replicas: 2 },
+      { selector: 'rolegate.io/shard in (silver, bronze)', replicas: 3 },
+      { selector: '!rolegate.io/shard', replicas: 1 },
+    ];
+    deployments.forEach((d, i) => {
+      const name = shardNames[i]!;
+      const args = d.spec.template.spec.containers[0]!.args;
+      expect(d.spec.replicas).toBe(want[i]!.replicas);
+      expect(args).toEqual(
+        expect.arrayContaining([
+          '--leader-elect',
+          '--leader-election-id=rolegate-controller',
+          `--shard-name=${name}`,
+          `--watch-label-selector=${want[i]!.selector}`,
+        ]),
+      );
+      // a Deployment selects only its shard's pods, and its pods carry the shard label
+      expect(d.spec.selector).toMatchObject({ matchLabels: { 'rolegate.io/shard': name } });
+      expect(d.spec.template.metadata.labels['rolegate.io/shard']).toBe(name);
+    });
+    // a budget for each shard with more than one replica
+    expect(all.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(
+      ['rel-rolegate-gold', 'rel-rolegate-silver'],
+    );
+    // the metrics Service scrapes every shard's pods (their series carry a shard label)
+    const service = all.find((o) => o.kind === 'Service') as unknown as Selecting;
+    expect(service.spec.selector).not.toHaveProperty('rolegate.io/shard');
+    // the Role grants each shard's Lease by name
+    const role = all.find((o) => o.kind === 'Role') as unknown as {
+      rules: { resources: string[]; resourceNames?: string[]; verbs: string[] }[];
+    };
+    const leases = role.rules
+      .filter((r) => r.resources.includes('leases') && r.verbs.includes('update'))
+      .flatMap((r) => r.resourceNames ?? []);
+    expect(leases).toEqual(expect.arrayContaining(shardNames.map((n) => `${leaseName}-${n}`)));
+    // every flag is one `rolegate run` knows
+    const help = ok(process.execPath, ['dist/cli/main.js', 'run', '--help']);
+    for (const a of deployments.flatMap((d) => d.spec.template.spec.containers[0]!.args))
+      if (a.startsWith('--')) expect(help).toContain(a.split('=')[0]);
+  });
+
+  it('is accepted by the API server, and lints', () => {
+    expect(helm('lint', '--strict', chart, '-f', shardsValues)).toContain('0 chart(s) failed');
+    const ns = namespace('tpl-shards');
+    const rendered = helm('template', 'rolegate', chart, '--namespace', ns, '-f', shardsValues);
+    const r = applyDryRun(ns, rendered);
+    expect(r.stderr).not.toMatch(/warning/i);
+  });
+
+  it.each([
+    {
+      reason: 'a name given twice (it names a Deployment and a Lease)',
+      args: ['--set-json', 'shards=[{"name":"a","selector":"x=1"},{"name":"a","selector":"x=2"}]'],
+      message: 'the name "a" is given twice',
+    },
+    {
+      reason: 'a name that cannot suffix a Lease',
+      args: ['--set-json', 'shards=[{"name":"Gold","selector":"x=1"}]'],
+      message: "'/shards/0/name'",
+    },
+    {
+      reason: 'a shard without a selector',
+      args: ['--set-json', 'shards=[{"name":"a"}]'],
+      message: 'selector',
+    },
+    {
+      reason: 'two replicas of a shard without leader election',
+      args: [
+        '--set',
+        'replicaCount=1',
+        '--set',
+        'controller.leaderElection.enabled=false',
+        '--set-json',
+        'shards=[{"name":"a","selector":"x=1","replicas":2}]',
+      ],
+      message: 'shard "a" has more than one replica',
+    },
+  ])('refuses $reason', ({ args, message }) => {
+    const r = run(HELM, ['template', 'rolegate', chart, ...args]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('helm install with shards', () => {
+  let ns = '';
+  const release = `shards-${suffix}`;
+  let installOutput = '';
+
+  beforeAll(() => {
+    ns = namespace('install-shards');
+    // the CRDs belong to the test API server (and the other release); this release leaves them alone
+    installOutput = helm(
+      'install',
+      release,
+      chart,
+      '--namespace',
+      ns,
+      '-f',
+      shardsValues,
+      '--set',
+      'crds.install=false',
+    );
+  });
+
+  afterAll(() => {
+    if (ns) run(HELM, ['uninstall', release, '--namespace', ns]);
+  });
+
+  it("lets the ServiceAccount get and update each shard's Lease, and no other", () => {
+    const canI = (verb: string, lease: string): string =>
+      run(KUBECTL, [
+        'auth',
+        'can-i',
+        verb,
+        `leases.coordination.k8s.io/${lease}`,
+        '-n',
+        ns,
+        `--as=system:serviceaccount:${ns}:${release}-rolegate`,
+      ]).stdout.trim();
+    for (const n of shardNames)
+      for (const verb of ['get', 'update']) expect(canI(verb, `${leaseName}-${n}`)).toBe('yes');
+    expect(canI('update', `${leaseName}-other`)).toBe('no');
+  });
+
+  it('prints a rollout command per shard', () => {
+    for (const n of shardNames)
+      expect(installOutput).toContain(`rollout status deployment/${release}-rolegate-${n}`);
+  });
+});
+
 describe('helm install', () => {
   let ns = '';
   let other = '';

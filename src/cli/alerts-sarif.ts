@@ -1,0 +1,151 @@
+// `rolegate alerts -o sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Each finding sits on
+// the manifest that declares the role (the PrivilegedRole), or, for a role nobody declared, on the
+// IdentityProvider's manifest: the file a reviewer would change. A stable fingerprint per role and account keeps
+// a finding one alert across runs.
+// https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+import type { CoverageGap } from '../api/coverage.js';
+import { accountLabel, type AlertsReport } from './alerts-report.js';
+
+/** A place in a manifest: `file:line:col` as the directory source records it. */
+export interface ManifestPlace {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** Parses `file:line:col` (the file may itself hold colons). */
+export function parsePlace(where: string | undefined): ManifestPlace | undefined {
+  const m = where === undefined ? null : /^(.*):(\d+):(\d+)$/.exec(where);
+  return m ? { file: m[1]!, line: Number(m[2]), col: Number(m[3]) } : undefined;
+}
+
+/** The rule of a role without MFA on activation. */
+export const ROLE_RULE = 'RoleActivationWithoutMfa';
+
+const RULES: Readonly<Record<string, string>> = {
+  [ROLE_RULE]: 'Activating the role does not require multi-factor authentication.',
+  ActivationWithoutMfa:
+    'An eligible holder activates the role without being asked for a second factor.',
+  StandingAccessWithoutMfa:
+    'A standing (active) holder uses the role and no enabled Conditional Access policy requiring MFA includes them.',
+  ExcludedByConditionalAccess:
+    'The Conditional Access policy that would require MFA of the holder excludes them.',
+  GroupActivationWithoutMfa:
+    'The holder gets the role through a group whose PIM activation does not require MFA, and no policy covers them.',
+  SignInWithoutMfa: "The provider's sign-in step for the role does not ask for a second factor.",
+  DirectGrant:
+    'Tokens carrying the role can be obtained without the browser flow and its second factor.',
+  ConditionalCoverage:
+    'Only Conditional Access policies with conditions rolegate cannot judge require MFA of the holder.',
+} satisfies Record<CoverageGap | typeof ROLE_RULE, string>;
+
+type Level = 'error' | 'warning';
+
+/** Encodes a relative path as a URI reference (each segment percent-encoded, `/` kept). */
+function uriOf(file: string): string {
+  return file
+    .split('/')
+    .map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg)))
+    .join('/');
+}
+
+/**
+ * Builds the SARIF log of an alerts report. `place` gives the manifest a finding belongs to, from the
+ * PrivilegedRoles that declare the role (empty for an undeclared role).
+ */
+export function toAlertsSarif(
+  r: AlertsReport,
+  place: (declared: string[]) => ManifestPlace | undefined,
+  opts: { toolVersion?: string } = {},
+): unknown {
+  const results: {
+    ruleId: string;
+    level: Level;
+    message: string;
+    declared: string[];
+    fingerprint: string;
+    properties: Record<string, unknown>;
+  }[] = [];
+  for (const a of r.alerts)
+    results.push({
+      ruleId: ROLE_RULE,
+      level: 'warning',
+      message: `Role ${a.roleDisplayName} (${a.roleId}) of ${r.provider} does not require MFA on activation.`,
+      declared: a.declared,
+      fingerprint: `${r.provider}/${a.roleId}`,
+      properties: { roleId: a.roleId, declared: a.declared },
+    });
+  for (const a of r.accounts) {
+    const ruleId =
+      a.gap ?? (a.verdict === 'Conditional' ? 'ConditionalCoverage' : 'StandingAccessWithoutMfa');
+    results.push({
+      ruleId,
+      level: a.verdict === 'Conditional' ? 'warning' : 'error',
+      message: `${accountLabel(a)} holds ${a.roleDisplayName} of ${r.provider} (${a.path}${a.via ? ` through ${a.via}` : ''}) without MFA: ${a.why}`,
+      declared: a.declared,
+      fingerprint: `${r.provider}/${a.roleId}/${a.principal.id}/${a.path}/${a.via ?? ''}`,
+      properties: {
+        roleId: a.roleId,
+        principalId: a.principal.id,
+        principal: accountLabel(a),
+        path: a.path,
+        verdict: a.verdict,
+        declared: a.declared,
+      },
+    });
+  }
+  const ruleIds = [...new Set(results.map((x) => x.ruleId))].sort();
+  const index = new Map(ruleIds.map((id, n) => [id, n]));
+  const levelOf = new Map<string, Level>();
+  for (const x of results) if (levelOf.get(x.ruleId) !== 'error') levelOf.set(x.ruleId, x.level);
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'rolegate',
+            ...(opts.toolVersion ? { version: opts.toolVersion } : {}),
+            rules: ruleIds.map((id) => ({
+              id,
+              shortDescription: { text: RULES[id] ?? id },
+              defaultConfiguration: { level: levelOf.get(id) ?? 'error' },
+            })),
+          },
+        },
+        columnKind: 'unicodeCodePoints',
+        results: results.map((x) => {
+          const p = place(x.declared);
+          return {
+            ruleId: x.ruleId,
+            ruleIndex: index.get(x.ruleId) ?? 0,
+            level: x.level,
+            message: { text: x.message },
+            locations: p
+              ? [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: uriOf(p.file), uriBaseId: '%SRCROOT%' },
+                      region: { startLine: p.line, startColumn: p.col },
+                    },
+                  },
+                ]
+              : [],
+            partialFingerprints: { 'rolegateFinding/v1': x.fingerprint },
+            properties: x.properties,
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** Renders the SARIF log as JSON. */
+export function renderAlertsSarif(
+  r: AlertsReport,
+  place: (declared: string[]) => ManifestPlace | undefined,
+  opts: { toolVersion?: string } = {},
+): string {
+  return `${JSON.stringify(toAlertsSarif(r, place, opts), null, 2)}\n`;
+}

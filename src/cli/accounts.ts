@@ -11,6 +11,7 @@ import type {
   RoleCoverage,
 } from '../api/coverage.js';
 import type { LiveRole } from '../api/observation.js';
+import { holderName } from '../reconcile/coverage/holder-name.js';
 
 /** Judges one live role's holders; undefined when the provider did not read them. */
 export type CoverageJudge = (role: LiveRole) => RoleCoverage | undefined;
@@ -76,11 +77,6 @@ export const PATH_ORDER: readonly CoveragePath[] = [
   'SignIn',
   'DirectGrant',
 ];
-
-/** A principal as people read it: the UPN, else the display name, else the id. */
-export function principalName(p: Principal): string {
-  return p.userPrincipalName || p.displayName || p.id;
-}
 
 function via(h: HoldingCoverage): string | undefined {
   const v = h.holding.via;
@@ -177,7 +173,7 @@ export function listAccounts(
     (a, b) =>
       byText(a.roleDisplayName, b.roleDisplayName) ||
       byText(a.roleId, b.roleId) ||
-      byText(principalName(a.principal), principalName(b.principal)) ||
+      byText(holderName(a.principal), holderName(b.principal)) ||
       PATH_ORDER.indexOf(a.path) - PATH_ORDER.indexOf(b.path) ||
       byText(a.via ?? '', b.via ?? ''),
   );

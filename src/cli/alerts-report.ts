@@ -2,7 +2,8 @@
 // require MFA (PIM's role alert), and the accounts whose use of a privileged role is not behind a second factor
 // (the list PIM's "administrators aren't using MFA" alert gives), declared in manifests or not.
 import type { ProviderAlert } from '../providers/types.js';
-import { principalName, type AccountRow, type Accounts } from './accounts.js';
+import { holderName } from '../reconcile/coverage/holder-name.js';
+import type { AccountRow, Accounts } from './accounts.js';
 import { renderTable } from './table.js';
 import { EXIT_CHANGES, EXIT_OK } from './exit-codes.js';
 
@@ -59,7 +60,7 @@ const verdictText = (a: AccountRow): string =>
 
 /** The account line of a person: `UPN (id)`. */
 export function accountLabel(a: AccountRow): string {
-  const name = principalName(a.principal);
+  const name = holderName(a.principal);
   return name === a.principal.id ? name : `${name} (${a.principal.id})`;
 }
 
@@ -132,7 +133,7 @@ export function renderAlertsMarkdown(r: AlertsReport): string {
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...r.accounts.map(
         (a) =>
-          `| ${c(principalName(a.principal))} | \`${c(a.principal.id)}\` | ${c(a.roleDisplayName)} | ${a.path} | ${c(a.via ?? '')} | ${verdictText(a)}${a.gap ? ` (${a.gap})` : ''} | ${c(a.why)} | ${c(declaredText(a.declared))} |`,
+          `| ${c(holderName(a.principal))} | \`${c(a.principal.id)}\` | ${c(a.roleDisplayName)} | ${a.path} | ${c(a.via ?? '')} | ${verdictText(a)}${a.gap ? ` (${a.gap})` : ''} | ${c(a.why)} | ${c(declaredText(a.declared))} |`,
       ),
     );
   if (r.holdersNotRead.length > 0)

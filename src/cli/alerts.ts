@@ -14,7 +14,7 @@ import {
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
 import { listAccounts } from './accounts.js';
-import { judgeCoverage } from './coverage-judge.js';
+import { assessCoverage } from '../reconcile/coverage/assess-coverage.js';
 import {
   alertsExitCode,
   alertsReport,
@@ -95,7 +95,7 @@ Examples:
           const report = alertsReport(
             idp.metadata.name,
             rows,
-            listAccounts(snap.roles(), judgeCoverage, (r) => decl.of(r)),
+            listAccounts(snap.roles(), assessCoverage, (r) => decl.of(r)),
           );
           const text = renderAlertsText(report);
           await emit(

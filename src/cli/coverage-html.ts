@@ -2,7 +2,8 @@
 // offline, without rolegate: inline CSS, no script, no external fonts, images or styles (a Content-Security-Policy
 // forbids every fetch), and every value from the provider escaped, since display names are chosen by whoever
 // can create an account.
-import { principalName, type AccountRow } from './accounts.js';
+import { holderName } from '../reconcile/coverage/holder-name.js';
+import type { AccountRow } from './accounts.js';
 import type { CoverageReport, DriftHistory, ReportRole } from './coverage-report.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -52,7 +53,7 @@ function card(label: string, n: number, tone: '' | 'bad' | 'warn' | 'good'): str
 
 function accountRow(a: AccountRow): string {
   const verdict = a.verdict === 'Conditional' ? 'Conditional' : 'Not covered';
-  return `<tr><td>${e(principalName(a.principal))}<br><code>${e(a.principal.id)}</code></td><td>${e(a.principal.type)}</td><td>${e(a.roleDisplayName)}${a.scope ? `<br><code>${e(a.scope)}</code>` : ''}</td><td>${e(PATH_WORDS[a.path] ?? a.path)}</td><td>${e(a.via ?? '')}</td><td class="v-${e(a.verdict)}">${verdict}${a.gap ? `<br><code>${e(a.gap)}</code>` : ''}</td><td>${e(a.why)}</td><td>${e(a.declared.join(', ') || 'not declared')}</td></tr>`;
+  return `<tr><td>${e(holderName(a.principal))}<br><code>${e(a.principal.id)}</code></td><td>${e(a.principal.type)}</td><td>${e(a.roleDisplayName)}${a.scope ? `<br><code>${e(a.scope)}</code>` : ''}</td><td>${e(PATH_WORDS[a.path] ?? a.path)}</td><td>${e(a.via ?? '')}</td><td class="v-${e(a.verdict)}">${verdict}${a.gap ? `<br><code>${e(a.gap)}</code>` : ''}</td><td>${e(a.why)}</td><td>${e(a.declared.join(', ') || 'not declared')}</td></tr>`;
 }
 
 function byPathCell(r: ReportRole): string {

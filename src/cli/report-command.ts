@@ -13,7 +13,7 @@ import {
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { emit, outputFileOption, outputOption, toJson } from './output.js';
 import { listAccounts } from './accounts.js';
-import { judgeCoverage } from './coverage-judge.js';
+import { assessCoverage } from '../reconcile/coverage/assess-coverage.js';
 import { coverageReport, type CoverageReport, type DriftHistory } from './coverage-report.js';
 import { renderCoverageHtml } from './coverage-html.js';
 import { driftFromKubernetes, driftFromPlan, driftFromStatusFile } from './drift-history.js';
@@ -130,7 +130,7 @@ Examples:
             generatedAt: now.toISOString(),
             generator: `rolegate ${packageVersion()}`,
             roles: snap.roles(),
-            accounts: listAccounts(snap.roles(), judgeCoverage, (r) => decl.of(r)),
+            accounts: listAccounts(snap.roles(), assessCoverage, (r) => decl.of(r)),
             drift,
           });
           await emit(

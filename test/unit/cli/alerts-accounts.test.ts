@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listAccounts, principalName } from '../../../src/cli/accounts.js';
+import { listAccounts } from '../../../src/cli/accounts.js';
+import { holderName } from '../../../src/reconcile/coverage/holder-name.js';
 import {
   alertsExitCode,
   alertsReport,
@@ -36,7 +37,7 @@ describe('listAccounts', () => {
     expect(
       accounts.accounts.map((a) => [
         a.roleDisplayName,
-        principalName(a.principal),
+        holderName(a.principal),
         a.path,
         a.verdict,
         a.declared,
@@ -86,16 +87,6 @@ describe('listAccounts', () => {
       total: 0,
     });
   });
-
-  it.each([
-    { reason: 'UPN first', p: ALICE, want: 'alice@contoso.example' },
-    { reason: 'display name without UPN', p: BOB, want: 'Bob' },
-    {
-      reason: 'the id when nothing else',
-      p: { id: 'x1', type: 'User' as const, displayName: '' },
-      want: 'x1',
-    },
-  ])('principalName: $reason', ({ p, want }) => expect(principalName(p)).toBe(want));
 });
 
 describe('alerts report', () => {

@@ -10,6 +10,8 @@ import {
 } from '../../../src/cli/alerts-report.js';
 import { parsePlace, toAlertsSarif } from '../../../src/cli/alerts-sarif.js';
 import { exportRoles } from '../../../src/cli/export.js';
+import type { AccessPolicy } from '../../../src/api/coverage.js';
+import { assessCoverage } from '../../../src/reconcile/coverage/assess-coverage.js';
 import {
   ALICE,
   BOB,
@@ -19,6 +21,7 @@ import {
   PRA,
   READER,
   judge,
+  liveRole,
 } from '../../fixtures/coverage-verdicts.js';
 
 const declared = (r: { roleId: string }): string[] =>
@@ -227,5 +230,41 @@ describe('exportRoles writes mfaOnActiveAssignment where the provider has the ru
     const [doc] = exportRoles([role], 'tenant', 'identity');
     expect(doc!.spec.mfaOnActiveAssignment).toBe(want);
     expect('mfaOnActiveAssignment' in doc!.spec).toBe(want !== undefined);
+  });
+});
+
+describe('from provider facts through the core to the account list', () => {
+  // Facts as a provider reports them, judged by the core's assessCoverage (the rules are tested in
+  // test/unit/reconcile/coverage): the list shows the core's verdicts and reasons, not its own.
+  const admins: AccessPolicy = {
+    id: 'p1',
+    displayName: 'Admins MFA',
+    state: 'enabled',
+    requiresMfa: true,
+    include: { all: true, users: [], groups: [], roles: [] },
+    exclude: { all: false, users: [BREAKGLASS.id], groups: [], roles: [] },
+    applications: { scope: 'All', authenticationContexts: [] },
+    unjudged: [],
+  };
+  const role = liveRole(GA.roleId, 'Global Administrator', true, {
+    coverage: {
+      holdings: [
+        { principal: ALICE, path: 'Active' },
+        { principal: BREAKGLASS, path: 'Active' },
+        { principal: BOB, path: 'Eligible' },
+      ],
+      policies: [admins],
+      memberOf: {},
+      groupActivation: {},
+    },
+  });
+  const list = listAccounts([role], assessCoverage, () => []);
+
+  it('lists the excluded standing holder only: the covered standing one and the eligible one (activation rule on) are covered', () => {
+    expect(list.accounts.map((a) => [a.principal.id, a.path, a.verdict, a.gap])).toEqual([
+      [BREAKGLASS.id, 'Active', 'Uncovered', 'ExcludedByConditionalAccess'],
+    ]);
+    expect(list.accounts[0]!.why).toMatch(/Admins MFA/);
+    expect(list.roles[0]).toMatchObject({ total: 3, covered: 2, uncovered: 1, conditional: 0 });
   });
 });

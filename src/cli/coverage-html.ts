@@ -25,7 +25,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margi
 .cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .9rem;min-width:9rem}
 .card .n{font-size:1.5rem;font-weight:700;display:block}.card.bad{border-color:#cf222e;background:#ffebe9}.card.warn{border-color:#bf8700;background:#fff8c5}.card.good{border-color:#1a7f37;background:#dafbe1}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .v-Uncovered{color:#cf222e;font-weight:600}.v-Conditional{color:#9a6700;font-weight:600}.yes{color:#1a7f37}.no{color:#cf222e;font-weight:600}
 p.note{color:#57606a}footer{margin-top:2rem;color:#57606a;font-size:12px}
 @media print{body{margin:0;max-width:none}.card{break-inside:avoid}tr{break-inside:avoid}}

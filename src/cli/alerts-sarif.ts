@@ -5,6 +5,7 @@
 // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 import type { CoverageGap } from '../api/coverage.js';
 import { accountLabel, type AlertsReport } from './alerts-report.js';
+import { sarifTool, uriOf } from './report/sarif.js';
 
 /** A place in a manifest: `file:line:col` as the directory source records it. */
 export interface ManifestPlace {
@@ -40,14 +41,6 @@ const RULES: Readonly<Record<string, string>> = {
 } satisfies Record<CoverageGap | typeof ROLE_RULE, string>;
 
 type Level = 'error' | 'warning';
-
-/** Encodes a relative path as a URI reference (each segment percent-encoded, `/` kept). */
-function uriOf(file: string): string {
-  return file
-    .split('/')
-    .map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg)))
-    .join('/');
-}
 
 /**
  * Builds the SARIF log of an alerts report. `place` gives the manifest a finding belongs to, from the
@@ -94,26 +87,17 @@ export function toAlertsSarif(
       },
     });
   }
-  const ruleIds = [...new Set(results.map((x) => x.ruleId))].sort();
-  const index = new Map(ruleIds.map((id, n) => [id, n]));
-  const levelOf = new Map<string, Level>();
-  for (const x of results) if (levelOf.get(x.ruleId) !== 'error') levelOf.set(x.ruleId, x.level);
+  const { tool, index } = sarifTool(
+    results.map((x) => ({ rule: x.ruleId, level: x.level })),
+    (id) => RULES[id] ?? id,
+    opts.toolVersion,
+  );
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'rolegate',
-            ...(opts.toolVersion ? { version: opts.toolVersion } : {}),
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: { text: RULES[id] ?? id },
-              defaultConfiguration: { level: levelOf.get(id) ?? 'error' },
-            })),
-          },
-        },
+        tool,
         columnKind: 'unicodeCodePoints',
         results: results.map((x) => {
           const p = place(x.declared);

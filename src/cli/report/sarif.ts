@@ -40,37 +40,57 @@ export interface SarifLog {
 }
 
 /** Encodes a relative path as a URI reference (each segment percent-encoded, `/` kept). */
-function uriOf(file: string): string {
+export function uriOf(file: string): string {
   return file
     .split('/')
     .map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg)))
     .join('/');
 }
 
+/** The tool of a SARIF run. */
+export type SarifTool = SarifLog['runs'][number]['tool'];
+
+/**
+ * rolegate as a SARIF tool, with one rule per rule id of `findings` (sorted; a rule's level is `error` when any of
+ * its findings is one), and each rule id's index in that list for `ruleIndex`.
+ */
+export function sarifTool(
+  findings: readonly { rule: string; level: 'error' | 'warning' }[],
+  describe: (rule: string) => string,
+  toolVersion?: string,
+): { tool: SarifTool; index: Map<string, number> } {
+  const ruleIds = [...new Set(findings.map((f) => f.rule))].sort();
+  const levelOf = new Map<string, 'error' | 'warning'>();
+  for (const f of findings) if (levelOf.get(f.rule) !== 'error') levelOf.set(f.rule, f.level);
+  return {
+    index: new Map(ruleIds.map((id, n) => [id, n])),
+    tool: {
+      driver: {
+        name: 'rolegate',
+        ...(toolVersion ? { version: toolVersion } : {}),
+        rules: ruleIds.map((id) => ({
+          id,
+          shortDescription: { text: describe(id) },
+          defaultConfiguration: { level: levelOf.get(id) ?? 'error' },
+        })),
+      },
+    },
+  };
+}
+
 /** Builds the SARIF log of a report. */
 export function toSarif(r: ValidateReport, opts: { toolVersion?: string } = {}): SarifLog {
-  const ruleIds = [...new Set(r.issues.map((i) => i.rule))].sort();
-  const index = new Map(ruleIds.map((id, n) => [id, n]));
-  const levelOf = new Map<string, 'error' | 'warning'>();
-  for (const i of r.issues) {
-    if (levelOf.get(i.rule) !== 'error') levelOf.set(i.rule, i.severity);
-  }
+  const { tool, index } = sarifTool(
+    r.issues.map((i) => ({ rule: i.rule, level: i.severity })),
+    ruleDescription,
+    opts.toolVersion,
+  );
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'rolegate',
-            ...(opts.toolVersion ? { version: opts.toolVersion } : {}),
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: { text: ruleDescription(id) },
-              defaultConfiguration: { level: levelOf.get(id) ?? 'error' },
-            })),
-          },
-        },
+        tool,
         // yaml's LineCounter columns count UTF-16 code units; for manifests (ASCII keys) they coincide.
         columnKind: 'unicodeCodePoints',
         results: r.issues.map((i) => {

@@ -5,7 +5,7 @@
 // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 import type { CoverageGap } from '../api/coverage.js';
 import { accountLabel, type AlertsReport } from './alerts-report.js';
-import { sarifTool, uriOf } from './report/sarif.js';
+import { sarifLog, sarifTool, uriOf } from './report/sarif.js';
 
 /** A place in a manifest: `file:line:col` as the directory source records it. */
 export interface ManifestPlace {
@@ -92,37 +92,30 @@ export function toAlertsSarif(
     (id) => RULES[id] ?? id,
     opts.toolVersion,
   );
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool,
-        columnKind: 'unicodeCodePoints',
-        results: results.map((x) => {
-          const p = place(x.declared);
-          return {
-            ruleId: x.ruleId,
-            ruleIndex: index.get(x.ruleId) ?? 0,
-            level: x.level,
-            message: { text: x.message },
-            locations: p
-              ? [
-                  {
-                    physicalLocation: {
-                      artifactLocation: { uri: uriOf(p.file), uriBaseId: '%SRCROOT%' },
-                      region: { startLine: p.line, startColumn: p.col },
-                    },
-                  },
-                ]
-              : [],
-            partialFingerprints: { 'rolegateFinding/v1': x.fingerprint },
-            properties: x.properties,
-          };
-        }),
-      },
-    ],
-  };
+  return sarifLog(
+    tool,
+    results.map((x) => {
+      const p = place(x.declared);
+      return {
+        ruleId: x.ruleId,
+        ruleIndex: index.get(x.ruleId) ?? 0,
+        level: x.level,
+        message: { text: x.message },
+        locations: p
+          ? [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: uriOf(p.file), uriBaseId: '%SRCROOT%' },
+                  region: { startLine: p.line, startColumn: p.col },
+                },
+              },
+            ]
+          : [],
+        partialFingerprints: { 'rolegateFinding/v1': x.fingerprint },
+        properties: x.properties,
+      };
+    }),
+  );
 }
 
 /** Renders the SARIF log as JSON. */

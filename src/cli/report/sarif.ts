@@ -78,6 +78,23 @@ export function sarifTool(
   };
 }
 
+/** A SARIF 2.1.0 log of one run of rolegate with `results`. */
+export function sarifLog<R>(
+  tool: SarifTool,
+  results: R[],
+): {
+  $schema: string;
+  version: '2.1.0';
+  runs: { tool: SarifTool; columnKind: 'unicodeCodePoints'; results: R[] }[];
+} {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    // yaml's LineCounter columns count UTF-16 code units; for manifests (ASCII keys) they coincide.
+    runs: [{ tool, columnKind: 'unicodeCodePoints', results }],
+  };
+}
+
 /** Builds the SARIF log of a report. */
 export function toSarif(r: ValidateReport, opts: { toolVersion?: string } = {}): SarifLog {
   const { tool, index } = sarifTool(
@@ -85,47 +102,39 @@ export function toSarif(r: ValidateReport, opts: { toolVersion?: string } = {}):
     ruleDescription,
     opts.toolVersion,
   );
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool,
-        // yaml's LineCounter columns count UTF-16 code units; for manifests (ASCII keys) they coincide.
-        columnKind: 'unicodeCodePoints',
-        results: r.issues.map((i) => {
-          const lastToken = i.pointer.split('/').pop() ?? '';
-          return {
-            ruleId: i.rule,
-            ruleIndex: index.get(i.rule) ?? 0,
-            // Under --strict a warning fails the run, so it is reported as an error.
-            level: r.strict ? 'error' : i.severity,
-            message: { text: i.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: uriOf(i.file), uriBaseId: '%SRCROOT%' },
-                  ...(i.line > 0 ? { region: { startLine: i.line, startColumn: i.col } } : {}),
-                },
-                ...(i.pointer
-                  ? {
-                      logicalLocations: [
-                        {
-                          name: lastToken.replace(/~1/g, '/').replace(/~0/g, '~'),
-                          fullyQualifiedName: i.pointer,
-                          kind: 'member' as const,
-                        },
-                      ],
-                    }
-                  : {}),
-              },
-            ],
-            properties: { pointer: i.pointer, ...(i.object ? { object: i.object } : {}) },
-          };
-        }),
-      },
-    ],
-  };
+  return sarifLog(
+    tool,
+    r.issues.map((i) => {
+      const lastToken = i.pointer.split('/').pop() ?? '';
+      return {
+        ruleId: i.rule,
+        ruleIndex: index.get(i.rule) ?? 0,
+        // Under --strict a warning fails the run, so it is reported as an error.
+        level: r.strict ? 'error' : i.severity,
+        message: { text: i.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: uriOf(i.file), uriBaseId: '%SRCROOT%' },
+              ...(i.line > 0 ? { region: { startLine: i.line, startColumn: i.col } } : {}),
+            },
+            ...(i.pointer
+              ? {
+                  logicalLocations: [
+                    {
+                      name: lastToken.replace(/~1/g, '/').replace(/~0/g, '~'),
+                      fullyQualifiedName: i.pointer,
+                      kind: 'member' as const,
+                    },
+                  ],
+                }
+              : {}),
+          },
+        ],
+        properties: { pointer: i.pointer, ...(i.object ? { object: i.object } : {}) },
+      };
+    }),
+  );
 }
 
 /** Renders the SARIF log as JSON. */

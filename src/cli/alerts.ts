@@ -1,36 +1,63 @@
 // `rolegate alerts`: the provider's own view of roles whose activation does not require MFA (Entra PIM's
-// "Roles don't require multi-factor authentication for activation"), declared in manifests or not.
+// "Roles don't require multi-factor authentication for activation"), and the accounts whose use of a privileged
+// role is not behind a second factor (standing holders no Conditional Access policy covers, excluded accounts,
+// groups without activation MFA, direct grants), declared in manifests or not.
 import { Command } from 'commander';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { ProviderError, type ProviderAlert } from '../providers/types.js';
 import {
+  declarations,
   withProvider,
   withProviderOptions,
   type ProviderCommandOptions,
 } from './provider-command.js';
-import { renderTable } from './table.js';
-import { EXIT_CHANGES, EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 import { emit, outputFileOption, outputOption, toJson, toYaml } from './output.js';
+import { listAccounts } from './accounts.js';
+import { assessCoverage } from '../reconcile/coverage/assess-coverage.js';
+import {
+  alertsExitCode,
+  alertsReport,
+  renderAlertsMarkdown,
+  renderAlertsText,
+  type AlertRow,
+  type AlertsReport,
+} from './alerts-report.js';
+import { parsePlace, renderAlertsSarif } from './alerts-sarif.js';
+import { packageVersion } from './version.js';
 
 /** The formats of `rolegate alerts`. */
-export const ALERTS_FORMATS = ['text', 'json', 'yaml'] as const;
-
-/** One row of the alerts report. */
-export interface AlertRow extends ProviderAlert {
-  declared: string[];
-  source: 'provider' | 'snapshot';
-}
+export const ALERTS_FORMATS = ['text', 'json', 'yaml', 'markdown', 'sarif'] as const;
 
 /** The `alerts` command. */
 export function alertsCommand(): Command {
   return withProviderOptions(new Command('alerts'))
-    .description('List roles whose activation does not require MFA, as the provider reports them')
+    .description(
+      'List roles whose activation does not require MFA and accounts whose use of a role is not behind MFA',
+    )
     .addOption(outputOption(ALERTS_FORMATS, 'text'))
-    .addOption(outputFileOption('the text table'))
-    .option('--detailed-exitcode', 'exit 2 when a role does not require MFA, 0 when none', false)
+    .addOption(outputFileOption('the text tables'))
+    .option(
+      '--detailed-exitcode',
+      'exit 2 when a role lacks MFA or an account is not covered, 0 when none, 1 on errors',
+      false,
+    )
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP.alerts}\n\nExamples:\n  rolegate alerts examples/quickstart --emulator\n  rolegate alerts idp/ --provider contoso -o json\n  rolegate alerts idp/ --detailed-exitcode     # in a scheduled CI audit: 2 when a role lacks MFA`,
+      `
+One row per account (user, group or application) holding a role through a path no second factor guards:
+standing (active) assignments no enabled Conditional Access MFA policy includes, accounts a policy excludes,
+eligible holders of roles or groups whose activation does not ask for MFA, Keycloak direct grants. Roles no
+PrivilegedRole declares are listed too ("(not declared)"). Holders only conditionally covered (a policy with
+locations, platforms or risk conditions) are listed as conditional.
+
+${EXIT_CODES_HELP.alerts}
+
+Examples:
+  rolegate alerts examples/quickstart --emulator
+  rolegate alerts idp/ --provider contoso -o json
+  rolegate alerts idp/ --detailed-exitcode                  # scheduled CI audit: 2 when an account lacks MFA
+  rolegate alerts idp/ -o sarif --output-file alerts.sarif  # code scanning, findings on the manifests`,
     )
     .action(
       async (
@@ -41,9 +68,9 @@ export function alertsCommand(): Command {
           detailedExitcode: boolean;
         },
       ) => {
-        await withProvider('alerts', paths, o, async (idp, session, roles) => {
+        await withProvider('alerts', paths, o, async (idp, session, roles, { source }) => {
           let alerts: ProviderAlert[] | undefined;
-          let source: AlertRow['source'] = 'provider';
+          let from: AlertRow['source'] = 'provider';
           if (session.client.alerts) {
             try {
               alerts = await session.client.alerts();
@@ -56,43 +83,47 @@ export function alertsCommand(): Command {
               );
             }
           }
-          if (alerts === undefined) {
-            source = 'snapshot';
-            alerts = rolesWithoutMfa((await session.snapshot()).roles());
-          }
           const snap = await session.snapshot();
-          const declaredBy = (roleId: string): string[] =>
-            roles
-              .filter((r) => r.spec?.providerRef?.name === idp.metadata.name)
-              .filter((r) => {
-                const l = snap.resolve(r.spec.role ?? {}, r.spec.scope ?? '/');
-                return l.kind === 'Found' && l.role.roleId.toLowerCase() === roleId.toLowerCase();
-              })
-              .map((r) => `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`);
+          if (alerts === undefined) {
+            from = 'snapshot';
+            alerts = rolesWithoutMfa(snap.roles());
+          }
+          const decl = declarations(idp, roles, snap, source);
           const rows: AlertRow[] = alerts
-            .map((a) => ({ ...a, declared: declaredBy(a.roleId), source }))
+            .map((a) => ({ ...a, declared: decl.ofId(a.roleId), source: from }))
             .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
-          const doc = { provider: idp.metadata.name, rolesWithoutMfa: rows.length, alerts: rows };
-          const text =
-            rows.length === 0
-              ? `No role of ${idp.metadata.name} lacks MFA on activation.\n`
-              : renderTable(
-                  ['ROLE', 'ROLE ID', 'SEVERITY', 'DECLARED BY'],
-                  rows.map((r) => [
-                    r.roleDisplayName,
-                    r.roleId,
-                    r.severity,
-                    r.declared.join(', ') || '(not declared)',
-                  ]),
-                ) +
-                `\n${rows.length} role(s) of ${idp.metadata.name} do not require MFA on activation.\n`;
+          const report = alertsReport(
+            idp.metadata.name,
+            rows,
+            listAccounts(snap.roles(), assessCoverage, (r) => decl.of(r)),
+          );
+          const text = renderAlertsText(report);
           await emit(
-            o.output === 'json' ? toJson(doc) : o.output === 'yaml' ? await toYaml(doc) : text,
+            await renderAlerts(report, o.output, (declared) => {
+              const idpWhere = source.origin('IdentityProvider', idp.metadata.name);
+              return (
+                parsePlace(declared[0] !== undefined ? decl.where(declared[0]) : idpWhere) ??
+                parsePlace(idpWhere)
+              );
+            }),
             o.outputFile,
             text,
           );
-          process.exitCode = o.detailedExitcode && rows.length > 0 ? EXIT_CHANGES : EXIT_OK;
+          process.exitCode = alertsExitCode(report, o.detailedExitcode);
         });
       },
     );
+}
+
+/** Renders an alerts report in one of ALERTS_FORMATS. */
+export async function renderAlerts(
+  r: AlertsReport,
+  format: string,
+  place: Parameters<typeof renderAlertsSarif>[1],
+): Promise<string> {
+  if (format === 'json') return toJson(r);
+  if (format === 'yaml') return toYaml(r);
+  if (format === 'markdown') return renderAlertsMarkdown(r);
+  if (format === 'sarif') return renderAlertsSarif(r, place, { toolVersion: packageVersion() });
+  return renderAlertsText(r);
 }

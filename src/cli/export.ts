@@ -1,6 +1,6 @@
 // `rolegate export`: write PrivilegedRole manifests for every role the provider holds, with today's MFA
-// setting, so that a team can bootstrap GitOps from what exists. The output validates and plans with zero
-// drift.
+// settings (on activation, and PIM's MFA on active assignment where the provider has that rule), so that a team
+// can bootstrap GitOps from what exists. The output validates and plans with zero drift.
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { assessMfa, type LiveRole } from '../api/observation.js';
@@ -55,6 +55,8 @@ export function exportRoles(
         role,
         mfaRequired: assessMfa(r).required,
       };
+      // Only where the provider has the rule (PIM): Keycloak has none, and an absent field leaves it as it is.
+      if (r.assignmentMfa !== undefined) spec.mfaOnActiveAssignment = r.assignmentMfa;
       if (r.scope !== '/') spec.scope = r.scope;
       return {
         apiVersion: API_VERSION,

@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import('./run.js')).runCommand(),
   export: async () => (await import('./export.js')).exportCommand(),
   alerts: async () => (await import('./alerts.js')).alertsCommand(),
+  report: async () => (await import('./report-command.js')).reportCommand(),
   emulator: async () => (await import('./emulator.js')).emulatorCommand(),
   version: async () => (await import('./version.js')).versionCommand(),
   completion: async () => (await import('./completion.js')).completionCommand(() => program()),
@@ -50,6 +51,8 @@ Examples:
   rolegate plan manifests/ --detailed-exitcode       # drift before merge
   rolegate apply examples/quickstart --emulator      # one-shot reconcile against the Graph emulator
   rolegate run --dir examples/quickstart --emulator  # the controller on a directory
+  rolegate alerts idp/ --detailed-exitcode           # accounts whose use of a role is not behind MFA
+  rolegate report idp/ --output-file coverage.html   # MFA coverage evidence for auditors
   rolegate run --kubernetes --leader-elect           # the controller in a cluster
   rolegate completion bash                           # shell completion (bash, zsh, fish)
 

@@ -94,7 +94,16 @@ describe('exit codes: 0 success, 1 error, 2 only for --detailed-exitcode drift',
   });
 
   it('every command documents its exit codes in --help', async () => {
-    for (const c of ['validate', 'plan', 'apply', 'alerts', 'export', 'version', 'completion']) {
+    for (const c of [
+      'validate',
+      'plan',
+      'apply',
+      'alerts',
+      'report',
+      'export',
+      'version',
+      'completion',
+    ]) {
       const r = await cli([c, '--help']);
       expect(r.stdout, c).toMatch(/Exit codes: 0 /);
     }
@@ -127,6 +136,18 @@ describe('-o/--output FORMAT and --output-file PATH on every command', () => {
     {
       args: ['alerts', 'examples/quickstart', '--emulator', '-o', 'yaml'],
       check: (s: string) => (parse(s) as { provider: string }).provider === 'emulator',
+    },
+    {
+      args: ['alerts', 'examples/quickstart', '--emulator', '-o', 'markdown'],
+      check: (s: string) => s.startsWith('### rolegate alerts: emulator'),
+    },
+    {
+      args: ['alerts', 'examples/quickstart', '--emulator', '-o', 'sarif'],
+      check: (s: string) => (JSON.parse(s) as { version: string }).version === '2.1.0',
+    },
+    {
+      args: ['report', 'examples/quickstart', '--emulator', '-o', 'json'],
+      check: (s: string) => (JSON.parse(s) as { kind: string }).kind === 'RolegateCoverageReport',
     },
     {
       args: ['export', 'examples/quickstart/identityprovider.yaml', '--emulator', '-o', 'json'],
@@ -359,6 +380,9 @@ describe('version and completion', () => {
     { line: 'rolegate plan --detailed', want: ['--detailed-exitcode'] },
     { line: 'rolegate run --log-format ', want: ['auto', 'json', 'text'] },
     { line: 'rolegate completion ', want: ['bash', 'zsh', 'fish'] },
+    { line: 'rolegate rep', want: ['report'] },
+    { line: 'rolegate report -o ', want: ['html', 'json'] },
+    { line: 'rolegate alerts -o ', want: ['text', 'json', 'yaml', 'markdown', 'sarif'] },
     { line: 'rolegate validate exam', want: ['examples'] },
   ])('bash completes "$line"', async ({ line, want }) => {
     expect(await complete(line)).toEqual(want);
@@ -432,6 +456,7 @@ describe('version and completion', () => {
       'run',
       'export',
       'alerts',
+      'report',
       'emulator',
       'version',
       'completion',

@@ -61,6 +61,8 @@ export interface TenantData {
   roleDefinitions: RoleDefinition[];
   policies: Policy[];
   assignments: PolicyAssignment[];
+  /** Users, groups, role holders and PIM for Groups (see directory.ts); absent in older state files. */
+  directory?: import('./directory.js').DirectoryData;
 }
 
 /** How to seed a tenant: the built-in catalog, or N synthetic roles for benchmarks. */

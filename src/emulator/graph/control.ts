@@ -1,6 +1,7 @@
 // The emulator's own control API under /_emulator (no auth; the emulator listens on loopback only): inject
 // faults, read or reset the request log, and change state out of band as an administrator in the portal would.
 import type { TenantData } from './catalog.js';
+import type { DirectorySeed } from './directory.js';
 import type { GraphResponse } from './errors.js';
 import type { FaultSpec } from './faults.js';
 import type { ListOptions, LogStats, LoggedRequest, RequestCounts } from './request-log.js';
@@ -19,6 +20,10 @@ export interface ControlTarget {
   setEnabledRules(roleId: string, rules: string[]): void;
   setAuthenticationContext(roleId: string, claimValue: string | null): void;
   exportState(): TenantData;
+  /** Adds (or replaces by id) users, groups, memberships, schedule instances and group PIM policies. */
+  seedDirectory(seed: DirectorySeed): void;
+  /** Removes every user, group, holder and group policy. */
+  clearDirectory(): void;
   /** Registers or replaces an application and its permissions. */
   setClient(c: EmulatorClient): void;
   removeClient(clientId: string): boolean;
@@ -73,6 +78,21 @@ export function routeControl(
       if (method === 'GET') return json(200, { pending: t.pendingFaults() });
     }
     if (path === '/_emulator/state' && method === 'GET') return json(200, t.exportState());
+    if (path === '/_emulator/directory') {
+      if (method === 'POST') {
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          return fail(
+            400,
+            'body must be {"users": [...], "groups": [...], "roleEligibilities": [...], ...}',
+          );
+        t.seedDirectory(body as DirectorySeed);
+        return json(204);
+      }
+      if (method === 'DELETE') {
+        t.clearDirectory();
+        return json(204);
+      }
+    }
     if (path === '/_emulator/clients' && method === 'GET')
       return json(200, { clients: t.clients() });
     const c = /^\/_emulator\/clients\/([^/]+)$/.exec(path);

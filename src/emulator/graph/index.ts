@@ -50,3 +50,20 @@ export { NO_MFA_ALERT } from './alerts.js';
 export type { NoMfaIncident, AlertDefinition } from './alerts.js';
 export { ARM_API_VERSION, ARM_BUILT_IN_ROLES, DEFAULT_SUBSCRIPTION_ID } from './arm.js';
 export type { ArmRule } from './arm.js';
+export {
+  defaultDirectorySeed,
+  groupId,
+  syntheticDirectory,
+  userId,
+  SEEDED_TIER0_GROUP,
+} from './directory.js';
+export type {
+  DirectoryData,
+  DirectorySeed,
+  DirectoryUser,
+  DirectoryGroup,
+  RoleInstance,
+  GroupInstance,
+  SyntheticDirectoryOptions,
+} from './directory.js';
+export { GET_BY_IDS_LIMIT } from './directory-routes.js';

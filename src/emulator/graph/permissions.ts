@@ -15,15 +15,20 @@ export interface GraphPermissionRule {
 
 const LEARN = 'https://learn.microsoft.com/graph/api/';
 
+// The policy lists serve directory roles and PIM for Groups (scopeType Group) alike; the path does not tell them
+// apart, so either family's permission lets a call through.
 const POLICY_READ = [
   'RoleManagementPolicy.Read.Directory',
   'RoleManagement.Read.Directory',
   'RoleManagementPolicy.ReadWrite.Directory',
   'RoleManagement.ReadWrite.Directory',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
 const POLICY_WRITE = [
   'RoleManagementPolicy.ReadWrite.Directory',
   'RoleManagement.ReadWrite.Directory',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
 const ALERT_READ = [
   'RoleManagementAlert.Read.Directory',
@@ -78,6 +83,78 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
     path: /^\/identityGovernance\/roleManagementAlerts(\/|$)/i,
     anyOf: ALERT_WRITE,
     source: `${LEARN}unifiedrolemanagementalert-refresh?view=graph-rest-beta`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/roleManagement\/directory\/roleEligibilityScheduleInstances(\/|$)/i,
+    anyOf: [
+      'RoleEligibilitySchedule.Read.Directory',
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.ReadWrite.Directory',
+    ],
+    source: `${LEARN}rbacapplication-list-roleeligibilityscheduleinstances`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/roleManagement\/directory\/roleAssignmentScheduleInstances(\/|$)/i,
+    anyOf: [
+      'RoleAssignmentSchedule.Read.Directory',
+      'RoleAssignmentSchedule.ReadWrite.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.ReadWrite.Directory',
+    ],
+    source: `${LEARN}rbacapplication-list-roleassignmentscheduleinstances`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/identityGovernance\/privilegedAccess\/group\/eligibilityScheduleInstances(\/|$)/i,
+    anyOf: [
+      'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+      'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+    ],
+    source: `${LEARN}privilegedaccessgroup-list-eligibilityscheduleinstances`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleInstances(\/|$)/i,
+    anyOf: [
+      'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+      'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    ],
+    source: `${LEARN}privilegedaccessgroup-list-assignmentscheduleinstances`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/groups\/[^/]+\/(transitiveMembers|members)(\/|$)/i,
+    anyOf: [
+      'GroupMember.Read.All',
+      'Directory.Read.All',
+      'Group.Read.All',
+      'Group.ReadWrite.All',
+      'GroupMember.ReadWrite.All',
+    ],
+    source: `${LEARN}group-list-transitivemembers`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/groups(\/|$)/i,
+    anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Group.ReadWrite.All'],
+    source: `${LEARN}group-list`,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/users(\/|$)/i,
+    anyOf: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    source: `${LEARN}user-list`,
+  },
+  {
+    methods: ['POST'],
+    path: /^\/directoryObjects\/getByIds$/i,
+    anyOf: ['Directory.Read.All'],
+    source: `${LEARN}directoryobject-getbyids`,
   },
   {
     methods: ['GET'],

@@ -58,9 +58,10 @@ export interface RouteContext {
 
 /**
  * The two scopes Entra role policies are listed at (scopeId `/`): `DirectoryRole` (ids `DirectoryRole_…`) and
- * `Directory` (ids `Directory_…`). The emulator keeps one policy per role and shows it under either view.
+ * `Directory` (ids `Directory_…`). The emulator keeps one policy per role and shows it under either view. PIM for
+ * Groups policies (ids `Group_…`) are listed per group at scopeType `Group`.
  */
-export type PolicyView = 'Directory' | 'DirectoryRole';
+export type PolicyView = 'Directory' | 'DirectoryRole' | 'Group';
 
 /** The id of a stored (DirectoryRole_) policy or assignment as a view shows it. */
 function viewId(id: string, view: PolicyView): string {
@@ -71,10 +72,10 @@ function viewId(id: string, view: PolicyView): string {
 function storedId(id: string): { id: string; view: PolicyView } {
   return /^Directory_/i.test(id)
     ? { id: `DirectoryRole_${id.slice('Directory_'.length)}`, view: 'Directory' }
-    : { id, view: 'DirectoryRole' };
+    : { id, view: /^Group_/i.test(id) ? 'Group' : 'DirectoryRole' };
 }
 
-/** 400 for a scope the PIM lists do not serve (the emulator has no PIM for Groups). */
+/** 400 for a scope the PIM lists do not serve. */
 export function unsupportedScope(
   scopeId: string,
   scopeType: string,
@@ -87,12 +88,13 @@ export function unsupportedScope(
 }
 
 /** Graph's `@odata.context` prefix; a metadata reference, never fetched, so the public host is right. */
-const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#';
+export const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#';
 
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-function ok(body: unknown, status = 200): GraphResponse {
+/** A 200 (or other success) with Graph's OData JSON headers. */
+export function ok(body: unknown, status = 200): GraphResponse {
   return { status, headers: { 'Content-Type': JSON_TYPE, 'OData-Version': '4.0' }, body };
 }
 
@@ -225,15 +227,21 @@ function scopeFilter(
   q: QueryOptions,
   allowed: string[],
   ids: RequestIds,
-): { view: PolicyView; rest: Map<string, string | boolean> } | GraphResponse {
+): { view: PolicyView; scopeId: string; rest: Map<string, string | boolean> } | GraphResponse {
   const f = q.filter;
   const scopeId = f?.get('scopeid');
   const scopeType = f?.get('scopetype');
   if (typeof scopeId !== 'string' || typeof scopeType !== 'string') return missingProvider(ids);
-  const view = (['Directory', 'DirectoryRole'] as const).find(
+  const view = (['Directory', 'DirectoryRole', 'Group'] as const).find(
     (v) => v.toLowerCase() === scopeType.toLowerCase(),
   );
-  if (scopeId !== '/' || view === undefined) return unsupportedScope(scopeId, scopeType, ids);
+  // PIM for Groups policies are listed per group: scopeId is the group's id, scopeType Group
+  // (https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyassignment).
+  const validScope =
+    view === 'Group'
+      ? /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(scopeId)
+      : scopeId === '/';
+  if (!validScope || view === undefined) return unsupportedScope(scopeId, scopeType, ids);
   const rest = new Map(f);
   rest.delete('scopeid');
   rest.delete('scopetype');
@@ -241,7 +249,7 @@ function scopeFilter(
     if (!allowed.includes(k))
       return badRequest(`Invalid filter clause: unsupported property '${k}'.`, ids);
   }
-  return { view, rest };
+  return { view, scopeId, rest };
 }
 
 function renderPolicy(
@@ -291,9 +299,11 @@ function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions):
   const role = sf.rest.get('roledefinitionid');
   // One role's assignment straight from the index: a per-role client must not pay a scan of the tenant.
   let all =
-    typeof role === 'string'
-      ? [...ctx.state.assignmentsOfRole(role)]
-      : [...ctx.state.assignments()];
+    sf.view === 'Group'
+      ? [...ctx.state.groupPolicyAssignments(sf.scopeId)]
+      : typeof role === 'string'
+        ? [...ctx.state.assignmentsOfRole(role)]
+        : [...ctx.state.assignments()];
   for (const [k, v] of sf.rest) {
     const want = String(v).toLowerCase();
     all = all.filter(
@@ -315,7 +325,13 @@ function listAssignments(ctx: RouteContext, req: GraphRequest, q: QueryOptions):
 function listPolicies(ctx: RouteContext, req: GraphRequest, q: QueryOptions): GraphResponse {
   const sf = scopeFilter(q, [], req.ids);
   if ('status' in sf) return sf;
-  const all = [...ctx.state.policies()];
+  const all =
+    sf.view === 'Group'
+      ? ctx.state.groupPolicyAssignments(sf.scopeId).flatMap((a) => {
+          const p = ctx.state.policy(a.policyId);
+          return p ? [p] : [];
+        })
+      : [...ctx.state.policies()];
   const p = page(all, q, ctx.limits, req.url);
   return ok({
     '@odata.context': `${CONTEXT}policies/roleManagementPolicies${expandSuffix(q.expand)}`,

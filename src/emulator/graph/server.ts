@@ -57,6 +57,8 @@ import {
 } from './request-log.js';
 import { DEFAULT_RULE_ORDER_SEED, RuleOrder } from './rule-order.js';
 import { routeGraph, type RouteContext } from './routes.js';
+import { routeDirectory } from './directory-routes.js';
+import type { DirectorySeed } from './directory.js';
 import { TenantState } from './state.js';
 import {
   actionGranted,
@@ -96,6 +98,11 @@ export interface GraphEmulatorOptions {
   refuseTop?: boolean;
   /** The built-in role catalog (default) or N synthetic roles. */
   seed?: SeedSpec;
+  /**
+   * Users, groups and role holders to add to a newly seeded tenant (after the default tenant's own, which only
+   * the built-in catalog has). See directory.ts.
+   */
+  directory?: DirectorySeed;
   /** A delay added to every response, to make latency visible in benchmarks. */
   latencyMs?: number;
   /** Serve HTTPS with this PEM key pair (needed for @azure/identity's authorityHost, which must be https). */
@@ -353,6 +360,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     tenantId: opts.tenantId ?? DEFAULT_TENANT_ID,
     seed: opts.seed ?? 'default',
     stateFile: opts.stateFile,
+    directory: opts.directory,
   });
   const log = new RequestLog(opts.requestLogLimit);
   const faults = new FaultInjector();
@@ -415,6 +423,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
         claimValue,
       }),
     exportState: (): TenantData => state.export(),
+    seedDirectory: (seed) => state.seedDirectory(seed),
+    clearDirectory: () => state.clearDirectory(),
     setClient: (c) => clients.set(c),
     removeClient: (id) => clients.remove(id),
     clients: () => clients.list(),
@@ -480,7 +490,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
           routeConditionalAccess(ca, ctx.limits, { method, url, body, malformedBody, ids }, rest) ??
           unknownSegment(rest.split('/')[3] ?? rest, ids);
       } else if (version === 'v1.0') {
-        r = routeGraph(ctx, { method, url, body, malformedBody, ids }, rest);
+        const req = { method, url, body, malformedBody, ids };
+        r = routeDirectory(ctx, req, rest) ?? routeGraph(ctx, req, rest);
       } else {
         r = unknownSegment(m?.[2]?.split('/')[1] ?? url.pathname, ids);
       }

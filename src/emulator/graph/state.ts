@@ -10,6 +10,15 @@ import {
   type SeedSpec,
   type TenantData,
 } from './catalog.js';
+import {
+  applySeed,
+  defaultDirectorySeed,
+  emptyDirectory,
+  type DirectoryData,
+  type DirectoryGroup,
+  type DirectorySeed,
+  type DirectoryUser,
+} from './directory.js';
 
 /** A tenant's role definitions, PIM policies and policy assignments. */
 export class TenantState {
@@ -20,6 +29,11 @@ export class TenantState {
   private readonly policyIndex: Map<string, Policy>;
   private readonly assignmentIndex: Map<string, PolicyAssignment>;
   private readonly assignmentsByRole: Map<string, PolicyAssignment[]>;
+  /** Users and groups by id, and group policy assignments by group; rebuilt when the directory is seeded. */
+  private objectIndex = new Map<string, DirectoryUser | DirectoryGroup>();
+  private groupPolicyIndex = new Map<string, PolicyAssignment[]>();
+  /** Transitive members per group, computed on first use after each seed. */
+  private transitive = new Map<string, string[]>();
 
   private constructor(
     private data: TenantData,
@@ -41,6 +55,79 @@ export class TenantState {
       if (list) list.push(a);
       else this.assignmentsByRole.set(k, [a]);
     }
+    data.directory ??= emptyDirectory();
+    this.reindexDirectory();
+  }
+
+  private reindexDirectory(): void {
+    const d = this.directory();
+    this.objectIndex = new Map();
+    for (const u of d.users) this.objectIndex.set(u.id.toLowerCase(), u);
+    for (const g of d.groups) this.objectIndex.set(g.id.toLowerCase(), g);
+    this.groupPolicyIndex = new Map();
+    for (const a of d.groupPolicyAssignments) {
+      const k = a.scopeId.toLowerCase();
+      this.groupPolicyIndex.set(k, [...(this.groupPolicyIndex.get(k) ?? []), a]);
+    }
+    for (const p of d.groupPolicies) this.policyIndex.set(p.id.toLowerCase(), p);
+    this.transitive = new Map();
+  }
+
+  /** Users, groups, holders and PIM for Groups of the tenant. */
+  directory(): DirectoryData {
+    return this.data.directory!;
+  }
+
+  /** Adds (or replaces) directory entries; throws on input Graph would refuse, leaving the state unchanged. */
+  seedDirectory(seed: DirectorySeed): void {
+    const next = structuredClone(this.directory());
+    applySeed(next, seed);
+    this.data.directory = next;
+    this.reindexDirectory();
+    this.save();
+  }
+
+  /** Empties the directory (users, groups, holders, group policies). */
+  clearDirectory(): void {
+    for (const p of this.directory().groupPolicies) this.policyIndex.delete(p.id.toLowerCase());
+    this.data.directory = emptyDirectory();
+    this.reindexDirectory();
+    this.save();
+  }
+
+  /** A user or group by id (case-insensitive). */
+  directoryObject(id: string): DirectoryUser | DirectoryGroup | undefined {
+    return this.objectIndex.get(id.toLowerCase());
+  }
+
+  /**
+   * The transitive members of a group: its members, and the members of member groups, each once, in the order
+   * found (nested groups are listed too, as Graph's transitiveMembers does).
+   */
+  transitiveMembers(groupId: string): string[] {
+    const k = groupId.toLowerCase();
+    const cached = this.transitive.get(k);
+    if (cached) return cached;
+    const out: string[] = [];
+    const seen = new Set<string>([k]);
+    const walk = (id: string): void => {
+      const g = this.objectIndex.get(id);
+      if (!g || !('members' in g)) return;
+      for (const m of g.members) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        out.push(m);
+        walk(m);
+      }
+    };
+    walk(k);
+    this.transitive.set(k, out);
+    return out;
+  }
+
+  /** The PIM for Groups policy assignments of a group (member and owner), if it is onboarded. */
+  groupPolicyAssignments(groupId: string): readonly PolicyAssignment[] {
+    return this.groupPolicyIndex.get(groupId.toLowerCase()) ?? [];
   }
 
   /** Loads the state file if it exists, else seeds a new tenant (and writes the file when one is given). */
@@ -48,6 +135,8 @@ export class TenantState {
     tenantId: string;
     seed: SeedSpec;
     stateFile?: string | undefined;
+    /** Directory entries to add to a newly seeded tenant. */
+    directory?: DirectorySeed | undefined;
   }): TenantState {
     if (opts.stateFile && existsSync(opts.stateFile)) {
       const data = JSON.parse(readFileSync(opts.stateFile, 'utf8')) as TenantData;
@@ -57,6 +146,9 @@ export class TenantState {
       return new TenantState(data, opts.stateFile);
     }
     const s = new TenantState(seedTenant(opts.tenantId, opts.seed), opts.stateFile);
+    if (opts.seed === 'default') applySeed(s.directory(), defaultDirectorySeed());
+    if (opts.directory) applySeed(s.directory(), opts.directory);
+    s.reindexDirectory();
     s.save();
     return s;
   }

@@ -42,6 +42,13 @@ export const DEFAULT_GRAPH_ROLES: readonly string[] = [
   'RoleManagement.Read.Directory',
   'RoleManagementAlert.ReadWrite.Directory',
   'Policy.Read.All',
+  // Holders: directory role schedule instances (RoleManagement.Read.Directory above), PIM for Groups instances and
+  // policies, group members and the names of principals.
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'GroupMember.Read.All',
+  'Directory.Read.All',
 ];
 
 /** The Azure RBAC actions of the default client at every emulated scope. */

@@ -87,6 +87,9 @@ import {
   type RulePatchBody,
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
+import { readHolders } from './holders-read.js';
+import { coverageByRole } from './holders.js';
+import type { CoverageFacts } from '../../api/coverage.js';
 import { isLoopbackUrl } from '../../util/loopback.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
@@ -114,6 +117,11 @@ export interface EntraProviderOptions extends CredentialOptions {
   alertRefresh?: AlertRefreshOptions | undefined;
   /** Times every Graph and ARM request sent (metrics). */
   onRequest?: RequestObserver | undefined;
+  /**
+   * Read who holds each directory role (schedule instances, role-assignable groups and their members, PIM for
+   * Groups) with every snapshot, for `LiveRole.coverage` (default true). See holders-read.ts for the cost.
+   */
+  holders?: boolean | undefined;
 }
 
 /** The Authorization provider path under an ARM scope. */
@@ -159,6 +167,8 @@ export class EntraProvider implements ProviderClient {
   private readonly alertRefresh: AlertRefreshOptions;
   /** `$top` of alert incidents: only when asked for, as before `$top` became the snapshot's default. */
   private readonly alertPageSize: number | undefined;
+  private readonly readsHolders: boolean;
+  private readonly logger: GraphClientLogger | undefined;
 
   constructor(
     readonly spec: EntraSpec,
@@ -184,6 +194,8 @@ export class EntraProvider implements ProviderClient {
     this.top = opts.pageSize ?? MAX_PAGE_SIZE;
     this.expandedTop = opts.pageSize ?? EXPANDED_PAGE_SIZE;
     this.alertPageSize = opts.pageSize;
+    this.readsHolders = opts.holders ?? true;
+    this.logger = opts.logger;
     this.alertRefresh = opts.alertRefresh ?? {};
     this.directoryRoles = spec.directoryRoles ?? true;
     const rbac = spec.azureRbac;
@@ -253,7 +265,7 @@ export class EntraProvider implements ProviderClient {
    * ceil(CA policies/page) when some role has an authentication context enabled. Never per role.
    */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
-    const [[definitions, assignments], arm] = await Promise.all([
+    const [[definitions, assignments], arm, holders] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
             this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
@@ -264,6 +276,9 @@ export class EntraProvider implements ProviderClient {
           ])
         : Promise.resolve([[], []] as [GraphRoleDefinition[], GraphPolicyAssignment[]]),
       Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal))),
+      this.directoryRoles && this.readsHolders
+        ? this.readHolderFacts(signal)
+        : Promise.resolve(undefined),
     ]);
     const usesContext =
       assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
@@ -276,7 +291,29 @@ export class EntraProvider implements ProviderClient {
       arm,
       directoryRoles: this.directoryRoles,
       ...(contexts ? { contexts } : {}),
+      ...(holders && 'facts' in holders ? { holders: holders.facts } : {}),
+      ...(holders && 'note' in holders ? { holdersNote: holders.note } : {}),
     });
+  }
+
+  /**
+   * Who holds each directory role, read in bulk (holders-read.ts). A failure does not fail the snapshot: policies
+   * and MFA enforcement do not depend on holders. It is logged and the roles carry no coverage, which then reads
+   * as not observed, never as covered.
+   */
+  private async readHolderFacts(
+    signal?: AbortSignal,
+  ): Promise<{ facts: Map<string, CoverageFacts> } | { note: string }> {
+    try {
+      const read = await readHolders(this.graph, { top: this.top }, signal);
+      return { facts: coverageByRole(read) };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const e = asProviderError(err);
+      const note = `role holders were not read, so coverage is not judged: ${e.message}`;
+      this.logger?.info({ kind: e.kind, status: e.options.status }, note);
+      return { note };
+    }
   }
 
   /** One scope's policy assignments (with their effective rules) and role definitions (for names). */

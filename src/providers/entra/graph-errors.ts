@@ -4,6 +4,17 @@ import { ProviderError } from '../types.js';
 
 /** The least-privileged Graph application permission a call needs, for PermissionDenied messages. */
 export function permissionFor(method: string, path: string): string {
+  // Holders: the least-privileged permission of each list the snapshot reads them with.
+  if (/\/roleManagement\/directory\/roleEligibilityScheduleInstances/i.test(path))
+    return 'RoleEligibilitySchedule.Read.Directory';
+  if (/\/roleManagement\/directory\/roleAssignmentScheduleInstances/i.test(path))
+    return 'RoleAssignmentSchedule.Read.Directory';
+  if (/\/identityGovernance\/privilegedAccess\/group\/eligibilityScheduleInstances/i.test(path))
+    return 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
+  if (/\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleInstances/i.test(path))
+    return 'PrivilegedAssignmentSchedule.Read.AzureADGroup';
+  if (/^\/groups\/[^/]+\/(transitiveMembers|members)/i.test(path)) return 'GroupMember.Read.All';
+  if (/\/directoryObjects\/getByIds/i.test(path)) return 'Directory.Read.All';
   if (/\/roleManagement\/directory\//i.test(path)) return 'RoleManagement.Read.Directory';
   // Conditional Access policies are read to judge authentication contexts (never written).
   if (/\/identity\/conditionalAccess\//i.test(path)) return 'Policy.Read.All';

@@ -1,6 +1,7 @@
 // A point-in-time view of an Entra tenant's PIM policies: the directory roles' definitions (for names) and every
 // policy assignment at scope '/' with its policy and rules, the Azure roles' policy assignments at each configured
 // ARM scope, and the verdict on every authentication context in use; resolved by id or display name.
+import type { CoverageFacts } from '../../api/coverage.js';
 import { authenticationContext, type LiveRole, type RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
 import {
@@ -12,6 +13,7 @@ import {
 import type { AccessPolicy } from '../../api/coverage.js';
 import { attachAccessPolicies } from './access-policy.js';
 import type { ContextVerdicts } from './conditional-access.js';
+import { emptyFacts } from './holders.js';
 import {
   DIRECTORY_SCOPE,
   liveRoleFromPolicy,
@@ -40,6 +42,13 @@ export interface EntraSnapshotExtras {
   arm?: readonly ArmScopeRead[];
   /** False when spec.entra.directoryRoles is false: directory roles were not read. */
   directoryRoles?: boolean;
+  /**
+   * Who holds each directory role (lower-case role id -> facts; a role absent here has no holders). Absent when
+   * holders were not read or the read failed: the roles then carry no `coverage` and it is not judged.
+   */
+  holders?: ReadonlyMap<string, CoverageFacts>;
+  /** Why holders were not read, when the read failed (names the missing permission on a 403). */
+  holdersNote?: string;
 }
 
 interface ArmScopeView {
@@ -61,6 +70,8 @@ export class EntraSnapshot implements ProviderSnapshot {
   /** Lookups by id/template id and by display name, so that resolving N roles is O(N), not O(N²). */
   private readonly byId = new Map<string, GraphRoleDefinition>();
   private readonly byName = new Map<string, GraphRoleDefinition[]>();
+  /** Why holders are not known, when their read failed. */
+  readonly holdersNote: string | undefined;
 
   constructor(
     definitions: readonly GraphRoleDefinition[],
@@ -72,6 +83,7 @@ export class EntraSnapshot implements ProviderSnapshot {
     this.armScopes = [...(extras.armScopes ?? [])];
     this.directoryRoles = extras.directoryRoles ?? true;
     const contexts = extras.contexts;
+    this.holdersNote = extras.holdersNote;
     const byId = this.byId;
     for (const d of definitions) {
       byId.set(d.id.toLowerCase(), d);
@@ -86,7 +98,13 @@ export class EntraSnapshot implements ProviderSnapshot {
       // A policy of a role the definitions listing did not show still counts; its id stands in for a name.
       const role = { id: a.roleDefinitionId, displayName: def?.displayName ?? a.roleDefinitionId };
       const live = liveRoleFromPolicy(role, a.policy, contexts?.verdicts);
-      this.live.set(a.roleDefinitionId.toLowerCase(), withNote(live, contexts?.note));
+      const noted = withNote(live, contexts?.note);
+      this.live.set(
+        a.roleDefinitionId.toLowerCase(),
+        extras.holders
+          ? { ...noted, coverage: factsOf(extras.holders, a.roleDefinitionId, def?.templateId) }
+          : noted,
+      );
     }
     for (const read of extras.arm ?? []) {
       // Only the id and name of each definition are read later; ARM lists them with descriptions, permissions and
@@ -275,6 +293,17 @@ export class EntraSnapshot implements ProviderSnapshot {
       message: `Entra directory role ${def.displayName} (${def.id.toLowerCase()}) has no PIM policy at scope '/' (The role setting is not found)`,
     };
   }
+}
+
+/** A role's holder facts (none found: no holders), matched to Conditional Access by its template id. */
+function factsOf(
+  holders: ReadonlyMap<string, CoverageFacts>,
+  roleId: string,
+  templateId: string | null | undefined,
+): CoverageFacts {
+  const directoryRoleId = (templateId ?? roleId).toLowerCase();
+  const facts = holders.get(roleId.toLowerCase());
+  return facts ? { ...facts, directoryRoleId } : emptyFacts(directoryRoleId);
 }
 
 /**

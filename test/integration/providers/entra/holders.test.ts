@@ -1,0 +1,252 @@
+// Who holds each directory role, read by the Entra provider from a real Graph emulator over HTTP: every path
+// (eligible, standing, activated, through a role-assignable group), group members and PIM for Groups policies,
+// transitive membership, paging, what a snapshot costs as roles and holders grow, and what happens when the
+// holders cannot be read (coverage absent, MFA enforcement untouched).
+import { describe, expect, it } from 'vitest';
+import type { CoverageFacts, Holding } from '../../../../src/api/coverage.js';
+import {
+  DEFAULT_EMULATOR_CLIENT_ID,
+  DEFAULT_GRAPH_ROLES,
+  groupId,
+  SEEDED_TIER0_GROUP,
+  stableGuid,
+  syntheticDirectory,
+  userId,
+} from '../../../../src/emulator/graph/index.js';
+import { readHolders } from '../../../../src/providers/entra/holders-read.js';
+import { coverageByRole } from '../../../../src/providers/entra/holders.js';
+import type { LiveRole } from '../../../../src/api/observation.js';
+import { emulator, provider, requireMfa } from './fixtures.js';
+
+const GA = '62e90394-69f5-4237-9190-012177145e10';
+const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+const SECURITY_ADMIN = '194ae4cb-b126-40b2-bd5b-6091b380977d';
+const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+const DIRECTORY_READERS = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
+const upn = (n: string): string => `${n}@contoso.example`;
+
+/** Holdings as `path upn-or-name [via group] [until]`, sorted: what a reviewer reads. */
+function summary(c: CoverageFacts | undefined): string[] {
+  return (c?.holdings ?? [])
+    .map(
+      (h: Holding) =>
+        `${h.path} ${h.principal.userPrincipalName ?? h.principal.displayName}${h.via ? ` via ${h.via.displayName}` : ''}${h.endDateTime ? ` until ${h.endDateTime}` : ''}`,
+    )
+    .sort();
+}
+
+function role(roles: readonly LiveRole[], id: string): LiveRole {
+  const r = roles.find((x) => x.roleId.toLowerCase() === id);
+  if (!r) throw new Error(`no role ${id}`);
+  return r;
+}
+
+describe('Entra holders', () => {
+  it('reads every path of the default tenant: standing, eligible, activated (not counted twice) and group-held', async () => {
+    const e = await emulator();
+    const roles = (await provider(e).snapshot()).roles();
+    const ga = role(roles, GA).coverage;
+    expect(summary(ga)).toEqual([
+      `Active ${upn('alice')}`,
+      `Active ${upn('breakglass')}`,
+      `Eligible ${upn('bob')}`,
+      // carol's Activated instance is the use of her eligibility: one holding, Eligible.
+      `Eligible ${upn('carol')}`,
+    ]);
+    expect(ga?.directoryRoleId).toBe(GA);
+    expect(ga?.policies).toEqual([]);
+    expect(summary(role(roles, USER_ADMIN).coverage)).toEqual([
+      `Eligible ${upn('bob')} until 2027-06-30T00:00:00Z`,
+    ]);
+    expect(summary(role(roles, EXCHANGE_ADMIN).coverage)).toEqual([
+      `Active ${upn('erin')} until 2027-01-01T00:00:00Z`,
+    ]);
+    // The role-assignable group holds Security Administrator actively: its eligible member activates the
+    // membership (GroupEligible), its standing member holds the role (GroupActive).
+    const tier0 = groupId(SEEDED_TIER0_GROUP);
+    const sec = role(roles, SECURITY_ADMIN).coverage;
+    expect(summary(sec)).toEqual([
+      `GroupActive ${upn('erin')} via ${SEEDED_TIER0_GROUP}`,
+      `GroupEligible ${upn('dave')} via ${SEEDED_TIER0_GROUP}`,
+    ]);
+    expect(sec?.holdings.every((h) => h.via?.id === tier0 && h.via.kind === 'Group')).toBe(true);
+    // Member activation asks no MFA, owner activation does (the seeded group policies).
+    expect(sec?.groupActivation).toEqual({ [tier0]: { member: false, owner: true } });
+    // erin is a member of the group; dave is only eligible to become one.
+    expect(sec?.memberOf).toEqual({ [userId(upn('erin'))]: [tier0] });
+    // A role nobody holds is observed with no holders, which is not the same as not observed.
+    expect(role(roles, DIRECTORY_READERS).coverage).toEqual({
+      holdings: [],
+      policies: [],
+      memberOf: {},
+      groupActivation: {},
+      directoryRoleId: DIRECTORY_READERS,
+    });
+    // Names come with the principals: users have their UPN, the group its display name.
+    const alice = ga?.holdings.find((h) => h.principal.userPrincipalName === upn('alice'));
+    expect(alice?.principal).toEqual({
+      id: userId(upn('alice')),
+      type: 'User',
+      displayName: 'Alice Admin',
+      userPrincipalName: upn('alice'),
+    });
+  });
+
+  it('expands a group that is eligible for a role into Eligible holdings of its members', async () => {
+    const e = await emulator({ seed: { roles: 3 } });
+    const [r0] = e.roleDefinitions();
+    const g = stableGuid('eligible-group');
+    e.seedDirectory({
+      users: [{ userPrincipalName: 'm1@x.example' }, { userPrincipalName: 'm2@x.example' }],
+      groups: [
+        {
+          id: g,
+          displayName: 'Eligible Ops',
+          isAssignableToRole: true,
+          pim: { member: ['MultiFactorAuthentication'] },
+        },
+      ],
+      groupAssignments: [{ groupId: g, principalId: userId('m1@x.example') }],
+      groupEligibilities: [{ groupId: g, principalId: userId('m2@x.example') }],
+      roleEligibilities: [{ principalId: g, roleDefinitionId: r0!.id }],
+    });
+    const roles = (await provider(e).snapshot()).roles();
+    const c = role(roles, r0!.id.toLowerCase()).coverage;
+    // Whoever uses the role activates the role itself: its activation rule applies to both.
+    expect(summary(c)).toEqual([
+      'Eligible m1@x.example via Eligible Ops',
+      'Eligible m2@x.example via Eligible Ops',
+    ]);
+    expect(c?.groupActivation).toEqual({ [g]: { member: true, owner: false } });
+  });
+
+  it('gives memberOf through nested groups named by Conditional Access', async () => {
+    const e = await emulator({ seed: { roles: 2 } });
+    const [r0] = e.roleDefinitions();
+    const alice = userId('alice@x.example');
+    const inner = stableGuid('inner');
+    const outer = stableGuid('outer');
+    e.seedDirectory({
+      users: [{ userPrincipalName: 'alice@x.example' }, { userPrincipalName: 'bob@x.example' }],
+      groups: [
+        { id: inner, displayName: 'Inner', members: [alice] },
+        { id: outer, displayName: 'Outer (excluded from MFA)', members: [inner] },
+      ],
+      roleAssignments: [
+        { principalId: alice, roleDefinitionId: r0!.id },
+        { principalId: userId('bob@x.example'), roleDefinitionId: r0!.id },
+      ],
+    });
+    const p = provider(e);
+    const read = await readHolders(p.graph, { top: 999, referencedGroups: [outer] });
+    const facts = coverageByRole(read).get(r0!.id.toLowerCase());
+    // alice is in Outer through Inner; bob is in no group the policies name, so he has no entry.
+    expect(facts?.memberOf).toEqual({ [alice]: [outer] });
+    expect(summary(facts)).toEqual(['Active alice@x.example', 'Active bob@x.example']);
+  });
+
+  it('follows nextLinks across pages of instances, members and PIM for Groups lists', async () => {
+    const e = await emulator({ seed: { roles: 7 }, pageSize: 3, maxPageSize: 3 });
+    const ids = e.roleDefinitions().map((r) => r.id);
+    const seed = syntheticDirectory({
+      roleIds: ids,
+      instances: 40,
+      groups: 2,
+      users: 30,
+      membersPerGroup: 5,
+    });
+    e.seedDirectory(seed);
+    const roles = (await provider(e).snapshot()).roles();
+    const total = roles.reduce((n, r) => n + (r.coverage?.holdings.length ?? 0), 0);
+    const instances = (seed.roleEligibilities?.length ?? 0) + (seed.roleAssignments?.length ?? 0);
+    const activated = (seed.roleAssignments ?? []).filter(
+      (a) => a.assignmentType === 'Activated',
+    ).length;
+    // Every direct instance but the activations, and each group's 5 eligible and 5 active members.
+    expect(total).toBe(instances - 2 - activated + 2 * 10);
+    // Group lists of 5 came in pages of 3 inside $batch: a second round followed their nextLinks.
+    const batchItems = e.requests({ batchItems: true }).filter((r) => r.batchItemId !== undefined);
+    expect(
+      batchItems.filter((r) => decodeURIComponent(r.query).includes('$skiptoken')).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('costs the same number of requests whatever the number of roles and holders (below a page)', async () => {
+    /** The requests the holders add to a snapshot: with them, less without them. */
+    const cost = async (roles: number, instances: number): Promise<number> => {
+      const e = await emulator({ seed: { roles } });
+      e.seedDirectory(
+        syntheticDirectory({ roleIds: e.roleDefinitions().map((r) => r.id), instances, groups: 0 }),
+      );
+      const count = async (holders: boolean): Promise<number> => {
+        const p = provider(e, { holders });
+        await p.snapshot();
+        return p.graph.stats.requests;
+      };
+      return (await count(true)) - (await count(false));
+    };
+    const small = await cost(10, 20);
+    const large = await cost(400, 900);
+    // 2 instance listings, 1 Conditional Access listing and 1 getByIds (up to 1,000 principals) either way.
+    expect(small).toBe(4);
+    expect(large).toBe(small);
+  });
+
+  it('reads groups in $batch: 4 lists per role-holding group, 20 a batch', async () => {
+    const e = await emulator({ seed: { roles: 30 } });
+    const ids = e.roleDefinitions().map((r) => r.id);
+    e.seedDirectory(syntheticDirectory({ roleIds: ids, instances: 200, groups: 25 }));
+    const p = provider(e, { pageSize: 999 });
+    await p.snapshot();
+    const before = { ...p.graph.stats };
+    await p.snapshot();
+    const batches = p.graph.stats.batches - before.batches;
+    // 25 groups x 4 lists = 100 GETs = 5 batches; no page of theirs needs a second round at the default page size.
+    expect(batches).toBe(Math.ceil((25 * 4) / 20));
+    // Nothing was read per group outside $batch.
+    const perGroup = e
+      .requests()
+      .filter(
+        (r) => r.batchItemId === undefined && /\/groups\/|privilegedAccess\/group/.test(r.path),
+      );
+    expect(perGroup).toEqual([]);
+  });
+
+  it('leaves coverage absent and names the missing permission when holders cannot be read; MFA is still enforced', async () => {
+    const e = await emulator();
+    e.setClient({
+      clientId: DEFAULT_EMULATOR_CLIENT_ID,
+      graphRoles: DEFAULT_GRAPH_ROLES.filter(
+        (r) => r !== 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+      ),
+      armActions: [],
+    });
+    const lines: string[] = [];
+    const p = provider(e, { logger: { info: (_o, msg) => lines.push(msg) } });
+    const snap = await p.snapshot();
+    expect(snap.roles().every((r) => r.coverage === undefined)).toBe(true);
+    expect((snap as { holdersNote?: string }).holdersNote).toMatch(
+      /PrivilegedEligibilitySchedule\.Read\.AzureADGroup/,
+    );
+    expect(
+      lines.some((l) =>
+        /holders were not read.*PrivilegedEligibilitySchedule\.Read\.AzureADGroup/.test(l),
+      ),
+    ).toBe(true);
+    // The activation rule is still observed and can still be turned on.
+    const ua = role(snap.roles(), USER_ADMIN);
+    expect(ua.requirements.length).toBeGreaterThan(0);
+    const [result] = await p.apply([requireMfa(ua)]);
+    expect(result?.ok).toBe(true);
+    expect(e.getRule(USER_ADMIN, 'Enablement_EndUser_Assignment')?.enabledRules).toContain(
+      'MultiFactorAuthentication',
+    );
+  });
+
+  it('does not read holders when asked not to', async () => {
+    const e = await emulator();
+    const snap = await provider(e, { holders: false }).snapshot();
+    expect(snap.roles().every((r) => r.coverage === undefined)).toBe(true);
+    expect(e.requests().some((r) => /ScheduleInstances/.test(r.path))).toBe(false);
+  });
+});

@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_EMULATOR_CLIENT_ID,
   DEFAULT_SUBSCRIPTION_ID,
+  groupId,
+  SEEDED_TIER0_GROUP,
   startGraphEmulator,
+  userId,
   type GraphEmulator,
 } from '../../../src/emulator/graph/index.js';
 
@@ -107,6 +110,8 @@ async function resolve(e: GraphEmulator, text: string): Promise<string> {
     .replaceAll('{dpolicy}', policy.replace(/^DirectoryRole_/, 'Directory_'))
     .replaceAll('{sub}', DEFAULT_SUBSCRIPTION_ID)
     .replaceAll('{armPolicy}', armPolicy)
+    .replaceAll('{tier0}', groupId(SEEDED_TIER0_GROUP))
+    .replaceAll('{alice}', userId('alice@contoso.example'))
     .replaceAll('{alert}', `DirectoryRole_${e.tenantId}_NoMfaOnRoleActivationAlert`);
 }
 

@@ -1,6 +1,7 @@
 // The emulator surface other code and demos rely on, exercised through the Entra provider over real HTTP:
 // fault shorthands (`reset: true`, a delayed status), role-keyed state access, the HTTP control API for
 // out-of-band changes, a client-side page size, and loopback-only listening.
+// Tests that count the requests of reading PIM policies turn the holder read off (holders.test.ts counts it).
 import { describe, expect, it } from 'vitest';
 import { startGraphEmulator } from '../../../../src/emulator/graph/index.js';
 import { switchEnabled } from '../../../../src/api/observation.js';
@@ -88,7 +89,7 @@ describe('Graph emulator API used by tests and demos', () => {
     },
   ])('snapshot with pageSize: $reason', async ({ server, max, client }) => {
     const e = await emulator({ pageSize: server, maxPageSize: max });
-    const p = provider(e, { pageSize: client });
+    const p = provider(e, { holders: false, pageSize: client });
     const snap = await p.snapshot();
     const size = Math.min(max, client);
     const defs = e.roleDefinitions().length;

@@ -2,6 +2,7 @@
 // provider asks for $top=999 on role definitions and $top=200 on policy assignments (each carries its expanded
 // policy, so big pages would be big allocations), a server that refuses $top gets each listing again without it
 // exactly once per client (and never $top again), and role definitions are read with $select.
+// Tests that count the requests of reading PIM policies turn the holder read off (holders.test.ts counts it).
 import { describe, expect, it } from 'vitest';
 import {
   EXPANDED_PAGE_SIZE,
@@ -37,7 +38,7 @@ describe('snapshot page size', () => {
     'reads $roles roles in $first requests, then $next per snapshot ($server)',
     async ({ roles, server, first, next }) => {
       const e = await emulator({ seed: { roles }, ...server });
-      const p = provider(e);
+      const p = provider(e, { holders: false });
       const snap = await p.snapshot();
       expect(snap.roles()).toHaveLength(roles);
       expect(e.counts().requests).toBe(first);
@@ -50,7 +51,7 @@ describe('snapshot page size', () => {
 
   it('asks for $top=999 on role definitions, $top=200 on assignments, and $select on definitions', async () => {
     const e = await emulator({ seed: { roles: 60 } });
-    const snap = await provider(e).snapshot();
+    const snap = await provider(e, { holders: false }).snapshot();
     const log = e.requests();
     expect(log.map((r) => r.path).sort()).toEqual([ASSIGNMENTS, DEFINITIONS]);
     const defs = log.find((r) => r.path === DEFINITIONS)!;
@@ -69,7 +70,7 @@ describe('snapshot page size', () => {
   it('falls back once per client when the server refuses $top, logs it once, and never sends $top again', async () => {
     const e = await emulator({ seed: { roles: 60 }, refuseTop: true });
     const logger = memoryLogger();
-    const p = provider(e, { logger });
+    const p = provider(e, { holders: false, logger });
     await p.checkAccess();
     for (let i = 0; i < 3; i++) expect((await p.snapshot()).roles()).toHaveLength(60);
     const refused = e.requests().filter((r) => r.status === 400);
@@ -88,7 +89,7 @@ describe('snapshot page size', () => {
 
   it('collects one refusal even when both listings start at once', async () => {
     const e = await emulator({ seed: { roles: 30 }, refuseTop: true });
-    const p = provider(e);
+    const p = provider(e, { holders: false });
     await p.snapshot();
     const log = e.requests();
     expect(log.filter((r) => r.status === 400)).toHaveLength(1);

@@ -1,6 +1,7 @@
 // The Entra provider against the Graph emulator over real HTTP: what a snapshot and an apply cost in requests
 // (asserted from the emulator's own log), that writes keep the other enabled rules, and that a converged
 // tenant is not written to.
+// Tests that count the requests of reading PIM policies turn the holder read off (holders.test.ts counts it).
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/types.js';
 import type { Action, SetAuthenticationContextAction } from '../../../../src/reconcile/action.js';
@@ -20,7 +21,7 @@ describe('EntraProvider.snapshot', () => {
     async (pageSize) => {
       // A server whose largest page is pageSize: the client's $top=999 is capped, so paging is exercised.
       const e = await emulator({ pageSize, maxPageSize: pageSize });
-      const p = provider(e);
+      const p = provider(e, { holders: false });
       const snap = await p.snapshot();
       const defs = e.roleDefinitions().length;
       const assignments = e.exportState().assignments.length;

@@ -3,6 +3,7 @@
 // that rolegate has something to find. Everything here is deterministic for a given tenant id.
 import { createHash } from 'node:crypto';
 import { NON_PRIVILEGED_ROLES, PRIVILEGED_ROLES } from '../../providers/entra/builtin-roles.js';
+import type { DirectoryData } from './directory.js';
 
 /** A role definition as GET /roleManagement/directory/roleDefinitions returns it. */
 export interface RoleDefinition {
@@ -62,7 +63,7 @@ export interface TenantData {
   policies: Policy[];
   assignments: PolicyAssignment[];
   /** Users, groups, role holders and PIM for Groups (see directory.ts); absent in older state files. */
-  directory?: import('./directory.js').DirectoryData;
+  directory?: DirectoryData;
 }
 
 /** How to seed a tenant: the built-in catalog, or N synthetic roles for benchmarks. */

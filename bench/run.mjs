@@ -1,6 +1,6 @@
 // rolegate benchmarks (issue #7): prints tables and writes bench/results/<date>.json. Not part of `npm test`.
 //
-//   npm run build && node bench/run.mjs [--suite provider|controller|steady|drift|validate|shards ...] [--runs N]
+//   npm run build && node bench/run.mjs [--suite provider|coverage|controller|steady|drift|validate|shards ...] [--runs N]
 //                                       [--quick] [--sizes 1000,5000] [--out FILE]
 //
 // Each figure is the median of --runs runs (default 3); each comparison (rolegate vs naive, controller vs the
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { machine, progress } from './lib/common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ALL = ['provider', 'controller', 'steady', 'drift', 'validate', 'shards'];
+const ALL = ['provider', 'coverage', 'controller', 'steady', 'drift', 'validate', 'shards'];
 
 const { values } = parseArgs({
   options: {
@@ -85,6 +85,7 @@ progress(`machine: ${JSON.stringify(result.machine)}`);
 
 const RUNNERS = {
   provider: async () => (await import('./suites/provider.mjs')).runProviderSuite(opts),
+  coverage: async () => (await import('./suites/coverage.mjs')).runCoverageSuite(opts),
   controller: async () => (await import('./suites/controller.mjs')).runControllerSuite(opts),
   steady: async () => (await import('./suites/steady.mjs')).runSteadySuite(opts),
   drift: async () => (await import('./suites/drift.mjs')).runDriftSuite(opts),

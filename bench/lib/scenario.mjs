@@ -3,7 +3,11 @@
 // PrivilegedRoles created 50 at a time; measured until all are Ready.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { DEFAULT_GRAPH_ROLES, startGraphEmulator } from '../../dist/emulator/graph/index.js';
+import {
+  DEFAULT_GRAPH_ROLES,
+  startGraphEmulator,
+  syntheticDirectory,
+} from '../../dist/emulator/graph/index.js';
 import { BENCH_CLIENT_ID } from './k8s.mjs';
 import {
   benchCredentials,
@@ -38,6 +42,15 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     // the ClientSecret controller signs in as its own application, registered with rolegate's permissions
     clients: [{ clientId: BENCH_CLIENT_ID, graphRoles: [...DEFAULT_GRAPH_ROLES], armActions: [] }],
   });
+  // BENCH_HOLDERS=1: the tenant also has holders (10 instances per role, a group per 10 roles), which the
+  // controller reads with every snapshot, as the coverage suite does.
+  const holders = process.env.BENCH_HOLDERS === '1';
+  if (holders) {
+    const roleIds = emulator.roleDefinitions().map((r) => r.id);
+    emulator.seedDirectory(
+      syntheticDirectory({ roleIds, instances: 10 * n, groups: Math.max(1, Math.round(n / 10)) }),
+    );
+  }
   const ns = await createNamespace(k, `bench-${label}`);
   const provider = `bench-${randomBytes(3).toString('hex')}`;
   await createProvider(k, provider, emulator, resync, tls ? ns : undefined);
@@ -117,6 +130,7 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
         controllerNodeOptions: ctrl.nodeOptions,
         controllerArgs: ctrl.args,
         credentials,
+        holders,
         missingBefore,
         missingAfter,
         benchWatchRestarts: own.watchesEnded,

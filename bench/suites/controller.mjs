@@ -72,6 +72,7 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
         controllerNodeOptions: per[0].controllerNodeOptions,
         controllerArgs: per[0].controllerArgs,
         credentials: per[0].credentials,
+        holders: per[0].holders,
         missingBefore: m('missingBefore'),
         missingAfter: m('missingAfter'),
         apiByVerb: per[per.length - 1].apiByVerb,
@@ -83,7 +84,7 @@ export async function runControllerSuite({ runs, runsExplicit, quick, sizes }) {
   }
   for (const x of rows) {
     notes.push(
-      `${x.roles} roles: controller ran with NODE_OPTIONS=${JSON.stringify(x.controllerNodeOptions)} (the Helm chart's default unless BENCH_CONTROLLER_NODE_OPTIONS is set)${x.controllerArgs.length ? `, extra flags ${x.controllerArgs.join(' ')}` : ''} and ${x.credentials} credentials${x.credentials === 'ClientSecret' ? ' (a token from the HTTPS emulator through @azure/identity)' : ' (a token from the emulator by a plain POST: @azure/identity is not loaded; BENCH_ENTRA_CREDENTIALS=ClientSecret loads it)'}; peak MB is VmHWM, heap MB the peak of nodejs_heap_size_used_bytes sampled each second`,
+      `${x.roles} roles: ${x.holders ? `the tenant has holders (BENCH_HOLDERS=1: ${10 * x.roles} instances, ${Math.round(x.roles / 10)} groups)` : 'the tenant has no holders (BENCH_HOLDERS=1 seeds them)'}; controller ran with NODE_OPTIONS=${JSON.stringify(x.controllerNodeOptions)} (the Helm chart's default unless BENCH_CONTROLLER_NODE_OPTIONS is set)${x.controllerArgs.length ? `, extra flags ${x.controllerArgs.join(' ')}` : ''} and ${x.credentials} credentials${x.credentials === 'ClientSecret' ? ' (a token from the HTTPS emulator through @azure/identity)' : ' (a token from the emulator by a plain POST: @azure/identity is not loaded; BENCH_ENTRA_CREDENTIALS=ClientSecret loads it)'}; peak MB is VmHWM, heap MB the peak of nodejs_heap_size_used_bytes sampled each second`,
     );
     notes.push(
       `${x.roles} roles: controller API requests by resource and verb (last run): ${JSON.stringify(x.apiByVerb)}`,

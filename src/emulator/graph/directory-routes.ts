@@ -225,7 +225,12 @@ export function routeDirectory(
     const filters = eligible
       ? Object.fromEntries(Object.entries(ROLE_FILTERS).filter(([k]) => k !== 'assignmenttype'))
       : ROLE_FILTERS;
-    const items = filtered(source, q, filters, req);
+    const role = q.filter?.get('roledefinitionid');
+    const narrowed =
+      typeof role === 'string'
+        ? ctx.state.indexed(source, `${c}|role`, (x) => x.roleDefinitionId, role)
+        : source;
+    const items = filtered(narrowed, q, filters, req);
     if (!Array.isArray(items)) return items;
     const p = page(items, q, ctx.limits, req.url);
     return ok({
@@ -252,7 +257,12 @@ export function routeDirectory(
     const filters = eligible
       ? Object.fromEntries(Object.entries(GROUP_FILTERS).filter(([k]) => k !== 'assignmenttype'))
       : GROUP_FILTERS;
-    const items = filtered(source, q, filters, req);
+    const gid = f.get('groupid');
+    const narrowed =
+      typeof gid === 'string'
+        ? ctx.state.indexed(source, `${d}|group`, (x) => x.groupId, gid)
+        : source;
+    const items = filtered(narrowed, q, filters, req);
     if (!Array.isArray(items)) return items;
     return listOf(
       ctx,

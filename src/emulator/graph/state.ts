@@ -34,6 +34,8 @@ export class TenantState {
   private groupPolicyIndex = new Map<string, PolicyAssignment[]>();
   /** Transitive members per group, computed on first use after each seed. */
   private transitive = new Map<string, string[]>();
+  /** Instances by a filter key (`kind|field|value`), built on first use after each seed. */
+  private instanceIndex = new Map<string, Map<string, unknown[]>>();
 
   private constructor(
     private data: TenantData,
@@ -71,6 +73,26 @@ export class TenantState {
     }
     for (const p of d.groupPolicies) this.policyIndex.set(p.id.toLowerCase(), p);
     this.transitive = new Map();
+    this.instanceIndex = new Map();
+  }
+
+  /**
+   * The items of a list whose field equals a value (case-insensitive), from an index built on first use: a
+   * client filtering per role or per group must not pay a scan of the tenant's instances per request.
+   */
+  indexed<T>(list: readonly T[], name: string, field: (x: T) => string, value: string): T[] {
+    let idx = this.instanceIndex.get(name) as Map<string, T[]> | undefined;
+    if (!idx) {
+      idx = new Map();
+      for (const x of list) {
+        const k = field(x).toLowerCase();
+        const l = idx.get(k);
+        if (l) l.push(x);
+        else idx.set(k, [x]);
+      }
+      this.instanceIndex.set(name, idx as Map<string, unknown[]>);
+    }
+    return idx.get(value.toLowerCase()) ?? [];
   }
 
   /** Users, groups, holders and PIM for Groups of the tenant. */

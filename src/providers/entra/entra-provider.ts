@@ -168,6 +168,11 @@ export class EntraProvider implements ProviderClient {
   /** `$top` of alert incidents: only when asked for, as before `$top` became the snapshot's default. */
   private readonly alertPageSize: number | undefined;
   private readonly readsHolders: boolean;
+  /**
+   * The holder facts of each directory role (lower-case id) as the last snapshot read them. A write changes a
+   * policy, never who holds the role, so a role verified after a write carries them on until the next snapshot.
+   */
+  private lastCoverage = new Map<string, CoverageFacts>();
   private readonly logger: GraphClientLogger | undefined;
 
   constructor(
@@ -286,7 +291,7 @@ export class EntraProvider implements ProviderClient {
     const contexts: ConditionalAccessRead | undefined = usesContext
       ? await readConditionalAccess(this.graph, signal)
       : undefined;
-    return new EntraSnapshot(definitions, assignments, this.now().toISOString(), {
+    const snapshot = new EntraSnapshot(definitions, assignments, this.now().toISOString(), {
       armScopes: this.armScopes,
       arm,
       directoryRoles: this.directoryRoles,
@@ -294,6 +299,11 @@ export class EntraProvider implements ProviderClient {
       ...(holders && 'facts' in holders ? { holders: holders.facts } : {}),
       ...(holders && 'note' in holders ? { holdersNote: holders.note } : {}),
     });
+    this.lastCoverage = new Map();
+    for (const r of snapshot.roles())
+      if (r.coverage && r.scope === DIRECTORY_SCOPE)
+        this.lastCoverage.set(r.roleId.toLowerCase(), r.coverage);
+    return snapshot;
   }
 
   /**
@@ -535,7 +545,9 @@ export class EntraProvider implements ProviderClient {
   }
 
   private liveRole(a: Action, policy: GraphPolicy): LiveRole {
-    return liveRoleFromPolicy({ id: a.roleId, displayName: a.roleDisplayName }, policy);
+    const role = liveRoleFromPolicy({ id: a.roleId, displayName: a.roleDisplayName }, policy);
+    const coverage = this.lastCoverage.get(a.roleId.toLowerCase());
+    return coverage ? { ...role, coverage } : role;
   }
 
   /** The write an action needs on top of the fresh policy (and of an earlier write to the same rule). */

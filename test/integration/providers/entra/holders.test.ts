@@ -243,6 +243,15 @@ describe('Entra holders', () => {
     );
   });
 
+  it('a role verified after a write keeps the holders its snapshot read (a write changes no holder)', async () => {
+    const e = await emulator();
+    const p = provider(e);
+    const ua = role((await p.snapshot()).roles(), USER_ADMIN);
+    const [result] = await p.apply([requireMfa(ua)]);
+    expect(result?.ok && result.role.coverage).toEqual(ua.coverage);
+    expect(summary(ua.coverage)).toEqual([`Eligible ${upn('bob')} until 2027-06-30T00:00:00Z`]);
+  });
+
   it('does not read holders when asked not to', async () => {
     const e = await emulator();
     const snap = await provider(e, { holders: false }).snapshot();

@@ -56,6 +56,33 @@ interface ArmScope {
   /** As seeded (the canonical spelling). */
   scope: string;
   policies: ArmPolicy[];
+  /** Role eligibility and assignment schedule instances at this scope. */
+  eligible: ArmInstance[];
+  active: ArmInstance[];
+}
+
+/**
+ * A role eligibility or assignment schedule instance at a scope
+ * (https://learn.microsoft.com/rest/api/authorization/role-eligibility-schedule-instances/list-for-scope,
+ * https://learn.microsoft.com/rest/api/authorization/role-assignment-schedule-instances/list-for-scope).
+ */
+export interface ArmInstance {
+  name: string;
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal';
+  /** The role definition GUID. */
+  roleGuid: string;
+  startDateTime: string;
+  endDateTime: string | null;
+  memberType: 'Direct' | 'Group' | 'Inherited';
+  /** Assignment instances only. */
+  assignmentType?: 'Assigned' | 'Activated';
+}
+
+/** What a test seeds at a scope: instances; names and dates may be left out. */
+export interface ArmInstanceSeed {
+  eligible?: Array<Partial<ArmInstance> & Pick<ArmInstance, 'principalId' | 'roleGuid'>>;
+  active?: Array<Partial<ArmInstance> & Pick<ArmInstance, 'principalId' | 'roleGuid'>>;
 }
 
 const PROVIDER = '/providers/Microsoft.Authorization';
@@ -198,6 +225,8 @@ export class ArmState {
         lastModifiedDateTime: null,
         rules: armRules(rules),
       })),
+      eligible: [],
+      active: [],
     });
   }
 
@@ -307,6 +336,59 @@ export class ArmState {
     };
   }
 
+  /** Adds role schedule instances at a seeded scope. */
+  seedInstances(scope: string, seed: ArmInstanceSeed): void {
+    const s = this.scopes.get(norm(scope.replace(/\/+$/, '')));
+    if (!s) throw new Error(`scope ${scope} is not seeded`);
+    const make = (
+      x: Partial<ArmInstance> & Pick<ArmInstance, 'principalId' | 'roleGuid'>,
+      kind: 'eligible' | 'active',
+    ): ArmInstance => ({
+      name: x.name ?? stableGuid('arm-instance', kind, norm(s.scope), x.principalId, x.roleGuid),
+      principalId: x.principalId.toLowerCase(),
+      principalType: x.principalType ?? 'User',
+      roleGuid: x.roleGuid.toLowerCase(),
+      startDateTime: x.startDateTime ?? '2026-01-05T09:00:00Z',
+      endDateTime: x.endDateTime ?? null,
+      memberType: x.memberType ?? 'Direct',
+      ...(kind === 'active' ? { assignmentType: x.assignmentType ?? 'Assigned' } : {}),
+    });
+    for (const x of seed.eligible ?? []) s.eligible.push(make(x, 'eligible'));
+    for (const x of seed.active ?? []) s.active.push(make(x, 'active'));
+  }
+
+  private renderInstance(s: ArmScope, x: ArmInstance, kind: string): Record<string, unknown> {
+    const id = `${s.scope}${PROVIDER}/${kind}/${x.name}`;
+    const common = {
+      scope: s.scope,
+      roleDefinitionId: this.roleDefinitionId(s, x.roleGuid),
+      principalId: x.principalId,
+      principalType: x.principalType,
+      status: 'Provisioned',
+      startDateTime: x.startDateTime,
+      endDateTime: x.endDateTime,
+      memberType: x.memberType,
+      createdOn: x.startDateTime,
+    };
+    return {
+      id,
+      name: x.name,
+      type: `Microsoft.Authorization/${kind}`,
+      properties:
+        x.assignmentType === undefined
+          ? {
+              ...common,
+              roleEligibilityScheduleId: `${s.scope}${PROVIDER}/roleEligibilitySchedules/${x.name}`,
+            }
+          : {
+              ...common,
+              assignmentType: x.assignmentType,
+              roleAssignmentScheduleId: `${s.scope}${PROVIDER}/roleAssignmentSchedules/${x.name}`,
+              originRoleAssignmentId: `${s.scope}${PROVIDER}/roleAssignments/${x.name}`,
+            },
+    };
+  }
+
   /** One page with an ARM nextLink (absolute, api-version kept, `$skipToken` as an offset). */
   private page(items: Record<string, unknown>[], url: URL, pageSize: number): GraphResponse {
     const skip = Number(url.searchParams.get('$skipToken') ?? '0');
@@ -375,12 +457,45 @@ export class ArmState {
       );
     const coll = (collection ?? '').toLowerCase();
     if (
-      ['rolemanagementpolicyassignments', 'roledefinitions', 'rolemanagementpolicies'].includes(
-        coll,
-      )
+      [
+        'rolemanagementpolicyassignments',
+        'roledefinitions',
+        'rolemanagementpolicies',
+        'roleeligibilityscheduleinstances',
+        'roleassignmentscheduleinstances',
+      ].includes(coll)
     ) {
       const denied = authorize(armActionFor(method, coll), s.scope);
       if (denied) return denied;
+    }
+    if (coll === 'roleeligibilityscheduleinstances' || coll === 'roleassignmentscheduleinstances') {
+      if (method !== 'GET')
+        return armError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);
+      const eligible = coll === 'roleeligibilityscheduleinstances';
+      const kind = eligible
+        ? 'roleEligibilityScheduleInstances'
+        : 'roleAssignmentScheduleInstances';
+      const list = eligible ? s.eligible : s.active;
+      if (name !== undefined) {
+        const x = list.find((i) => i.name.toLowerCase() === name.toLowerCase());
+        return x
+          ? ok(this.renderInstance(s, x, kind))
+          : armError(404, 'NotFound', `${collection}/${name} was not found.`);
+      }
+      // The documented filters: atScope() (at or above the scope; the emulator's scopes are not nested, so at it),
+      // principalId eq {id}; assignedTo() and asTarget() concern a signed-in user, which app-only tokens are not.
+      const filter = url.searchParams.get('$filter');
+      let items = list;
+      if (filter !== null && !/^\s*atScope\(\)\s*$/i.test(filter)) {
+        const m = /^\s*principalId\s+eq\s+'?([0-9a-f-]+)'?\s*$/i.exec(filter);
+        if (!m) return armError(400, 'BadRequest', `The filter '${filter}' is not supported.`);
+        items = list.filter((i) => i.principalId === m[1]!.toLowerCase());
+      }
+      return this.page(
+        items.map((x) => this.renderInstance(s, x, kind)),
+        url,
+        pageSize,
+      );
     }
     if (coll === 'rolemanagementpolicyassignments' || coll === 'roledefinitions') {
       if (method !== 'GET')

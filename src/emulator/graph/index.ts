@@ -49,7 +49,7 @@ export type {
 export { NO_MFA_ALERT } from './alerts.js';
 export type { NoMfaIncident, AlertDefinition } from './alerts.js';
 export { ARM_API_VERSION, ARM_BUILT_IN_ROLES, DEFAULT_SUBSCRIPTION_ID } from './arm.js';
-export type { ArmRule } from './arm.js';
+export type { ArmRule, ArmInstance, ArmInstanceSeed } from './arm.js';
 export {
   defaultDirectorySeed,
   groupId,

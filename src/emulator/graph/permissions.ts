@@ -185,6 +185,8 @@ export function armActionFor(method: string, collection: string): string {
     rolemanagementpolicies: 'roleManagementPolicies',
     rolemanagementpolicyassignments: 'roleManagementPolicyAssignments',
     roledefinitions: 'roleDefinitions',
+    roleeligibilityscheduleinstances: 'roleEligibilityScheduleInstances',
+    roleassignmentscheduleinstances: 'roleAssignmentScheduleInstances',
   };
   const c = known[collection.toLowerCase()] ?? collection;
   return `Microsoft.Authorization/${c}/${method.toUpperCase() === 'GET' ? 'read' : 'write'}`;

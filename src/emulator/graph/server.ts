@@ -17,6 +17,7 @@ import {
   armError,
   isArmPath,
   type ArmAuthorizer,
+  type ArmInstanceSeed,
   type ArmRule,
 } from './arm.js';
 import { handleBatch, type BatchItem } from './batch.js';
@@ -186,6 +187,8 @@ export interface GraphEmulator extends ControlTarget {
   getArmRule(scope: string, roleGuid: string, ruleId: string): ArmRule | undefined;
   /** Sets the activation enabledRules of an Azure role at a scope, out of band. */
   setArmEnabledRules(scope: string, roleGuid: string, enabledRules: string[]): void;
+  /** Adds role eligibility and assignment schedule instances (holders of Azure roles) at a scope. */
+  seedArmInstances(scope: string, seed: ArmInstanceSeed): void;
 }
 
 /** Graph's WWW-Authenticate and body for a refused token, or ARM's. */
@@ -719,6 +722,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     refreshAlertsNow: () => alerts.refreshNow(),
     getArmRule: (scope, roleGuid, ruleId) => arm.rule(scope, roleGuid, ruleId),
     setArmEnabledRules: (scope, roleGuid, rules) => arm.setEnabledRules(scope, roleGuid, rules),
+    seedArmInstances: (scope, seed) => arm.seedInstances(scope, seed),
     // Idempotent: tests close in afterEach whatever the test did.
     close: () =>
       (closing ??= Promise.all(

@@ -57,6 +57,9 @@ export const DEFAULT_ARM_ACTIONS: readonly string[] = [
   'Microsoft.Authorization/roleManagementPolicies/write',
   'Microsoft.Authorization/roleManagementPolicyAssignments/read',
   'Microsoft.Authorization/roleDefinitions/read',
+  // Holders of Azure roles.
+  'Microsoft.Authorization/roleEligibilityScheduleInstances/read',
+  'Microsoft.Authorization/roleAssignmentScheduleInstances/read',
 ];
 
 /** An application registered in the emulated tenant and what it was granted. */

@@ -25,6 +25,36 @@ export interface ArmRule {
   [k: string]: unknown;
 }
 
+/** A role eligibility or assignment schedule instance at an ARM scope (the fields rolegate reads). */
+export interface ArmScheduleInstance {
+  name: string;
+  properties: {
+    roleDefinitionId: string;
+    principalId: string;
+    principalType?: string;
+    endDateTime?: string | null;
+    memberType?: string | null;
+    assignmentType?: string | null;
+  };
+}
+
+/** An ARM instance in the shape the holder mapping reads; the role is its definition GUID. */
+export function armInstance(x: ArmScheduleInstance): {
+  principalId: string;
+  roleDefinitionId: string;
+  endDateTime: string | null;
+  memberType: string | null;
+  assignmentType: string | null;
+} {
+  return {
+    principalId: x.properties.principalId.toLowerCase(),
+    roleDefinitionId: armName(x.properties.roleDefinitionId),
+    endDateTime: x.properties.endDateTime ?? null,
+    memberType: x.properties.memberType ?? null,
+    assignmentType: x.properties.assignmentType ?? null,
+  };
+}
+
 /** A roleManagementPolicyAssignment as ARM lists it. */
 export interface ArmPolicyAssignment {
   id: string;

@@ -47,6 +47,8 @@ import {
   armHasContext,
   findArmRule,
   liveRoleFromArm,
+  armInstance,
+  type ArmScheduleInstance,
   type ArmPolicy,
   type ArmPolicyAssignment,
   type ArmRoleDefinition,
@@ -88,7 +90,7 @@ import {
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
 import { readHolders } from './holders-read.js';
-import { coverageByRole } from './holders.js';
+import { coverageByRole, type RoleScheduleInstance } from './holders.js';
 import type { CoverageFacts } from '../../api/coverage.js';
 import { isLoopbackUrl } from '../../util/loopback.js';
 import type { RetryOptions } from './retry.js';
@@ -270,6 +272,7 @@ export class EntraProvider implements ProviderClient {
    * ceil(CA policies/page) when some role has an authentication context enabled. Never per role.
    */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
+    const armRead = Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal)));
     const [[definitions, assignments], arm, holders] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
@@ -280,9 +283,11 @@ export class EntraProvider implements ProviderClient {
             }),
           ])
         : Promise.resolve([[], []] as [GraphRoleDefinition[], GraphPolicyAssignment[]]),
-      Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal))),
-      this.directoryRoles && this.readsHolders
-        ? this.readHolderFacts(signal)
+      armRead,
+      // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
+      // of the holder read waits for the ARM instances.
+      this.readsHolders && (this.directoryRoles || this.armScopes.length > 0)
+        ? armRead.then((a) => this.readHolderFacts(a, signal))
         : Promise.resolve(undefined),
     ]);
     const usesContext =
@@ -296,13 +301,13 @@ export class EntraProvider implements ProviderClient {
       arm,
       directoryRoles: this.directoryRoles,
       ...(contexts ? { contexts } : {}),
-      ...(holders && 'facts' in holders ? { holders: holders.facts } : {}),
+      ...(holders && 'facts' in holders && holders.facts ? { holders: holders.facts } : {}),
+      ...(holders && 'arm' in holders ? { armHolders: holders.arm } : {}),
       ...(holders && 'note' in holders ? { holdersNote: holders.note } : {}),
     });
     this.lastCoverage = new Map();
     for (const r of snapshot.roles())
-      if (r.coverage && r.scope === DIRECTORY_SCOPE)
-        this.lastCoverage.set(r.roleId.toLowerCase(), r.coverage);
+      if (r.coverage) this.lastCoverage.set(coverageKey(r.scope, r.roleId), r.coverage);
     return snapshot;
   }
 
@@ -312,11 +317,40 @@ export class EntraProvider implements ProviderClient {
    * as not observed, never as covered.
    */
   private async readHolderFacts(
+    arm: readonly ArmScopeRead[],
     signal?: AbortSignal,
-  ): Promise<{ facts: Map<string, CoverageFacts> } | { note: string }> {
+  ): Promise<
+    | {
+        facts: Map<string, CoverageFacts> | undefined;
+        arm: Map<string, Map<string, CoverageFacts>>;
+      }
+    | { note: string }
+  > {
     try {
-      const read = await readHolders(this.graph, { top: this.top }, signal);
-      return { facts: coverageByRole(read) };
+      const armInstances = arm.flatMap((a) =>
+        a.instances ? [...a.instances.eligible, ...a.instances.active] : [],
+      );
+      const read = await readHolders(
+        this.graph,
+        { top: this.top, otherInstances: armInstances, directoryRoles: this.directoryRoles },
+        signal,
+      );
+      const armFacts = new Map<string, Map<string, CoverageFacts>>();
+      for (const a of arm) {
+        if (!a.instances) continue;
+        // Azure roles are no directory roles: no template id for Conditional Access's includeRoles.
+        armFacts.set(
+          coverageKey(a.scope, ''),
+          coverageByRole(
+            { ...read, eligibilities: a.instances.eligible, assignments: a.instances.active },
+            () => undefined,
+          ),
+        );
+      }
+      return {
+        facts: this.directoryRoles ? coverageByRole(read) : undefined,
+        arm: armFacts,
+      };
     } catch (err) {
       if (signal?.aborted) throw err;
       const e = asProviderError(err);
@@ -329,15 +363,59 @@ export class EntraProvider implements ProviderClient {
   /** One scope's policy assignments (with their effective rules) and role definitions (for names). */
   private async readArmScope(scope: string, signal?: AbortSignal): Promise<ArmScopeRead> {
     const arm = this.arm!;
-    const [assignments, definitions] = await Promise.all([
+    const [assignments, definitions, instances] = await Promise.all([
       arm.list<ArmPolicyAssignment>(
         `${scope}${ARM_PROVIDER}/roleManagementPolicyAssignments`,
         {},
         signal,
       ),
       arm.list<ArmRoleDefinition>(`${scope}${ARM_PROVIDER}/roleDefinitions`, {}, signal),
+      this.readsHolders ? this.readArmInstances(scope, signal) : Promise.resolve(undefined),
     ]);
-    return { scope, assignments, definitions };
+    return {
+      scope,
+      assignments,
+      definitions,
+      ...(instances && 'note' in instances
+        ? { instancesNote: instances.note }
+        : instances
+          ? { instances }
+          : {}),
+    };
+  }
+
+  /**
+   * The holders of a scope's Azure roles: its role eligibility and assignment schedule instances at or above the
+   * scope (`$filter=atScope()`), two paged listings
+   * (https://learn.microsoft.com/rest/api/authorization/role-eligibility-schedule-instances/list-for-scope). A
+   * failure leaves the scope's roles without coverage; their policies are still read and enforced.
+   */
+  private async readArmInstances(
+    scope: string,
+    signal?: AbortSignal,
+  ): Promise<
+    { eligible: RoleScheduleInstance[]; active: RoleScheduleInstance[] } | { note: string }
+  > {
+    const arm = this.arm!;
+    const list = (kind: string): Promise<ArmScheduleInstance[]> =>
+      arm.list<ArmScheduleInstance>(
+        `${scope}${ARM_PROVIDER}/${kind}`,
+        { $filter: 'atScope()' },
+        signal,
+      );
+    try {
+      const [eligible, active] = await Promise.all([
+        list('roleEligibilityScheduleInstances'),
+        list('roleAssignmentScheduleInstances'),
+      ]);
+      return { eligible: eligible.map(armInstance), active: active.map(armInstance) };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const e = asProviderError(err);
+      const note = `holders of Azure roles at ${scope} were not read, so their coverage is not judged: ${e.message}`;
+      this.logger?.info({ kind: e.kind, status: e.options.status }, note);
+      return { note };
+    }
   }
 
   /**
@@ -451,7 +529,8 @@ export class EntraProvider implements ProviderClient {
             verified.id ?? a.handle,
             verified.properties.rules,
           );
-          results[i] = { action: a, ok: true, role };
+          const coverage = this.lastCoverage.get(coverageKey(a.scope, a.roleId));
+          results[i] = { action: a, ok: true, role: coverage ? { ...role, coverage } : role };
         }
       } catch (err) {
         for (const i of idx)
@@ -546,7 +625,7 @@ export class EntraProvider implements ProviderClient {
 
   private liveRole(a: Action, policy: GraphPolicy): LiveRole {
     const role = liveRoleFromPolicy({ id: a.roleId, displayName: a.roleDisplayName }, policy);
-    const coverage = this.lastCoverage.get(a.roleId.toLowerCase());
+    const coverage = this.lastCoverage.get(coverageKey(a.scope, a.roleId));
     return coverage ? { ...role, coverage } : role;
   }
 
@@ -654,6 +733,11 @@ export class EntraProvider implements ProviderClient {
 
 /** ARM policies written at a time: a handful, so that an apply of many Azure roles is not throttled at once. */
 const ARM_CONCURRENCY = 4;
+
+/** The key of a role's holder facts: its scope (no trailing slash, lower case) and id. */
+function coverageKey(scope: string, roleId: string): string {
+  return `${scope.replace(/\/+$/, '').toLowerCase()}|${roleId.toLowerCase()}`;
+}
 
 function ruleOf(a: Action): string {
   return a.kind === 'SetMfa' ? enablementRuleOf(a.switchName) : AUTH_CONTEXT_RULE;

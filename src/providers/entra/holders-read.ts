@@ -22,7 +22,7 @@ import {
   type HoldersRead,
   type RoleScheduleInstance,
 } from './holders.js';
-import type { GraphPolicyAssignment } from './mapping.js';
+import { slimAssignment, type GraphPolicyAssignment } from './mapping.js';
 
 /** The most ids one getByIds call takes. */
 export const GET_BY_IDS_BATCH = 1000;
@@ -30,7 +30,7 @@ export const GET_BY_IDS_BATCH = 1000;
 /** How many $batch or getByIds requests are in flight at once. */
 const CONCURRENCY = 4;
 
-const INSTANCE_FIELDS = 'id,principalId,roleDefinitionId,directoryScopeId,endDateTime,memberType';
+const INSTANCE_FIELDS = 'principalId,roleDefinitionId,endDateTime,memberType';
 /** The tenant-wide listings of the directory roles' schedule instances. */
 export const ELIGIBILITIES_PATH = `/roleManagement/directory/roleEligibilityScheduleInstances?$select=${INSTANCE_FIELDS}`;
 export const ASSIGNMENTS_PATH = `/roleManagement/directory/roleAssignmentScheduleInstances?$select=${INSTANCE_FIELDS},assignmentType`;
@@ -45,6 +45,13 @@ export interface ReadHoldersOptions {
    * already; otherwise they are listed here.
    */
   referencedGroups?: readonly string[] | undefined;
+  /**
+   * Instances read elsewhere (Azure roles through ARM) whose principals are named and whose groups are expanded
+   * with the directory roles' own, in the same calls.
+   */
+  otherInstances?: readonly RoleScheduleInstance[] | undefined;
+  /** Whether to list the directory roles' instances (default true; false for a provider of Azure roles only). */
+  directoryRoles?: boolean | undefined;
 }
 
 /** A directoryObject as Graph lists it. */
@@ -136,6 +143,20 @@ async function batchedLists(
   return out;
 }
 
+/**
+ * What the mapping reads of an instance, and nothing else: tens of thousands of them are held while a snapshot is
+ * read, so the `@odata` annotations and fields a server adds beyond `$select` are dropped as each page arrives.
+ */
+function compact(x: RoleScheduleInstance): RoleScheduleInstance {
+  return {
+    principalId: x.principalId,
+    roleDefinitionId: x.roleDefinitionId,
+    endDateTime: x.endDateTime ?? null,
+    memberType: x.memberType ?? null,
+    ...(x.assignmentType === undefined ? {} : { assignmentType: x.assignmentType }),
+  };
+}
+
 const q = (v: string): string => encodeURIComponent(`'${v.replace(/'/g, "''")}'`);
 
 /** Reads every holder of every directory role (see the top of this file). Throws a ProviderError on failure. */
@@ -145,8 +166,12 @@ export async function readHolders(
   signal?: AbortSignal,
 ): Promise<HoldersRead> {
   const [eligibilities, assignments, caGroups] = await Promise.all([
-    graph.list<RoleScheduleInstance>(ELIGIBILITIES_PATH, signal, { top: o.top }),
-    graph.list<RoleScheduleInstance>(ASSIGNMENTS_PATH, signal, { top: o.top }),
+    o.directoryRoles === false
+      ? Promise.resolve([])
+      : graph.list<RoleScheduleInstance>(ELIGIBILITIES_PATH, signal, { top: o.top, keep: compact }),
+    o.directoryRoles === false
+      ? Promise.resolve([])
+      : graph.list<RoleScheduleInstance>(ASSIGNMENTS_PATH, signal, { top: o.top, keep: compact }),
     o.referencedGroups !== undefined
       ? Promise.resolve([...o.referencedGroups])
       : graph
@@ -159,7 +184,11 @@ export async function readHolders(
           ),
   ]);
   const principals = new Map<string, Principal>();
-  const ids = [...new Set([...eligibilities, ...assignments].map((x) => lc(x.principalId)))];
+  const ids = [
+    ...new Set(
+      [...eligibilities, ...assignments, ...(o.otherInstances ?? [])].map((x) => lc(x.principalId)),
+    ),
+  ];
   await resolvePrincipals(graph, ids, principals, signal);
 
   const holding = ids.filter((id) => principals.get(id)?.type === 'Group');
@@ -198,7 +227,8 @@ export async function readHolders(
       members: memberIds(`m${i}`),
       eligible: got.get(`e${i}`) as GroupScheduleInstance[],
       active: got.get(`a${i}`) as GroupScheduleInstance[],
-      policies: got.get(`p${i}`) as GraphPolicyAssignment[],
+      // Only the activation rule is read of each group policy.
+      policies: (got.get(`p${i}`) as GraphPolicyAssignment[]).map(slimAssignment),
     });
   });
   named.forEach((g, i) => groups.set(g, { members: memberIds(`n${i}`) }));

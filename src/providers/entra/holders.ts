@@ -138,7 +138,7 @@ const holdingKey = (h: Holding): string => `${h.principal.id}|${h.path}|${h.via?
  */
 export function coverageByRole(
   read: HoldersRead,
-  templateIdOf: (roleId: string) => string = (id) => id,
+  templateIdOf: (roleId: string) => string | undefined = (id) => id,
 ): Map<string, CoverageFacts> {
   const holdings = new Map<string, Map<string, Holding>>();
   const add = (roleId: string, hs: Holding[]): void => {
@@ -198,25 +198,26 @@ export function coverageByRole(
       if (h.via?.kind === 'Group' && !(h.via.id in groupActivation))
         groupActivation[h.via.id] = groupActivationOf(read.groups.get(h.via.id));
     }
+    const template = templateIdOf(roleId);
     out.set(roleId, {
       holdings: list,
       policies: [],
       memberOf,
       groupActivation,
-      directoryRoleId: lc(templateIdOf(roleId)),
+      ...(template === undefined ? {} : { directoryRoleId: lc(template) }),
     });
   }
   return out;
 }
 
-/** The facts of a role the holder read found no holder of. */
-export function emptyFacts(directoryRoleId: string): CoverageFacts {
+/** The facts of a role the holder read found no holder of (Azure roles have no directory role id). */
+export function emptyFacts(directoryRoleId?: string): CoverageFacts {
   return {
     holdings: [],
     policies: [],
     memberOf: {},
     groupActivation: {},
-    directoryRoleId: lc(directoryRoleId),
+    ...(directoryRoleId === undefined ? {} : { directoryRoleId: lc(directoryRoleId) }),
   };
 }
 

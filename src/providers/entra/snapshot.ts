@@ -13,7 +13,7 @@ import {
 import type { AccessPolicy } from '../../api/coverage.js';
 import { attachAccessPolicies } from './access-policy.js';
 import type { ContextVerdicts } from './conditional-access.js';
-import { emptyFacts } from './holders.js';
+import { emptyFacts, type RoleScheduleInstance } from './holders.js';
 import {
   DIRECTORY_SCOPE,
   liveRoleFromPolicy,
@@ -27,6 +27,10 @@ export interface ArmScopeRead {
   scope: string;
   definitions: readonly ArmRoleDefinition[];
   assignments: readonly ArmPolicyAssignment[];
+  /** The scope's role schedule instances (holders), when read; the role is the definition GUID. */
+  instances?: { eligible: RoleScheduleInstance[]; active: RoleScheduleInstance[] };
+  /** Why the instances were not read, when their read failed. */
+  instancesNote?: string;
 }
 
 /** What a snapshot holds besides the directory roles (all optional: the directory-only snapshot needs none). */
@@ -49,6 +53,11 @@ export interface EntraSnapshotExtras {
   holders?: ReadonlyMap<string, CoverageFacts>;
   /** Why holders were not read, when the read failed (names the missing permission on a 403). */
   holdersNote?: string;
+  /**
+   * Who holds the Azure roles of each ARM scope whose instances were read: scope (lower case, no trailing slash,
+   * followed by `|`) -> role definition GUID -> facts; a role absent from its scope's map has no holders.
+   */
+  armHolders?: ReadonlyMap<string, ReadonlyMap<string, CoverageFacts>>;
 }
 
 interface ArmScopeView {
@@ -125,15 +134,17 @@ export class EntraSnapshot implements ProviderSnapshot {
           names.get(guid) ??
           a.properties.policyAssignmentProperties?.roleDefinition?.displayName ??
           guid;
+        const role = liveRoleFromArm(
+          { id: guid, displayName: name },
+          read.scope,
+          a.properties.policyId,
+          a.properties.effectiveRules,
+          contexts,
+        );
+        const holders = extras.armHolders?.get(`${scopeKey(read.scope)}|`);
         view.live.set(
           guid,
-          liveRoleFromArm(
-            { id: guid, displayName: name },
-            read.scope,
-            a.properties.policyId,
-            a.properties.effectiveRules,
-            contexts,
-          ),
+          holders ? { ...role, coverage: holders.get(guid) ?? emptyFacts() } : role,
         );
       }
       this.arm.set(scopeKey(read.scope), view);

@@ -14,6 +14,7 @@ import {
   userId,
 } from '../../../../src/emulator/graph/index.js';
 import { readHolders } from '../../../../src/providers/entra/holders-read.js';
+import { createEntraProvider } from '../../../../src/providers/entra/index.js';
 import { coverageByRole } from '../../../../src/providers/entra/holders.js';
 import type { LiveRole } from '../../../../src/api/observation.js';
 import { emulator, provider, requireMfa } from './fixtures.js';
@@ -250,6 +251,95 @@ describe('Entra holders', () => {
     const [result] = await p.apply([requireMfa(ua)]);
     expect(result?.ok && result.role.coverage).toEqual(ua.coverage);
     expect(summary(ua.coverage)).toEqual([`Eligible ${upn('bob')} until 2027-06-30T00:00:00Z`]);
+  });
+
+  it('reads the holders of Azure roles per ARM scope, expanding groups with the directory roles', async () => {
+    const sub = '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590';
+    const owner = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+    const contributor = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+    const reader = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+    const e = await emulator({ armScopes: [sub] });
+    const tier0 = groupId(SEEDED_TIER0_GROUP);
+    e.seedArmInstances(sub, {
+      eligible: [{ principalId: userId(upn('alice')), roleGuid: owner }],
+      active: [
+        { principalId: tier0, principalType: 'Group', roleGuid: contributor },
+        // The use of alice's eligibility: counted once, as Eligible.
+        { principalId: userId(upn('alice')), roleGuid: owner, assignmentType: 'Activated' },
+      ],
+    });
+    const p = createEntraProvider(
+      {
+        tenantId: e.tenantId,
+        graphBaseUrl: e.url,
+        credentials: { type: 'Emulator' },
+        azureRbac: { scopes: [sub], resourceManagerUrl: e.armUrl },
+      },
+      { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 4 }, random: () => 0.5 },
+    );
+    const snap = await p.snapshot();
+    const armRole = (guid: string): LiveRole => {
+      const r = snap.resolve({ id: guid }, sub);
+      if (r.kind !== 'Found') throw new Error(`no Azure role ${guid}`);
+      return r.role;
+    };
+    expect(summary(armRole(owner).coverage)).toEqual([`Eligible ${upn('alice')}`]);
+    expect(summary(armRole(contributor).coverage)).toEqual([
+      `GroupActive ${upn('erin')} via ${SEEDED_TIER0_GROUP}`,
+      `GroupEligible ${upn('dave')} via ${SEEDED_TIER0_GROUP}`,
+    ]);
+    expect(armRole(contributor).coverage?.groupActivation).toEqual({
+      [tier0]: { member: false, owner: true },
+    });
+    // Azure roles are not directory roles: nothing for includeRoles to match.
+    expect(armRole(owner).coverage?.directoryRoleId).toBeUndefined();
+    expect(armRole(reader).coverage?.holdings).toEqual([]);
+    // The directory roles keep theirs, and the ARM instances cost two listings per scope.
+    expect(summary(role(snap.roles(), GA).coverage)).toContain(`Active ${upn('alice')}`);
+    const armLists = e
+      .requests()
+      .filter((r) => /ScheduleInstances$/.test(r.path) && r.path.startsWith('/subscriptions/'));
+    expect(armLists.map((r) => decodeURIComponent(r.query))).toEqual([
+      expect.stringContaining('$filter=atScope()'),
+      expect.stringContaining('$filter=atScope()'),
+    ]);
+  });
+
+  it('leaves Azure roles without coverage when their instances cannot be read; their policies still are', async () => {
+    const sub = '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590';
+    const e = await emulator({ armScopes: [sub] });
+    e.setClient({
+      clientId: DEFAULT_EMULATOR_CLIENT_ID,
+      graphRoles: [...DEFAULT_GRAPH_ROLES],
+      armActions: [
+        'Microsoft.Authorization/roleManagementPolicies/read',
+        'Microsoft.Authorization/roleManagementPolicyAssignments/read',
+        'Microsoft.Authorization/roleDefinitions/read',
+      ],
+    });
+    const lines: string[] = [];
+    const p = createEntraProvider(
+      {
+        tenantId: e.tenantId,
+        graphBaseUrl: e.url,
+        credentials: { type: 'Emulator' },
+        azureRbac: { scopes: [sub], resourceManagerUrl: e.armUrl },
+      },
+      { logger: { info: (_o, msg) => lines.push(msg) } },
+    );
+    const snap = await p.snapshot();
+    const owner = snap.resolve({ displayName: 'Owner' }, sub);
+    expect(owner).toMatchObject({ kind: 'Found' });
+    expect(owner.kind === 'Found' && owner.role.coverage).toBe(undefined);
+    expect(
+      lines.some((l) =>
+        /Azure roles at .* were not read.*roleEligibilityScheduleInstances\/read|roleAssignmentScheduleInstances\/read/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    // Directory roles are unaffected.
+    expect(role(snap.roles(), GA).coverage).toBeDefined();
   });
 
   it('does not read holders when asked not to', async () => {

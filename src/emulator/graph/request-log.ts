@@ -21,7 +21,10 @@ export interface RequestCounts {
   batches: number;
   /** GET operations, top-level or inside a batch. */
   reads: number;
-  /** PATCH/POST/PUT/DELETE operations other than `$batch` itself, top-level or inside a batch. */
+  /**
+   * PATCH/POST/PUT/DELETE operations other than `$batch` itself, top-level or inside a batch; POSTs that only read
+   * (`directoryObjects/getByIds`) count as reads.
+   */
   writes: number;
   /** Token endpoint calls. */
   tokens: number;
@@ -97,7 +100,7 @@ export class RequestLog {
     if (!isGraph(e.path)) return;
     if (e.batchItemId === undefined) c.requests++;
     if (isBatch(e.path)) c.batches++;
-    else if (e.method === 'GET') c.reads++;
+    else if (e.method === 'GET' || isReadAction(e.method, e.path)) c.reads++;
     else c.writes++;
   }
 
@@ -125,4 +128,9 @@ export class RequestLog {
   stats(): LogStats {
     return { kept: this.ring.length, dropped: this.droppedCount, capacity: this.capacity };
   }
+}
+
+/** A POST that changes nothing: Graph's getByIds action reads directory objects by id. */
+function isReadAction(method: string, path: string): boolean {
+  return method === 'POST' && /\/directoryObjects\/getByIds$/i.test(path);
 }

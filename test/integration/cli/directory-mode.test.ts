@@ -80,8 +80,14 @@ describe('directory mode', () => {
     // The snapshot is the two listings (one page each: rolegate asks for $top=999, which the emulator grants)
     // plus one page of Conditional Access policies (the seeded Privileged Authentication Administrator has an
     // authentication context); both corrections then travel together: one $batch of writes, with a batched
-    // re-read before and a batched verification after.
-    expect(emulator.counts()).toMatchObject({ writes: 2, batches: 3, requests: 2 + 1 + 3 });
+    // re-read before and a batched verification after. The snapshot also reads the role holders: the two schedule
+    // instance listings, the Conditional Access listing (for the groups it names), one getByIds for the holders,
+    // one $batch for the seeded role-assignable group and one getByIds for its eligible member.
+    expect(emulator.counts()).toMatchObject({
+      writes: 2,
+      batches: 3 + 1,
+      requests: 2 + 1 + 3 + (2 + 1 + 1 + 1 + 1),
+    });
     const p = await cli(['plan', '.', '--detailed-exitcode']);
     expect(p.code, p.stdout).toBe(0);
     expect(p.stdout).toMatch(/Plan: 0 to change, 3 in sync/);

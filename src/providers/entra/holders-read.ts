@@ -147,13 +147,30 @@ async function batchedLists(
  * What the mapping reads of an instance, and nothing else: tens of thousands of them are held while a snapshot is
  * read, so the `@odata` annotations and fields a server adds beyond `$select` are dropped as each page arrives.
  */
-function compact(x: RoleScheduleInstance): RoleScheduleInstance {
-  return {
-    principalId: x.principalId,
-    roleDefinitionId: x.roleDefinitionId,
+function compactWith(
+  intern: (s: string) => string,
+): (x: RoleScheduleInstance) => RoleScheduleInstance {
+  return (x) => ({
+    principalId: intern(x.principalId),
+    roleDefinitionId: intern(x.roleDefinitionId),
     endDateTime: x.endDateTime ?? null,
     memberType: x.memberType ?? null,
     ...(x.assignmentType === undefined ? {} : { assignmentType: x.assignmentType }),
+  });
+}
+
+/**
+ * One string per distinct id: every holder and role id comes once per instance from the parser, and a holder of
+ * ten roles would otherwise keep ten copies of its id (and a role with ten holders ten of the role's).
+ */
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const k = s.toLowerCase();
+    const known = seen.get(k);
+    if (known !== undefined) return known;
+    seen.set(k, k);
+    return k;
   };
 }
 
@@ -165,6 +182,7 @@ export async function readHolders(
   o: ReadHoldersOptions,
   signal?: AbortSignal,
 ): Promise<HoldersRead> {
+  const compact = compactWith(interner());
   const [eligibilities, assignments, caGroups] = await Promise.all([
     o.directoryRoles === false
       ? Promise.resolve([])

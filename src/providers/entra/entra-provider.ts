@@ -175,6 +175,9 @@ export class EntraProvider implements ProviderClient {
    * policy, never who holds the role, so a role verified after a write carries them on until the next snapshot.
    */
   private lastCoverage = new Map<string, CoverageFacts>();
+  /** The last complete holder read, and the one running (see holders()). */
+  private holdersDone: HolderFacts | undefined;
+  private holdersInFlight: Promise<HolderFacts> | undefined;
   private readonly logger: GraphClientLogger | undefined;
 
   constructor(
@@ -286,9 +289,7 @@ export class EntraProvider implements ProviderClient {
       armRead,
       // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
       // of the holder read waits for the ARM instances.
-      this.readsHolders && (this.directoryRoles || this.armScopes.length > 0)
-        ? armRead.then((a) => this.readHolderFacts(a, signal))
-        : Promise.resolve(undefined),
+      this.holders(armRead, signal),
     ]);
     const usesContext =
       assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
@@ -312,6 +313,45 @@ export class EntraProvider implements ProviderClient {
   }
 
   /**
+   * The holder facts a snapshot carries. The first snapshot of a provider waits for its holder read; later ones
+   * start the next read (unless one is still running) and take the last complete one without waiting, so that
+   * reading holders (hundreds of requests in a large tenant) never delays reading and enforcing the policies.
+   * Coverage therefore lags at most one resync behind the tenant.
+   */
+  private holders(
+    armRead: Promise<ArmScopeRead[]>,
+    signal?: AbortSignal,
+  ): Promise<HolderFacts | undefined> {
+    if (!this.readsHolders || (!this.directoryRoles && this.armScopes.length === 0))
+      return Promise.resolve(undefined);
+    if (!this.holdersInFlight) {
+      const read = armRead.then((a) => this.readHolderFacts(a, signal));
+      this.holdersInFlight = read;
+      read
+        .then(
+          (r) => {
+            this.holdersDone = r;
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          if (this.holdersInFlight === read) this.holdersInFlight = undefined;
+        });
+    }
+    if (this.holdersDone) return Promise.resolve(this.holdersDone);
+    return this.holdersInFlight!.catch((err: unknown) => {
+      // Another snapshot's read, stopped with that snapshot: this one goes on without holders.
+      if (signal?.aborted) throw err;
+      return undefined;
+    });
+  }
+
+  /** Resolves when the holder read in progress, if any, has finished (tests, benchmarks). */
+  async holdersSettled(): Promise<void> {
+    await this.holdersInFlight?.catch(() => undefined);
+  }
+
+  /**
    * Who holds each directory role, read in bulk (holders-read.ts). A failure does not fail the snapshot: policies
    * and MFA enforcement do not depend on holders. It is logged and the roles carry no coverage, which then reads
    * as not observed, never as covered.
@@ -319,13 +359,7 @@ export class EntraProvider implements ProviderClient {
   private async readHolderFacts(
     arm: readonly ArmScopeRead[],
     signal?: AbortSignal,
-  ): Promise<
-    | {
-        facts: Map<string, CoverageFacts> | undefined;
-        arm: Map<string, Map<string, CoverageFacts>>;
-      }
-    | { note: string }
-  > {
+  ): Promise<HolderFacts> {
     try {
       const armInstances = arm.flatMap((a) =>
         a.instances ? [...a.instances.eligible, ...a.instances.active] : [],
@@ -730,6 +764,14 @@ export class EntraProvider implements ProviderClient {
     return errors;
   }
 }
+
+/** What one holder read gave: facts per directory role and per ARM scope, or why it failed. */
+type HolderFacts =
+  | {
+      facts: Map<string, CoverageFacts> | undefined;
+      arm: Map<string, Map<string, CoverageFacts>>;
+    }
+  | { note: string };
 
 /** ARM policies written at a time: a handful, so that an apply of many Azure roles is not throttled at once. */
 const ARM_CONCURRENCY = 4;

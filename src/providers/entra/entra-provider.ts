@@ -30,6 +30,11 @@
 // Two switches are turned by SetMfa: the activation rule (Enablement_EndUser_Assignment) and, for switchName
 // AssignmentRule, the assignment rule (Enablement_Admin_Assignment, MFA of the administrator making an active
 // assignment). Both go through the same read, write-only-what-differs and verify path, Graph and ARM alike.
+//
+// Holders (LiveRole.coverage): who holds each role, read in bulk (holders-read.ts, never per role or holder). The
+// first snapshot waits for them; later snapshots carry the last complete read and start the next one beside
+// them, so that the holder read never delays policy enforcement. A failed read leaves coverage absent (logged,
+// naming a missing permission); it never fails the snapshot.
 import type { LiveRole } from '../../api/observation.js';
 import type { Action } from '../../reconcile/action.js';
 import {

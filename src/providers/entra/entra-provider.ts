@@ -281,7 +281,10 @@ export class EntraProvider implements ProviderClient {
    */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
     const armRead = Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal)));
-    const [[definitions, assignments], arm, holders] = await Promise.all([
+    // Coverage judges holders against the tenant's Conditional Access policies, and the holder read needs the
+    // groups they name (memberOf): when holders are read, the policies are listed once, at the start, for both.
+    const caRead = this.wantsHolders() ? readConditionalAccess(this.graph, signal) : undefined;
+    const [[definitions, assignments], arm, holdersRead] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
             this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
@@ -294,14 +297,24 @@ export class EntraProvider implements ProviderClient {
       armRead,
       // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
       // of the holder read waits for the ARM instances.
-      this.holders(armRead, signal),
+      this.holders(armRead, caRead, signal),
     ]);
     const usesContext =
       assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
       arm.some((s) => s.assignments.some((a) => armHasContext(a.properties.effectiveRules)));
-    const contexts: ConditionalAccessRead | undefined = usesContext
-      ? await readConditionalAccess(this.graph, signal)
-      : undefined;
+    let contexts: ConditionalAccessRead | undefined;
+    let holders = holdersRead;
+    if (caRead) {
+      try {
+        contexts = await caRead;
+      } catch (err) {
+        // Without the policies no holder can be judged; the snapshot fails only if a context needed them.
+        if (usesContext || signal?.aborted) throw err;
+        holders = {
+          note: `role holders are not judged: the Conditional Access policies were not read: ${asProviderError(err).message}`,
+        };
+      }
+    } else if (usesContext) contexts = await readConditionalAccess(this.graph, signal);
     const snapshot = new EntraSnapshot(definitions, assignments, this.now().toISOString(), {
       armScopes: this.armScopes,
       arm,
@@ -323,14 +336,27 @@ export class EntraProvider implements ProviderClient {
    * reading holders (hundreds of requests in a large tenant) never delays reading and enforcing the policies.
    * Coverage therefore lags at most one resync behind the tenant.
    */
+  private wantsHolders(): boolean {
+    return this.readsHolders && (this.directoryRoles || this.armScopes.length > 0);
+  }
+
   private holders(
     armRead: Promise<ArmScopeRead[]>,
+    caRead: Promise<ConditionalAccessRead> | undefined,
     signal?: AbortSignal,
   ): Promise<HolderFacts | undefined> {
-    if (!this.readsHolders || (!this.directoryRoles && this.armScopes.length === 0))
-      return Promise.resolve(undefined);
+    if (!this.wantsHolders()) return Promise.resolve(undefined);
     if (!this.holdersInFlight) {
-      const read = armRead.then((a) => this.readHolderFacts(a, signal));
+      const read = armRead.then(async (a) => {
+        // The groups Conditional Access includes or excludes (none when the policies could not be read: then
+        // the snapshot carries no holders at all, see snapshot()).
+        const ca = await caRead?.catch(() => undefined);
+        const groups = (ca?.policies ?? []).flatMap((p) => [
+          ...p.include.groups,
+          ...p.exclude.groups,
+        ]);
+        return this.readHolderFacts(a, groups, signal);
+      });
       this.holdersInFlight = read;
       read
         .then(
@@ -363,6 +389,7 @@ export class EntraProvider implements ProviderClient {
    */
   private async readHolderFacts(
     arm: readonly ArmScopeRead[],
+    referencedGroups: readonly string[],
     signal?: AbortSignal,
   ): Promise<HolderFacts> {
     try {
@@ -371,7 +398,12 @@ export class EntraProvider implements ProviderClient {
       );
       const read = await readHolders(
         this.graph,
-        { top: this.top, otherInstances: armInstances, directoryRoles: this.directoryRoles },
+        {
+          top: this.top,
+          otherInstances: armInstances,
+          directoryRoles: this.directoryRoles,
+          referencedGroups,
+        },
         signal,
       );
       const armFacts = new Map<string, Map<string, CoverageFacts>>();

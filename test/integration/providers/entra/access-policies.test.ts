@@ -156,11 +156,18 @@ describe('Entra provider: Conditional Access policies as AccessPolicy', () => {
     e.setAuthenticationContext(GA, 'c2');
     e.setAuthenticationContext('e8611ab8-c189-46e8-94e1-60213ab1f814', 'c2');
     const snap = await provider(e).snapshot();
+    // One listing, shared by the authentication contexts and the holder read (the groups the policies name).
     const caReads = e.requests().filter((r) => r.path === CA_PATH);
     expect(caReads).toHaveLength(Math.ceil(e.conditionalAccessPolicies().length / 10));
-    // Holders are not read in this snapshot: coverage stays absent (not judged), never assumed.
     expect(snap.roles().length).toBeGreaterThan(3);
-    expect(snap.roles().every((r) => r.coverage === undefined)).toBe(true);
+    expect(
+      snap
+        .roles()
+        .every((r) => r.coverage?.policies.length === e.conditionalAccessPolicies().length),
+    ).toBe(true);
+    // Holders not read: coverage stays absent (not judged), never assumed.
+    const without = await provider(e, { holders: false }).snapshot();
+    expect(without.roles().every((r) => r.coverage === undefined)).toBe(true);
   });
 
   it('403 on the listing: no policy, and the note names Policy.Read.All', async () => {

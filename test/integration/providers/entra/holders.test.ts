@@ -55,7 +55,13 @@ describe('Entra holders', () => {
       `Eligible ${upn('carol')}`,
     ]);
     expect(ga?.directoryRoleId).toBe(GA);
-    expect(ga?.policies).toEqual([]);
+    // The tenant's Conditional Access policies go into every role's facts (listed once per snapshot).
+    expect(ga?.policies.map((p) => p.id).sort()).toEqual(
+      e
+        .conditionalAccessPolicies()
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(summary(role(roles, USER_ADMIN).coverage)).toEqual([
       `Eligible ${upn('bob')} until 2027-06-30T00:00:00Z`,
     ]);
@@ -78,7 +84,7 @@ describe('Entra holders', () => {
     // A role nobody holds is observed with no holders, which is not the same as not observed.
     expect(role(roles, DIRECTORY_READERS).coverage).toEqual({
       holdings: [],
-      policies: [],
+      policies: ga?.policies,
       memberOf: {},
       groupActivation: {},
       directoryRoleId: DIRECTORY_READERS,

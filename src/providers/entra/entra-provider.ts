@@ -284,6 +284,8 @@ export class EntraProvider implements ProviderClient {
     // Coverage judges holders against the tenant's Conditional Access policies, and the holder read needs the
     // groups they name (memberOf): when holders are read, the policies are listed once, at the start, for both.
     const caRead = this.wantsHolders() ? readConditionalAccess(this.graph, signal) : undefined;
+    // Awaited below only once the other reads succeed: a failure of this read meanwhile must not go unhandled.
+    caRead?.catch(() => undefined);
     const [[definitions, assignments], arm, holdersRead] = await Promise.all([
       this.directoryRoles
         ? Promise.all([

@@ -50,6 +50,8 @@ export class WorkQueue {
   /** Lanes with waiting keys, in the order they are served (round-robin from `cursor`). */
   private readonly ring: string[] = [];
   private cursor = 0;
+  /** Keys the lane at the cursor has been given in a row (its turn lasts up to the minimum share). */
+  private turn = 0;
   private waitingKeys = 0;
   /** Keys being processed per lane (only lanes with at least one). */
   private readonly busy = new Map<string, number>();
@@ -224,11 +226,18 @@ export class WorkQueue {
       const keys = this.ready.get(lane)!;
       const key = keys.shift()!;
       this.waitingKeys--;
+      // A lane keeps its turn for a few keys in a row, so that reconciles of one provider that run together
+      // can share its batched writes; then the next lane's turn comes.
+      this.turn = i === 0 ? this.turn + 1 : 1;
       if (keys.length === 0) {
         this.ready.delete(lane);
         this.ring.splice(at, 1);
         this.cursor = this.ring.length === 0 ? 0 : at % this.ring.length;
-      } else this.cursor = (at + 1) % this.ring.length;
+        this.turn = 0;
+      } else if (this.turn >= this.minShare()) {
+        this.cursor = (at + 1) % this.ring.length;
+        this.turn = 0;
+      } else this.cursor = at;
       if (lane !== NO_LANE) {
         this.busy.set(lane, this.busyIn(lane) + 1);
         this.laneOfProcessing.set(key, lane);
@@ -238,11 +247,17 @@ export class WorkQueue {
     return undefined;
   }
 
+  /** The share every lane may have whatever the number of lanes: a quarter of the workers, at least one. */
+  private minShare(): number {
+    return this.lanes ? Math.max(1, Math.floor(this.lanes.workers / 4)) : 1;
+  }
+
   /**
    * The most workers one lane may hold now: the max-min fair share of the workers among the lanes that want some
    * (a lane wants the workers it holds plus one per waiting key, unless it is blocked), so that a lane wanting
-   * little leaves the rest to the others; and, once more than one lane was seen, never all of them, so that work
-   * arriving for another provider finds a worker even while one provider's calls are slow.
+   * little leaves the rest to the others, but never less than the minimum share (so that a provider's reconciles
+   * still batch their writes among many tenants); and, once more than one lane was seen, never all of them, so that
+   * work arriving for another provider finds a worker even while one provider's calls are slow.
    */
   private fairShare(): number {
     if (!this.lanes) return Number.POSITIVE_INFINITY;
@@ -259,7 +274,7 @@ export class WorkQueue {
     let left = workers;
     for (let i = 0; i < demands.length; i++) {
       const even = left / (demands.length - i);
-      if (demands[i]! > even) return Math.max(1, Math.min(ceiling, Math.ceil(even)));
+      if (demands[i]! > even) return Math.max(this.minShare(), Math.min(ceiling, Math.ceil(even)));
       left -= demands[i]!;
     }
     return Math.max(1, ceiling);

@@ -149,6 +149,13 @@ describe('WorkQueue lanes', () => {
       want: { a: 4, b: 4 },
     },
     {
+      reason:
+        'among more lanes than workers, each lane in turn gets a quarter of the workers, so its writes can batch',
+      workers: 8,
+      lanes: { a: 20, b: 20, c: 20, d: 20, e: 20, f: 20 },
+      want: { a: 2, b: 2, c: 2, d: 2, e: 0, f: 0 },
+    },
+    {
       reason: 'once two lanes were seen, one lane never holds every worker (a quarter stays free)',
       workers: 8,
       lanes: { a: 20, b: 0 },

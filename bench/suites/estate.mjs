@@ -4,6 +4,7 @@
 // resyncs in which every write is counted (Graph non-GET operations, mutating API-server requests): in sync, it
 // must write nothing.
 import {
+  controllerRequests,
   requestCounts,
   delta,
   startApiServer,
@@ -65,16 +66,7 @@ export async function runEstateSuite({ quick, sizes, tenants: tenantCount }) {
       const convergeCpuS = ctrl.cpu() - cpu0;
       const hwmAtConverge = ctrl.memory()?.hwmMB;
       const g = graphCounts(estate.tenants);
-      await sleep(500); // the API server counts a WATCH when it ends
-      const d = delta(before, await requestCounts(k));
-      // the benchmark's own creates, LISTs and WATCHes are not the controller's
-      const own = w.requests();
-      for (const [key, mine] of [
-        ['privilegedroles POST', n],
-        ['privilegedroles LIST', own.lists],
-        ['privilegedroles WATCH', own.watchesEnded + 1],
-      ])
-        if (d[key] !== undefined) d[key] = Math.max(0, d[key] - mine);
+      const d = await controllerRequests(k, before, n, w);
       const convergeApi = sumRequests(d);
       const missingAfter = estate.tenants.reduce((s, x) => s + missingMfa(x), 0);
       progress(

@@ -1,7 +1,7 @@
 // rolegate benchmarks (issue #7): prints tables and writes bench/results/<date>.json. Not part of `npm test`.
 //
-//   npm run build && node bench/run.mjs [--suite provider|coverage|controller|steady|drift|validate|shards ...] [--runs N]
-//                                       [--quick] [--sizes 1000,5000] [--out FILE]
+//   npm run build && node bench/run.mjs [--suite provider|coverage|controller|steady|drift|validate|shards|estate|fairness ...]
+//                                       [--runs N] [--quick] [--sizes 1000,5000] [--tenants N] [--out FILE]
 //
 // Each figure is the median of --runs runs (default 3); each comparison (rolegate vs naive, controller vs the
 // API-server floor, rolegate validate vs kubectl) is measured in the same run. The Kubernetes suites start a
@@ -14,7 +14,17 @@ import { parseArgs } from 'node:util';
 import { machine, progress } from './lib/common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ALL = ['provider', 'coverage', 'controller', 'steady', 'drift', 'validate', 'shards'];
+const ALL = [
+  'provider',
+  'coverage',
+  'controller',
+  'steady',
+  'drift',
+  'validate',
+  'shards',
+  'estate',
+  'fairness',
+];
 
 const { values } = parseArgs({
   options: {
@@ -22,13 +32,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },
+    tenants: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
-    `usage: node bench/run.mjs [--suite ${ALL.join('|')}]... [--runs N] [--quick] [--sizes a,b] [--out FILE]\n`,
+    `usage: node bench/run.mjs [--suite ${ALL.join('|')}]... [--runs N] [--quick] [--sizes a,b] [--tenants N] [--out FILE]\n`,
   );
   process.exit(0);
 }
@@ -47,7 +58,14 @@ const runs = Math.max(1, Number(values.runs));
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : undefined;
 // The controller suite runs 5,000 roles once unless --runs is given explicitly (minutes per run).
 const runsExplicit = process.argv.some((a) => a === '--runs' || a.startsWith('--runs='));
-const opts = { runs, runsExplicit, quick: values.quick, ...(sizes ? { sizes } : {}) };
+const tenants = values.tenants ? Number(values.tenants) : undefined;
+const opts = {
+  runs,
+  runsExplicit,
+  quick: values.quick,
+  ...(sizes ? { sizes } : {}),
+  ...(tenants ? { tenants } : {}),
+};
 
 /** The code measured: the commit, how many files differ from it, and when dist/ was last built. */
 function code() {
@@ -75,6 +93,7 @@ const result = {
     runs,
     quick: values.quick,
     ...(sizes ? { sizes } : {}),
+    ...(tenants ? { tenants } : {}),
     ...(process.env.BENCH_CONTROLLER_NODE_OPTIONS
       ? { controllerNodeOptions: process.env.BENCH_CONTROLLER_NODE_OPTIONS }
       : {}),
@@ -91,6 +110,8 @@ const RUNNERS = {
   drift: async () => (await import('./suites/drift.mjs')).runDriftSuite(opts),
   validate: async () => (await import('./suites/validate.mjs')).runValidateSuite(opts),
   shards: async () => (await import('./suites/shards.mjs')).runShardsSuite(opts),
+  estate: async () => (await import('./suites/estate.mjs')).runEstateSuite(opts),
+  fairness: async () => (await import('./suites/fairness.mjs')).runFairnessSuite(opts),
 };
 
 let failed = false;

@@ -140,6 +140,16 @@ export function withoutBench(d, creates, watcher) {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY', 'CREATE']);
 
+/**
+ * The controller's API requests since `before`: the delta, minus the benchmark's own `created` creates and the
+ * LISTs and WATCHes of its Ready watcher `w` (the API server counts a WATCH when it ends: the last one is given a
+ * moment to be counted).
+ */
+export async function controllerRequests(k, before, created, w) {
+  await sleep(500);
+  return withoutBench(delta(before, await requestCounts(k)), created, w);
+}
+
 /** Sums a delta over the rolegate resources: total and mutating. */
 export function sumRequests(d) {
   let total = 0;

@@ -14,15 +14,14 @@ import {
   clearNamespace,
   createNamespace,
   createProvider,
+  controllerRequests,
   createRoles,
-  delta,
   deleteProvider,
   requestCounts,
   roleObject,
   startController,
   sumRequests,
   watchReady,
-  withoutBench,
 } from './k8s.mjs';
 import { progress } from './common.mjs';
 import { selfSignedCert } from '../../scripts/self-signed-cert.mjs';
@@ -97,11 +96,7 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
     const ms = tEnd - t0;
     const cpu = ctrl.cpu() - cpu0;
     const mem = ctrl.memory();
-    // the API server counts a WATCH when it ends: give the watcher's last one a moment to be counted
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await requestCounts(k);
-    const d = withoutBench(delta(before, after), n, w);
-    const own = w.requests();
+    const d = await controllerRequests(k, before, n, w);
     const sums = sumRequests(d);
     const g = emulator.counts();
     const missingAfter = ids.filter(
@@ -133,7 +128,7 @@ export async function converge(k, n, { resync = '10s', timeoutMs = 600_000, labe
         holders,
         missingBefore,
         missingAfter,
-        benchWatchRestarts: own.watchesEnded,
+        benchWatchRestarts: w.requests().watchesEnded,
       },
     };
   } catch (err) {

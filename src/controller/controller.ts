@@ -53,6 +53,13 @@ export interface ControllerParts {
   readiness: Readiness;
   log: Logger;
   metrics?: ControllerMetrics | undefined;
+  /**
+   * The IdentityProvider a request needs, the lane it waits in: lanes share the workers fairly, so that one slow
+   * or throttled provider cannot hold them all (undefined: no lane).
+   */
+  laneOf?: ((r: Request) => string | undefined) | undefined;
+  /** Whether a provider's requests must wait without a worker, and until when (see WorkQueue lanes). */
+  blockedUntil?: ((provider: string) => Promise<unknown> | undefined) | undefined;
 }
 
 const NAME = 'privilegedrole';
@@ -75,12 +82,23 @@ export class Controller {
     const metrics = parts.metrics;
     const labels = { name: NAME, controller: NAME };
     this.readiness = parts.readiness;
-    this.queue = new WorkQueue(options.backoff ?? { baseMs: 1000, maxMs: 60_000 }, {
-      onAdd: () => metrics?.queueAdds.inc(labels),
-      onRetry: () => metrics?.queueRetries.inc(labels),
-      onDepth: (d) => metrics?.queueDepth.set({ ...labels, priority: '' }, d),
-      onQueueLatency: (s) => metrics?.queueLatency.observe(labels, s),
-    });
+    const { laneOf, blockedUntil } = parts;
+    this.queue = new WorkQueue(
+      options.backoff ?? { baseMs: 1000, maxMs: 60_000 },
+      {
+        onAdd: () => metrics?.queueAdds.inc(labels),
+        onRetry: () => metrics?.queueRetries.inc(labels),
+        onDepth: (d) => metrics?.queueDepth.set({ ...labels, priority: '' }, d),
+        onQueueLatency: (s) => metrics?.queueLatency.observe(labels, s),
+      },
+      laneOf
+        ? {
+            workers: options.workers,
+            laneOf: (id) => laneOf(parseRequestId(id as RequestId)),
+            ...(blockedUntil ? { blockedUntil } : {}),
+          }
+        : undefined,
+    );
     metrics?.maxConcurrent.set({ controller: NAME }, options.workers);
     metrics?.trackInProgress(labels, () => this.queue.processingAges());
     // Exported from the start, as controller-runtime does: a dashboard shows 0, not "no data".
@@ -341,6 +359,11 @@ export function newController(
       readiness,
       log: deps.log,
       metrics: deps.metrics,
+      laneOf: (r) =>
+        r.kind === 'IdentityProvider'
+          ? r.key
+          : (source.roles.get(r.key)?.spec?.providerRef?.name ?? undefined),
+      blockedUntil: (provider) => deps.registry.blockedUntil(provider),
     },
     options,
   );

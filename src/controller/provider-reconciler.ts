@@ -100,9 +100,9 @@ export class ProviderReconciler {
   private async observe(idp: IdentityProvider, signal?: AbortSignal): Promise<ProviderObservation> {
     const name = idp.metadata.name;
     const session = await this.deps.registry.session(idp);
-    // A snapshot read moments ago (at start-up, by the first roles) is fresh enough.
-    session.invalidateIfOlderThan(Math.min(this.resyncMs(idp) / 2, 10_000));
-    const snapshot = await session.snapshot(Infinity, signal);
+    // A snapshot read moments ago (at start-up, by the first roles) is fresh enough. While a newer one is read,
+    // the roles of this provider go on with the current one instead of waiting for it.
+    const snapshot = await session.snapshot(Math.min(this.resyncMs(idp) / 2, 10_000), signal);
     recordProviderStats(session, this.deps.metrics);
     const declared = new Set<string>();
     for (const r of rolesOf(this.deps.roles, name)) {

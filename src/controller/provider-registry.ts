@@ -21,7 +21,7 @@ export type ProviderFactory = (
 export class ProviderRegistry {
   private readonly sessions = new Map<
     string,
-    { hash: string; session: Promise<ProviderSession> }
+    { hash: string; session: Promise<ProviderSession>; built?: ProviderSession }
   >();
 
   constructor(
@@ -36,17 +36,31 @@ export class ProviderRegistry {
     const existing = this.sessions.get(idp.metadata.name);
     if (existing && existing.hash === hash) return existing.session;
     if (existing) void existing.session.then((s) => s.close()).catch(() => undefined);
-    const session = this.factory(idp, this.secrets).then(
-      (client) =>
-        new ProviderSession(idp.metadata.name, client, { batchWindowMs: this.batchWindowMs }),
-    );
+    const entry: { hash: string; session: Promise<ProviderSession>; built?: ProviderSession } = {
+      hash,
+      session: this.factory(idp, this.secrets).then((client) => {
+        entry.built = new ProviderSession(idp.metadata.name, client, {
+          batchWindowMs: this.batchWindowMs,
+        });
+        return entry.built;
+      }),
+    };
+    const session = entry.session;
     // A failed build is not cached, so that a fixed Secret is picked up on the next try.
     session.catch(() => {
       if (this.sessions.get(idp.metadata.name)?.session === session)
         this.sessions.delete(idp.metadata.name);
     });
-    this.sessions.set(idp.metadata.name, { hash, session });
+    this.sessions.set(idp.metadata.name, entry);
     return session;
+  }
+
+  /**
+   * Whether the work of a provider should wait without a worker, and until when (see
+   * {@link ProviderSession.blockedUntil}); undefined when it may run or its session is not built yet.
+   */
+  blockedUntil(name: string): Promise<unknown> | undefined {
+    return this.sessions.get(name)?.built?.blockedUntil();
   }
 
   /** The session of a provider if it was built and is ready. */

@@ -72,7 +72,8 @@ export class ProviderSession {
 
   /**
    * Returns a snapshot no older than maxAgeMs, reading a new one if needed. Concurrent callers share one
-   * read.
+   * read, and callers content with the current snapshot keep getting it while a newer one is read. A read that
+   * fails drops the current snapshot: nothing acts on what the provider could not confirm.
    */
   async snapshot(
     maxAgeMs = Number.POSITIVE_INFINITY,
@@ -83,10 +84,16 @@ export class ProviderSession {
       const started = this.now();
       this.inflight = this.client
         .snapshot(signal)
-        .then((s) => {
-          this.current = new OverlaySnapshot(s, started);
-          return this.current;
-        })
+        .then(
+          (s) => {
+            this.current = new OverlaySnapshot(s, started);
+            return this.current;
+          },
+          (err: unknown) => {
+            this.current = undefined;
+            throw err;
+          },
+        )
         .finally(() => {
           this.inflight = undefined;
         });
@@ -94,9 +101,20 @@ export class ProviderSession {
     return this.inflight;
   }
 
-  /** Forgets the snapshot if it is older than maxAgeMs (the resync). */
-  invalidateIfOlderThan(maxAgeMs: number): void {
-    if (this.current && this.now() - this.current.takenAt > maxAgeMs) this.current = undefined;
+  /**
+   * Whether reconciles that need this provider should wait without holding a worker, and until when (the
+   * queue's lane block): while the provider's Retry-After gate is closed, since nothing may be sent to it, and
+   * while a snapshot is being read with none to use meanwhile, since whoever started the read waits for it and
+   * everyone else would only wait too. Undefined when they may run.
+   */
+  blockedUntil(): Promise<unknown> | undefined {
+    const wait = this.client.throttledForMs?.() ?? 0;
+    if (wait > 0)
+      return new Promise((resolve) => {
+        setTimeout(resolve, wait).unref();
+      });
+    if (!this.current && this.inflight) return this.inflight.catch(() => undefined);
+    return undefined;
   }
 
   /** Forgets the snapshot so that the next reader fetches a new one. */

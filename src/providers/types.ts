@@ -49,6 +49,11 @@ export interface ProviderClient {
   alerts?(signal?: AbortSignal): Promise<ProviderAlert[]>;
   /** Requests sent so far (for plan/apply summaries, metrics and benchmarks). */
   stats?(): ProviderStats;
+  /**
+   * How long nothing may be sent to the provider yet because it answered with a Retry-After (0 when it may):
+   * the controller keeps this provider's work waiting meanwhile instead of giving it workers that would sleep.
+   */
+  throttledForMs?(): number;
   close?(): Promise<void>;
 }
 

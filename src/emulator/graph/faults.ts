@@ -1,6 +1,10 @@
 // Fault injection: make the next N matching requests fail (a status such as 429 with or without Retry-After),
 // drop the connection, or answer late. Faults match top-level requests and `$batch` items alike, so that
 // per-item throttling inside a batch can be exercised.
+//
+// Graph throttles per tenant and per application: an emulator is one tenant, so a fault injected into it throttles
+// (or slows) that tenant alone, and `match.clientId` narrows it to one application. `untilCleared` keeps a tenant
+// throttled or slow for as long as a test or benchmark needs, until the faults are cleared.
 
 /** Which requests a fault applies to. */
 export interface FaultMatch {
@@ -10,6 +14,8 @@ export interface FaultMatch {
   pathIncludes?: string;
   /** Only top-level requests, only `$batch` items, or both (default both). */
   scope?: 'request' | 'batchItem' | 'any';
+  /** Only requests of this application (the token's `appid`), case-insensitive. */
+  clientId?: string;
 }
 
 /** A fault to inject. */
@@ -30,6 +36,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** How many matching requests the fault hits (default 1). */
   times?: number;
+  /** Hit every matching request until the faults are cleared (`times` is then ignored). */
+  untilCleared?: boolean;
 }
 
 /** What a matched fault asks the server to do. */
@@ -53,8 +61,9 @@ export class FaultInjector {
     if (kind === 'status' && spec.status === undefined) {
       throw new Error('a status fault needs a status');
     }
-    const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
+    const times = spec.untilCleared === true ? Number.POSITIVE_INFINITY : (spec.times ?? 1);
+    if (spec.untilCleared !== true && (!Number.isInteger(times) || times < 1))
+      throw new Error('times must be a positive integer');
     this.faults.push({ spec: structuredClone(spec), left: times });
   }
 
@@ -62,14 +71,21 @@ export class FaultInjector {
     this.faults = [];
   }
 
-  /** How many firings are left over all faults (tests assert that a fault was consumed). */
+  /** How many firings are left over all faults (tests assert that a fault was consumed); a fault until cleared counts one. */
   pending(): number {
-    return this.faults.reduce((n, f) => n + f.left, 0);
+    return this.faults.reduce((n, f) => n + (Number.isFinite(f.left) ? f.left : 1), 0);
   }
 
-  /** Consumes and returns the first fault matching a request, if any. */
-  take(method: string, pathAndQuery: string, inBatch: boolean): FaultAction | undefined {
-    const f = this.faults.find((x) => matches(x.spec.match ?? {}, method, pathAndQuery, inBatch));
+  /** Consumes and returns the first fault matching a request (of application `clientId`, if known), if any. */
+  take(
+    method: string,
+    pathAndQuery: string,
+    inBatch: boolean,
+    clientId?: string,
+  ): FaultAction | undefined {
+    const f = this.faults.find((x) =>
+      matches(x.spec.match ?? {}, method, pathAndQuery, inBatch, clientId),
+    );
     if (!f) return undefined;
     f.left--;
     if (f.left === 0) this.faults = this.faults.filter((x) => x !== f);
@@ -93,8 +109,15 @@ function kindOf(spec: FaultSpec): 'status' | 'reset' | 'delay' {
   return 'status';
 }
 
-function matches(m: FaultMatch, method: string, pathAndQuery: string, inBatch: boolean): boolean {
+function matches(
+  m: FaultMatch,
+  method: string,
+  pathAndQuery: string,
+  inBatch: boolean,
+  clientId: string | undefined,
+): boolean {
   const scope = m.scope ?? 'any';
+  if (m.clientId && m.clientId.toLowerCase() !== clientId?.toLowerCase()) return false;
   if (scope === 'request' && inBatch) return false;
   if (scope === 'batchItem' && !inBatch) return false;
   if (m.method && m.method.toUpperCase() !== method.toUpperCase()) return false;

@@ -446,7 +446,12 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     claims: TokenClaims,
     batchItemId?: string,
   ): Promise<GraphResponse | 'reset'> => {
-    const fault = faults.take(method, url.pathname + url.search, batchItemId !== undefined);
+    const fault = faults.take(
+      method,
+      url.pathname + url.search,
+      batchItemId !== undefined,
+      claims.appid,
+    );
     let r: GraphResponse | undefined;
     if (fault?.kind === 'reset') {
       // A reset cannot happen to one item of a batch; inside a batch it becomes a 503 for that item.
@@ -537,7 +542,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       return;
     }
     const { claims } = checked;
-    const fault = faults.take(method, url.pathname + url.search, false);
+    const fault = faults.take(method, url.pathname + url.search, false, claims.appid);
     if (fault?.kind === 'reset') {
       entry(0);
       req.socket.destroy();

@@ -110,6 +110,11 @@ export class ArmClient {
     return this.http.stats;
   }
 
+  /** How long this client's Retry-After gate stays closed (0 when open). */
+  throttledForMs(): number {
+    return this.http.throttledForMs();
+  }
+
   /** The token scope, `{resourceManagerUrl}/.default`. */
   get scope(): string {
     return this.http.scope;

@@ -255,6 +255,11 @@ export class EntraProvider implements ProviderClient {
     return g;
   }
 
+  /** How long the tenant's Retry-After gates (Graph's, ARM's) stay closed: the longer of the two. */
+  throttledForMs(): number {
+    return Math.max(this.graph.throttledForMs(), this.arm?.throttledForMs() ?? 0);
+  }
+
   /**
    * One cheap read that needs RoleManagementPolicy.Read.Directory (or, for an Azure-only provider, the first
    * page of the first scope's policy assignments).

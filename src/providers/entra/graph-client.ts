@@ -32,7 +32,7 @@ import {
   refuseIfStopped,
   timeoutError,
 } from '../request-deadline.js';
-import { gateKey, holdGate, waitForGate } from '../throttle-gate.js';
+import { gateKey, gateWaitMs, holdGate, waitForGate } from '../throttle-gate.js';
 import { recordAnswer, recordNoAnswer } from '../reachability.js';
 
 /** The Graph version rolegate speaks. PIM policies for directory roles are GA in v1.0. */
@@ -209,6 +209,11 @@ export class GraphClient {
     this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
     this.gate = gateKey(base, `${this.scope} ${opts.throttlePartition ?? ''}`);
     this.service = opts.service ?? 'Graph';
+  }
+
+  /** How long this client's Retry-After gate stays closed (0 when open). */
+  throttledForMs(): number {
+    return gateWaitMs(this.gate);
   }
 
   private async token(attempt: { signal: AbortSignal; timedOut: () => boolean }): Promise<string> {

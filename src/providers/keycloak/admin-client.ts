@@ -14,7 +14,7 @@ import {
   timeoutError,
   type AttemptSignal,
 } from '../request-deadline.js';
-import { gateKey, holdGate, waitForGate } from '../throttle-gate.js';
+import { gateKey, gateWaitMs, holdGate, waitForGate } from '../throttle-gate.js';
 import { recordAnswer, recordNoAnswer } from '../reachability.js';
 
 /** The longest Retry-After waited out inside a call (as the Graph client's default). */
@@ -92,6 +92,11 @@ export class KeycloakAdminClient {
       (opts.tls?.caFile || opts.tls?.ca || opts.tls?.insecureSkipVerify
         ? nodeFetch(opts.tls)
         : fetch);
+  }
+
+  /** How long this client's Retry-After gate stays closed (0 when open). */
+  throttledForMs(): number {
+    return gateWaitMs(this.gate);
   }
 
   /** Calls an admin path relative to /admin/realms, such as `/myrealm/roles`. */

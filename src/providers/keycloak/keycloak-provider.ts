@@ -93,6 +93,10 @@ export class KeycloakProvider implements ProviderClient {
     return { ...this.admin.stats };
   }
 
+  throttledForMs(): number {
+    return this.admin.throttledForMs();
+  }
+
   async checkAccess(signal?: AbortSignal): Promise<void> {
     await this.admin.getToken(signal);
     await readRealmExport(this.admin, this.realm, signal);

@@ -1,6 +1,6 @@
 // rolegate benchmarks (issue #7): prints tables and writes bench/results/<date>.json. Not part of `npm test`.
 //
-//   npm run build && node bench/run.mjs [--suite provider|controller|steady|drift|validate|shards ...] [--runs N]
+//   npm run build && node bench/run.mjs [--suite provider|controller|steady|drift|validate|shards|kubeconform ...] [--runs N]
 //                                       [--quick] [--sizes 1000,5000] [--out FILE]
 //
 // Each figure is the median of --runs runs (default 3); each comparison (rolegate vs naive, controller vs the
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { machine, progress } from './lib/common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ALL = ['provider', 'controller', 'steady', 'drift', 'validate', 'shards'];
+const ALL = ['provider', 'controller', 'steady', 'drift', 'validate', 'shards', 'kubeconform'];
 
 const { values } = parseArgs({
   options: {
@@ -90,6 +90,7 @@ const RUNNERS = {
   drift: async () => (await import('./suites/drift.mjs')).runDriftSuite(opts),
   validate: async () => (await import('./suites/validate.mjs')).runValidateSuite(opts),
   shards: async () => (await import('./suites/shards.mjs')).runShardsSuite(opts),
+  kubeconform: async () => (await import('./suites/kubeconform.mjs')).runKubeconformSuite(opts),
 };
 
 let failed = false;

@@ -1,24 +1,12 @@
 // Suite "validate": `rolegate validate DIR -o json` as a child process over 1,000 / 10,000 / 50,000
 // generated manifests (~10% invalid), manifests/s and peak RSS; compared in the same run with
 // `kubectl apply --dry-run=server -R -f DIR` against a real kube-apiserver where that is feasible.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateManifests, NAMESPACES } from '../lib/manifests.mjs';
 import { CLI, startApiServer } from '../lib/k8s.mjs';
-import { median, progress, runChild, table } from '../lib/common.mjs';
-
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-
-/** Runs a command, with peak RSS from /usr/bin/time -v when available, else from polling VmHWM. */
-async function measured(cmd, args, opts) {
-  const r = TIME
-    ? await runChild(TIME, ['-v', cmd, ...args], opts)
-    : await runChild(cmd, args, opts);
-  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
-  return { ...r, peakMB: kb ? Number(kb) / 1024 : r.peakMB };
-}
+import { measured, median, progress, table } from '../lib/common.mjs';
 
 async function rolegate(dir) {
   const r = await measured(process.execPath, [CLI, 'validate', dir, '-o', 'json'], {

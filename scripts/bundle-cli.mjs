@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Bundles the command line (src/cli/main.ts) with esbuild into dist/cli/main.js plus shared chunks beside it
+// (dist/cli/chunk-*.js), replacing the entry tsc wrote. Run by `npm run build` after tsc, so the rest of dist/
+// (what tests and the controller import) stays tsc's output. Why: Node's ES module loader pays for every file it
+// resolves, reads and compiles; `rolegate validate` runs on every push and every pre-commit, and its ~60 modules
+// cost more start-up than its work on a small repository. Code splitting keeps each command's lazy import():
+// `validate` loads the entry and its own chunks, never the controller's. The runtime dependencies stay external
+// (they are installed with the package), except commander, which every command parses with.
+// Usage: node scripts/bundle-cli.mjs
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'cli');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// Chunks of an earlier build have other hashes: remove them so that dist/ (and the npm tarball) holds only these.
+for (const f of readdirSync(outdir)) {
+  if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f)) rmSync(join(outdir, f));
+}
+
+await build({
+  entryPoints: { main: join(root, 'src/cli/main.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  // The oldest Node.js the package supports (engines), so no syntax is lowered for it.
+  target: 'node20.19',
+  chunkNames: 'chunk-[hash]',
+  // Every chunk sits in dist/cli, as the modules it replaces did: `new URL('../../package.json', import.meta.url)`
+  // and the like resolve as they do from tsc's output.
+  external: Object.keys(pkg.dependencies).filter((d) => d !== 'commander'),
+  // commander is CommonJS and requires Node's built-ins, which an ES module bundle can only do through a require
+  // of its own.
+  banner: {
+    js: "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);",
+  },
+  sourcemap: true,
+  // Keeps the shebang of main.ts and no banner of its own; names stay readable in stack traces.
+  minify: false,
+  legalComments: 'inline',
+  logLevel: 'warning',
+});

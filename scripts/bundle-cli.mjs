@@ -5,7 +5,7 @@
 // resolves, reads and compiles; `rolegate validate` runs on every push and every pre-commit, and its ~60 modules
 // cost more start-up than its work on a small repository. Code splitting keeps each command's lazy import():
 // `validate` loads the entry and its own chunks, never the controller's. The runtime dependencies stay external
-// (they are installed with the package), except commander, which every command parses with.
+// (they are installed with the package), except the two in BUNDLED.
 // Usage: node scripts/bundle-cli.mjs
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,12 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/**
+ * Dependencies bundled rather than loaded from node_modules: commander, which every command parses with, and ajv,
+ * of which the command line uses only the small runtime helper the precompiled validators call (both CommonJS,
+ * which Node would otherwise scan for exports on every start).
+ */
+const BUNDLED = ['commander', 'ajv'];
 
 // Chunks of an earlier build have other hashes: remove them so that dist/ (and the npm tarball) holds only these.
 for (const f of readdirSync(outdir)) {
@@ -33,7 +39,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // Every chunk sits in dist/cli, as the modules it replaces did: `new URL('../../package.json', import.meta.url)`
   // and the like resolve as they do from tsc's output.
-  external: Object.keys(pkg.dependencies).filter((d) => d !== 'commander'),
+  external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.includes(d)),
   // commander is CommonJS and requires Node's built-ins, which an ES module bundle can only do through a require
   // of its own.
   banner: {

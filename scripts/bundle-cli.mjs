@@ -22,12 +22,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
  */
 const BUNDLED = ['commander', 'ajv'];
 
-// Chunks of an earlier build have other hashes: remove them so that dist/ (and the npm tarball) holds only these.
-for (const f of readdirSync(outdir)) {
-  if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f)) rmSync(join(outdir, f));
-}
-
-await build({
+const result = await build({
+  // Paths in the metafile are relative to this.
+  absWorkingDir: root,
   entryPoints: { main: join(root, 'src/cli/main.ts') },
   outdir,
   bundle: true,
@@ -50,4 +47,13 @@ await build({
   minify: false,
   legalComments: 'inline',
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunks of an earlier build have other hashes: removed, so that dist/ (and the npm tarball) holds only this
+// build's. Removed after it rather than before, so that a CLI started meanwhile never misses a chunk it imports.
+const written = new Set(Object.keys(result.metafile.outputs).map((f) => join(root, f)));
+for (const f of readdirSync(outdir)) {
+  const path = join(outdir, f);
+  if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f) && !written.has(path)) rmSync(path);
+}

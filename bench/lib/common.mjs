@@ -175,6 +175,21 @@ export async function measured(cmd, args, opts) {
   return { ...r, peakMB: kb ? Number(kb) / 1024 : r.peakMB };
 }
 
+/**
+ * measured() of a command that prints one JSON document with a `summary` (rolegate validate -o json, kubeconform
+ * -summary -output json): the run, and that summary (undefined when the output is not such a document).
+ */
+export async function measuredSummary(cmd, args) {
+  const r = await measured(cmd, args, { timeoutMs: 600_000, keep: 256 << 20 });
+  let summary;
+  try {
+    summary = JSON.parse(r.stdout).summary;
+  } catch {
+    summary = undefined;
+  }
+  return { ...r, summary };
+}
+
 /** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then undefined). */
 export async function until(check, { timeoutMs, everyMs = 100 }) {
   const end = Date.now() + timeoutMs;

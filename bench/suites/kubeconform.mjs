@@ -16,7 +16,7 @@ import {
   kubeconformBinary,
   writeKubeconformSchemas,
 } from '../lib/kubeconform.mjs';
-import { measured, median, progress, table } from '../lib/common.mjs';
+import { measured, measuredSummary, median, progress, table } from '../lib/common.mjs';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
@@ -24,33 +24,14 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.j
 const MEMORY_TARGET_AT = 10_000;
 const MEMORY_FACTOR = 2;
 
-async function rolegate(dir) {
-  const r = await measured(process.execPath, [CLI, 'validate', dir, '-o', 'json'], {
-    timeoutMs: 600_000,
-    keep: 256 << 20,
-  });
-  let summary;
-  try {
-    summary = JSON.parse(r.stdout).summary;
-  } catch {
-    summary = undefined;
-  }
-  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, invalid: summary?.errors };
+/** Whole-process figures of a run, and the number of invalid objects its summary reports. */
+async function run(cmd, args, invalidField) {
+  const r = await measuredSummary(cmd, args);
+  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, invalid: r.summary?.[invalidField] };
 }
 
-async function kubeconform(bin, schemas, dir) {
-  const r = await measured(bin, kubeconformArgs(schemas, dir), {
-    timeoutMs: 600_000,
-    keep: 256 << 20,
-  });
-  let summary;
-  try {
-    summary = JSON.parse(r.stdout).summary;
-  } catch {
-    summary = undefined;
-  }
-  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, invalid: summary?.invalid };
-}
+const rolegate = (dir) => run(process.execPath, [CLI, 'validate', dir, '-o', 'json'], 'errors');
+const kubeconform = (bin, schemas, dir) => run(bin, kubeconformArgs(schemas, dir), 'invalid');
 
 /** Runs `a` and `b` in turn `runs` times after one warm-up each, alternating which goes first. */
 async function paired(runs, a, b, label) {

@@ -6,20 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateManifests, NAMESPACES } from '../lib/manifests.mjs';
 import { CLI, startApiServer } from '../lib/k8s.mjs';
-import { measured, median, progress, table } from '../lib/common.mjs';
+import { measured, measuredSummary, median, progress, table } from '../lib/common.mjs';
 
 async function rolegate(dir) {
-  const r = await measured(process.execPath, [CLI, 'validate', dir, '-o', 'json'], {
-    timeoutMs: 600_000,
-    keep: 256 << 20,
-  });
-  let summary;
-  try {
-    summary = JSON.parse(r.stdout).summary;
-  } catch {
-    summary = undefined;
-  }
-  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, summary };
+  const r = await measuredSummary(process.execPath, [CLI, 'validate', dir, '-o', 'json']);
+  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, summary: r.summary };
 }
 
 async function kubectl(k, dir, timeoutMs) {

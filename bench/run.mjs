@@ -1,6 +1,6 @@
 // rolegate benchmarks (issue #7): prints tables and writes bench/results/<date>.json. Not part of `npm test`.
 //
-//   npm run build && node bench/run.mjs [--suite provider|coverage|controller|steady|drift|validate|shards|estate|fairness ...]
+//   npm run build && node bench/run.mjs [--suite provider|coverage|controller|steady|drift|validate|shards|estate|fairness|kubeconform ...]
 //                                       [--runs N] [--quick] [--sizes 1000,5000] [--tenants N] [--out FILE]
 //
 // Each figure is the median of --runs runs (default 3); each comparison (rolegate vs naive, controller vs the
@@ -24,6 +24,7 @@ const ALL = [
   'shards',
   'estate',
   'fairness',
+  'kubeconform',
 ];
 
 const { values } = parseArgs({
@@ -112,6 +113,7 @@ const RUNNERS = {
   shards: async () => (await import('./suites/shards.mjs')).runShardsSuite(opts),
   estate: async () => (await import('./suites/estate.mjs')).runEstateSuite(opts),
   fairness: async () => (await import('./suites/fairness.mjs')).runFairnessSuite(opts),
+  kubeconform: async () => (await import('./suites/kubeconform.mjs')).runKubeconformSuite(opts),
 };
 
 let failed = false;

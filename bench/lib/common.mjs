@@ -1,7 +1,7 @@
 // Helpers shared by the benchmark suites: statistics, tables, child processes with peak memory and CPU,
 // free ports, bounded polling. Plain Node ESM, no dependencies.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem, release, platform, arch } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -159,6 +159,35 @@ export function runChild(cmd, args, { timeoutMs = 600_000, env, cwd, keep = 4 <<
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started, peakMB });
     });
   });
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * runChild with the peak RSS the kernel accounted for the finished process, from `/usr/bin/time -v` when it is
+ * installed (else runChild's polling of VmHWM, which misses peaks shorter than its 50 ms).
+ */
+export async function measured(cmd, args, opts) {
+  const r = TIME
+    ? await runChild(TIME, ['-v', cmd, ...args], opts)
+    : await runChild(cmd, args, opts);
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+  return { ...r, peakMB: kb ? Number(kb) / 1024 : r.peakMB };
+}
+
+/**
+ * measured() of a command that prints one JSON document with a `summary` (rolegate validate -o json, kubeconform
+ * -summary -output json): the run, and that summary (undefined when the output is not such a document).
+ */
+export async function measuredSummary(cmd, args) {
+  const r = await measured(cmd, args, { timeoutMs: 600_000, keep: 256 << 20 });
+  let summary;
+  try {
+    summary = JSON.parse(r.stdout).summary;
+  } catch {
+    summary = undefined;
+  }
+  return { ...r, summary };
 }
 
 /** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then undefined). */

@@ -81,9 +81,9 @@ function scalar(x) {
 
 /**
  * Writes `n` PrivilegedRoles (plus one IdentityProvider) under `dir`, in 100 team directories; every tenth file
- * holds three roles as one multi-document file. Returns { files, invalid }.
+ * holds three roles as one multi-document file, unless `onePerFile`. Returns { files, invalid }.
  */
-export async function generateManifests(dir, n, invalidRatio = 0.1) {
+export async function generateManifests(dir, n, invalidRatio = 0.1, { onePerFile = false } = {}) {
   await writeFile(
     join(dir, 'provider.yaml'),
     `apiVersion: rolegate.io/v1alpha1
@@ -106,7 +106,7 @@ spec:
   let files = 1;
   const pending = [];
   for (let i = 0; i < n;) {
-    const group = i % 30 === 0 ? Math.min(3, n - i) : 1;
+    const group = !onePerFile && i % 30 === 0 ? Math.min(3, n - i) : 1;
     const docs = [];
     for (let j = 0; j < group; j++, i++) {
       const bad = i % every === every - 1;

@@ -1,37 +1,16 @@
 // Suite "validate": `rolegate validate DIR -o json` as a child process over 1,000 / 10,000 / 50,000
 // generated manifests (~10% invalid), manifests/s and peak RSS; compared in the same run with
 // `kubectl apply --dry-run=server -R -f DIR` against a real kube-apiserver where that is feasible.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateManifests, NAMESPACES } from '../lib/manifests.mjs';
 import { CLI, startApiServer } from '../lib/k8s.mjs';
-import { median, progress, runChild, table } from '../lib/common.mjs';
-
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-
-/** Runs a command, with peak RSS from /usr/bin/time -v when available, else from polling VmHWM. */
-async function measured(cmd, args, opts) {
-  const r = TIME
-    ? await runChild(TIME, ['-v', cmd, ...args], opts)
-    : await runChild(cmd, args, opts);
-  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
-  return { ...r, peakMB: kb ? Number(kb) / 1024 : r.peakMB };
-}
+import { measured, measuredSummary, median, progress, table } from '../lib/common.mjs';
 
 async function rolegate(dir) {
-  const r = await measured(process.execPath, [CLI, 'validate', dir, '-o', 'json'], {
-    timeoutMs: 600_000,
-    keep: 256 << 20,
-  });
-  let summary;
-  try {
-    summary = JSON.parse(r.stdout).summary;
-  } catch {
-    summary = undefined;
-  }
-  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, summary };
+  const r = await measuredSummary(process.execPath, [CLI, 'validate', dir, '-o', 'json']);
+  return { ms: r.ms, peakMB: r.peakMB, exit: r.code, summary: r.summary };
 }
 
 async function kubectl(k, dir, timeoutMs) {

@@ -2,7 +2,7 @@
 // The rolegate command line. Exit codes follow Terraform's contract (exit-codes.ts): 0 success, 1 error, 2 only
 // with --detailed-exitcode; errors go to stderr as `Error: …`.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { EXIT_CODES_HELP, EXIT_ERROR } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -31,6 +31,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
  * for tests.
  */
 export async function program(only: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
+  const { Command } = await import('commander');
   const prog = new Command('rolegate')
     .description(
       'Keep privileged identity roles behind multi-factor authentication, declared in git',
@@ -80,6 +81,12 @@ function requestedCommand(argv: readonly string[]): string | undefined {
 }
 
 try {
+  // `rolegate --version` alone is what CI scripts and version checks call: answered without building the program
+  // (which, for anything but a known subcommand, loads every command).
+  if (process.argv.length === 3 && process.argv[2] === '--version') {
+    process.stdout.write(`${pkg.version}\n`);
+    process.exit(0);
+  }
   const name = requestedCommand(process.argv);
   // Help, the version and unknown commands need the whole program; a known command needs only itself.
   const prog = await program(name === undefined ? undefined : [name]);
@@ -88,6 +95,7 @@ try {
   for (const c of [prog, ...prog.commands]) c.exitOverride().configureOutput({ writeErr });
   await prog.parseAsync(process.argv);
 } catch (err) {
+  const { CommanderError } = await import('commander');
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT_ERROR);
   process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = EXIT_ERROR;

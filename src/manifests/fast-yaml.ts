@@ -61,6 +61,8 @@ const FALSE_WORD = /^(?:[Ff]alse|FALSE)$/;
 const SIMPLE_INT = /^(?:0|[1-9][0-9]{0,14})$/;
 const NUMBER_LIKE =
   /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+/** A character this parser leaves to `yaml`: anything but printable ASCII and the newline. */
+const NOT_PLAIN_ASCII = /[^\n\x20-\x7e]/;
 /** A plain key this parser accepts (Kubernetes field names, label and annotation keys). */
 const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
 
@@ -505,15 +507,15 @@ class Parser {
  * before it in the current one.
  */
 export function parseFastYaml(text: string): FastFile | undefined {
-  const lineStarts: number[] = [0];
-  // One pass over the characters: line starts, and a refusal of anything but printable ASCII and newlines
-  // (tabs, carriage returns, control and non-ASCII characters are rare in manifests and subtle in YAML).
+  // Anything but printable ASCII and newlines is refused (tabs, carriage returns, control and non-ASCII
+  // characters are rare in manifests and subtle in YAML). Searched with a regular expression and indexOf rather
+  // than a loop over the characters: those run as native code from the first file on, while a loop runs in V8's
+  // interpreter until the function is compiled, which is most of a short run.
+  if (NOT_PLAIN_ASCII.test(text)) return undefined;
   const len = text.length;
-  for (let c = 0; c < len; c++) {
-    const ch = text.charCodeAt(c);
-    if (ch === NEWLINE) lineStarts.push(c + 1);
-    else if (ch < SPACE || ch > 126) return undefined;
-  }
+  const lineStarts: number[] = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1))
+    lineStarts.push(nl + 1);
   const docs: FastDocument[] = [];
   const parser = new Parser(text);
   let started = false;

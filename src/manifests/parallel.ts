@@ -74,10 +74,14 @@ function unpackChunk(r: ChunkResult): ParsedFile[] {
   return r.parsed;
 }
 
-/** The compiled worker script next to this module; undefined when running from TypeScript sources. */
+/**
+ * The compiled worker script, dist/manifests/parse-worker.js; undefined when running from TypeScript sources. The
+ * path is relative to both places this module runs from: dist/manifests (tsc's output) and dist/cli (the bundled
+ * command line, scripts/bundle-cli.mjs).
+ */
 function defaultWorkerScript(): URL | undefined {
   return import.meta.url.endsWith('.js')
-    ? new URL('./parse-worker.js', import.meta.url)
+    ? new URL('../manifests/parse-worker.js', import.meta.url)
     : undefined;
 }
 

@@ -303,6 +303,9 @@ export function newController(
   options: ControllerOptions,
 ): { controller: Controller; reconciler: RoleReconciler; providers: ProviderReconciler } {
   const readiness = new Readiness();
+  deps.metrics?.trackProviderTotals(() =>
+    deps.registry.built().map((s) => ({ name: s.name, totals: s.client.stats?.() })),
+  );
   const descriptors = deps.descriptors ?? PROVIDERS;
   const validation = new ValidationCache(descriptors.descriptors);
   const problems =

@@ -195,6 +195,12 @@ export class ControllerMetrics {
       help: 'Requests sent to identity providers, by provider and type (read, write)',
       labelNames: ['provider', 'type'] as const,
       registers: r,
+      // Read the clients' running totals at each scrape too: a provider's holder listing runs in the background
+      // between reconciles, and its requests must not wait for the next reconcile to be counted.
+      collect: () => {
+        for (const { name, totals } of this.providerTotals?.() ?? [])
+          if (totals) this.recordProviderRequests(name, totals);
+      },
     });
     this.providerRequestDuration = new client.Histogram({
       name: 'rolegate_provider_request_duration_seconds',
@@ -204,6 +210,17 @@ export class ControllerMetrics {
       registers: r,
     });
   }
+
+  /** Where the provider clients' running totals are read at each scrape (see rolegate_provider_requests_total). */
+  trackProviderTotals(
+    fn: () => Iterable<{ name: string; totals: { reads: number; writes: number } | undefined }>,
+  ): void {
+    this.providerTotals = fn;
+  }
+
+  private providerTotals:
+    | (() => Iterable<{ name: string; totals: { reads: number; writes: number } | undefined }>)
+    | undefined;
 
   /**
    * Adds a provider client's running request totals to rolegate_provider_requests_total: only what was sent since

@@ -63,6 +63,11 @@ export class ProviderRegistry {
     return this.sessions.get(name)?.built?.blockedUntil();
   }
 
+  /** Every session built so far, for metrics read at scrape time. */
+  built(): ProviderSession[] {
+    return [...this.sessions.values()].flatMap((e) => (e.built ? [e.built] : []));
+  }
+
   /** The session of a provider if it was built and is ready. */
   async peek(name: string): Promise<ProviderSession | undefined> {
     const e = this.sessions.get(name);

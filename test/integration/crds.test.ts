@@ -69,6 +69,8 @@ describe('CRDs', () => {
       'ENFORCEMENT',
       'READY',
       'MFA-ENFORCED',
+      'HOLDERS-COVERED',
+      'UNCOVERED',
       'AGE',
     ]);
     expect(rows.find((r) => r.startsWith(ns))).toMatch(

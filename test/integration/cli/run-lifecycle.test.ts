@@ -193,6 +193,9 @@ describe('Retry-After', () => {
       20_000,
       20,
     );
+    // A read sent concurrently with the throttled one (the holder listings run beside the policy read) was on its
+    // way before the 429 came back, and the emulator counts a request when it answers: let those land first.
+    await sleep(300);
     const after429 = emulator.counts().requests;
     // two roles reconcile and the provider resyncs: none of them may ask again before the time
     await sleep(6_000);

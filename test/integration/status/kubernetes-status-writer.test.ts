@@ -65,7 +65,7 @@ describe('KubernetesStatusWriter', () => {
     // the printer columns show it
     const { stdout } = await kubectl(['get', 'privilegedroles', '-n', ns, '-o', 'wide']);
     expect(stdout).toMatch(
-      /^NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+REASON\s+AGE/,
+      /^NAME\s+ROLE\s+MFA-REQUIRED\s+ENFORCEMENT\s+READY\s+MFA-ENFORCED\s+HOLDERS-COVERED\s+UNCOVERED\s+REASON\s+AGE/,
     );
     expect(stdout).toMatch(/\br\s+true\s+False\s+ProviderUnavailable\s/);
   });

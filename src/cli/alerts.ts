@@ -4,6 +4,7 @@
 // groups without activation MFA, direct grants), declared in manifests or not.
 import { Command } from 'commander';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
+import { groupOfScope } from '../api/role-target.js';
 import { ProviderError, type ProviderAlert } from '../providers/types.js';
 import {
   declarations,
@@ -88,10 +89,21 @@ Examples:
             from = 'snapshot';
             alerts = rolesWithoutMfa(snap.roles());
           }
+          // PIM's alert covers directory roles only: the PIM for Groups accesses without MFA on activation come
+          // from the snapshot, which holds them anyway.
+          const groups =
+            from === 'provider'
+              ? rolesWithoutMfa(snap.roles().filter((r) => groupOfScope(r.scope) !== undefined))
+              : [];
           const decl = declarations(idp, roles, snap, source);
-          const rows: AlertRow[] = alerts
-            .map((a) => ({ ...a, declared: decl.ofId(a.roleId), source: from }))
-            .sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
+          const rows: AlertRow[] = [
+            ...alerts.map((a) => ({ ...a, declared: decl.ofId(a.roleId), source: from })),
+            ...groups.map((a) => ({
+              ...a,
+              declared: decl.ofId(a.roleId),
+              source: 'snapshot' as const,
+            })),
+          ].sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
           const report = alertsReport(
             idp.metadata.name,
             rows,

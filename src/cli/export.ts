@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { assessMfa, type LiveRole } from '../api/observation.js';
 import { API_VERSION, type PrivilegedRole } from '../api/v1alpha1/types.js';
+import { groupOfScope } from '../api/role-target.js';
 import {
   withProvider,
   withProviderOptions,
@@ -23,6 +24,8 @@ export function manifestName(role: LiveRole): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 50);
+  const group = groupOfScope(role.scope);
+  if (group) return `group-${base || role.roleId.slice(0, 8)}-${group.access}`;
   return (
     (role.clientId ? `${role.clientId.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : '') +
     (base || role.roleId.slice(0, 8))
@@ -39,7 +42,9 @@ export function exportRoles(
   return [...roles]
     .sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+        a.roleDisplayName.localeCompare(b.roleDisplayName) ||
+        a.roleId.localeCompare(b.roleId) ||
+        a.scope.localeCompare(b.scope),
     )
     .map((r) => {
       let name = manifestName(r);
@@ -50,14 +55,16 @@ export function exportRoles(
           ? { id: r.roleId }
           : { displayName: r.roleDisplayName };
       if (r.clientId) role.clientId = r.clientId;
+      const group = groupOfScope(r.scope);
       const spec: PrivilegedRole['spec'] = {
         providerRef: { name: provider },
-        role,
+        // A PIM for Groups access is named by its group id and access; it takes no scope.
+        ...(group ? { group: { id: group.groupId, access: group.access } } : { role }),
         mfaRequired: assessMfa(r).required,
       };
       // Only where the provider has the rule (PIM): Keycloak has none, and an absent field leaves it as it is.
       if (r.assignmentMfa !== undefined) spec.mfaOnActiveAssignment = r.assignmentMfa;
-      if (r.scope !== '/') spec.scope = r.scope;
+      if (r.scope !== '/' && !group) spec.scope = r.scope;
       return {
         apiVersion: API_VERSION,
         kind: 'PrivilegedRole',

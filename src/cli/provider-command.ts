@@ -1,4 +1,5 @@
 // Shared by commands that talk to one IdentityProvider declared in manifests (export, alerts, report).
+import { roleTarget } from '../api/role-target.js';
 import type { Command } from 'commander';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { LiveRole } from '../api/observation.js';
@@ -96,7 +97,7 @@ export function declarations(
   const where = new Map<string, string | undefined>();
   for (const r of roles) {
     if (r.spec?.providerRef?.name !== idp.metadata.name) continue;
-    const l = snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/');
+    const l = snapshot.resolve(roleTarget(r.spec).ref, roleTarget(r.spec).scope);
     if (l.kind !== 'Found') continue;
     const label = `${r.metadata.namespace ?? 'default'}/${r.metadata.name}`;
     const id = roleIdentity(l.role);

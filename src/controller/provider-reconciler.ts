@@ -2,6 +2,7 @@
 // events, so the key re-arms itself at the resync interval) and reports on the provider's status whether it can be
 // used and which of its roles lack MFA. The roles that use the provider are looked at again by the controller,
 // through a mapping from provider to roles; this reconciler never enqueues another kind.
+import { roleTarget } from '../api/role-target.js';
 import type { Logger } from 'pino';
 import { objectFields } from '../log.js';
 import type { IdentityProvider, PrivilegedRole } from '../api/v1alpha1/types.js';
@@ -106,7 +107,7 @@ export class ProviderReconciler {
     recordProviderStats(session, this.deps.metrics);
     const declared = new Set<string>();
     for (const r of rolesOf(this.deps.roles, name)) {
-      const found = snapshot.resolve(r.spec.role ?? {}, r.spec.scope ?? '/');
+      const found = snapshot.resolve(roleTarget(r.spec).ref, roleTarget(r.spec).scope);
       if (found.kind === 'Found') declared.add(found.role.roleId);
     }
     const roles = snapshot.roles();

@@ -109,11 +109,12 @@ export class RoleObserver {
 /** The spec with defaults, or undefined when the object lacks the fields needed to even observe. */
 function readableSpec(role: PrivilegedRole): EffectiveSpec | undefined {
   const s = role.spec as Partial<PrivilegedRole['spec']> | undefined;
+  const target = s?.group ?? s?.role;
   if (
     !s ||
     typeof s.providerRef?.name !== 'string' ||
-    typeof s.role !== 'object' ||
-    s.role === null
+    typeof target !== 'object' ||
+    target === null
   )
     return undefined;
   try {

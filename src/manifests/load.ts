@@ -26,6 +26,7 @@ import { sortIssues } from './sort-issues.js';
 import { emptyTree, specialFileProblem, specialKind, walkTree } from './tree-walk.js';
 import type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 import { yamlLib } from './yaml-lib.js';
+import { roleTarget } from '../api/role-target.js';
 
 export { findNode, pointerOffset, pointerPosition, type FoundNode } from './find-node.js';
 export { sortIssues } from './sort-issues.js';
@@ -389,15 +390,26 @@ export function crossCheck(
     if (others.length === 0) continue; // the same object twice is a duplicate-object problem
     const claimed = (o: Role): string => {
       const spec = o.object.spec;
-      const role = spec.role.id ?? `"${spec.role.displayName ?? ''}"`;
-      return `${describeObject('PrivilegedRole', o.object.metadata)} claims role ${role}${spec.role.clientId ? ` of client ${spec.role.clientId}` : ''} at scope ${spec.scope ?? '/'} of IdentityProvider ${spec.providerRef.name}`;
+      const { ref, scope } = roleTarget(spec);
+      const role = ref.id ?? `"${ref.displayName ?? ''}"`;
+      const what = spec.group ? `the ${spec.group.access} access of group ${role}` : `role ${role}`;
+      return `${describeObject('PrivilegedRole', o.object.metadata)} claims ${what}${ref.clientId ? ` of client ${ref.clientId}` : ''}${spec.group ? '' : ` at scope ${scope}`} of IdentityProvider ${spec.providerRef.name}`;
     };
     const named = (o: Role): string =>
       `${describeObject('PrivilegedRole', o.object.metadata)} (${where(o)})`;
     const first = others[0]!.o;
     const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
     const issue = (o: Role, message: string): void =>
-      add(o, located(o, '/spec/role', 'semantic.duplicate-claim', 'error', message));
+      add(
+        o,
+        located(
+          o,
+          o.object.spec.group ? '/spec/group' : '/spec/role',
+          'semantic.duplicate-claim',
+          'error',
+          message,
+        ),
+      );
     issue(
       owner,
       `${claimed(owner)}, as does ${named(first)}${more}; only the oldest claim (creation time, then name) is enforced, remove the others`,

@@ -8,6 +8,7 @@ import { splitPointer } from '../api/validation/pointer.js';
 export const CROSS_POINTERS = [
   '/metadata/name',
   '/spec/role',
+  '/spec/group',
   '/spec/providerRef/name',
   // A field a provider refuses (ProviderSpecRules.validateRoleSpec).
   '/spec/mfaOnActiveAssignment',

@@ -5,6 +5,11 @@
 // displaced by a newer one. `rolegate validate`, `rolegate plan` and the controller all decide with these
 // functions.
 
+import { groupScope } from '../api/role-target.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** What a PrivilegedRole claims, as its spec says it. */
 export interface ClaimRef {
   provider: string;
@@ -16,14 +21,19 @@ export interface ClaimRef {
 export function claimRefOf(obj: { spec?: unknown }): ClaimRef | undefined {
   const spec = obj.spec as Record<string, unknown> | undefined;
   const providerRef = spec?.['providerRef'] as Record<string, unknown> | undefined;
-  const r = spec?.['role'];
+  const group = spec?.['group'];
+  // A PIM for Groups access is claimed as its group at the access's own scope (see role-target.ts).
+  const access = isObject(group) ? group['access'] : undefined;
+  const r = access === 'member' || access === 'owner' ? group : spec?.['role'];
   const provider = providerRef?.['name'];
-  if (typeof provider !== 'string' || typeof r !== 'object' || r === null) return undefined;
+  if (typeof provider !== 'string' || !isObject(r)) return undefined;
   const role: ClaimRef['role'] = {};
   for (const k of ['id', 'displayName', 'clientId'] as const) {
-    const v = (r as Record<string, unknown>)[k];
+    const v = r[k];
     if (typeof v === 'string') role[k] = v;
   }
+  if (access === 'member' || access === 'owner')
+    return { provider, role, scope: groupScope(access) };
   const scope = spec?.['scope'];
   return { provider, role, scope: typeof scope === 'string' ? scope : '/' };
 }

@@ -45,7 +45,17 @@ export function createValidators(
       spec: {
         type: 'object',
         description: "The desired state of one role's activation policy.",
-        required: ['providerRef', 'role', 'mfaRequired'],
+        required: ['providerRef', 'mfaRequired'],
+        'x-kubernetes-validations': [
+          {
+            rule: 'has(self.role) != has(self.group)',
+            message: 'exactly one of role or group must be set',
+          },
+          {
+            rule: '!has(self.group) || !has(self.scope)',
+            message: 'scope does not apply to group',
+          },
+        ],
         properties: {
           providerRef: {
             type: 'object',
@@ -84,6 +94,39 @@ export function createValidators(
                   'Keycloak only. The client that owns a client role; absent for a realm role.',
                 minLength: 1,
                 maxLength: 255,
+              },
+            },
+            additionalProperties: false,
+          },
+          group: {
+            type: 'object',
+            description:
+              'Entra only, instead of role. The member or owner access of a PIM for Groups group (a role-assignable group), by exactly one of id or displayName: mfaRequired then speaks of the MFA PIM asks of eligible members (or owners) when they activate that access.',
+            required: ['access'],
+            'x-kubernetes-validations': [
+              {
+                rule: 'has(self.id) != has(self.displayName)',
+                message: 'exactly one of group.id or group.displayName must be set',
+              },
+            ],
+            properties: {
+              id: {
+                type: 'string',
+                description: "The group's object id, a GUID.",
+                pattern:
+                  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+              },
+              displayName: {
+                type: 'string',
+                description:
+                  "The group's display name; must match exactly one role-assignable group.",
+                minLength: 1,
+                maxLength: 256,
+              },
+              access: {
+                type: 'string',
+                description: 'Which PIM for Groups access, member or owner.',
+                enum: ['member', 'owner'],
               },
             },
             additionalProperties: false,
@@ -160,8 +203,8 @@ export function createValidators(
     '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
     'u',
   );
-  const pattern1 = new RegExp('^/', 'u');
-  const pattern2 = new RegExp('^c([1-9]|[1-9][0-9])$', 'u');
+  const pattern2 = new RegExp('^/', 'u');
+  const pattern3 = new RegExp('^c([1-9]|[1-9][0-9])$', 'u');
   const keyword0 = runtime.celKeyword;
   function validate0(
     data,
@@ -803,13 +846,13 @@ export function createValidators(
             }
             errors++;
           }
-          if (data23.role === undefined) {
+          if (data23.mfaRequired === undefined) {
             const err29 = {
               instancePath: instancePath + '/spec',
               schemaPath: '#/properties/spec/required',
               keyword: 'required',
-              params: { missingProperty: 'role' },
-              message: "must have required property '" + 'role' + "'",
+              params: { missingProperty: 'mfaRequired' },
+              message: "must have required property '" + 'mfaRequired' + "'",
               schema: schema0.properties.spec.required,
               parentSchema: schema0.properties.spec,
               data: data23,
@@ -821,27 +864,9 @@ export function createValidators(
             }
             errors++;
           }
-          if (data23.mfaRequired === undefined) {
-            const err30 = {
-              instancePath: instancePath + '/spec',
-              schemaPath: '#/properties/spec/required',
-              keyword: 'required',
-              params: { missingProperty: 'mfaRequired' },
-              message: "must have required property '" + 'mfaRequired' + "'",
-              schema: schema0.properties.spec.required,
-              parentSchema: schema0.properties.spec,
-              data: data23,
-            };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
           for (const key4 in data23) {
             if (!func1.call(schema0.properties.spec.properties, key4)) {
-              const err31 = {
+              const err30 = {
                 instancePath: instancePath + '/spec',
                 schemaPath: '#/properties/spec/additionalProperties',
                 keyword: 'additionalProperties',
@@ -852,9 +877,9 @@ export function createValidators(
                 data: data23,
               };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err30];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err30);
               }
               errors++;
             }
@@ -863,7 +888,7 @@ export function createValidators(
             let data24 = data23.providerRef;
             if (data24 && typeof data24 == 'object' && !Array.isArray(data24)) {
               if (data24.name === undefined) {
-                const err32 = {
+                const err31 = {
                   instancePath: instancePath + '/spec/providerRef',
                   schemaPath: '#/properties/spec/properties/providerRef/required',
                   keyword: 'required',
@@ -874,15 +899,15 @@ export function createValidators(
                   data: data24,
                 };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err31];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err31);
                 }
                 errors++;
               }
               for (const key5 in data24) {
                 if (!(key5 === 'name')) {
-                  const err33 = {
+                  const err32 = {
                     instancePath: instancePath + '/spec/providerRef',
                     schemaPath: '#/properties/spec/properties/providerRef/additionalProperties',
                     keyword: 'additionalProperties',
@@ -893,9 +918,9 @@ export function createValidators(
                     data: data24,
                   };
                   if (vErrors === null) {
-                    vErrors = [err33];
+                    vErrors = [err32];
                   } else {
-                    vErrors.push(err33);
+                    vErrors.push(err32);
                   }
                   errors++;
                 }
@@ -904,7 +929,7 @@ export function createValidators(
                 let data25 = data24.name;
                 if (typeof data25 === 'string') {
                   if (func0(data25) > 253) {
-                    const err34 = {
+                    const err33 = {
                       instancePath: instancePath + '/spec/providerRef/name',
                       schemaPath:
                         '#/properties/spec/properties/providerRef/properties/name/maxLength',
@@ -916,14 +941,14 @@ export function createValidators(
                       data: data25,
                     };
                     if (vErrors === null) {
-                      vErrors = [err34];
+                      vErrors = [err33];
                     } else {
-                      vErrors.push(err34);
+                      vErrors.push(err33);
                     }
                     errors++;
                   }
                   if (func0(data25) < 1) {
-                    const err35 = {
+                    const err34 = {
                       instancePath: instancePath + '/spec/providerRef/name',
                       schemaPath:
                         '#/properties/spec/properties/providerRef/properties/name/minLength',
@@ -935,14 +960,14 @@ export function createValidators(
                       data: data25,
                     };
                     if (vErrors === null) {
-                      vErrors = [err35];
+                      vErrors = [err34];
                     } else {
-                      vErrors.push(err35);
+                      vErrors.push(err34);
                     }
                     errors++;
                   }
                 } else {
-                  const err36 = {
+                  const err35 = {
                     instancePath: instancePath + '/spec/providerRef/name',
                     schemaPath: '#/properties/spec/properties/providerRef/properties/name/type',
                     keyword: 'type',
@@ -953,15 +978,15 @@ export function createValidators(
                     data: data25,
                   };
                   if (vErrors === null) {
-                    vErrors = [err36];
+                    vErrors = [err35];
                   } else {
-                    vErrors.push(err36);
+                    vErrors.push(err35);
                   }
                   errors++;
                 }
               }
             } else {
-              const err37 = {
+              const err36 = {
                 instancePath: instancePath + '/spec/providerRef',
                 schemaPath: '#/properties/spec/properties/providerRef/type',
                 keyword: 'type',
@@ -972,9 +997,9 @@ export function createValidators(
                 data: data24,
               };
               if (vErrors === null) {
-                vErrors = [err37];
+                vErrors = [err36];
               } else {
-                vErrors.push(err37);
+                vErrors.push(err36);
               }
               errors++;
             }
@@ -984,7 +1009,7 @@ export function createValidators(
             if (data26 && typeof data26 == 'object' && !Array.isArray(data26)) {
               for (const key6 in data26) {
                 if (!(key6 === 'id' || key6 === 'displayName' || key6 === 'clientId')) {
-                  const err38 = {
+                  const err37 = {
                     instancePath: instancePath + '/spec/role',
                     schemaPath: '#/properties/spec/properties/role/additionalProperties',
                     keyword: 'additionalProperties',
@@ -995,9 +1020,9 @@ export function createValidators(
                     data: data26,
                   };
                   if (vErrors === null) {
-                    vErrors = [err38];
+                    vErrors = [err37];
                   } else {
-                    vErrors.push(err38);
+                    vErrors.push(err37);
                   }
                   errors++;
                 }
@@ -1006,7 +1031,7 @@ export function createValidators(
                 let data27 = data26.id;
                 if (typeof data27 === 'string') {
                   if (!pattern0.test(data27)) {
-                    const err39 = {
+                    const err38 = {
                       instancePath: instancePath + '/spec/role/id',
                       schemaPath: '#/properties/spec/properties/role/properties/id/pattern',
                       keyword: 'pattern',
@@ -1024,14 +1049,14 @@ export function createValidators(
                       data: data27,
                     };
                     if (vErrors === null) {
-                      vErrors = [err39];
+                      vErrors = [err38];
                     } else {
-                      vErrors.push(err39);
+                      vErrors.push(err38);
                     }
                     errors++;
                   }
                 } else {
-                  const err40 = {
+                  const err39 = {
                     instancePath: instancePath + '/spec/role/id',
                     schemaPath: '#/properties/spec/properties/role/properties/id/type',
                     keyword: 'type',
@@ -1042,9 +1067,9 @@ export function createValidators(
                     data: data27,
                   };
                   if (vErrors === null) {
-                    vErrors = [err40];
+                    vErrors = [err39];
                   } else {
-                    vErrors.push(err40);
+                    vErrors.push(err39);
                   }
                   errors++;
                 }
@@ -1053,7 +1078,7 @@ export function createValidators(
                 let data28 = data26.displayName;
                 if (typeof data28 === 'string') {
                   if (func0(data28) > 256) {
-                    const err41 = {
+                    const err40 = {
                       instancePath: instancePath + '/spec/role/displayName',
                       schemaPath:
                         '#/properties/spec/properties/role/properties/displayName/maxLength',
@@ -1065,14 +1090,14 @@ export function createValidators(
                       data: data28,
                     };
                     if (vErrors === null) {
-                      vErrors = [err41];
+                      vErrors = [err40];
                     } else {
-                      vErrors.push(err41);
+                      vErrors.push(err40);
                     }
                     errors++;
                   }
                   if (func0(data28) < 1) {
-                    const err42 = {
+                    const err41 = {
                       instancePath: instancePath + '/spec/role/displayName',
                       schemaPath:
                         '#/properties/spec/properties/role/properties/displayName/minLength',
@@ -1084,14 +1109,14 @@ export function createValidators(
                       data: data28,
                     };
                     if (vErrors === null) {
-                      vErrors = [err42];
+                      vErrors = [err41];
                     } else {
-                      vErrors.push(err42);
+                      vErrors.push(err41);
                     }
                     errors++;
                   }
                 } else {
-                  const err43 = {
+                  const err42 = {
                     instancePath: instancePath + '/spec/role/displayName',
                     schemaPath: '#/properties/spec/properties/role/properties/displayName/type',
                     keyword: 'type',
@@ -1102,9 +1127,9 @@ export function createValidators(
                     data: data28,
                   };
                   if (vErrors === null) {
-                    vErrors = [err43];
+                    vErrors = [err42];
                   } else {
-                    vErrors.push(err43);
+                    vErrors.push(err42);
                   }
                   errors++;
                 }
@@ -1113,7 +1138,7 @@ export function createValidators(
                 let data29 = data26.clientId;
                 if (typeof data29 === 'string') {
                   if (func0(data29) > 255) {
-                    const err44 = {
+                    const err43 = {
                       instancePath: instancePath + '/spec/role/clientId',
                       schemaPath: '#/properties/spec/properties/role/properties/clientId/maxLength',
                       keyword: 'maxLength',
@@ -1124,14 +1149,14 @@ export function createValidators(
                       data: data29,
                     };
                     if (vErrors === null) {
-                      vErrors = [err44];
+                      vErrors = [err43];
                     } else {
-                      vErrors.push(err44);
+                      vErrors.push(err43);
                     }
                     errors++;
                   }
                   if (func0(data29) < 1) {
-                    const err45 = {
+                    const err44 = {
                       instancePath: instancePath + '/spec/role/clientId',
                       schemaPath: '#/properties/spec/properties/role/properties/clientId/minLength',
                       keyword: 'minLength',
@@ -1142,14 +1167,14 @@ export function createValidators(
                       data: data29,
                     };
                     if (vErrors === null) {
-                      vErrors = [err45];
+                      vErrors = [err44];
                     } else {
-                      vErrors.push(err45);
+                      vErrors.push(err44);
                     }
                     errors++;
                   }
                 } else {
-                  const err46 = {
+                  const err45 = {
                     instancePath: instancePath + '/spec/role/clientId',
                     schemaPath: '#/properties/spec/properties/role/properties/clientId/type',
                     keyword: 'type',
@@ -1160,9 +1185,9 @@ export function createValidators(
                     data: data29,
                   };
                   if (vErrors === null) {
-                    vErrors = [err46];
+                    vErrors = [err45];
                   } else {
-                    vErrors.push(err46);
+                    vErrors.push(err45);
                   }
                   errors++;
                 }
@@ -1187,17 +1212,17 @@ export function createValidators(
                   vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
                   errors = vErrors.length;
                   for (let i3 = _errs70; i3 < errors; i3++) {
-                    const err47 = vErrors[i3];
-                    if (err47.instancePath === undefined) {
-                      err47.instancePath = instancePath + '/spec/role';
+                    const err46 = vErrors[i3];
+                    if (err46.instancePath === undefined) {
+                      err46.instancePath = instancePath + '/spec/role';
                     }
-                    err47.schemaPath = '#/properties/spec/properties/role/x-kubernetes-validations';
-                    err47.schema =
+                    err46.schemaPath = '#/properties/spec/properties/role/x-kubernetes-validations';
+                    err46.schema =
                       schema0.properties.spec.properties.role['x-kubernetes-validations'];
-                    err47.data = data26;
+                    err46.data = data26;
                   }
                 } else {
-                  const err48 = {
+                  const err47 = {
                     instancePath: instancePath + '/spec/role',
                     schemaPath: '#/properties/spec/properties/role/x-kubernetes-validations',
                     keyword: 'x-kubernetes-validations',
@@ -1208,15 +1233,15 @@ export function createValidators(
                     data: data26,
                   };
                   if (vErrors === null) {
-                    vErrors = [err48];
+                    vErrors = [err47];
                   } else {
-                    vErrors.push(err48);
+                    vErrors.push(err47);
                   }
                   errors++;
                 }
               }
             } else {
-              const err49 = {
+              const err48 = {
                 instancePath: instancePath + '/spec/role',
                 schemaPath: '#/properties/spec/properties/role/type',
                 keyword: 'type',
@@ -1227,142 +1252,173 @@ export function createValidators(
                 data: data26,
               };
               if (vErrors === null) {
-                vErrors = [err49];
+                vErrors = [err48];
               } else {
-                vErrors.push(err49);
+                vErrors.push(err48);
               }
               errors++;
             }
           }
-          if (data23.scope !== undefined) {
-            let data30 = data23.scope;
-            if (typeof data30 === 'string') {
-              if (func0(data30) > 1024) {
-                const err50 = {
-                  instancePath: instancePath + '/spec/scope',
-                  schemaPath: '#/properties/spec/properties/scope/maxLength',
-                  keyword: 'maxLength',
-                  params: { limit: 1024 },
-                  message: 'must NOT have more than 1024 characters',
-                  schema: 1024,
-                  parentSchema: schema0.properties.spec.properties.scope,
-                  data: data30,
-                };
-                if (vErrors === null) {
-                  vErrors = [err50];
-                } else {
-                  vErrors.push(err50);
-                }
-                errors++;
-              }
-              if (func0(data30) < 1) {
-                const err51 = {
-                  instancePath: instancePath + '/spec/scope',
-                  schemaPath: '#/properties/spec/properties/scope/minLength',
-                  keyword: 'minLength',
-                  params: { limit: 1 },
-                  message: 'must NOT have fewer than 1 characters',
-                  schema: 1,
-                  parentSchema: schema0.properties.spec.properties.scope,
-                  data: data30,
-                };
-                if (vErrors === null) {
-                  vErrors = [err51];
-                } else {
-                  vErrors.push(err51);
-                }
-                errors++;
-              }
-              if (!pattern1.test(data30)) {
-                const err52 = {
-                  instancePath: instancePath + '/spec/scope',
-                  schemaPath: '#/properties/spec/properties/scope/pattern',
-                  keyword: 'pattern',
-                  params: { pattern: '^/' },
-                  message: 'must match pattern "' + '^/' + '"',
-                  schema: '^/',
-                  parentSchema: schema0.properties.spec.properties.scope,
-                  data: data30,
-                };
-                if (vErrors === null) {
-                  vErrors = [err52];
-                } else {
-                  vErrors.push(err52);
-                }
-                errors++;
-              }
-            } else {
-              const err53 = {
-                instancePath: instancePath + '/spec/scope',
-                schemaPath: '#/properties/spec/properties/scope/type',
-                keyword: 'type',
-                params: { type: 'string' },
-                message: 'must be string',
-                schema: schema0.properties.spec.properties.scope.type,
-                parentSchema: schema0.properties.spec.properties.scope,
-                data: data30,
-              };
-              if (vErrors === null) {
-                vErrors = [err53];
-              } else {
-                vErrors.push(err53);
-              }
-              errors++;
-            }
-          }
-          if (data23.mfaRequired !== undefined) {
-            let data31 = data23.mfaRequired;
-            if (typeof data31 !== 'boolean') {
-              const err54 = {
-                instancePath: instancePath + '/spec/mfaRequired',
-                schemaPath: '#/properties/spec/properties/mfaRequired/type',
-                keyword: 'type',
-                params: { type: 'boolean' },
-                message: 'must be boolean',
-                schema: schema0.properties.spec.properties.mfaRequired.type,
-                parentSchema: schema0.properties.spec.properties.mfaRequired,
-                data: data31,
-              };
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-          }
-          if (data23.mfa !== undefined) {
-            let data32 = data23.mfa;
-            if (data32 && typeof data32 == 'object' && !Array.isArray(data32)) {
-              if (data32.mechanism === undefined) {
-                const err55 = {
-                  instancePath: instancePath + '/spec/mfa',
-                  schemaPath: '#/properties/spec/properties/mfa/required',
+          if (data23.group !== undefined) {
+            let data30 = data23.group;
+            if (data30 && typeof data30 == 'object' && !Array.isArray(data30)) {
+              if (data30.access === undefined) {
+                const err49 = {
+                  instancePath: instancePath + '/spec/group',
+                  schemaPath: '#/properties/spec/properties/group/required',
                   keyword: 'required',
-                  params: { missingProperty: 'mechanism' },
-                  message: "must have required property '" + 'mechanism' + "'",
-                  schema: schema0.properties.spec.properties.mfa.required,
-                  parentSchema: schema0.properties.spec.properties.mfa,
-                  data: data32,
+                  params: { missingProperty: 'access' },
+                  message: "must have required property '" + 'access' + "'",
+                  schema: schema0.properties.spec.properties.group.required,
+                  parentSchema: schema0.properties.spec.properties.group,
+                  data: data30,
                 };
                 if (vErrors === null) {
-                  vErrors = [err55];
+                  vErrors = [err49];
                 } else {
-                  vErrors.push(err55);
+                  vErrors.push(err49);
                 }
                 errors++;
               }
-              for (const key7 in data32) {
-                if (!(key7 === 'mechanism' || key7 === 'authenticationContextId')) {
-                  const err56 = {
-                    instancePath: instancePath + '/spec/mfa',
-                    schemaPath: '#/properties/spec/properties/mfa/additionalProperties',
+              for (const key7 in data30) {
+                if (!(key7 === 'id' || key7 === 'displayName' || key7 === 'access')) {
+                  const err50 = {
+                    instancePath: instancePath + '/spec/group',
+                    schemaPath: '#/properties/spec/properties/group/additionalProperties',
                     keyword: 'additionalProperties',
                     params: { additionalProperty: key7 },
                     message: 'must NOT have additional properties',
                     schema: false,
-                    parentSchema: schema0.properties.spec.properties.mfa,
+                    parentSchema: schema0.properties.spec.properties.group,
+                    data: data30,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                }
+              }
+              if (data30.id !== undefined) {
+                let data31 = data30.id;
+                if (typeof data31 === 'string') {
+                  if (!pattern0.test(data31)) {
+                    const err51 = {
+                      instancePath: instancePath + '/spec/group/id',
+                      schemaPath: '#/properties/spec/properties/group/properties/id/pattern',
+                      keyword: 'pattern',
+                      params: {
+                        pattern:
+                          '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+                      },
+                      message:
+                        'must match pattern "' +
+                        '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' +
+                        '"',
+                      schema:
+                        '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+                      parentSchema: schema0.properties.spec.properties.group.properties.id,
+                      data: data31,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err52 = {
+                    instancePath: instancePath + '/spec/group/id',
+                    schemaPath: '#/properties/spec/properties/group/properties/id/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
+                    schema: schema0.properties.spec.properties.group.properties.id.type,
+                    parentSchema: schema0.properties.spec.properties.group.properties.id,
+                    data: data31,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+              }
+              if (data30.displayName !== undefined) {
+                let data32 = data30.displayName;
+                if (typeof data32 === 'string') {
+                  if (func0(data32) > 256) {
+                    const err53 = {
+                      instancePath: instancePath + '/spec/group/displayName',
+                      schemaPath:
+                        '#/properties/spec/properties/group/properties/displayName/maxLength',
+                      keyword: 'maxLength',
+                      params: { limit: 256 },
+                      message: 'must NOT have more than 256 characters',
+                      schema: 256,
+                      parentSchema: schema0.properties.spec.properties.group.properties.displayName,
+                      data: data32,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                  }
+                  if (func0(data32) < 1) {
+                    const err54 = {
+                      instancePath: instancePath + '/spec/group/displayName',
+                      schemaPath:
+                        '#/properties/spec/properties/group/properties/displayName/minLength',
+                      keyword: 'minLength',
+                      params: { limit: 1 },
+                      message: 'must NOT have fewer than 1 characters',
+                      schema: 1,
+                      parentSchema: schema0.properties.spec.properties.group.properties.displayName,
+                      data: data32,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err55 = {
+                    instancePath: instancePath + '/spec/group/displayName',
+                    schemaPath: '#/properties/spec/properties/group/properties/displayName/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
+                    schema: schema0.properties.spec.properties.group.properties.displayName.type,
+                    parentSchema: schema0.properties.spec.properties.group.properties.displayName,
                     data: data32,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                }
+              }
+              if (data30.access !== undefined) {
+                let data33 = data30.access;
+                if (typeof data33 !== 'string') {
+                  const err56 = {
+                    instancePath: instancePath + '/spec/group/access',
+                    schemaPath: '#/properties/spec/properties/group/properties/access/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
+                    schema: schema0.properties.spec.properties.group.properties.access.type,
+                    parentSchema: schema0.properties.spec.properties.group.properties.access,
+                    data: data33,
                   };
                   if (vErrors === null) {
                     vErrors = [err56];
@@ -1371,18 +1427,18 @@ export function createValidators(
                   }
                   errors++;
                 }
-              }
-              if (data32.mechanism !== undefined) {
-                let data33 = data32.mechanism;
-                if (typeof data33 !== 'string') {
+                if (!(data33 === 'member' || data33 === 'owner')) {
                   const err57 = {
-                    instancePath: instancePath + '/spec/mfa/mechanism',
-                    schemaPath: '#/properties/spec/properties/mfa/properties/mechanism/type',
-                    keyword: 'type',
-                    params: { type: 'string' },
-                    message: 'must be string',
-                    schema: schema0.properties.spec.properties.mfa.properties.mechanism.type,
-                    parentSchema: schema0.properties.spec.properties.mfa.properties.mechanism,
+                    instancePath: instancePath + '/spec/group/access',
+                    schemaPath: '#/properties/spec/properties/group/properties/access/enum',
+                    keyword: 'enum',
+                    params: {
+                      allowedValues:
+                        schema0.properties.spec.properties.group.properties.access.enum,
+                    },
+                    message: 'must be equal to one of the allowed values',
+                    schema: schema0.properties.spec.properties.group.properties.access.enum,
+                    parentSchema: schema0.properties.spec.properties.group.properties.access,
                     data: data33,
                   };
                   if (vErrors === null) {
@@ -1392,12 +1448,239 @@ export function createValidators(
                   }
                   errors++;
                 }
+              }
+              const _errs80 = errors;
+              let valid15;
+              keyword0.errors = null;
+              valid15 = keyword0.call(
+                self,
+                schema0.properties.spec.properties.group['x-kubernetes-validations'],
+                data30,
+                schema0.properties.spec.properties.group,
+                {
+                  instancePath: instancePath + '/spec/group',
+                  parentData: data23,
+                  parentDataProperty: 'group',
+                  rootData,
+                },
+              );
+              if (!valid15) {
+                if (Array.isArray(keyword0.errors)) {
+                  vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
+                  errors = vErrors.length;
+                  for (let i4 = _errs80; i4 < errors; i4++) {
+                    const err58 = vErrors[i4];
+                    if (err58.instancePath === undefined) {
+                      err58.instancePath = instancePath + '/spec/group';
+                    }
+                    err58.schemaPath =
+                      '#/properties/spec/properties/group/x-kubernetes-validations';
+                    err58.schema =
+                      schema0.properties.spec.properties.group['x-kubernetes-validations'];
+                    err58.data = data30;
+                  }
+                } else {
+                  const err59 = {
+                    instancePath: instancePath + '/spec/group',
+                    schemaPath: '#/properties/spec/properties/group/x-kubernetes-validations',
+                    keyword: 'x-kubernetes-validations',
+                    params: {},
+                    message: 'must pass "x-kubernetes-validations" keyword validation',
+                    schema: schema0.properties.spec.properties.group['x-kubernetes-validations'],
+                    parentSchema: schema0.properties.spec.properties.group,
+                    data: data30,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err60 = {
+                instancePath: instancePath + '/spec/group',
+                schemaPath: '#/properties/spec/properties/group/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
+                schema: schema0.properties.spec.properties.group.type,
+                parentSchema: schema0.properties.spec.properties.group,
+                data: data30,
+              };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+          }
+          if (data23.scope !== undefined) {
+            let data34 = data23.scope;
+            if (typeof data34 === 'string') {
+              if (func0(data34) > 1024) {
+                const err61 = {
+                  instancePath: instancePath + '/spec/scope',
+                  schemaPath: '#/properties/spec/properties/scope/maxLength',
+                  keyword: 'maxLength',
+                  params: { limit: 1024 },
+                  message: 'must NOT have more than 1024 characters',
+                  schema: 1024,
+                  parentSchema: schema0.properties.spec.properties.scope,
+                  data: data34,
+                };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              if (func0(data34) < 1) {
+                const err62 = {
+                  instancePath: instancePath + '/spec/scope',
+                  schemaPath: '#/properties/spec/properties/scope/minLength',
+                  keyword: 'minLength',
+                  params: { limit: 1 },
+                  message: 'must NOT have fewer than 1 characters',
+                  schema: 1,
+                  parentSchema: schema0.properties.spec.properties.scope,
+                  data: data34,
+                };
+                if (vErrors === null) {
+                  vErrors = [err62];
+                } else {
+                  vErrors.push(err62);
+                }
+                errors++;
+              }
+              if (!pattern2.test(data34)) {
+                const err63 = {
+                  instancePath: instancePath + '/spec/scope',
+                  schemaPath: '#/properties/spec/properties/scope/pattern',
+                  keyword: 'pattern',
+                  params: { pattern: '^/' },
+                  message: 'must match pattern "' + '^/' + '"',
+                  schema: '^/',
+                  parentSchema: schema0.properties.spec.properties.scope,
+                  data: data34,
+                };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            } else {
+              const err64 = {
+                instancePath: instancePath + '/spec/scope',
+                schemaPath: '#/properties/spec/properties/scope/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+                schema: schema0.properties.spec.properties.scope.type,
+                parentSchema: schema0.properties.spec.properties.scope,
+                data: data34,
+              };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+          }
+          if (data23.mfaRequired !== undefined) {
+            let data35 = data23.mfaRequired;
+            if (typeof data35 !== 'boolean') {
+              const err65 = {
+                instancePath: instancePath + '/spec/mfaRequired',
+                schemaPath: '#/properties/spec/properties/mfaRequired/type',
+                keyword: 'type',
+                params: { type: 'boolean' },
+                message: 'must be boolean',
+                schema: schema0.properties.spec.properties.mfaRequired.type,
+                parentSchema: schema0.properties.spec.properties.mfaRequired,
+                data: data35,
+              };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+          }
+          if (data23.mfa !== undefined) {
+            let data36 = data23.mfa;
+            if (data36 && typeof data36 == 'object' && !Array.isArray(data36)) {
+              if (data36.mechanism === undefined) {
+                const err66 = {
+                  instancePath: instancePath + '/spec/mfa',
+                  schemaPath: '#/properties/spec/properties/mfa/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'mechanism' },
+                  message: "must have required property '" + 'mechanism' + "'",
+                  schema: schema0.properties.spec.properties.mfa.required,
+                  parentSchema: schema0.properties.spec.properties.mfa,
+                  data: data36,
+                };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+              for (const key8 in data36) {
+                if (!(key8 === 'mechanism' || key8 === 'authenticationContextId')) {
+                  const err67 = {
+                    instancePath: instancePath + '/spec/mfa',
+                    schemaPath: '#/properties/spec/properties/mfa/additionalProperties',
+                    keyword: 'additionalProperties',
+                    params: { additionalProperty: key8 },
+                    message: 'must NOT have additional properties',
+                    schema: false,
+                    parentSchema: schema0.properties.spec.properties.mfa,
+                    data: data36,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+              }
+              if (data36.mechanism !== undefined) {
+                let data37 = data36.mechanism;
+                if (typeof data37 !== 'string') {
+                  const err68 = {
+                    instancePath: instancePath + '/spec/mfa/mechanism',
+                    schemaPath: '#/properties/spec/properties/mfa/properties/mechanism/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
+                    schema: schema0.properties.spec.properties.mfa.properties.mechanism.type,
+                    parentSchema: schema0.properties.spec.properties.mfa.properties.mechanism,
+                    data: data37,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
                 if (!(
-                  data33 === 'Any' ||
-                  data33 === 'MultiFactorAuthentication' ||
-                  data33 === 'AuthenticationContext'
+                  data37 === 'Any' ||
+                  data37 === 'MultiFactorAuthentication' ||
+                  data37 === 'AuthenticationContext'
                 )) {
-                  const err58 = {
+                  const err69 = {
                     instancePath: instancePath + '/spec/mfa/mechanism',
                     schemaPath: '#/properties/spec/properties/mfa/properties/mechanism/enum',
                     keyword: 'enum',
@@ -1408,21 +1691,21 @@ export function createValidators(
                     message: 'must be equal to one of the allowed values',
                     schema: schema0.properties.spec.properties.mfa.properties.mechanism.enum,
                     parentSchema: schema0.properties.spec.properties.mfa.properties.mechanism,
-                    data: data33,
+                    data: data37,
                   };
                   if (vErrors === null) {
-                    vErrors = [err58];
+                    vErrors = [err69];
                   } else {
-                    vErrors.push(err58);
+                    vErrors.push(err69);
                   }
                   errors++;
                 }
               }
-              if (data32.authenticationContextId !== undefined) {
-                let data34 = data32.authenticationContextId;
-                if (typeof data34 === 'string') {
-                  if (!pattern2.test(data34)) {
-                    const err59 = {
+              if (data36.authenticationContextId !== undefined) {
+                let data38 = data36.authenticationContextId;
+                if (typeof data38 === 'string') {
+                  if (!pattern3.test(data38)) {
+                    const err70 = {
                       instancePath: instancePath + '/spec/mfa/authenticationContextId',
                       schemaPath:
                         '#/properties/spec/properties/mfa/properties/authenticationContextId/pattern',
@@ -1432,17 +1715,17 @@ export function createValidators(
                       schema: '^c([1-9]|[1-9][0-9])$',
                       parentSchema:
                         schema0.properties.spec.properties.mfa.properties.authenticationContextId,
-                      data: data34,
+                      data: data38,
                     };
                     if (vErrors === null) {
-                      vErrors = [err59];
+                      vErrors = [err70];
                     } else {
-                      vErrors.push(err59);
+                      vErrors.push(err70);
                     }
                     errors++;
                   }
                 } else {
-                  const err60 = {
+                  const err71 = {
                     instancePath: instancePath + '/spec/mfa/authenticationContextId',
                     schemaPath:
                       '#/properties/spec/properties/mfa/properties/authenticationContextId/type',
@@ -1454,23 +1737,23 @@ export function createValidators(
                         .type,
                     parentSchema:
                       schema0.properties.spec.properties.mfa.properties.authenticationContextId,
-                    data: data34,
+                    data: data38,
                   };
                   if (vErrors === null) {
-                    vErrors = [err60];
+                    vErrors = [err71];
                   } else {
-                    vErrors.push(err60);
+                    vErrors.push(err71);
                   }
                   errors++;
                 }
               }
-              const _errs82 = errors;
-              let valid15;
+              const _errs92 = errors;
+              let valid17;
               keyword0.errors = null;
-              valid15 = keyword0.call(
+              valid17 = keyword0.call(
                 self,
                 schema0.properties.spec.properties.mfa['x-kubernetes-validations'],
-                data32,
+                data36,
                 schema0.properties.spec.properties.mfa,
                 {
                   instancePath: instancePath + '/spec/mfa',
@@ -1479,22 +1762,22 @@ export function createValidators(
                   rootData,
                 },
               );
-              if (!valid15) {
+              if (!valid17) {
                 if (Array.isArray(keyword0.errors)) {
                   vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
                   errors = vErrors.length;
-                  for (let i4 = _errs82; i4 < errors; i4++) {
-                    const err61 = vErrors[i4];
-                    if (err61.instancePath === undefined) {
-                      err61.instancePath = instancePath + '/spec/mfa';
+                  for (let i5 = _errs92; i5 < errors; i5++) {
+                    const err72 = vErrors[i5];
+                    if (err72.instancePath === undefined) {
+                      err72.instancePath = instancePath + '/spec/mfa';
                     }
-                    err61.schemaPath = '#/properties/spec/properties/mfa/x-kubernetes-validations';
-                    err61.schema =
+                    err72.schemaPath = '#/properties/spec/properties/mfa/x-kubernetes-validations';
+                    err72.schema =
                       schema0.properties.spec.properties.mfa['x-kubernetes-validations'];
-                    err61.data = data32;
+                    err72.data = data36;
                   }
                 } else {
-                  const err62 = {
+                  const err73 = {
                     instancePath: instancePath + '/spec/mfa',
                     schemaPath: '#/properties/spec/properties/mfa/x-kubernetes-validations',
                     keyword: 'x-kubernetes-validations',
@@ -1502,18 +1785,18 @@ export function createValidators(
                     message: 'must pass "x-kubernetes-validations" keyword validation',
                     schema: schema0.properties.spec.properties.mfa['x-kubernetes-validations'],
                     parentSchema: schema0.properties.spec.properties.mfa,
-                    data: data32,
+                    data: data36,
                   };
                   if (vErrors === null) {
-                    vErrors = [err62];
+                    vErrors = [err73];
                   } else {
-                    vErrors.push(err62);
+                    vErrors.push(err73);
                   }
                   errors++;
                 }
               }
             } else {
-              const err63 = {
+              const err74 = {
                 instancePath: instancePath + '/spec/mfa',
                 schemaPath: '#/properties/spec/properties/mfa/type',
                 keyword: 'type',
@@ -1521,20 +1804,20 @@ export function createValidators(
                 message: 'must be object',
                 schema: schema0.properties.spec.properties.mfa.type,
                 parentSchema: schema0.properties.spec.properties.mfa,
-                data: data32,
+                data: data36,
               };
               if (vErrors === null) {
-                vErrors = [err63];
+                vErrors = [err74];
               } else {
-                vErrors.push(err63);
+                vErrors.push(err74);
               }
               errors++;
             }
           }
           if (data23.mfaOnActiveAssignment !== undefined) {
-            let data35 = data23.mfaOnActiveAssignment;
-            if (typeof data35 !== 'boolean') {
-              const err64 = {
+            let data39 = data23.mfaOnActiveAssignment;
+            if (typeof data39 !== 'boolean') {
+              const err75 = {
                 instancePath: instancePath + '/spec/mfaOnActiveAssignment',
                 schemaPath: '#/properties/spec/properties/mfaOnActiveAssignment/type',
                 keyword: 'type',
@@ -1542,20 +1825,20 @@ export function createValidators(
                 message: 'must be boolean',
                 schema: schema0.properties.spec.properties.mfaOnActiveAssignment.type,
                 parentSchema: schema0.properties.spec.properties.mfaOnActiveAssignment,
-                data: data35,
+                data: data39,
               };
               if (vErrors === null) {
-                vErrors = [err64];
+                vErrors = [err75];
               } else {
-                vErrors.push(err64);
+                vErrors.push(err75);
               }
               errors++;
             }
           }
           if (data23.holderCoverage !== undefined) {
-            let data36 = data23.holderCoverage;
-            if (typeof data36 !== 'string') {
-              const err65 = {
+            let data40 = data23.holderCoverage;
+            if (typeof data40 !== 'string') {
+              const err76 = {
                 instancePath: instancePath + '/spec/holderCoverage',
                 schemaPath: '#/properties/spec/properties/holderCoverage/type',
                 keyword: 'type',
@@ -1563,17 +1846,17 @@ export function createValidators(
                 message: 'must be string',
                 schema: schema0.properties.spec.properties.holderCoverage.type,
                 parentSchema: schema0.properties.spec.properties.holderCoverage,
-                data: data36,
+                data: data40,
               };
               if (vErrors === null) {
-                vErrors = [err65];
+                vErrors = [err76];
               } else {
-                vErrors.push(err65);
+                vErrors.push(err76);
               }
               errors++;
             }
-            if (!(data36 === 'Report' || data36 === 'Require')) {
-              const err66 = {
+            if (!(data40 === 'Report' || data40 === 'Require')) {
+              const err77 = {
                 instancePath: instancePath + '/spec/holderCoverage',
                 schemaPath: '#/properties/spec/properties/holderCoverage/enum',
                 keyword: 'enum',
@@ -1581,20 +1864,20 @@ export function createValidators(
                 message: 'must be equal to one of the allowed values',
                 schema: schema0.properties.spec.properties.holderCoverage.enum,
                 parentSchema: schema0.properties.spec.properties.holderCoverage,
-                data: data36,
+                data: data40,
               };
               if (vErrors === null) {
-                vErrors = [err66];
+                vErrors = [err77];
               } else {
-                vErrors.push(err66);
+                vErrors.push(err77);
               }
               errors++;
             }
           }
           if (data23.enforcement !== undefined) {
-            let data37 = data23.enforcement;
-            if (typeof data37 !== 'string') {
-              const err67 = {
+            let data41 = data23.enforcement;
+            if (typeof data41 !== 'string') {
+              const err78 = {
                 instancePath: instancePath + '/spec/enforcement',
                 schemaPath: '#/properties/spec/properties/enforcement/type',
                 keyword: 'type',
@@ -1602,17 +1885,17 @@ export function createValidators(
                 message: 'must be string',
                 schema: schema0.properties.spec.properties.enforcement.type,
                 parentSchema: schema0.properties.spec.properties.enforcement,
-                data: data37,
+                data: data41,
               };
               if (vErrors === null) {
-                vErrors = [err67];
+                vErrors = [err78];
               } else {
-                vErrors.push(err67);
+                vErrors.push(err78);
               }
               errors++;
             }
-            if (!(data37 === 'Enforce' || data37 === 'Audit')) {
-              const err68 = {
+            if (!(data41 === 'Enforce' || data41 === 'Audit')) {
+              const err79 = {
                 instancePath: instancePath + '/spec/enforcement',
                 schemaPath: '#/properties/spec/properties/enforcement/enum',
                 keyword: 'enum',
@@ -1620,20 +1903,20 @@ export function createValidators(
                 message: 'must be equal to one of the allowed values',
                 schema: schema0.properties.spec.properties.enforcement.enum,
                 parentSchema: schema0.properties.spec.properties.enforcement,
-                data: data37,
+                data: data41,
               };
               if (vErrors === null) {
-                vErrors = [err68];
+                vErrors = [err79];
               } else {
-                vErrors.push(err68);
+                vErrors.push(err79);
               }
               errors++;
             }
           }
           if (data23.deletionPolicy !== undefined) {
-            let data38 = data23.deletionPolicy;
-            if (typeof data38 !== 'string') {
-              const err69 = {
+            let data42 = data23.deletionPolicy;
+            if (typeof data42 !== 'string') {
+              const err80 = {
                 instancePath: instancePath + '/spec/deletionPolicy',
                 schemaPath: '#/properties/spec/properties/deletionPolicy/type',
                 keyword: 'type',
@@ -1641,17 +1924,17 @@ export function createValidators(
                 message: 'must be string',
                 schema: schema0.properties.spec.properties.deletionPolicy.type,
                 parentSchema: schema0.properties.spec.properties.deletionPolicy,
-                data: data38,
+                data: data42,
               };
               if (vErrors === null) {
-                vErrors = [err69];
+                vErrors = [err80];
               } else {
-                vErrors.push(err69);
+                vErrors.push(err80);
               }
               errors++;
             }
-            if (!(data38 === 'Orphan' || data38 === 'ResetToDefault')) {
-              const err70 = {
+            if (!(data42 === 'Orphan' || data42 === 'ResetToDefault')) {
+              const err81 = {
                 instancePath: instancePath + '/spec/deletionPolicy',
                 schemaPath: '#/properties/spec/properties/deletionPolicy/enum',
                 keyword: 'enum',
@@ -1659,18 +1942,65 @@ export function createValidators(
                 message: 'must be equal to one of the allowed values',
                 schema: schema0.properties.spec.properties.deletionPolicy.enum,
                 parentSchema: schema0.properties.spec.properties.deletionPolicy,
-                data: data38,
+                data: data42,
               };
               if (vErrors === null) {
-                vErrors = [err70];
+                vErrors = [err81];
               } else {
-                vErrors.push(err70);
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          }
+          const _errs101 = errors;
+          let valid18;
+          keyword0.errors = null;
+          valid18 = keyword0.call(
+            self,
+            schema0.properties.spec['x-kubernetes-validations'],
+            data23,
+            schema0.properties.spec,
+            {
+              instancePath: instancePath + '/spec',
+              parentData: data,
+              parentDataProperty: 'spec',
+              rootData,
+            },
+          );
+          if (!valid18) {
+            if (Array.isArray(keyword0.errors)) {
+              vErrors = vErrors === null ? keyword0.errors : vErrors.concat(keyword0.errors);
+              errors = vErrors.length;
+              for (let i6 = _errs101; i6 < errors; i6++) {
+                const err82 = vErrors[i6];
+                if (err82.instancePath === undefined) {
+                  err82.instancePath = instancePath + '/spec';
+                }
+                err82.schemaPath = '#/properties/spec/x-kubernetes-validations';
+                err82.schema = schema0.properties.spec['x-kubernetes-validations'];
+                err82.data = data23;
+              }
+            } else {
+              const err83 = {
+                instancePath: instancePath + '/spec',
+                schemaPath: '#/properties/spec/x-kubernetes-validations',
+                keyword: 'x-kubernetes-validations',
+                params: {},
+                message: 'must pass "x-kubernetes-validations" keyword validation',
+                schema: schema0.properties.spec['x-kubernetes-validations'],
+                parentSchema: schema0.properties.spec,
+                data: data23,
+              };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
               }
               errors++;
             }
           }
         } else {
-          const err71 = {
+          const err84 = {
             instancePath: instancePath + '/spec',
             schemaPath: '#/properties/spec/type',
             keyword: 'type',
@@ -1681,15 +2011,15 @@ export function createValidators(
             data: data23,
           };
           if (vErrors === null) {
-            vErrors = [err71];
+            vErrors = [err84];
           } else {
-            vErrors.push(err71);
+            vErrors.push(err84);
           }
           errors++;
         }
       }
     } else {
-      const err72 = {
+      const err85 = {
         instancePath,
         schemaPath: '#/type',
         keyword: 'type',
@@ -1700,9 +2030,9 @@ export function createValidators(
         data,
       };
       if (vErrors === null) {
-        vErrors = [err72];
+        vErrors = [err85];
       } else {
-        vErrors.push(err72);
+        vErrors.push(err85);
       }
       errors++;
     }
@@ -1955,10 +2285,10 @@ export function createValidators(
     },
     additionalProperties: false,
   };
-  const pattern3 = new RegExp('^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', 'u');
-  const pattern5 = new RegExp('^https?://', 'u');
-  const pattern6 = new RegExp('^https://', 'u');
-  const pattern7 = new RegExp(
+  const pattern4 = new RegExp('^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', 'u');
+  const pattern6 = new RegExp('^https?://', 'u');
+  const pattern7 = new RegExp('^https://', 'u');
+  const pattern8 = new RegExp(
     '^/(subscriptions|providers/Microsoft.Management/managementGroups)/',
     'u',
   );
@@ -2626,7 +2956,7 @@ export function createValidators(
                 }
                 errors++;
               }
-              if (!pattern3.test(data24)) {
+              if (!pattern4.test(data24)) {
                 const err30 = {
                   instancePath: instancePath + '/spec/resyncInterval',
                   schemaPath: '#/properties/spec/properties/resyncInterval/pattern',
@@ -2779,7 +3109,7 @@ export function createValidators(
               if (data25.graphBaseUrl !== undefined) {
                 let data27 = data25.graphBaseUrl;
                 if (typeof data27 === 'string') {
-                  if (!pattern5.test(data27)) {
+                  if (!pattern6.test(data27)) {
                     const err37 = {
                       instancePath: instancePath + '/spec/entra/graphBaseUrl',
                       schemaPath:
@@ -2821,7 +3151,7 @@ export function createValidators(
               if (data25.authorityHost !== undefined) {
                 let data28 = data25.authorityHost;
                 if (typeof data28 === 'string') {
-                  if (!pattern6.test(data28)) {
+                  if (!pattern7.test(data28)) {
                     const err39 = {
                       instancePath: instancePath + '/spec/entra/authorityHost',
                       schemaPath:
@@ -2954,7 +3284,7 @@ export function createValidators(
                       for (let i3 = 0; i3 < len3; i3++) {
                         let data32 = data31[i3];
                         if (typeof data32 === 'string') {
-                          if (!pattern7.test(data32)) {
+                          if (!pattern8.test(data32)) {
                             const err45 = {
                               instancePath: instancePath + '/spec/entra/azureRbac/scopes/' + i3,
                               schemaPath:
@@ -3086,7 +3416,7 @@ export function createValidators(
                   if (data30.resourceManagerUrl !== undefined) {
                     let data33 = data30.resourceManagerUrl;
                     if (typeof data33 === 'string') {
-                      if (!pattern5.test(data33)) {
+                      if (!pattern6.test(data33)) {
                         const err50 = {
                           instancePath: instancePath + '/spec/entra/azureRbac/resourceManagerUrl',
                           schemaPath:
@@ -3641,7 +3971,7 @@ export function createValidators(
               if (data41.url !== undefined) {
                 let data42 = data41.url;
                 if (typeof data42 === 'string') {
-                  if (!pattern5.test(data42)) {
+                  if (!pattern6.test(data42)) {
                     const err73 = {
                       instancePath: instancePath + '/spec/keycloak/url',
                       schemaPath: '#/properties/spec/properties/keycloak/properties/url/pattern',

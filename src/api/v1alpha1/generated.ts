@@ -439,13 +439,22 @@ export interface PrivilegedRoleSpec {
     name: string;
   };
   /** The role, by exactly one of id or displayName. */
-  role: {
+  role?: {
     /** The role template id (Entra), role definition id (Azure RBAC) or role id (Keycloak), a GUID. */
     id?: string;
     /** The role's display name (Entra, Azure RBAC) or name (Keycloak); must match exactly one role. */
     displayName?: string;
     /** Keycloak only. The client that owns a client role; absent for a realm role. */
     clientId?: string;
+  };
+  /** Entra only, instead of role. The member or owner access of a PIM for Groups group (a role-assignable group), by exactly one of id or displayName: mfaRequired then speaks of the MFA PIM asks of eligible members (or owners) when they activate that access. */
+  group?: {
+    /** The group's object id, a GUID. */
+    id?: string;
+    /** The group's display name; must match exactly one role-assignable group. */
+    displayName?: string;
+    /** Which PIM for Groups access, member or owner. */
+    access: 'member' | 'owner';
   };
   /** Where the role applies. "/" (the default) is the whole directory; Azure RBAC roles take a subscription, resource group or management group scope. */
   scope?: string;
@@ -561,7 +570,17 @@ export const privilegedRoleSchema = {
     spec: {
       type: 'object',
       description: "The desired state of one role's activation policy.",
-      required: ['providerRef', 'role', 'mfaRequired'],
+      required: ['providerRef', 'mfaRequired'],
+      'x-kubernetes-validations': [
+        {
+          rule: 'has(self.role) != has(self.group)',
+          message: 'exactly one of role or group must be set',
+        },
+        {
+          rule: '!has(self.group) || !has(self.scope)',
+          message: 'scope does not apply to group',
+        },
+      ],
       properties: {
         providerRef: {
           type: 'object',
@@ -605,6 +624,38 @@ export const privilegedRoleSchema = {
                 'Keycloak only. The client that owns a client role; absent for a realm role.',
               minLength: 1,
               maxLength: 255,
+            },
+          },
+        },
+        group: {
+          type: 'object',
+          description:
+            'Entra only, instead of role. The member or owner access of a PIM for Groups group (a role-assignable group), by exactly one of id or displayName: mfaRequired then speaks of the MFA PIM asks of eligible members (or owners) when they activate that access.',
+          required: ['access'],
+          'x-kubernetes-validations': [
+            {
+              rule: 'has(self.id) != has(self.displayName)',
+              message: 'exactly one of group.id or group.displayName must be set',
+            },
+          ],
+          properties: {
+            id: {
+              type: 'string',
+              description: "The group's object id, a GUID.",
+              pattern:
+                '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+            },
+            displayName: {
+              type: 'string',
+              description:
+                "The group's display name; must match exactly one role-assignable group.",
+              minLength: 1,
+              maxLength: 256,
+            },
+            access: {
+              type: 'string',
+              description: 'Which PIM for Groups access, member or owner.',
+              enum: ['member', 'owner'],
             },
           },
         },

@@ -6,6 +6,7 @@ import type {
   PrivilegedRoleSpec,
   PrivilegedRoleStatus,
 } from './generated.js';
+import { roleTarget } from '../role-target.js';
 
 export type {
   IdentityProviderSpec,
@@ -69,7 +70,9 @@ export const RESET_FINALIZER = 'rolegate.io/reset-to-default';
 /** The spec with every optional field that has a default filled in. Defaults live here, not in the CRD. */
 export interface EffectiveSpec {
   providerRef: string;
+  /** The role, or the group of a PIM for Groups access (spec.group), which is then resolved at its own scope. */
   role: { id?: string; displayName?: string; clientId?: string };
+  /** spec.scope, or for spec.group the access's scope (`/groups/member`, `/groups/owner`: see role-target.ts). */
   scope: string;
   mfaRequired: boolean;
   mechanism: 'Any' | 'MultiFactorAuthentication' | 'AuthenticationContext';
@@ -84,14 +87,15 @@ export interface EffectiveSpec {
 
 /** Fills in the defaults of a PrivilegedRole spec. */
 export function effectiveSpec(spec: PrivilegedRoleSpec): EffectiveSpec {
+  const target = roleTarget(spec);
   const role: EffectiveSpec['role'] = {};
-  if (spec.role.id !== undefined) role.id = spec.role.id.toLowerCase();
-  if (spec.role.displayName !== undefined) role.displayName = spec.role.displayName;
-  if (spec.role.clientId !== undefined) role.clientId = spec.role.clientId;
+  if (target.ref.id !== undefined) role.id = target.ref.id.toLowerCase();
+  if (target.ref.displayName !== undefined) role.displayName = target.ref.displayName;
+  if (target.ref.clientId !== undefined) role.clientId = target.ref.clientId;
   const out: EffectiveSpec = {
     providerRef: spec.providerRef.name,
     role,
-    scope: spec.scope ?? '/',
+    scope: target.scope,
     mfaRequired: spec.mfaRequired,
     mechanism: spec.mfa?.mechanism ?? 'Any',
     enforcement: spec.enforcement ?? 'Enforce',

@@ -43,6 +43,30 @@ export const CEL_RULES: readonly CelRule[] = [
     describe: (at) => `Exactly one of ${at}.id or ${at}.displayName must be set`,
   },
   {
+    id: 'cel.role-or-group',
+    message: 'exactly one of role or group must be set',
+    cel: 'has(self.role) != has(self.group)',
+    check: (self) => has(self, 'role') !== has(self, 'group'),
+    explain: (self) => (has(self, 'role') ? 'both are set; keep one' : 'neither is set'),
+    describe: (at) => `Exactly one of ${at}.role or ${at}.group must be set`,
+  },
+  {
+    id: 'cel.group-scope',
+    message: 'scope does not apply to group',
+    cel: '!has(self.group) || !has(self.scope)',
+    check: (self) => !has(self, 'group') || !has(self, 'scope'),
+    describe: (at) =>
+      `Field ${at}.scope does not apply to ${at}.group: a PIM for Groups policy belongs to the group; remove scope`,
+  },
+  {
+    id: 'cel.group-exactly-one',
+    message: 'exactly one of group.id or group.displayName must be set',
+    cel: 'has(self.id) != has(self.displayName)',
+    check: (self) => has(self, 'id') !== has(self, 'displayName'),
+    explain: (self) => (has(self, 'id') ? 'both are set; keep one' : 'neither is set'),
+    describe: (at) => `Exactly one of ${at}.id or ${at}.displayName must be set`,
+  },
+  {
     id: 'cel.auth-context-id',
     message: 'mfa.authenticationContextId is required when mfa.mechanism is AuthenticationContext',
     cel: "self.mechanism != 'AuthenticationContext' || has(self.authenticationContextId)",

@@ -88,6 +88,13 @@ function filtered<T>(
   return out;
 }
 
+/** The group list's $filter properties the emulator serves (eq only). */
+const GROUP_LIST_FILTERS: Record<string, (g: DirectoryGroup) => string> = {
+  id: (g) => g.id,
+  displayname: (g) => g.displayName,
+  isassignabletorole: (g) => String(g.isAssignableToRole),
+};
+
 function listOf(
   ctx: RouteContext,
   req: GraphRequest,
@@ -182,6 +189,13 @@ export function routeDirectory(
 
   if (a === 'users' || a === 'groups') {
     const all: Array<DirectoryUser | DirectoryGroup> = a === 'users' ? dir.users : dir.groups;
+    if (seg.length === 1 && a === 'groups') {
+      // The group list filters on isAssignableToRole (eq) among others; rolegate lists the role-assignable ones
+      // (https://learn.microsoft.com/graph/api/group-list, https://learn.microsoft.com/graph/aad-advanced-queries).
+      const groups = filtered(dir.groups, q, GROUP_LIST_FILTERS, req);
+      if (!Array.isArray(groups)) return groups;
+      return listOf(ctx, req, q, a, groups.map(renderObject));
+    }
     if (seg.length === 1) return listOf(ctx, req, q, a, all.map(renderObject));
     const o = b === undefined ? undefined : ctx.state.directoryObject(b);
     if (!o || 'members' in o !== (a === 'groups')) return notFound(b ?? '', ids);

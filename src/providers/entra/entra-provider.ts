@@ -95,6 +95,9 @@ import {
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
 import { readHolders } from './holders-read.js';
+import { readGroupPolicies } from './group-policies-read.js';
+import { liveRoleFromGroupPolicy, type GroupPolicyRead } from './group-policies.js';
+import { groupOfScope } from '../../api/role-target.js';
 import { coverageByRole, type RoleScheduleInstance } from './holders.js';
 import type { CoverageFacts } from '../../api/coverage.js';
 import { isLoopbackUrl } from '../../util/loopback.js';
@@ -129,6 +132,12 @@ export interface EntraProviderOptions extends CredentialOptions {
    * Groups) with every snapshot, for `LiveRole.coverage` (default true). See holders-read.ts for the cost.
    */
   holders?: boolean | undefined;
+  /**
+   * Read the PIM for Groups policies (member and owner) of the tenant's role-assignable groups with every snapshot,
+   * so that PrivilegedRoles may name a group's access (spec.group): 1 + ceil(groups / 20) requests (default: as
+   * `holders`). See group-policies-read.ts.
+   */
+  groups?: boolean | undefined;
 }
 
 /** The Authorization provider path under an ARM scope. */
@@ -175,6 +184,7 @@ export class EntraProvider implements ProviderClient {
   /** `$top` of alert incidents: only when asked for, as before `$top` became the snapshot's default. */
   private readonly alertPageSize: number | undefined;
   private readonly readsHolders: boolean;
+  private readonly readsGroups: boolean;
   /**
    * The holder facts of each directory role (lower-case id) as the last snapshot read them. A write changes a
    * policy, never who holds the role, so a role verified after a write carries them on until the next snapshot.
@@ -210,6 +220,7 @@ export class EntraProvider implements ProviderClient {
     this.expandedTop = opts.pageSize ?? EXPANDED_PAGE_SIZE;
     this.alertPageSize = opts.pageSize;
     this.readsHolders = opts.holders ?? true;
+    this.readsGroups = opts.groups ?? this.readsHolders;
     this.logger = opts.logger;
     this.alertRefresh = opts.alertRefresh ?? {};
     this.directoryRoles = spec.directoryRoles ?? true;
@@ -291,7 +302,7 @@ export class EntraProvider implements ProviderClient {
     const caRead = this.wantsHolders() ? readConditionalAccess(this.graph, signal) : undefined;
     // Awaited below only once the other reads succeed: a failure of this read meanwhile must not go unhandled.
     caRead?.catch(() => undefined);
-    const [[definitions, assignments], arm, holdersRead] = await Promise.all([
+    const [[definitions, assignments], arm, holdersRead, groupsRead] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
             this.graph.list<GraphRoleDefinition>(DEFINITIONS_PATH, signal, { top: this.top }),
@@ -305,9 +316,14 @@ export class EntraProvider implements ProviderClient {
       // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
       // of the holder read waits for the ARM instances.
       this.holders(armRead, caRead, signal),
+      this.readGroups(signal),
     ]);
+    const groupPolicies = 'groups' in groupsRead ? groupsRead.groups : [];
     const usesContext =
       assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true) ||
+      groupPolicies.some((g) =>
+        g.assignments.some((a) => findRule(a.policy?.rules, AUTH_CONTEXT_RULE)?.isEnabled === true),
+      ) ||
       arm.some((s) => s.assignments.some((a) => armHasContext(a.properties.effectiveRules)));
     let contexts: ConditionalAccessRead | undefined;
     let holders = holdersRead;
@@ -330,6 +346,7 @@ export class EntraProvider implements ProviderClient {
       ...(holders && 'facts' in holders && holders.facts ? { holders: holders.facts } : {}),
       ...(holders && 'arm' in holders ? { armHolders: holders.arm } : {}),
       ...(holders && 'note' in holders ? { holdersNote: holders.note } : {}),
+      ...('groups' in groupsRead ? { groups: groupsRead.groups } : { groupsNote: groupsRead.note }),
     });
     this.lastCoverage = new Map();
     for (const r of snapshot.roles())
@@ -382,6 +399,35 @@ export class EntraProvider implements ProviderClient {
       if (signal?.aborted) throw err;
       return undefined;
     });
+  }
+
+  /**
+   * The PIM for Groups policies of the role-assignable groups (group-policies-read.ts), or why they are not known.
+   * A failure (such as a missing permission) does not fail the snapshot: only PrivilegedRoles naming a group
+   * depend on it, and their lookups say why.
+   */
+  private async readGroups(
+    signal?: AbortSignal,
+  ): Promise<{ groups: GroupPolicyRead[] } | { note: string }> {
+    if (!this.readsGroups || !this.directoryRoles) {
+      return {
+        note: this.directoryRoles
+          ? 'this provider does not read them (groups: false)'
+          : 'this IdentityProvider does not observe Entra directory roles (spec.entra.directoryRoles is false)',
+      };
+    }
+    try {
+      return { groups: await readGroupPolicies(this.graph, this.top, signal) };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const e = asProviderError(err);
+      const note = `the read failed: ${e.message}`;
+      this.logger?.info(
+        { kind: e.kind, status: e.options.status },
+        `PIM for Groups policies were not read: ${e.message}`,
+      );
+      return { note };
+    }
   }
 
   /** Resolves when the holder read in progress, if any, has finished (tests, benchmarks). */
@@ -628,7 +674,7 @@ export class EntraProvider implements ProviderClient {
     const failed = new Map<number, ProviderError>();
     const policyIds = new Map<string, string>(); // lower-case key → id as the action spelled it
     actions.forEach((a, i) => {
-      if (a.scope !== DIRECTORY_SCOPE) {
+      if (a.scope !== DIRECTORY_SCOPE && !groupOfScope(a.scope)) {
         failed.set(
           i,
           new ProviderError(
@@ -702,7 +748,11 @@ export class EntraProvider implements ProviderClient {
   }
 
   private liveRole(a: Action, policy: GraphPolicy): LiveRole {
-    const role = liveRoleFromPolicy({ id: a.roleId, displayName: a.roleDisplayName }, policy);
+    const named = { id: a.roleId, displayName: a.roleDisplayName };
+    const group = groupOfScope(a.scope);
+    // A PIM for Groups access is verified like a role: its policy read back, at the access's own scope.
+    if (group) return liveRoleFromGroupPolicy(named, group.access, policy);
+    const role = liveRoleFromPolicy(named, policy);
     const coverage = this.lastCoverage.get(coverageKey(a.scope, a.roleId));
     return coverage ? { ...role, coverage } : role;
   }

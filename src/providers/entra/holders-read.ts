@@ -112,7 +112,7 @@ function relative(nextLink: string): string {
  * GETs many collections through $batch, following each one's nextLinks in later rounds; returns every item per
  * key. A collection answered 404 (a group deleted meanwhile) is empty; any other failure throws.
  */
-async function batchedLists(
+export async function batchedLists(
   graph: GraphClient,
   lists: ReadonlyMap<string, string>,
   signal?: AbortSignal,

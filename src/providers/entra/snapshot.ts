@@ -14,6 +14,13 @@ import type { AccessPolicy } from '../../api/coverage.js';
 import { attachAccessPolicies } from './access-policy.js';
 import type { ContextVerdicts } from './conditional-access.js';
 import { emptyFacts, type RoleScheduleInstance } from './holders.js';
+import { groupAccessOf, type GroupAccess } from '../../api/role-target.js';
+import {
+  accessOf,
+  liveRoleFromGroupPolicy,
+  type GraphGroup,
+  type GroupPolicyRead,
+} from './group-policies.js';
 import {
   DIRECTORY_SCOPE,
   liveRoleFromPolicy,
@@ -58,6 +65,16 @@ export interface EntraSnapshotExtras {
    * followed by `|`) -> role definition GUID -> facts; a role absent from its scope's map has no holders.
    */
   armHolders?: ReadonlyMap<string, ReadonlyMap<string, CoverageFacts>>;
+  /** The role-assignable groups with their PIM for Groups policies; absent when they were not read. */
+  groups?: readonly GroupPolicyRead[];
+  /** Why PIM for Groups policies are not known (not read, or the read failed), for lookups by group. */
+  groupsNote?: string;
+}
+
+/** One role-assignable group and the LiveRoles of its accesses that have a policy. */
+interface GroupView {
+  group: GraphGroup;
+  live: Map<GroupAccess, LiveRole>;
 }
 
 interface ArmScopeView {
@@ -81,6 +98,10 @@ export class EntraSnapshot implements ProviderSnapshot {
   private readonly byName = new Map<string, GraphRoleDefinition[]>();
   /** Why holders are not known, when their read failed. */
   readonly holdersNote: string | undefined;
+  /** Role-assignable groups by lower-case id and by display name; undefined when they were not read. */
+  private readonly groups: Map<string, GroupView> | undefined;
+  private readonly groupsByName = new Map<string, GroupView[]>();
+  private readonly groupsNote: string | undefined;
 
   constructor(
     definitions: readonly GraphRoleDefinition[],
@@ -149,6 +170,30 @@ export class EntraSnapshot implements ProviderSnapshot {
       }
       this.arm.set(scopeKey(read.scope), view);
     }
+    this.groupsNote = extras.groupsNote;
+    if (extras.groups) {
+      this.groups = new Map();
+      for (const r of extras.groups) {
+        const view: GroupView = { group: r.group, live: new Map() };
+        for (const a of r.assignments) {
+          const access = accessOf(a);
+          if (!access || !a.policy) continue;
+          view.live.set(
+            access,
+            withNote(
+              liveRoleFromGroupPolicy(r.group, access, a.policy, contexts?.verdicts),
+              contexts?.note,
+            ),
+          );
+        }
+        this.groups.set(r.group.id.toLowerCase(), view);
+        const named = this.groupsByName.get(r.group.displayName);
+        if (named) named.push(view);
+        else this.groupsByName.set(r.group.displayName, [view]);
+      }
+    } else {
+      this.groups = undefined;
+    }
     // Last, once every role carries the coverage facts of its holders (if they were read): the tenant's
     // Conditional Access policies go into each of them.
     if (contexts?.policies !== undefined) {
@@ -164,6 +209,7 @@ export class EntraSnapshot implements ProviderSnapshot {
   roles(): readonly LiveRole[] {
     const all = [...this.live.values()];
     for (const v of this.arm.values()) all.push(...v.live.values());
+    for (const g of this.groups?.values() ?? []) all.push(...g.live.values());
     return all.sort(
       (a, b) =>
         a.roleDisplayName.localeCompare(b.roleDisplayName) ||
@@ -177,6 +223,8 @@ export class EntraSnapshot implements ProviderSnapshot {
    * or by display name (exact). Scope '/' means a directory role; a configured ARM scope means an Azure role.
    */
   resolve(ref: RoleReference, scope: string): RoleLookup {
+    const access = groupAccessOf(scope);
+    if (access) return this.resolveGroup(ref, access);
     if (scope !== DIRECTORY_SCOPE) {
       const view = this.arm.get(scopeKey(scope));
       if (view) return this.resolveArm(ref, view);
@@ -228,6 +276,58 @@ export class EntraSnapshot implements ProviderSnapshot {
     return {
       kind: 'NotFound',
       message: 'the role reference names neither an id nor a displayName',
+    };
+  }
+
+  /**
+   * Resolves the member or owner access of a role-assignable group, by group id (case-insensitive) or display name
+   * (exact), to the LiveRole of that access's PIM for Groups policy.
+   */
+  private resolveGroup(ref: RoleReference, access: GroupAccess): RoleLookup {
+    if (!this.groups) {
+      return {
+        kind: 'NotFound',
+        message: `PIM for Groups policies were not read${this.groupsNote ? `: ${this.groupsNote}` : ''}`,
+      };
+    }
+    let view: GroupView | undefined;
+    if (ref.id !== undefined) {
+      view = this.groups.get(ref.id.toLowerCase());
+      if (!view)
+        return {
+          kind: 'NotFound',
+          message: `no role-assignable group has the id ${ref.id.toLowerCase()}`,
+        };
+    } else if (ref.displayName !== undefined) {
+      const name = ref.displayName;
+      const matches = this.groupsByName.get(name) ?? [];
+      if (matches.length > 1) {
+        return {
+          kind: 'Ambiguous',
+          candidates: matches.map((g) => `${g.group.displayName} (${g.group.id})`).sort(),
+        };
+      }
+      view = matches[0];
+      if (!view) {
+        const near = [...this.groups.values()].find(
+          (g) => g.group.displayName.toLowerCase() === name.toLowerCase(),
+        );
+        return {
+          kind: 'NotFound',
+          message: `no role-assignable group is named '${name}'${near ? ` (display names are case-sensitive; did you mean '${near.group.displayName}'?)` : ''}`,
+        };
+      }
+    } else {
+      return {
+        kind: 'NotFound',
+        message: 'the group reference names neither an id nor a displayName',
+      };
+    }
+    const role = view.live.get(access);
+    if (role) return { kind: 'Found', role };
+    return {
+      kind: 'NotFound',
+      message: `group ${view.group.displayName} (${view.group.id}) has no PIM for Groups ${access} policy`,
     };
   }
 

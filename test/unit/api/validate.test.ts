@@ -26,6 +26,16 @@ const role = (spec: Obj = {}, metadata: Obj = {}, extra: Obj = {}): Obj => ({
   ...extra,
 });
 
+const GROUP_ID = '0b5e4a7c-1d2f-4e3a-9b8c-7d6e5f4a3b2c';
+/** A PrivilegedRole that names a PIM for Groups access instead of a role. */
+const groupRole = (group: Obj, spec: Obj = {}): Obj => {
+  const o = role(spec);
+  const s = o.spec as Obj;
+  delete s.role;
+  s.group = group;
+  return o;
+};
+
 const entra = (entraSpec: Obj = {}, spec: Obj = {}, metadata: Obj = {}): Obj => ({
   apiVersion: 'rolegate.io/v1alpha1',
   kind: 'IdentityProvider',
@@ -179,6 +189,39 @@ const cases: Case[] = [
     obj: role({ role: { clientId: 'app' } }),
     want: ['error cel.role-exactly-one /spec/role'],
     says: ['neither is set'],
+  },
+  {
+    name: 'GroupAccess',
+    reason: 'a PIM for Groups access (spec.group) stands in for spec.role',
+    obj: groupRole({ displayName: 'Tier0 Security Operators', access: 'member' }),
+    want: [],
+  },
+  {
+    name: 'RoleAndGroup',
+    reason: 'CEL: exactly one of role and group (both set)',
+    obj: role({ group: { id: GROUP_ID, access: 'owner' } }),
+    want: ['error cel.role-or-group /spec'],
+    says: ['Exactly one of spec.role or spec.group must be set', 'both are set'],
+  },
+  {
+    name: 'GroupWithScope',
+    reason: 'CEL: a group policy belongs to the group; an Azure scope has no meaning there',
+    obj: groupRole({ id: GROUP_ID, access: 'member' }, { scope: '/subscriptions/1' }),
+    want: ['error cel.group-scope /spec'],
+    says: ['spec.scope does not apply to spec.group'],
+  },
+  {
+    name: 'GroupNeither',
+    reason: 'CEL: exactly one of group.id and group.displayName (none set)',
+    obj: groupRole({ access: 'member' }),
+    want: ['error cel.group-exactly-one /spec/group'],
+    says: ['neither is set'],
+  },
+  {
+    name: 'GroupAccessUnknown',
+    reason: 'access is member or owner, as PIM for Groups names them',
+    obj: groupRole({ id: GROUP_ID, access: 'Member' }),
+    want: ['error schema.enum /spec/group/access'],
   },
   {
     name: 'AuthContextWithoutId',

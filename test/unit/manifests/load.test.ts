@@ -238,9 +238,10 @@ const cases: Case[] = [
     text: 'apiVersion: rolegate.io/v1alpha1\nkind: PrivilegedRole\nmetadata: {}\nspec: {}\n',
     want: [
       '3:1 error schema.required /metadata/name',
+      // spec.role is no longer required alone: exactly one of role or group is (a CEL rule on spec)
+      '4:1 error cel.role-or-group /spec',
       '4:1 error schema.required /spec/mfaRequired',
       '4:1 error schema.required /spec/providerRef',
-      '4:1 error schema.required /spec/role',
     ],
     roles: 0,
   },
@@ -500,6 +501,53 @@ spec:
           expect(r.issues[0]?.pointer).toBe('/spec/mfaOnActiveAssignment');
           expect(r.roles[0]?.issues).toHaveLength(1);
         }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    {
+      name: 'KeycloakGroup',
+      reason:
+        'PIM for Groups is Entra: a Keycloak realm refuses spec.group at the field, naming the provider',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
+      want: ['6:3 error semantic.provider-field'],
+    },
+    {
+      name: 'EntraGroup',
+      reason: 'Entra has PIM for Groups: valid',
+      provider:
+        'entra: { tenantId: 00000000-0000-0000-0000-0000000000e1, graphBaseUrl: "http://127.0.0.1:8943", credentials: { type: Emulator } }',
+      want: [],
+    },
+  ])('spec.group by provider: $name: $reason', async ({ provider, want }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'rolegate-provider-group-'));
+    try {
+      await writeFile(
+        join(dir, 'all.yaml'),
+        `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: tier0, namespace: identity }
+spec:
+  providerRef: { name: p }
+  group: { displayName: Tier0 Security Operators, access: member }
+  mfaRequired: true
+---
+apiVersion: rolegate.io/v1alpha1
+kind: IdentityProvider
+metadata: { name: p }
+spec:
+  ${provider}
+`,
+      );
+      const r = await loadManifests([dir], { workers: 0 });
+      expect(r.issues.map((i) => `${i.line}:${i.col} ${i.severity} ${i.rule}`)).toEqual(want);
+      if (want.length > 0) {
+        expect(r.issues[0]?.pointer).toBe('/spec/group');
+        expect(r.issues[0]?.message).toContain('IdentityProvider p is a Keycloak realm');
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

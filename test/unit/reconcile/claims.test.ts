@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   claimKey,
+  claimRefOf,
   compareClaimants,
   duplicateClaims,
   olderClaimant,
@@ -135,6 +136,63 @@ describe('claimKey', () => {
 
   it('has no key for a reference that names no role (the object is invalid)', () => {
     expect(claimKey(ref({}))).toBeUndefined();
+  });
+});
+
+const G = '0b5e4a7c-1d2f-4e3a-9b8c-7d6e5f4a3b2c';
+/** The claim of a spec, as the controller and validate read it. */
+const specClaim = (spec: Record<string, unknown>): ClaimRef | undefined =>
+  claimRefOf({ spec: { providerRef: { name: 'tenant' }, mfaRequired: true, ...spec } });
+/** A snapshot-like resolver that knows one group by id and name, at the group scopes. */
+const groups: RoleIdResolver = (r) =>
+  r.scope.startsWith('/groups/') &&
+  (r.role.id?.toLowerCase() === G || r.role.displayName === 'Tier0 Security Operators')
+    ? G
+    : undefined;
+
+describe('claims of PIM for Groups accesses (spec.group)', () => {
+  const cases: {
+    name: string;
+    reason: string;
+    a: Record<string, unknown>;
+    b: Record<string, unknown>;
+    same: boolean;
+  }[] = [
+    {
+      name: 'SameAccessByIdAndName',
+      reason: 'one group access named by id and by display name is one claim: two objects conflict',
+      a: { group: { id: G, access: 'member' } },
+      b: { group: { displayName: 'Tier0 Security Operators', access: 'member' } },
+      same: true,
+    },
+    {
+      name: 'MemberVsOwner',
+      reason: "a group's member and owner accesses have separate policies: separate claims",
+      a: { group: { id: G, access: 'member' } },
+      b: { group: { id: G, access: 'owner' } },
+      same: false,
+    },
+    {
+      name: 'GroupVsRoleSameId',
+      reason: 'a role whose id happens to equal the group id is another claim (other scope)',
+      a: { group: { id: G, access: 'member' } },
+      b: { role: { id: G } },
+      same: false,
+    },
+  ];
+  it.each(cases)('$name: $reason', (c) => {
+    const a = specClaim(c.a);
+    const b = specClaim(c.b);
+    expect(a && claimKey(a, groups)).toBeDefined();
+    expect(claimKey(a!, groups) === claimKey(b!, groups), c.reason).toBe(c.same);
+  });
+
+  it('reads a group access as the group at its access scope', () => {
+    expect(specClaim({ group: { id: G, access: 'owner' } })).toEqual({
+      provider: 'tenant',
+      role: { id: G },
+      scope: '/groups/owner',
+    });
   });
 });
 

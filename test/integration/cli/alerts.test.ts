@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli, type CliResult } from '../../harness/cli.js';
-import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
+import {
+  SEEDED_TIER0_GROUP,
+  startGraphEmulator,
+  type GraphEmulator,
+} from '../../../src/emulator/graph/index.js';
 import { emulatorProviderYaml } from '../../harness/emulator-provider.js';
 import type { AlertsReport } from '../../../src/cli/alerts-report.js';
 
@@ -130,6 +134,16 @@ describe('rolegate alerts', () => {
 
     for (const role of emulator.roleDefinitions())
       emulator.setEnabledRules(role.id, ['MultiFactorAuthentication']);
+    // The seeded group's member access (PIM for Groups) is listed too: its activation needs MFA as well.
+    emulator.seedDirectory({
+      groups: [
+        {
+          displayName: SEEDED_TIER0_GROUP,
+          isAssignableToRole: true,
+          pim: { member: ['MultiFactorAuthentication'], owner: ['MultiFactorAuthentication'] },
+        },
+      ],
+    });
     const after = await report();
     expect(after.rolesWithoutMfa).toBe(0);
     const gate = await cli(['alerts', '.', '--detailed-exitcode']);

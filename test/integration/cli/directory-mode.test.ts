@@ -82,11 +82,12 @@ describe('directory mode', () => {
     // authentication context); both corrections then travel together: one $batch of writes, with a batched
     // re-read before and a batched verification after. The snapshot also reads the role holders: the two schedule
     // instance listings, one getByIds for the holders, one $batch for the seeded role-assignable group and one
-    // getByIds for its eligible member (the Conditional Access listing serves both contexts and holders).
+    // getByIds for its eligible member (the Conditional Access listing serves both contexts and holders). Last,
+    // the PIM for Groups policies: one listing of the role-assignable groups and one $batch of their policies.
     expect(emulator.counts()).toMatchObject({
       writes: 2,
-      batches: 3 + 1,
-      requests: 2 + 1 + 3 + (2 + 1 + 1 + 1),
+      batches: 3 + 1 + 1,
+      requests: 2 + 1 + 3 + (2 + 1 + 1 + 1) + (1 + 1),
     });
     const p = await cli(['plan', '.', '--detailed-exitcode']);
     expect(p.code, p.stdout).toBe(0);

@@ -17,7 +17,12 @@ let dir: string;
 const cli = (args: string[]): Promise<CliResult> => runCli(args, dir);
 
 interface Exported {
-  spec: { role: { id: string }; mfaRequired: boolean; mfaOnActiveAssignment?: boolean };
+  spec: {
+    role?: { id: string };
+    group?: { id: string; access: string };
+    mfaRequired: boolean;
+    mfaOnActiveAssignment?: boolean;
+  };
 }
 
 async function exported(): Promise<Exported[]> {
@@ -45,13 +50,15 @@ afterAll(async () => {
 describe('export and the assignment rule', () => {
   it('writes mfaOnActiveAssignment as the tenant has it, and the round trip plans with zero drift', async () => {
     const before = await exported();
-    expect(before).toHaveLength(emulator.roleDefinitions().length);
+    // Directory roles, and the member and owner accesses of the seeded PIM for Groups group (their policies have
+    // the same rule).
+    expect(before).toHaveLength(emulator.roleDefinitions().length + 2);
     const missing = before.filter((d) => typeof d.spec.mfaOnActiveAssignment !== 'boolean');
     expect(
-      missing.map((d) => d.spec.role.id),
+      missing.map((d) => d.spec.role?.id ?? d.spec.group?.id),
       'Entra directory roles have PIM’s assignment rule: export must write it (the provider reports it as LiveRole.assignmentMfa)',
     ).toEqual([]);
-    expect(before.find((d) => d.spec.role.id === PRA)?.spec.mfaOnActiveAssignment).toBe(false);
+    expect(before.find((d) => d.spec.role?.id === PRA)?.spec.mfaOnActiveAssignment).toBe(false);
 
     writeFileSync(
       join(dir, 'want/pra.yaml'),
@@ -65,7 +72,7 @@ spec: { providerRef: { name: tenant }, role: { id: ${PRA} }, mfaRequired: true, 
     expect(a.code, a.stdout + a.stderr).toBe(0);
 
     const after = await exported();
-    expect(after.find((d) => d.spec.role.id === PRA)?.spec).toMatchObject({
+    expect(after.find((d) => d.spec.role?.id === PRA)?.spec).toMatchObject({
       mfaRequired: true,
       mfaOnActiveAssignment: true,
     });

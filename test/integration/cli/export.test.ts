@@ -37,10 +37,18 @@ describe('rolegate export', () => {
     ]);
     expect(out.code, out.stderr).toBe(0);
     const docs = parseAllDocuments(readFileSync(join(dir, 'roles.yaml'), 'utf8')).map(
-      (d) => d.toJS() as { spec: { role: { id: string }; mfaRequired: boolean } },
+      (d) =>
+        d.toJS() as {
+          spec: { role?: { id: string }; group?: { access: string }; mfaRequired: boolean };
+        },
     );
-    expect(docs).toHaveLength(emulator.roleDefinitions().length);
-    const ga = docs.find((d) => d.spec.role.id === '62e90394-69f5-4237-9190-012177145e10');
+    // One per directory role, and one per access of the seeded PIM for Groups group (member and owner).
+    expect(docs.filter((d) => d.spec.role)).toHaveLength(emulator.roleDefinitions().length);
+    expect(docs.filter((d) => d.spec.group).map((d) => d.spec.group?.access)).toEqual([
+      'member',
+      'owner',
+    ]);
+    const ga = docs.find((d) => d.spec.role?.id === '62e90394-69f5-4237-9190-012177145e10');
     expect(ga?.spec.mfaRequired).toBe(true);
     expect(docs.filter((d) => !d.spec.mfaRequired).length).toBeGreaterThan(0);
 

@@ -186,7 +186,8 @@ describe('Entra holders', () => {
         syntheticDirectory({ roleIds: e.roleDefinitions().map((r) => r.id), instances, groups: 0 }),
       );
       const count = async (holders: boolean): Promise<number> => {
-        const p = provider(e, { holders });
+        // The PIM for Groups policy read (groups-access.test.ts measures it) is left out: this is the holders' cost.
+        const p = provider(e, { holders, groups: false });
         await p.snapshot();
         return p.graph.stats.requests;
       };
@@ -203,7 +204,7 @@ describe('Entra holders', () => {
     const e = await emulator({ seed: { roles: 30 } });
     const ids = e.roleDefinitions().map((r) => r.id);
     e.seedDirectory(syntheticDirectory({ roleIds: ids, instances: 200, groups: 25 }));
-    const p = provider(e, { pageSize: 999 });
+    const p = provider(e, { pageSize: 999, groups: false });
     await p.snapshot();
     const batches = p.graph.stats.batches;
     // 25 groups x 4 lists = 100 GETs = 5 batches; no page of theirs needs a second round at the default page size.

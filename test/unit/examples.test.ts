@@ -14,6 +14,7 @@ describe('examples/', () => {
       'examples/contoso/identityprovider.yaml',
       'examples/contoso/owner-subscription.yaml',
       'examples/contoso/roles.yaml',
+      'examples/contoso/tier0-group.yaml',
       'examples/keycloak/identityprovider.yaml',
       'examples/keycloak/realm-admin-ops.yaml',
       'examples/quickstart/audit.yaml',
@@ -39,7 +40,7 @@ describe('examples/', () => {
     },
     {
       reason:
-        'the real tenant: workload identity, an authentication context, a reconcile interval, a reset on deletion',
+        'the real tenant: workload identity, an authentication context, a reconcile interval, a reset on deletion, a PIM for Groups access',
       dir: 'examples/contoso',
       objects: [
         'IdentityProvider contoso',
@@ -47,6 +48,7 @@ describe('examples/', () => {
         'PrivilegedRole contoso/global-administrator',
         'PrivilegedRole contoso/owner-production-subscription',
         'PrivilegedRole contoso/privileged-role-administrator',
+        'PrivilegedRole contoso/tier0-security-operators-member',
       ],
     },
     {

@@ -32,16 +32,21 @@ export interface CelRule {
 
 const has = (o: Record<string, unknown>, k: string): boolean => o[k] !== undefined;
 
-/** The CEL rules of crds/, in TypeScript. */
-export const CEL_RULES: readonly CelRule[] = [
-  {
-    id: 'cel.role-exactly-one',
-    message: 'exactly one of role.id or role.displayName must be set',
+/** "Exactly one of id or displayName" of a reference (spec.role, spec.group). */
+function idOrDisplayName(field: string): CelRule {
+  return {
+    id: `cel.${field}-exactly-one`,
+    message: `exactly one of ${field}.id or ${field}.displayName must be set`,
     cel: 'has(self.id) != has(self.displayName)',
     check: (self) => has(self, 'id') !== has(self, 'displayName'),
     explain: (self) => (has(self, 'id') ? 'both are set; keep one' : 'neither is set'),
     describe: (at) => `Exactly one of ${at}.id or ${at}.displayName must be set`,
-  },
+  };
+}
+
+/** The CEL rules of crds/, in TypeScript. */
+export const CEL_RULES: readonly CelRule[] = [
+  idOrDisplayName('role'),
   {
     id: 'cel.role-or-group',
     message: 'exactly one of role or group must be set',
@@ -58,14 +63,7 @@ export const CEL_RULES: readonly CelRule[] = [
     describe: (at) =>
       `Field ${at}.scope does not apply to ${at}.group: a PIM for Groups policy belongs to the group; remove scope`,
   },
-  {
-    id: 'cel.group-exactly-one',
-    message: 'exactly one of group.id or group.displayName must be set',
-    cel: 'has(self.id) != has(self.displayName)',
-    check: (self) => has(self, 'id') !== has(self, 'displayName'),
-    explain: (self) => (has(self, 'id') ? 'both are set; keep one' : 'neither is set'),
-    describe: (at) => `Exactly one of ${at}.id or ${at}.displayName must be set`,
-  },
+  idOrDisplayName('group'),
   {
     id: 'cel.auth-context-id',
     message: 'mfa.authenticationContextId is required when mfa.mechanism is AuthenticationContext',

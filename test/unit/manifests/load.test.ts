@@ -469,7 +469,30 @@ spec: { providerRef: { name: p }, role: { ${ref} }, mfaRequired: true }
       field: 'mfaOnActiveAssignment: true',
       want: [],
     },
-  ])('fields the provider does not support: $name: $reason', async ({ provider, field, want }) => {
+    {
+      name: 'KeycloakGroup',
+      reason:
+        'PIM for Groups is Entra: a Keycloak realm refuses spec.group at the field, naming the provider',
+      provider:
+        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
+      field: '# no other field',
+      target: 'group: { displayName: Tier0 Security Operators, access: member }',
+      pointer: '/spec/group',
+      want: ['7:3 error semantic.provider-field'],
+    },
+    {
+      name: 'EntraGroup',
+      reason: 'Entra has PIM for Groups: valid',
+      provider:
+        'entra: { tenantId: 00000000-0000-0000-0000-0000000000e1, graphBaseUrl: "http://127.0.0.1:8943", credentials: { type: Emulator } }',
+      field: '# no other field',
+      target: 'group: { displayName: Tier0 Security Operators, access: member }',
+      want: [],
+    },
+  ])('fields the provider does not support: $name: $reason', async (c) => {
+    const { provider, field, want } = c;
+    const target = 'target' in c ? c.target : 'role: { displayName: payroll-approver }';
+    const pointer = 'pointer' in c ? c.pointer : '/spec/mfaOnActiveAssignment';
     const dir = await mkdtemp(join(tmpdir(), 'rolegate-provider-field-'));
     try {
       await writeFile(
@@ -480,7 +503,7 @@ metadata: { name: payroll, namespace: identity }
 spec:
   providerRef: { name: p }
   ${field}
-  role: { displayName: payroll-approver }
+  ${target}
   mfaRequired: true
 ---
 apiVersion: rolegate.io/v1alpha1
@@ -498,56 +521,9 @@ spec:
         ).toEqual(want);
         if (want.length > 0) {
           expect(r.issues[0]?.message).toContain('IdentityProvider p is a Keycloak realm');
-          expect(r.issues[0]?.pointer).toBe('/spec/mfaOnActiveAssignment');
+          expect(r.issues[0]?.pointer).toBe(pointer);
           expect(r.roles[0]?.issues).toHaveLength(1);
         }
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it.each([
-    {
-      name: 'KeycloakGroup',
-      reason:
-        'PIM for Groups is Entra: a Keycloak realm refuses spec.group at the field, naming the provider',
-      provider:
-        'keycloak: { url: "https://kc.example", realm: r, credentials: { clientId: c, clientSecretRef: { name: s, key: k } } }',
-      want: ['6:3 error semantic.provider-field'],
-    },
-    {
-      name: 'EntraGroup',
-      reason: 'Entra has PIM for Groups: valid',
-      provider:
-        'entra: { tenantId: 00000000-0000-0000-0000-0000000000e1, graphBaseUrl: "http://127.0.0.1:8943", credentials: { type: Emulator } }',
-      want: [],
-    },
-  ])('spec.group by provider: $name: $reason', async ({ provider, want }) => {
-    const dir = await mkdtemp(join(tmpdir(), 'rolegate-provider-group-'));
-    try {
-      await writeFile(
-        join(dir, 'all.yaml'),
-        `apiVersion: rolegate.io/v1alpha1
-kind: PrivilegedRole
-metadata: { name: tier0, namespace: identity }
-spec:
-  providerRef: { name: p }
-  group: { displayName: Tier0 Security Operators, access: member }
-  mfaRequired: true
----
-apiVersion: rolegate.io/v1alpha1
-kind: IdentityProvider
-metadata: { name: p }
-spec:
-  ${provider}
-`,
-      );
-      const r = await loadManifests([dir], { workers: 0 });
-      expect(r.issues.map((i) => `${i.line}:${i.col} ${i.severity} ${i.rule}`)).toEqual(want);
-      if (want.length > 0) {
-        expect(r.issues[0]?.pointer).toBe('/spec/group');
-        expect(r.issues[0]?.message).toContain('IdentityProvider p is a Keycloak realm');
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

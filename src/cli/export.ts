@@ -25,7 +25,8 @@ export function manifestName(role: LiveRole): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 50);
   const group = groupOfScope(role.scope);
-  if (group) return `group-${base || role.roleId.slice(0, 8)}-${group.access}`;
+  // A group access's name ends with its access already (`Tier0 Operators (member)`).
+  if (group) return `group-${base || `${role.roleId.slice(0, 8)}-${group.access}`}`;
   return (
     (role.clientId ? `${role.clientId.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : '') +
     (base || role.roleId.slice(0, 8))

@@ -96,8 +96,8 @@ import {
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
 import { readHolders } from './holders-read.js';
 import { readGroupPolicies } from './group-policies-read.js';
-import { liveRoleFromGroupPolicy, type GroupPolicyRead } from './group-policies.js';
-import { groupOfScope } from '../../api/role-target.js';
+import type { GroupPolicyRead } from './group-policies.js';
+import { groupOfScope, groupRoleScope } from '../../api/role-target.js';
 import { coverageByRole, type RoleScheduleInstance } from './holders.js';
 import type { CoverageFacts } from '../../api/coverage.js';
 import { isLoopbackUrl } from '../../util/loopback.js';
@@ -750,8 +750,13 @@ export class EntraProvider implements ProviderClient {
   private liveRole(a: Action, policy: GraphPolicy): LiveRole {
     const named = { id: a.roleId, displayName: a.roleDisplayName };
     const group = groupOfScope(a.scope);
-    // A PIM for Groups access is verified like a role: its policy read back, at the access's own scope.
-    if (group) return liveRoleFromGroupPolicy(named, group.access, policy);
+    // A PIM for Groups access is verified like a role: its policy read back, at the access's own scope (the
+    // action carries the access's name already).
+    if (group)
+      return {
+        ...liveRoleFromPolicy(named, policy),
+        scope: groupRoleScope(group.groupId, group.access),
+      };
     const role = liveRoleFromPolicy(named, policy);
     const coverage = this.lastCoverage.get(coverageKey(a.scope, a.roleId));
     return coverage ? { ...role, coverage } : role;

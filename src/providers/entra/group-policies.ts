@@ -25,9 +25,15 @@ export function accessOf(a: GraphPolicyAssignment): GroupAccess | undefined {
   return k === 'member' || k === 'owner' ? k : undefined;
 }
 
+/** The name a group access goes by in plan, status and alerts: the group's, with the access. */
+export function groupAccessName(groupName: string, access: GroupAccess): string {
+  return `${groupName} (${access})`;
+}
+
 /**
- * The LiveRole of one access of a group: named by the group, at the access's scope, asked on activation through
- * the policy's Enablement_EndUser_Assignment rule (and an authentication context, when one is enabled).
+ * The LiveRole of one access of a group: named by the group and access (`Tier0 Operators (member)`), at the
+ * access's scope, asked on activation through the policy's Enablement_EndUser_Assignment rule (and an
+ * authentication context, when one is enabled).
  */
 export function liveRoleFromGroupPolicy(
   group: GraphGroup,
@@ -36,7 +42,7 @@ export function liveRoleFromGroupPolicy(
   contextPolicies?: ReadonlyMap<string, ContextPolicyVerdict>,
 ): LiveRole {
   const role = liveRoleFromPolicy(
-    { id: group.id, displayName: group.displayName },
+    { id: group.id, displayName: groupAccessName(group.displayName, access) },
     policy,
     contextPolicies,
   );

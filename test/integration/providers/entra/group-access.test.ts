@@ -40,7 +40,7 @@ describe('Entra PIM for Groups accesses', () => {
       kind: 'Found',
       role: {
         roleId: TIER0,
-        roleDisplayName: SEEDED_TIER0_GROUP,
+        roleDisplayName: `${SEEDED_TIER0_GROUP} (member)`,
         scope: `/groups/${TIER0}/member`,
       },
     });

@@ -66,7 +66,7 @@ describe('PIM for Groups policies as LiveRoles', () => {
     ).toEqual(want);
     for (const r of roles) {
       expect(r.roleId).toBe(G.toLowerCase());
-      expect(r.roleDisplayName).toBe(group.displayName);
+      expect(r.roleDisplayName).toBe(`${group.displayName} (${r.scope.split('/')[3]})`);
       expect(r.requirements[0]?.path).toBe('Eligible');
     }
   });

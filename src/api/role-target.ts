@@ -33,6 +33,14 @@ export function groupOfScope(scope: string): { groupId: string; access: GroupAcc
     : undefined;
 }
 
+/**
+ * The name a group access's LiveRole goes by in plan, status and alerts: the group's, with the access
+ * (`Tier0 Operators (member)`), so that a group's two accesses read apart.
+ */
+export function groupAccessName(groupName: string, access: GroupAccess): string {
+  return `${groupName} (${access})`;
+}
+
 /** A role reference and the scope it is resolved at. */
 export interface RoleTarget {
   ref: { id?: string; displayName?: string; clientId?: string };

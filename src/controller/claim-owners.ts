@@ -4,6 +4,7 @@
 import type { PrivilegedRole } from '../api/v1alpha1/types.js';
 import type { LiveRole } from '../api/observation.js';
 import { objectKey } from '../api/keys.js';
+import { groupAccessName, groupAccessOf } from '../api/role-target.js';
 import {
   canonicalId,
   claimKey,
@@ -23,7 +24,11 @@ function indexValues(r: PrivilegedRole): string[] {
   const ref = claimRefOf(r);
   if (!ref) return [];
   if (ref.role.id !== undefined) return [`${ref.provider}|id:${canonicalId(ref.role.id)}`];
-  return ref.role.displayName !== undefined ? [`${ref.provider}|name:${ref.role.displayName}`] : [];
+  if (ref.role.displayName === undefined) return [];
+  // A group access is found by the name its LiveRole goes by (candidates() looks up by the live name).
+  const access = groupAccessOf(ref.scope);
+  const name = access ? groupAccessName(ref.role.displayName, access) : ref.role.displayName;
+  return [`${ref.provider}|name:${name}`];
 }
 
 /** ClaimOwners answers "who owns this role" over a store of PrivilegedRoles. */

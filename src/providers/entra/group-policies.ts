@@ -4,7 +4,7 @@
 // (Enablement_EndUser_Assignment of the member or owner policy:
 // https://learn.microsoft.com/graph/api/resources/privilegedaccessgroup-overview).
 import type { ContextPolicyVerdict, LiveRole } from '../../api/observation.js';
-import { groupRoleScope, type GroupAccess } from '../../api/role-target.js';
+import { groupAccessName, groupRoleScope, type GroupAccess } from '../../api/role-target.js';
 import { liveRoleFromPolicy, type GraphPolicyAssignment } from './mapping.js';
 
 /** A role-assignable group as the snapshot lists it. */
@@ -23,11 +23,6 @@ export interface GroupPolicyRead {
 export function accessOf(a: GraphPolicyAssignment): GroupAccess | undefined {
   const k = a.roleDefinitionId.toLowerCase();
   return k === 'member' || k === 'owner' ? k : undefined;
-}
-
-/** The name a group access goes by in plan, status and alerts: the group's, with the access. */
-export function groupAccessName(groupName: string, access: GroupAccess): string {
-  return `${groupName} (${access})`;
 }
 
 /**

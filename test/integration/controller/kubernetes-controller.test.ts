@@ -2,7 +2,12 @@
 // and the Graph emulator. Covers issue #3's "done when" list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
+import {
+  groupId,
+  SEEDED_TIER0_GROUP,
+  startGraphEmulator,
+  type GraphEmulator,
+} from '../../../src/emulator/graph/index.js';
 import {
   API_VERSION,
   GROUP,
@@ -230,6 +235,39 @@ describe('rolegate run --kubernetes', () => {
     await new Promise((r) => setTimeout(r, 3000)); // a resync later nothing has flipped
     expect(cond(await get('sec-reader-a'), 'Ready')?.status).toBe('True');
     expect(cond(await get('sec-reader-b'), 'Stalled')?.reason).toBe('Conflict');
+  });
+
+  it('enforces MFA on a PIM for Groups member access, and a second claim of it by display name is a Conflict', async () => {
+    const group = (
+      name: string,
+      g: NonNullable<PrivilegedRole['spec']['group']>,
+    ): PrivilegedRole => {
+      const r = role(name, GA);
+      const { role: _role, ...spec } = r.spec;
+      return { ...r, spec: { ...spec, group: g } };
+    };
+    await create(group('tier0-member', { id: groupId(SEEDED_TIER0_GROUP), access: 'member' }));
+    const r = await ready('tier0-member');
+    expect(cond(r, 'MFAEnforced')?.status).toBe('True');
+    expect(r.status?.atProvider?.roleDisplayName).toBe(`${SEEDED_TIER0_GROUP} (member)`);
+    const rules = emulator.getPolicy(r.status?.atProvider?.policyId ?? '')?.rules ?? [];
+    const enablement = rules.find((x) => x.id === 'Enablement_EndUser_Assignment') as
+      { enabledRules?: string[] } | undefined;
+    expect(enablement?.enabledRules).toContain('MultiFactorAuthentication');
+
+    await new Promise((res) => setTimeout(res, 1100)); // creationTimestamp has one-second resolution
+    await create(group('tier0-member-b', { displayName: SEEDED_TIER0_GROUP, access: 'member' }));
+    const loser = await eventually(
+      async () => {
+        const x = await get('tier0-member-b');
+        if (cond(x, 'Stalled')?.reason !== 'Conflict')
+          throw new Error(JSON.stringify(x.status?.conditions));
+        return x;
+      },
+      20_000,
+      200,
+    );
+    expect(cond(loser, 'Stalled')?.message).toContain(`${ns}/tier0-member`);
   });
 
   it('reports a paused object as paused and writes nothing for it', async () => {

@@ -59,8 +59,11 @@ const scrape = async (): Promise<string> =>
 /** Roles of the emulator's tenant whose activation rule lacks MFA, read from its own state. */
 function tenantRolesWithoutMfa(): number {
   const state = emulator.exportState();
-  const policies = new Map(state.policies.map((p) => [p.id, p]));
-  return state.assignments.filter((a) => {
+  // Directory roles, and the member and owner accesses of PIM for Groups groups (the provider reads both).
+  const groupPolicies = state.directory?.groupPolicies ?? [];
+  const policies = new Map([...state.policies, ...groupPolicies].map((p) => [p.id, p]));
+  const assignments = [...state.assignments, ...(state.directory?.groupPolicyAssignments ?? [])];
+  return assignments.filter((a) => {
     const rule = policies
       .get(a.policyId)
       ?.rules.find((r) => r.id === 'Enablement_EndUser_Assignment') as

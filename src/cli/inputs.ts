@@ -73,11 +73,18 @@ export function resolveInputs(args: readonly string[], cwd = process.cwd()): Inp
   return { paths, stdin };
 }
 
-/** Reads all of standard input as UTF-8. */
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+/** Reads all of standard input as bytes (the manifest reader checks the encoding, as it does for files). */
+export async function readStdinBytes(
+  stream: NodeJS.ReadableStream = process.stdin,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads all of standard input as UTF-8. */
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  return (await readStdinBytes(stream)).toString('utf8');
 }
 
 /** The regular expression of one path segment of a glob. */
@@ -194,5 +201,5 @@ export async function manifestInputs(
     // The directory source would say so too, with an absolute path; say it as validate does.
     if (!exists(p)) throw new InputError(p, `Path ${p} does not exist`);
   }
-  return stdin ? { paths, stdin: Buffer.from(await readStdin(stream), 'utf8') } : { paths };
+  return stdin ? { paths, stdin: await readStdinBytes(stream) } : { paths };
 }

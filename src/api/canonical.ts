@@ -2,6 +2,7 @@
 // drift where there is none: enum strings in any case ("all" vs "All"), ISO-8601 durations ("PT8H" vs
 // "PT480M"), booleans sent as strings ("true"), and lists that are really sets.
 
+import { compareText } from './compare-text.js';
 /** Lower-cases an enum-like string for comparison. */
 export function canonicalEnum(v: string): string {
   return v.trim().toLowerCase();
@@ -53,7 +54,7 @@ export function canonicalBoolean(v: unknown): boolean | undefined {
 export function canonicalSet(values: readonly string[]): string[] {
   const seen = new Map<string, string>();
   for (const v of values) if (!seen.has(canonicalEnum(v))) seen.set(canonicalEnum(v), v);
-  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  return [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
 }
 
 /** Whether two lists hold the same set of values, ignoring order, case and duplicates. */

@@ -2,6 +2,7 @@
 // "Roles don't require multi-factor authentication for activation"), and the accounts whose use of a privileged
 // role is not behind a second factor (standing holders no Conditional Access policy covers, excluded accounts,
 // groups without activation MFA, direct grants), declared in manifests or not.
+import { compareText } from '../api/compare-text.js';
 import { Command } from 'commander';
 import { rolesWithoutMfa } from '../reconcile/alerts.js';
 import { groupOfScope } from '../api/role-target.js';
@@ -103,7 +104,7 @@ Examples:
               declared: decl.ofId(a.roleId),
               source: 'snapshot' as const,
             })),
-          ].sort((a, b) => a.roleDisplayName.localeCompare(b.roleDisplayName));
+          ].sort((a, b) => compareText(a.roleDisplayName, b.roleDisplayName));
           const report = alertsReport(
             idp.metadata.name,
             rows,

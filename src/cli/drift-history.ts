@@ -1,6 +1,7 @@
 // The drift rolegate corrected recently, for `rolegate report`: from the status the controller keeps (the status
 // file of `run --dir --status-file`, or the PrivilegedRole objects' status in Kubernetes), or, when neither is
 // given, the drift a live plan finds now (which says nothing about past corrections, and the report says so).
+import { compareText } from '../api/compare-text.js';
 import { readFile } from 'node:fs/promises';
 import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import type { StatusReport } from '../status/directory-status-writer.js';
@@ -44,7 +45,7 @@ export function recordedDrift(statuses: readonly RecordedStatus[], since: string
   return out.sort(
     (a, b) =>
       (at(b.lastCorrectedTime) || 0) - (at(a.lastCorrectedTime) || 0) ||
-      a.object.localeCompare(b.object),
+      compareText(a.object, b.object),
   );
 }
 

@@ -1,6 +1,7 @@
 // `rolegate export`: write PrivilegedRole manifests for every role the provider holds, with today's MFA
 // settings (on activation, and PIM's MFA on active assignment where the provider has that rule), so that a team
 // can bootstrap GitOps from what exists. The output validates and plans with zero drift.
+import { compareText } from '../api/compare-text.js';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { assessMfa, type LiveRole } from '../api/observation.js';
@@ -43,9 +44,9 @@ export function exportRoles(
   return [...roles]
     .sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) ||
-        a.roleId.localeCompare(b.roleId) ||
-        a.scope.localeCompare(b.scope),
+        compareText(a.roleDisplayName, b.roleDisplayName) ||
+        compareText(a.roleId, b.roleId) ||
+        compareText(a.scope, b.scope),
     )
     .map((r) => {
       let name = manifestName(r);

@@ -1,5 +1,6 @@
 // Pure. The roles of a provider whose activation does not require MFA: the content of PIM's alert "Roles don't
 // require multi-factor authentication for activation", computed from a snapshot for any provider.
+import { compareText } from '../api/compare-text.js';
 import { assessMfa, type LiveRole } from '../api/observation.js';
 import { assessCoverage } from './coverage/assess-coverage.js';
 
@@ -17,7 +18,7 @@ export function rolesWithoutMfa(roles: readonly LiveRole[], severity = 'medium')
     .map((r) => ({ roleId: r.roleId, roleDisplayName: r.roleDisplayName, severity }))
     .sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+        compareText(a.roleDisplayName, b.roleDisplayName) || compareText(a.roleId, b.roleId),
     );
 }
 

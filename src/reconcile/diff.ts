@@ -1,5 +1,6 @@
 // Pure. Field-level drift between a desired spec and a live role, canonicalised so that representation
 // differences (case, ordering) never show up as drift.
+import { compareText } from '../api/compare-text.js';
 import type { EffectiveSpec } from '../api/v1alpha1/types.js';
 import {
   authenticationContext,
@@ -49,7 +50,7 @@ export function diffRole(spec: EffectiveSpec, live: LiveRole, mfa: MfaAssessment
       live: String(live.assignmentMfa),
     });
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
+  return out.sort((a, b) => compareText(a.path, b.path));
 }
 
 /** Renders drift as one deterministic phrase, such as "mfaRequired: want true, have false". */

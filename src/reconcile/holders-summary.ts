@@ -1,6 +1,7 @@
 // Pure. The bounded summary of a role's holders in status.atProvider.holders: complete counts, counts by path,
 // and the first holders not behind MFA (most serious first), so that a role with 10,000 holders costs a few
 // hundred bytes of status, not megabytes.
+import { compareText } from '../api/compare-text.js';
 import type { RoleCoverage } from '../api/coverage.js';
 import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import { notCoveredHoldings } from './coverage/not-covered.js';
@@ -48,7 +49,7 @@ export function holdersSummary(coverage: RoleCoverage): HoldersSummary {
     covered: coverage.covered,
     conditional: coverage.conditional,
     uncovered: coverage.uncovered,
-    byPath: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    byPath: [...byPath.values()].sort((a, b) => compareText(a.path, b.path)),
   };
   if (notCovered.length > 0) out.notCovered = notCovered;
   return out;

@@ -1,5 +1,6 @@
 // Pure. Turns a plan into the next PrivilegedRole status, keeping timestamps stable when nothing changed so
 // that an unchanged status compares equal and costs no write.
+import { compareText } from '../api/compare-text.js';
 import type { PrivilegedRoleStatus } from '../api/v1alpha1/types.js';
 import { mergeConditions } from '../api/conditions.js';
 import { jsonEqual } from '../api/json-equal.js';
@@ -89,7 +90,7 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
       ? Object.fromEntries(
-          Object.entries(val as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)),
+          Object.entries(val as Record<string, unknown>).sort(([x], [y]) => compareText(x, y)),
         )
       : val,
   );

@@ -1,5 +1,6 @@
 // Directory mode has no API server to hold status, so status goes to the log (one line per change), to a
 // JSON report served on /status, and, when configured, to a status file written atomically.
+import { compareText } from '../api/compare-text.js';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { objectFields } from '../log.js';
@@ -143,7 +144,7 @@ export class DirectoryStatusWriter implements StatusWriter {
           if (r.status) entry.status = r.status;
           return entry;
         })
-        .sort((a, b) => a.key.localeCompare(b.key)),
+        .sort((a, b) => compareText(a.key, b.key)),
       providers: this.holder.providers
         .list()
         .map((p) => {
@@ -152,7 +153,7 @@ export class DirectoryStatusWriter implements StatusWriter {
           if (p.status) entry.status = p.status;
           return entry;
         })
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => compareText(a.name, b.name)),
     };
     const errors = this.holder
       .issues?.()

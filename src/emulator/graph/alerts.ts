@@ -3,6 +3,7 @@
 // incidents computed from the tenant's policies, asynchronous refresh through long-running operations, dismiss
 // and remediate. Incidents change only on refresh (or remediate), as in PIM, where alerts are a periodic scan and
 // not a live view: a client that fixes a role and reads the alert without refreshing still sees the incident.
+import { compareText } from '../../api/compare-text.js';
 import { randomUUID } from 'node:crypto';
 import {
   badRequest,
@@ -225,7 +226,7 @@ export class AlertsState {
           roleDisplayName: def?.displayName ?? asg.roleDefinitionId,
         });
       }
-      incidents.sort((x, y) => x.roleDisplayName.localeCompare(y.roleDisplayName));
+      incidents.sort((x, y) => compareText(x.roleDisplayName, y.roleDisplayName));
       if (JSON.stringify(incidents) !== JSON.stringify(a.incidents)) a.lastModifiedDateTime = at;
       a.incidents = incidents;
     }

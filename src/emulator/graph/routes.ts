@@ -1,5 +1,6 @@
 // The Graph v1.0 resources of PIM for directory roles: role definitions, policy assignments, policies and
 // their rules. One function answers one request (top-level or a $batch item) against the tenant state.
+import { compareText } from '../../api/compare-text.js';
 import type { Policy, PolicyAssignment, PolicyRule, RoleDefinition } from './catalog.js';
 import {
   badRequest,
@@ -103,7 +104,7 @@ function expandSuffix(items: ExpandItem[]): string {
   if (items.length === 0) return '';
   const inner = (xs: ExpandItem[]): string =>
     [...xs]
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => compareText(a.name, b.name))
       .map((i) => `${i.name}(${inner(i.expand)})`)
       .join(',');
   return `(${inner(items)})`;

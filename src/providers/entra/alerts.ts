@@ -2,6 +2,7 @@
 // graph-pim.md §4), read as ProviderAlerts. PIM computes alerts in periodic scans, so a fresh answer needs a
 // refresh first: POST alerts/refresh answers 202 with the Location of an operation, which is polled (bounded)
 // until it succeeds; then the alert (for its definition's severity) and its incidents (paged) are read.
+import { compareText } from '../../api/compare-text.js';
 import type { ProviderAlert } from '../types.js';
 import { ProviderError } from '../types.js';
 import type { GraphClient } from './graph-client.js';
@@ -111,6 +112,6 @@ export async function readNoMfaAlerts(
     }))
     .sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) || a.roleId.localeCompare(b.roleId),
+        compareText(a.roleDisplayName, b.roleDisplayName) || compareText(a.roleId, b.roleId),
     );
 }

@@ -2,6 +2,7 @@
 // policy reduced to an AccessPolicy for per-holder coverage (access-policy.ts). PIM only stores a claim value
 // such as c1; what a user must do at activation is decided by the Conditional Access policies that target that
 // context. One paged listing of the policies per snapshot answers both, for every role.
+import { compareText } from '../../api/compare-text.js';
 import type { AccessPolicy } from '../../api/coverage.js';
 import type { AuthenticationContextState } from '../../api/observation.js';
 import { ProviderError } from '../types.js';
@@ -135,7 +136,7 @@ export async function readConditionalAccess(
     const policies = await graph.list<GraphConditionalAccessPolicy>(CA_POLICIES_PATH, signal);
     return {
       verdicts: classifyContexts(policies),
-      policies: policies.map(accessPolicyFromGraph).sort((a, b) => a.id.localeCompare(b.id)),
+      policies: policies.map(accessPolicyFromGraph).sort((a, b) => compareText(a.id, b.id)),
     };
   } catch (err) {
     if (

@@ -2,6 +2,7 @@
 // holders-read.ts): PIM schedule instances of the roles, the role-assignable groups among their principals with
 // their members and PIM for Groups instances and policies, and the groups Conditional Access names. The result
 // is each role's CoverageFacts without `policies` (Conditional Access is read and judged elsewhere).
+import { compareText } from '../../api/compare-text.js';
 import type { CoverageFacts, GroupActivation, Holding, Principal } from '../../api/coverage.js';
 import { ENABLEMENT_RULE, findRule, hasMfa, type GraphPolicyAssignment } from './mapping.js';
 
@@ -184,11 +185,12 @@ export function coverageByRole(
   for (const [roleId, m] of holdings) {
     const list = [...m.values()].sort(
       (a, b) =>
-        a.path.localeCompare(b.path) ||
-        (a.principal.userPrincipalName ?? a.principal.displayName).localeCompare(
+        compareText(a.path, b.path) ||
+        compareText(
+          a.principal.userPrincipalName ?? a.principal.displayName,
           b.principal.userPrincipalName ?? b.principal.displayName,
         ) ||
-        a.principal.id.localeCompare(b.principal.id),
+        compareText(a.principal.id, b.principal.id),
     );
     const memberOf: Record<string, string[]> = {};
     const groupActivation: Record<string, GroupActivation> = {};

@@ -1,6 +1,7 @@
 // A point-in-time view of an Entra tenant's PIM policies: the directory roles' definitions (for names) and every
 // policy assignment at scope '/' with its policy and rules, the Azure roles' policy assignments at each configured
 // ARM scope, and the verdict on every authentication context in use; resolved by id or display name.
+import { compareText } from '../../api/compare-text.js';
 import type { CoverageFacts } from '../../api/coverage.js';
 import { authenticationContext, type LiveRole, type RoleLookup } from '../../api/observation.js';
 import type { ProviderSnapshot, RoleReference } from '../types.js';
@@ -212,9 +213,9 @@ export class EntraSnapshot implements ProviderSnapshot {
     for (const g of this.groups?.values() ?? []) all.push(...g.live.values());
     return all.sort(
       (a, b) =>
-        a.roleDisplayName.localeCompare(b.roleDisplayName) ||
-        a.scope.localeCompare(b.scope) ||
-        a.roleId.localeCompare(b.roleId),
+        compareText(a.roleDisplayName, b.roleDisplayName) ||
+        compareText(a.scope, b.scope) ||
+        compareText(a.roleId, b.roleId),
     );
   }
 

@@ -4,6 +4,7 @@
 // user, to one of the user's groups or any ancestor group, or contained (transitively) in a composite role the
 // user holds either way; the holdings below follow the same rules, so that they name exactly the users a
 // "Condition - user role" matches at login.
+import { compareText } from '../../api/compare-text.js';
 import type { Holding, Principal } from '../../api/coverage.js';
 import type { RoleKey } from './flow-model.js';
 import type { ClientRep, GroupRep, RealmExport } from './realm-state.js';
@@ -274,7 +275,7 @@ export function signInHoldings(
       [...found.values()]
         .map((f) => f.holding)
         .sort((a, b) =>
-          (a.principal.userPrincipalName ?? '').localeCompare(b.principal.userPrincipalName ?? ''),
+          compareText(a.principal.userPrincipalName ?? '', b.principal.userPrincipalName ?? ''),
         ),
     );
   }
@@ -311,5 +312,5 @@ export function directGrantClients(exp: RealmExport): DirectGrantClient[] {
           (override ? aliasById.get(override) : undefined) ?? exp.directGrantFlow ?? 'direct grant',
       };
     })
-    .sort((a, b) => a.clientId.localeCompare(b.clientId));
+    .sort((a, b) => compareText(a.clientId, b.clientId));
 }

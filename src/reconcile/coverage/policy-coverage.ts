@@ -1,6 +1,7 @@
 // Pure. What the tenant's Conditional Access policies, together, do for one holder on one use of a role: the
 // strongest outcome over every policy, with the policy that gave it (policies in name order, so the one named is
 // deterministic).
+import { compareText } from '../../api/compare-text.js';
 import type { AccessPolicy, CoverageFacts } from '../../api/coverage.js';
 import {
   policyApplicability,
@@ -22,7 +23,7 @@ export function sortedPolicies(policies: readonly AccessPolicy[]): AccessPolicy[
   let out = sorted.get(policies);
   if (!out) {
     out = [...policies].sort(
-      (a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id),
+      (a, b) => compareText(a.displayName, b.displayName) || compareText(a.id, b.id),
     );
     sorted.set(policies, out);
   }

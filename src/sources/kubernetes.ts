@@ -17,6 +17,7 @@ import {
 } from '../api/v1alpha1/types.js';
 import { objectKey, type ObjectKey } from '../api/keys.js';
 import { stripForCache } from './cache-transform.js';
+import { StringInterner } from './string-interner.js';
 import { isStatusOnlyChange } from './status-only-change.js';
 import { MemoryStore } from './memory-store.js';
 import { ResilientInformer, type InformerEvent, type InformerOptions } from '../kube/informer.js';
@@ -66,11 +67,13 @@ export class KubernetesSource implements Source {
     const base = `/apis/${GROUP}/${VERSION}`;
     const ns = options.namespace;
     this.shard = options.shard;
-    // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives.
+    // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives,
+    // with their strings shared (see string-interner).
+    const interner = new StringInterner();
     const common = {
       ...options.informer,
       ...(options.log ? { log: options.log } : {}),
-      transform: stripForCache,
+      transform: <T>(obj: T): T => interner.internAll(stripForCache(obj)),
     };
     this.informers = {
       roles: new ResilientInformer<PrivilegedRole>(client, {

@@ -181,6 +181,24 @@ export function coverageByRole(
     }
   }
 
+  // One sorted list per holder and one rule per group, shared by every role they hold: a tenant's holders hold
+  // many roles each, and a copy per role multiplied the coverage facts' memory.
+  const sortedGroups = new Map<string, string[]>();
+  const groupsOf = (principalId: string): string[] | undefined => {
+    let list = sortedGroups.get(principalId);
+    if (list) return list;
+    const all = memberOfAll.get(principalId);
+    if (!all) return undefined;
+    sortedGroups.set(principalId, (list = [...new Set(all)].sort()));
+    return list;
+  };
+  const activations = new Map<string, GroupActivation>();
+  const activationOf = (groupId: string): GroupActivation => {
+    let a = activations.get(groupId);
+    if (!a) activations.set(groupId, (a = groupActivationOf(read.groups.get(groupId))));
+    return a;
+  };
+
   const out = new Map<string, CoverageFacts>();
   for (const [roleId, m] of holdings) {
     const list = [...m.values()].sort(
@@ -192,13 +210,13 @@ export function coverageByRole(
         ) ||
         compareText(a.principal.id, b.principal.id),
     );
-    const memberOf: Record<string, string[]> = {};
-    const groupActivation: Record<string, GroupActivation> = {};
+    const memberOf = idRecord<string[]>();
+    const groupActivation = idRecord<GroupActivation>();
     for (const h of list) {
-      const groups = memberOfAll.get(h.principal.id);
-      if (groups) memberOf[h.principal.id] = [...new Set(groups)].sort();
+      const groups = groupsOf(h.principal.id);
+      if (groups) memberOf[h.principal.id] = groups;
       if (h.via?.kind === 'Group' && !(h.via.id in groupActivation))
-        groupActivation[h.via.id] = groupActivationOf(read.groups.get(h.via.id));
+        groupActivation[h.via.id] = activationOf(h.via.id);
     }
     const template = templateIdOf(roleId);
     out.set(roleId, {
@@ -210,6 +228,15 @@ export function coverageByRole(
     });
   }
   return out;
+}
+
+/**
+ * An empty record to be keyed by object ids. V8 gives an object literal a new hidden class for every distinct
+ * sequence of keys added to it, so thousands of records keyed by ids (one per role) made tens of thousands of
+ * hidden classes, megabytes that are never freed; an object without a prototype is a hash table from the start.
+ */
+function idRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** The facts of a role the holder read found no holder of (Azure roles have no directory role id). */

@@ -128,7 +128,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
   },
   {
     methods: ['GET'],
-    path: /^\/groups\/[^/]+\/(transitiveMembers|members)(\/|$)/i,
+    path: /^\/groups\/[^/]+\/(transitiveMembers|members|owners)(\/|$)/i,
     anyOf: [
       'GroupMember.Read.All',
       'Directory.Read.All',
@@ -136,6 +136,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
       'Group.ReadWrite.All',
       'GroupMember.ReadWrite.All',
     ],
+    // List group owners documents the same permissions (group-list-owners).
     source: `${LEARN}group-list-transitivemembers`,
   },
   {

@@ -13,7 +13,8 @@ export function permissionFor(method: string, path: string): string {
     return 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
   if (/\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleInstances/i.test(path))
     return 'PrivilegedAssignmentSchedule.Read.AzureADGroup';
-  if (/^\/groups\/[^/]+\/(transitiveMembers|members)/i.test(path)) return 'GroupMember.Read.All';
+  if (/^\/groups\/[^/]+\/(transitiveMembers|members|owners)/i.test(path))
+    return 'GroupMember.Read.All';
   if (/\/directoryObjects\/getByIds/i.test(path)) return 'Directory.Read.All';
   if (/\/roleManagement\/directory\//i.test(path)) return 'RoleManagement.Read.Directory';
   // Conditional Access policies are read to judge authentication contexts (never written).

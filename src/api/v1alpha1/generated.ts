@@ -524,7 +524,7 @@ export interface PrivilegedRoleStatus {
         type?: string;
         displayName?: string;
         userPrincipalName?: string;
-        /** How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant. */
+        /** How the role is held, Eligible, Active, GroupEligible, GroupActive, GroupOwner, SignIn or DirectGrant. */
         path: string;
         /** The group, composite role or client through which the role is held or used. */
         via?: string;
@@ -873,7 +873,7 @@ export const privilegedRoleSchema = {
                       path: {
                         type: 'string',
                         description:
-                          'How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant.',
+                          'How the role is held, Eligible, Active, GroupEligible, GroupActive, GroupOwner, SignIn or DirectGrant.',
                       },
                       via: {
                         type: 'string',

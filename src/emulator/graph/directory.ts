@@ -144,7 +144,7 @@ function str(v: unknown, what: string): string {
 }
 
 /** The id of a PIM for Groups policy: `Group_{groupId}_{guid}`, like the service's. */
-function groupPolicyId(gid: string, access: string): string {
+export function groupPolicyId(gid: string, access: string): string {
   return `Group_${gid}_${stableGuid('group-policy', gid, access)}`;
 }
 

@@ -24,8 +24,13 @@ export function permissionFor(method: string, path: string): string {
       ? 'RoleManagementAlert.Read.Directory'
       : 'RoleManagementAlert.ReadWrite.Directory';
   }
-  return method === 'GET'
-    ? 'RoleManagementPolicy.Read.Directory'
+  // PIM for Groups policies (ids Group_{groupId}_{guid}) take the AzureADGroup permissions, not the directory's
+  // (https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-update).
+  const group = /\/roleManagementPolicies\/Group_/i.test(path);
+  if (method === 'GET')
+    return group ? 'RoleManagementPolicy.Read.AzureADGroup' : 'RoleManagementPolicy.Read.Directory';
+  return group
+    ? 'RoleManagementPolicy.ReadWrite.AzureADGroup'
     : 'RoleManagementPolicy.ReadWrite.Directory';
 }
 

@@ -159,6 +159,16 @@ export class RoleReconciler {
           note,
           action: 'Update',
         });
+        // What the guard kept from the reset is said as a refusal of its own.
+        if (decision.kept !== undefined) {
+          this.deps.metrics?.writesRefused.inc({ provider: input.spec?.providerRef ?? '' });
+          this.deps.events.record(role, {
+            type: 'Warning',
+            reason: 'ResetRefused',
+            note: decision.kept,
+            action: 'Refuse',
+          });
+        }
       } else {
         // A write refused for good (403, a bad request) releases the object as a stalled provider does;
         // throttling, 5xx or an unverified write wait.

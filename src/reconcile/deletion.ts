@@ -11,8 +11,11 @@ import { plan, type PlanInput } from './plan.js';
 
 /** What to do about a PrivilegedRole that is being deleted. */
 export type DeletionDecision =
-  /** Write `actions`, verify, then let the object go. */
-  | { kind: 'Reset'; actions: Action[]; message: string }
+  /**
+   * Write `actions`, verify, then let the object go. `kept` says what the never-weaken guard kept from the reset
+   * (the MFA-on-active-assignment rule without --allow-weakening).
+   */
+  | { kind: 'Reset'; actions: Action[]; message: string; kept?: string }
   /** Nothing to write; let the object go. `refused` marks a reset the guard did not allow. */
   | { kind: 'Release'; message: string; refused: boolean }
   /** The provider may answer later: keep the finalizer and try again. */
@@ -99,9 +102,8 @@ export function planDeletion(
   const words = (v: boolean): string => (v ? 'requires MFA' : 'does not require MFA');
   const assignment =
     resetsAssignment && !kept ? `, active assignment ${words(assignmentDefault)}` : '';
-  const keptNote = kept
-    ? `; MFA on active assignment kept: removing it requires the controller flag --allow-weakening`
-    : '';
+  const keptWhat = `MFA on active assignment kept: removing it requires the controller flag --allow-weakening`;
+  const keptNote = kept ? `; ${keptWhat}` : '';
   switch (p.outcome) {
     case 'InSync':
       return release(
@@ -113,6 +115,7 @@ export function planDeletion(
         kind: 'Reset',
         actions: p.actions,
         message: `Resetting ${name} to the provider's default (activation ${words(providerDefault)}${assignment})${keptNote}`,
+        ...(kept ? { kept: `${keptWhat} (${name})` } : {}),
       };
     case 'Refused':
       return release(`Reset to the provider's default refused: ${p.summary}`, true);

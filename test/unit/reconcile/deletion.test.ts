@@ -282,6 +282,32 @@ describe('planDeletion', () => {
     expect(d.message).toMatch(c.message);
   });
 
+  it('names what the guard kept from a reset it still makes, and nothing when it keeps nothing', () => {
+    const keep = planDeletion(
+      input({
+        spec: spec({ mfaOnActiveAssignment: true }),
+        lookup: { kind: 'Found', role: live({ mfaRule: false, assignmentMfa: true }) },
+      }),
+      true,
+      false,
+    );
+    expect(keep).toMatchObject({
+      kind: 'Reset',
+      kept: 'MFA on active assignment kept: removing it requires the controller flag --allow-weakening (Global Administrator)',
+    });
+    const all = planDeletion(
+      input({
+        spec: spec({ mfaOnActiveAssignment: true }),
+        lookup: { kind: 'Found', role: live({ mfaRule: false, assignmentMfa: true }) },
+        options: { allowWeakening: true },
+      }),
+      true,
+      false,
+    );
+    expect(all.kind).toBe('Reset');
+    expect(all).not.toHaveProperty('kept');
+  });
+
   it('is deterministic', () => {
     for (const c of cases)
       expect(planDeletion(c.in, c.providerDefault, c.assignmentDefault)).toEqual(

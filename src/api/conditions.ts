@@ -49,6 +49,7 @@ export const Reason = {
   // HoldersCovered False: the most serious kind of gap (see reconcile/coverage/gap-order.ts).
   ExcludedByConditionalAccess: 'ExcludedByConditionalAccess',
   StandingAccessWithoutMfa: 'StandingAccessWithoutMfa',
+  GroupOwnerWithoutMfa: 'GroupOwnerWithoutMfa',
   GroupActivationWithoutMfa: 'GroupActivationWithoutMfa',
   DirectGrant: 'DirectGrant',
   ActivationWithoutMfa: 'ActivationWithoutMfa',

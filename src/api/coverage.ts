@@ -20,13 +20,15 @@ export interface Principal {
  *   `Assigned`). Instances of type `Activated` are the result of an activation and belong to `Eligible`.
  * - `GroupEligible` / `GroupActive`: the role is assigned to a role-assignable group, and the principal is an
  *   eligible (PIM for Groups) or active member of that group.
+ * - `GroupOwner`: the principal owns (or is eligible, through PIM for Groups, to own) a role-assignable group that
+ *   holds the role. Owners manage the group's membership, so an owner can make themselves a member and use the role.
  * - `SignIn`: the holder uses the role by signing in through the provider's browser flow (Keycloak), directly,
  *   through a group or through a composite role.
  * - `DirectGrant`: the holder can obtain tokens carrying the role without the browser flow (a Keycloak client with
  *   direct access grants enabled).
  */
 export type CoveragePath =
-  'Eligible' | 'Active' | 'GroupEligible' | 'GroupActive' | 'SignIn' | 'DirectGrant';
+  'Eligible' | 'Active' | 'GroupEligible' | 'GroupActive' | 'GroupOwner' | 'SignIn' | 'DirectGrant';
 
 /** One way one principal holds a role. */
 export interface Holding {
@@ -39,6 +41,11 @@ export interface Holding {
   via?: { kind: 'Group' | 'CompositeRole' | 'Client'; id: string; displayName: string };
   /** When the assignment (or group membership) ends; absent means permanent. ISO 8601. */
   endDateTime?: string;
+  /**
+   * GroupOwner only: the group is eligible for the role (not assigned it actively), so a member the owner makes
+   * still activates the role before using it.
+   */
+  groupEligibleForRole?: boolean;
 }
 
 /** Who a Conditional Access policy's users condition names; ids lower case. */
@@ -117,6 +124,11 @@ export type CoverageGap =
   | 'ExcludedByConditionalAccess'
   /** GroupEligible: the group's PIM activation does not require MFA and no policy covers the holder. */
   | 'GroupActivationWithoutMfa'
+  /**
+   * GroupOwner: an owner of a group holding the role can make themselves a member, and no enabled Conditional
+   * Access policy requires MFA of them (nor, for a group eligible for the role, the role's activation).
+   */
+  | 'GroupOwnerWithoutMfa'
   /** SignIn: the provider's sign-in step for the role is off. */
   | 'SignInWithoutMfa'
   /** DirectGrant: tokens can be had without the browser flow. */

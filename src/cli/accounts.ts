@@ -72,6 +72,7 @@ export interface Accounts {
 export const PATH_ORDER: readonly CoveragePath[] = [
   'Active',
   'GroupActive',
+  'GroupOwner',
   'Eligible',
   'GroupEligible',
   'SignIn',

@@ -31,6 +31,8 @@ const RULES: Readonly<Record<string, string>> = {
     'A standing (active) holder uses the role and no enabled Conditional Access policy requiring MFA includes them.',
   ExcludedByConditionalAccess:
     'The Conditional Access policy that would require MFA of the holder excludes them.',
+  GroupOwnerWithoutMfa:
+    'The holder owns a group that holds the role, can make themselves a member, and no policy requires MFA of them.',
   GroupActivationWithoutMfa:
     'The holder gets the role through a group whose PIM activation does not require MFA, and no policy covers them.',
   SignInWithoutMfa: "The provider's sign-in step for the role does not ask for a second factor.",

@@ -36,6 +36,7 @@ const PATH_WORDS: Record<string, string> = {
   GroupActive: 'active member of a role-assignable group',
   Eligible: 'eligible assignment (activates)',
   GroupEligible: 'eligible member of a role-assignable group',
+  GroupOwner: 'owner of a role-assignable group (can add themselves as a member)',
   SignIn: 'browser sign-in',
   DirectGrant: 'direct grant (password grant, no browser)',
 };

@@ -135,11 +135,10 @@ export class RoleReconciler {
     const finalizers = this.deps.finalizers;
     if (!finalizers || !(role.metadata.finalizers ?? []).includes(RESET_FINALIZER)) return done();
     const found = input.lookup?.kind === 'Found' ? input.lookup.role : undefined;
-    const providerDefault =
-      found && session
-        ? this.deps.descriptors.byKind(session.client.kind)?.defaultMfaRequired(found)
-        : undefined;
-    const decision = planDeletion(input, providerDefault);
+    const descriptor = session ? this.deps.descriptors.byKind(session.client.kind) : undefined;
+    const providerDefault = found ? descriptor?.defaultMfaRequired(found) : undefined;
+    const assignmentDefault = found ? descriptor?.defaultMfaOnActiveAssignment?.(found) : undefined;
+    const decision = planDeletion(input, providerDefault, assignmentDefault);
     if (decision.kind === 'Retry') return o.retry ?? retry(decision.message);
     let outcome = decision.message;
     if (decision.kind === 'Reset' && session) {
@@ -148,7 +147,8 @@ export class RoleReconciler {
         log,
         signal,
         metrics: this.deps.metrics,
-        verify: (lookup) => planDeletion({ ...input, lookup }, providerDefault).kind === 'Release',
+        verify: (lookup) =>
+          planDeletion({ ...input, lookup }, providerDefault, assignmentDefault).kind === 'Release',
       });
       if (w.kind === 'Stopped') return STOPPED;
       if (w.kind === 'Verified') {
@@ -159,6 +159,16 @@ export class RoleReconciler {
           note,
           action: 'Update',
         });
+        // What the guard kept from the reset is said as a refusal of its own.
+        if (decision.kept !== undefined) {
+          this.deps.metrics?.writesRefused.inc({ provider: input.spec?.providerRef ?? '' });
+          this.deps.events.record(role, {
+            type: 'Warning',
+            reason: 'ResetRefused',
+            note: decision.kept,
+            action: 'Refuse',
+          });
+        }
       } else {
         // A write refused for good (403, a bad request) releases the object as a stalled provider does;
         // throttling, 5xx or an unverified write wait.
@@ -166,7 +176,11 @@ export class RoleReconciler {
         this.warn(role, 'ResetFailed', `${decision.message}: ${why}`);
         const after =
           w.kind === 'Failed'
-            ? planDeletion({ ...input, providerProblem: w.decision.problem }, providerDefault)
+            ? planDeletion(
+                { ...input, providerProblem: w.decision.problem },
+                providerDefault,
+                assignmentDefault,
+              )
             : undefined;
         if (after?.kind !== 'Release')
           return (w.kind === 'Failed' ? w.decision.retry : undefined) ?? retry(why);

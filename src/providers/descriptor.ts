@@ -36,6 +36,12 @@ export interface ProviderDescriptor<S = unknown> extends ProviderSpecRules {
    */
   defaultMfaRequired(role: LiveRole): boolean;
   /**
+   * The provider's default of PIM's MFA-on-active-assignment rule for a role nobody configured, for providers
+   * that have the rule: what `ResetToDefault` returns it to when the object declared `mfaOnActiveAssignment`
+   * (bounded by the never-weaken guard).
+   */
+  defaultMfaOnActiveAssignment?(role: LiveRole): boolean;
+  /**
    * The settings pointed at rolegate's in-process emulator (`--emulator`), or undefined when these settings do
    * not use the emulator. Only providers the emulator stands in for define it.
    */

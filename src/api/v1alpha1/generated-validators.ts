@@ -187,7 +187,7 @@ export function createValidators(
           deletionPolicy: {
             type: 'string',
             description:
-              "What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening.",
+              "What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation (and, when mfaOnActiveAssignment is set, PIM's MFA-on-active-assignment rule) to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening.",
             enum: ['Orphan', 'ResetToDefault'],
           },
         },

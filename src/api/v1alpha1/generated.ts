@@ -472,7 +472,7 @@ export interface PrivilegedRoleSpec {
   holderCoverage?: 'Report' | 'Require';
   /** Enforce (the default) corrects drift; Audit only observes and reports. */
   enforcement?: 'Enforce' | 'Audit';
-  /** What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening. */
+  /** What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation (and, when mfaOnActiveAssignment is set, PIM's MFA-on-active-assignment rule) to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening. */
   deletionPolicy?: 'Orphan' | 'ResetToDefault';
 }
 
@@ -524,7 +524,7 @@ export interface PrivilegedRoleStatus {
         type?: string;
         displayName?: string;
         userPrincipalName?: string;
-        /** How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant. */
+        /** How the role is held, Eligible, Active, GroupEligible, GroupActive, GroupOwner, SignIn or DirectGrant. */
         path: string;
         /** The group, composite role or client through which the role is held or used. */
         via?: string;
@@ -714,7 +714,7 @@ export const privilegedRoleSchema = {
         deletionPolicy: {
           type: 'string',
           description:
-            "What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening.",
+            "What deleting this object does at the provider. Orphan (the default) leaves the setting as it is. ResetToDefault returns the MFA requirement on activation (and, when mfaOnActiveAssignment is set, PIM's MFA-on-active-assignment rule) to the provider's default before the object goes away (a finalizer holds it until then), never removing MFA unless the controller runs with --allow-weakening.",
           enum: ['Orphan', 'ResetToDefault'],
         },
       },
@@ -873,7 +873,7 @@ export const privilegedRoleSchema = {
                       path: {
                         type: 'string',
                         description:
-                          'How the role is held, Eligible, Active, GroupEligible, GroupActive, SignIn or DirectGrant.',
+                          'How the role is held, Eligible, Active, GroupEligible, GroupActive, GroupOwner, SignIn or DirectGrant.',
                       },
                       via: {
                         type: 'string',

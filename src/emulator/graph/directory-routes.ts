@@ -1,4 +1,4 @@
-// The Graph v1.0 resources of who holds roles: users, groups and their transitive members, directoryObjects
+// The Graph v1.0 resources of who holds roles: users, groups and their transitive members and owners, directoryObjects
 // getByIds, the directory roles' schedule instances and PIM for Groups' schedule instances. One function answers
 // one request (top-level or a $batch item); undefined means the path is not one of these.
 import type { DirectoryGroup, DirectoryUser, GroupInstance, RoleInstance } from './directory.js';
@@ -208,6 +208,14 @@ export function routeDirectory(
       const memberIds =
         c === 'members' ? (o as DirectoryGroup).members : ctx.state.transitiveMembers(o.id);
       const objects = memberIds.flatMap((m) => {
+        const x = ctx.state.directoryObject(m);
+        return x ? [renderObject(x)] : [];
+      });
+      return listOf(ctx, req, q, 'directoryObjects', objects);
+    }
+    // The group's owners (users or service principals): https://learn.microsoft.com/graph/api/group-list-owners
+    if (a === 'groups' && seg.length === 3 && c === 'owners') {
+      const objects = ((o as DirectoryGroup).owners ?? []).flatMap((m) => {
         const x = ctx.state.directoryObject(m);
         return x ? [renderObject(x)] : [];
       });

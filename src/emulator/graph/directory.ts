@@ -25,6 +25,11 @@ export interface DirectoryGroup {
   /** Role-assignable groups can hold directory roles; they cannot have groups as members. */
   isAssignableToRole: boolean;
   members: string[];
+  /**
+   * Owner ids (users or service principals): they manage the group, and for a role-assignable group its
+   * membership. Absent in state files written before owners were modelled.
+   */
+  owners?: string[];
 }
 
 /** A directory role schedule instance (eligible, or active with its assignmentType). */
@@ -92,6 +97,8 @@ export interface DirectorySeed {
     isAssignableToRole?: boolean;
     /** Direct member ids (users, or groups for a group that is not role-assignable). */
     members?: string[];
+    /** Owner ids (https://learn.microsoft.com/graph/api/group-list-owners). */
+    owners?: string[];
     /**
      * Onboards the group to PIM for Groups: the activation requirements (Enablement_EndUser_Assignment
      * enabledRules) of its member and owner access. Without it, the group has no group policies.
@@ -137,7 +144,7 @@ function str(v: unknown, what: string): string {
 }
 
 /** The id of a PIM for Groups policy: `Group_{groupId}_{guid}`, like the service's. */
-function groupPolicyId(gid: string, access: string): string {
+export function groupPolicyId(gid: string, access: string): string {
   return `Group_${gid}_${stableGuid('group-policy', gid, access)}`;
 }
 
@@ -201,8 +208,9 @@ export function applySeed(d: DirectoryData, seed: DirectorySeed): void {
     const name = str(g.displayName, 'group displayName');
     const id = (g.id ?? groupId(name)).toLowerCase();
     const members = (g.members ?? []).map((m) => str(m, 'member id').toLowerCase());
+    const owners = (g.owners ?? []).map((m) => str(m, 'owner id').toLowerCase());
     const assignable = g.isAssignableToRole ?? false;
-    upsert(d.groups, { id, displayName: name, isAssignableToRole: assignable, members });
+    upsert(d.groups, { id, displayName: name, isAssignableToRole: assignable, members, owners });
     for (const access of ['member', 'owner'] as const) {
       const rules = g.pim?.[access];
       if (rules === undefined) continue;
@@ -265,12 +273,15 @@ export function applySeed(d: DirectoryData, seed: DirectorySeed): void {
     upsert(d.groupEligibilities, groupInstance(x, 'eligible'));
   for (const x of seed.groupAssignments ?? [])
     upsert(d.groupAssignments, groupInstance(x, 'active'));
-  // Active member access of a group is membership: an assigned or activated member is in `members`.
+  // Active member access of a group is membership, active owner access ownership: an assigned or activated
+  // member is in `members`, an owner in `owners`
+  // (https://learn.microsoft.com/entra/id-governance/privileged-identity-management/concept-pim-for-groups).
   const byId = new Map(d.groups.map((g) => [g.id, g]));
   for (const a of d.groupAssignments) {
-    if (a.accessId !== 'member') continue;
     const g = byId.get(a.groupId);
-    if (g && !g.members.includes(a.principalId)) g.members.push(a.principalId);
+    if (!g) continue;
+    const list = a.accessId === 'member' ? g.members : (g.owners ??= []);
+    if (!list.includes(a.principalId)) list.push(a.principalId);
   }
 }
 
@@ -289,7 +300,7 @@ export const SEEDED_TIER0_GROUP = 'Tier0 Security Operators';
  * (bob, covered by the role's activation MFA), an eligible User Administrator whose activation asks no MFA (bob),
  * an activation in progress (carol: the Activated instance is the use of her eligibility), and a role-assignable
  * group holding Security Administrator whose eligible member (dave) activates the membership without MFA, beside
- * an active member (erin).
+ * an active member (erin) and an owner (olivia), who can make herself a member.
  */
 export function defaultDirectorySeed(): DirectorySeed {
   const upn = (n: string): string => `${n}@contoso.example`;
@@ -303,12 +314,14 @@ export function defaultDirectorySeed(): DirectorySeed {
       { displayName: 'Dave Defender', userPrincipalName: upn('dave') },
       { displayName: 'Erin Engineer', userPrincipalName: upn('erin') },
       { displayName: 'Break Glass', userPrincipalName: upn('breakglass') },
+      { displayName: 'Olivia Owner', userPrincipalName: upn('olivia') },
     ],
     groups: [
       {
         displayName: SEEDED_TIER0_GROUP,
         isAssignableToRole: true,
         members: [],
+        owners: [u('olivia')],
         pim: { member: ['Justification'], owner: ['MultiFactorAuthentication', 'Justification'] },
       },
     ],

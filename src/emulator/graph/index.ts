@@ -53,6 +53,7 @@ export type { ArmRule, ArmInstance, ArmInstanceSeed } from './arm.js';
 export {
   defaultDirectorySeed,
   groupId,
+  groupPolicyId,
   syntheticDirectory,
   userId,
   SEEDED_TIER0_GROUP,

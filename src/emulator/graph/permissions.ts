@@ -25,11 +25,14 @@ const POLICY_READ = [
   'RoleManagementPolicy.Read.AzureADGroup',
   'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
+// Writes are told apart: "Update unifiedRoleManagementPolicyRule" lists RoleManagementPolicy.ReadWrite.Directory
+// (or RoleManagement.ReadWrite.Directory) for PIM for Microsoft Entra roles and only
+// RoleManagementPolicy.ReadWrite.AzureADGroup for PIM for Groups, whose policies have ids `Group_{groupId}_{guid}`.
 const POLICY_WRITE = [
   'RoleManagementPolicy.ReadWrite.Directory',
   'RoleManagement.ReadWrite.Directory',
-  'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
+const GROUP_POLICY_WRITE = ['RoleManagementPolicy.ReadWrite.AzureADGroup'];
 const ALERT_READ = [
   'RoleManagementAlert.Read.Directory',
   'RoleManagement.Read.Directory',
@@ -65,6 +68,12 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
     path: /^\/policies\/roleManagementPolicies(\/|$)/i,
     anyOf: POLICY_READ,
     source: `${LEARN}policyroot-list-rolemanagementpolicies`,
+  },
+  {
+    methods: ['PATCH', 'POST', 'PUT', 'DELETE'],
+    path: /^\/policies\/roleManagementPolicies\/Group_/i,
+    anyOf: GROUP_POLICY_WRITE,
+    source: `${LEARN}unifiedrolemanagementpolicyrule-update`,
   },
   {
     methods: ['PATCH', 'POST', 'PUT', 'DELETE'],
@@ -128,7 +137,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
   },
   {
     methods: ['GET'],
-    path: /^\/groups\/[^/]+\/(transitiveMembers|members)(\/|$)/i,
+    path: /^\/groups\/[^/]+\/(transitiveMembers|members|owners)(\/|$)/i,
     anyOf: [
       'GroupMember.Read.All',
       'Directory.Read.All',
@@ -136,6 +145,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermissionRule[] = [
       'Group.ReadWrite.All',
       'GroupMember.ReadWrite.All',
     ],
+    // List group owners documents the same permissions (group-list-owners).
     source: `${LEARN}group-list-transitivemembers`,
   },
   {

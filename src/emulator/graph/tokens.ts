@@ -35,7 +35,8 @@ export const DEFAULT_EMULATOR_CLIENT_ID = EMULATOR_CLIENT_ID;
 
 /**
  * The Graph application permissions of the default client: everything rolegate does (read and write role
- * settings, read role definitions, read and refresh PIM alerts, read Conditional Access policies).
+ * settings and PIM for Groups policies, read role definitions, read and refresh PIM alerts, read Conditional
+ * Access policies).
  */
 export const DEFAULT_GRAPH_ROLES: readonly string[] = [
   'RoleManagementPolicy.ReadWrite.Directory',
@@ -43,10 +44,11 @@ export const DEFAULT_GRAPH_ROLES: readonly string[] = [
   'RoleManagementAlert.ReadWrite.Directory',
   'Policy.Read.All',
   // Holders: directory role schedule instances (RoleManagement.Read.Directory above), PIM for Groups instances and
-  // policies, group members and the names of principals.
+  // policies (read, and written for PrivilegedRoles naming a group access), group members and owners and the
+  // names of principals.
   'PrivilegedEligibilitySchedule.Read.AzureADGroup',
   'PrivilegedAssignmentSchedule.Read.AzureADGroup',
-  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
   'GroupMember.Read.All',
   'Directory.Read.All',
 ];

@@ -29,6 +29,10 @@ export const entraProvider = defineProvider<EntraSpec>({
   // MultiFactorAuthentication) for directory and Azure resource roles alike. [unverified against a new tenant]
   // A wrong guess here cannot weaken a role: a reset towards "required" only ever adds MFA.
   defaultMfaRequired: () => true,
+  // PIM's out-of-the-box Enablement_Admin_Assignment lists Justification only: active assignment does not ask the
+  // assigning administrator for MFA (the rule as Graph lists it for a role nobody configured). Resetting to it
+  // removes MFA, so the guard allows it only under --allow-weakening.
+  defaultMfaOnActiveAssignment: () => false,
   offlineRoleId(ref, scope) {
     if (ref.id !== undefined || ref.displayName === undefined || ref.clientId !== undefined)
       return undefined;

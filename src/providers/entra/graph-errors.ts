@@ -13,7 +13,8 @@ export function permissionFor(method: string, path: string): string {
     return 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
   if (/\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleInstances/i.test(path))
     return 'PrivilegedAssignmentSchedule.Read.AzureADGroup';
-  if (/^\/groups\/[^/]+\/(transitiveMembers|members)/i.test(path)) return 'GroupMember.Read.All';
+  if (/^\/groups\/[^/]+\/(transitiveMembers|members|owners)/i.test(path))
+    return 'GroupMember.Read.All';
   if (/\/directoryObjects\/getByIds/i.test(path)) return 'Directory.Read.All';
   if (/\/roleManagement\/directory\//i.test(path)) return 'RoleManagement.Read.Directory';
   // Conditional Access policies are read to judge authentication contexts (never written).
@@ -23,8 +24,13 @@ export function permissionFor(method: string, path: string): string {
       ? 'RoleManagementAlert.Read.Directory'
       : 'RoleManagementAlert.ReadWrite.Directory';
   }
-  return method === 'GET'
-    ? 'RoleManagementPolicy.Read.Directory'
+  // PIM for Groups policies (ids Group_{groupId}_{guid}) take the AzureADGroup permissions, not the directory's
+  // (https://learn.microsoft.com/graph/api/unifiedrolemanagementpolicyrule-update).
+  const group = /\/roleManagementPolicies\/Group_/i.test(path);
+  if (method === 'GET')
+    return group ? 'RoleManagementPolicy.Read.AzureADGroup' : 'RoleManagementPolicy.Read.Directory';
+  return group
+    ? 'RoleManagementPolicy.ReadWrite.AzureADGroup'
     : 'RoleManagementPolicy.ReadWrite.Directory';
 }
 

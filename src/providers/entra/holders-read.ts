@@ -7,7 +7,11 @@
 //  2. The principals' names and types: POST /directoryObjects/getByIds, up to 1,000 ids a call
 //     (https://learn.microsoft.com/graph/api/directoryobject-getbyids).
 //  3. Per group, through $batch (20 a request): the transitive members of every group that holds a role or that
-//     Conditional Access names, and for the groups holding roles their PIM for Groups instances and policies.
+//     Conditional Access names, and for the groups holding roles their owners, PIM for Groups instances (member
+//     and owner access) and policies. Owners are read per group (https://learn.microsoft.com/graph/api/group-list-owners)
+//     rather than with `$expand=owners` on a group listing: an expanded directory relationship "typically returns a
+//     maximum of 20 items ... and has no @odata.nextLink" (https://learn.microsoft.com/graph/query-parameters), so
+//     a group with more owners could not be proven complete.
 //     PIM for Groups lists require a groupId or principalId filter
 //     (https://learn.microsoft.com/graph/api/privilegedaccessgroup-list-eligibilityscheduleinstances), so they
 //     cannot be listed tenant-wide; batching makes 500 groups cost about 100 requests, not 2,000.
@@ -217,6 +221,7 @@ export async function readHolders(
     `/groups/${g}/transitiveMembers?$select=id,displayName,userPrincipalName&$top=999`;
   holding.forEach((g, i) => {
     lists.set(`m${i}`, members(g));
+    lists.set(`o${i}`, `/groups/${g}/owners?$select=id,displayName,userPrincipalName&$top=999`);
     lists.set(
       `e${i}`,
       `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId eq ${q(g)}`,
@@ -243,6 +248,7 @@ export async function readHolders(
   holding.forEach((g, i) => {
     groups.set(g, {
       members: memberIds(`m${i}`),
+      owners: memberIds(`o${i}`),
       eligible: got.get(`e${i}`) as GroupScheduleInstance[],
       active: got.get(`a${i}`) as GroupScheduleInstance[],
       // Only the activation rule is read of each group policy.

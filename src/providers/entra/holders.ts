@@ -34,6 +34,8 @@ export interface GroupScheduleInstance {
 export interface GroupRead {
   /** Transitive member ids (users, service principals, nested groups). */
   members: string[];
+  /** Owner ids (groups/{id}/owners); undefined when the group's owners were not read. */
+  owners?: string[];
   /** PIM for Groups eligibility instances (undefined when the group was not read for PIM for Groups). */
   eligible?: GroupScheduleInstance[];
   /** PIM for Groups assignment instances. */
@@ -79,6 +81,8 @@ const isGroup = (read: HoldersRead, id: string): boolean =>
  * - The group is eligible for the role: every member activates the role itself, so each holds it `Eligible`.
  * - The group holds the role actively: standing members hold it `GroupActive`; eligible members (PIM for Groups,
  *   accessId member) and members whose membership is an activation hold it `GroupEligible`.
+ * - Either way, owners (plain, or eligible or active PIM for Groups owners) hold it `GroupOwner`: they can make
+ *   themselves members.
  */
 function groupHoldings(
   read: HoldersRead,
@@ -126,6 +130,21 @@ function groupHoldings(
       ...end(e.endDateTime),
     });
   }
+  // Owners manage the membership of the group, so each can make themselves a member: plain owners, and eligible
+  // and active owners of PIM for Groups (an active owner is among the plain owners too; a holding counts once).
+  const owner = (id: string, endAt: string | null | undefined): Holding => ({
+    principal: principalOf(read, id),
+    path: 'GroupOwner',
+    via,
+    ...end(endAt),
+    ...(roleEligible ? { groupEligibleForRole: true } : {}),
+  });
+  const timed = [...(g?.eligible ?? []), ...(g?.active ?? [])].filter(
+    (x) => lc(x.accessId) === 'owner',
+  );
+  const timedIds = new Set(timed.map((x) => lc(x.principalId)));
+  for (const x of timed) out.push(owner(x.principalId, x.endDateTime));
+  for (const o of g?.owners ?? []) if (!timedIds.has(lc(o))) out.push(owner(o, undefined));
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { CoveragePath, HoldingCoverage, RoleCoverage } from '../../api/cove
 import type { LiveRole } from '../../api/observation.js';
 import { eligibleCoverage } from './eligible-rule.js';
 import { groupEligibleCoverage } from './group-eligible-rule.js';
+import { groupOwnerCoverage } from './group-owner-rule.js';
 import { compareByHolder } from './holder-name.js';
 import type { RuleInput } from './rule-input.js';
 import { directGrantCoverage, signInCoverage } from './sign-in-rule.js';
@@ -15,6 +16,7 @@ const RULES: Readonly<Record<CoveragePath, (input: RuleInput) => HoldingCoverage
   Active: standingCoverage,
   GroupActive: standingCoverage,
   GroupEligible: groupEligibleCoverage,
+  GroupOwner: groupOwnerCoverage,
   SignIn: signInCoverage,
   DirectGrant: directGrantCoverage,
 };

@@ -4,12 +4,14 @@ import type { CoverageGap, CoveragePath } from '../../api/coverage.js';
 
 /**
  * Most serious first: an exclusion is a deliberate hole in a policy that looks like it protects; standing access
- * without MFA needs nothing to be used; then group activation, direct grants, activation and sign-in without MFA;
+ * without MFA needs nothing to be used; a group owner without MFA is one unasked step (adding themselves as a
+ * member) from standing access; then group activation, direct grants, activation and sign-in without MFA;
  * a conditional cover last.
  */
 export const GAP_ORDER: readonly CoverageGap[] = [
   'ExcludedByConditionalAccess',
   'StandingAccessWithoutMfa',
+  'GroupOwnerWithoutMfa',
   'GroupActivationWithoutMfa',
   'DirectGrant',
   'ActivationWithoutMfa',
@@ -30,5 +32,6 @@ export const COVERAGE_PATHS: readonly CoveragePath[] = [
   'Eligible',
   'GroupActive',
   'GroupEligible',
+  'GroupOwner',
   'SignIn',
 ];

@@ -1,7 +1,7 @@
 // Pure. The coverage rule for eligible members of a role-assignable group (path GroupEligible): they activate
 // their membership of the group (PIM for Groups), so the group's member activation rule asks them; failing that,
-// Conditional Access covers their use of the role as it covers standing access. Owner access of a group makes
-// one an owner, not a member, and gives no role assignment: only the member rule counts here.
+// Conditional Access covers their use of the role as it covers standing access. The owner activation rule makes
+// one an owner, not a member: only the member rule counts here (owners are judged on their own path, GroupOwner).
 import type { HoldingCoverage } from '../../api/coverage.js';
 import { covered, notCovered, type RuleInput } from './rule-input.js';
 import { fromPolicyCoverage, standingPolicyCoverage } from './standing-rule.js';

@@ -64,6 +64,16 @@ describe('rolegate alerts', () => {
       expect(a.principal.id).not.toBe('');
       expect(a.why).not.toBe('');
     }
+    // The default tenant's group owner can make herself a member of the group holding Security Administrator:
+    // listed on her own path, naming the group, with her own reason.
+    const owner = j.accounts.find((a) => a.path === 'GroupOwner');
+    expect(owner).toMatchObject({
+      principal: { userPrincipalName: 'olivia@contoso.example' },
+      roleDisplayName: 'Security Administrator',
+      via: expect.stringContaining(`group ${SEEDED_TIER0_GROUP}`),
+      verdict: 'Uncovered',
+      gap: 'GroupOwnerWithoutMfa',
+    });
     const y = await cli(['alerts', '.', '-o', 'yaml']);
     expect(parse(y.stdout)).toEqual(j);
   });

@@ -227,6 +227,44 @@ spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: false, 
     }
   });
 
+  it('run --dir without --allow-weakening keeps MFA on active assignment when resetting a deleted role', async () => {
+    const id = emulator.roleDefinitions()[22]!.templateId!;
+    const assignmentMfa = (): boolean =>
+      (
+        emulator.getRule(id, 'Enablement_Admin_Assignment') as
+          { enabledRules?: string[] } | undefined
+      )?.enabledRules?.includes('MultiFactorAuthentication') ?? false;
+    const own = mkdtempSync(join(tmpdir(), 'rolegate-dir-assignment-'));
+    writeFileSync(join(own, 'provider.yaml'), readFileSync(join(dir, 'provider.yaml')));
+    const file = join(own, 'kept.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: rolegate.io/v1alpha1
+kind: PrivilegedRole
+metadata: { name: kept, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { id: ${id} }, mfaRequired: true, mfaOnActiveAssignment: true, deletionPolicy: ResetToDefault }
+`,
+    );
+    const run = startRolegate(directoryRunArgs(own, []));
+    try {
+      await run.waitForLog((l) => l.msg === 'controller started');
+      await eventually(() => expect(assignmentMfa()).toBe(true), 20_000);
+      rmSync(file);
+      const finalized = await run.waitForLog(
+        (l) => typeof l.msg === 'string' && l.msg.startsWith('finalized:') && l.name === 'kept',
+        15_000,
+      );
+      // The Entra default has no MFA on active assignment: resetting to it would remove MFA, which needs the flag.
+      expect(finalized.msg).toMatch(
+        /MFA on active assignment kept: removing it requires the controller flag --allow-weakening/,
+      );
+      expect(assignmentMfa()).toBe(true);
+    } finally {
+      expect(await run.stop()).toBe(0);
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('plan says once, at info, when Graph refuses $top, and still plans from smaller pages', async () => {
     const refusing = await startGraphEmulator({ port: 0, refuseTop: true });
     const own = mkdtempSync(join(tmpdir(), 'rolegate-dir-top-'));

@@ -103,7 +103,7 @@ beforeAll(async () => {
   roleIds = emulator
     .roleDefinitions()
     .map((d) => d.templateId ?? d.id)
-    .slice(10, 16);
+    .slice(10, 17);
   // every role used here starts with MFA, so that mfaRequired: false is a weakening the controller may do
   for (const id of roleIds) emulator.setEnabledRules(id, ['Justification', MFA]);
   kc = kubeConfig();
@@ -146,6 +146,40 @@ describe('spec.deletionPolicy', () => {
       after: 'on',
       settings: ['Justification', MFA],
     });
+  });
+
+  it('ResetToDefault also returns the assignment rule the object managed to the Entra default (no MFA)', async () => {
+    const id = roleIds[6]!;
+    const assignmentMfa = (): boolean => {
+      const rule = emulator.getRule(id, 'Enablement_Admin_Assignment') as
+        { enabledRules?: string[] } | undefined;
+      return rule?.enabledRules?.includes(MFA) ?? false;
+    };
+    await create(
+      manifest('reset-assignment', id, {
+        mfaOnActiveAssignment: true,
+        deletionPolicy: 'ResetToDefault',
+      }),
+    );
+    await ready('reset-assignment');
+    expect(assignmentMfa()).toBe(true);
+    expect(mfaOn(id)).toBe(true);
+
+    await remove('reset-assignment');
+    await gone('reset-assignment');
+    // The controller runs with --allow-weakening, so the assignment rule went back to PIM's default (Justification
+    // only); the activation rule was at its default already and kept MFA.
+    expect(assignmentMfa()).toBe(false);
+    expect(
+      (emulator.getRule(id, 'Enablement_Admin_Assignment') as { enabledRules?: string[] })
+        .enabledRules,
+    ).toEqual(['Justification']);
+    expect(mfaOn(id)).toBe(true);
+    await eventually(async () => {
+      expect((await events('reset-assignment')).join('\n')).toMatch(
+        /ResetToDefault: .*active assignment of .* \(MFA assignment rule on -> off\)/,
+      );
+    }, 10_000);
   });
 
   it('Orphan (the default): no finalizer, and deleting leaves the role as it is', async () => {

@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGraphEmulator, type GraphEmulator } from '../../../src/emulator/graph/index.js';
+import {
+  DEFAULT_EMULATOR_CLIENT_ID,
+  DEFAULT_GRAPH_ROLES,
+  SEEDED_TIER0_GROUP,
+  startGraphEmulator,
+  type GraphEmulator,
+} from '../../../src/emulator/graph/index.js';
 import { directoryRuntime, type DirectoryRuntime } from '../../../src/cli/runtime.js';
 import { createLogger } from '../../../src/log.js';
 import { eventually } from '../../harness/kube-client.js';
@@ -15,13 +21,19 @@ let emulator: GraphEmulator;
 let dir: string;
 let rt: DirectoryRuntime | undefined;
 
-const condition = (type: string): { status: string; reason: string; message: string } | undefined =>
+const condition = (
+  type: string,
+  key = 'identity/pra',
+): { status: string; reason: string; message: string } | undefined =>
   rt?.writer
     .report()
-    .roles.find((r) => r.key === 'identity/pra')
+    .roles.find((r) => r.key === key)
     ?.status?.conditions?.find((c) => c.type === type);
 
-async function start(): Promise<void> {
+async function start(
+  role = `metadata: { name: pra, namespace: identity }
+spec: { providerRef: { name: tenant }, role: { id: ${PRA} }, mfaRequired: true }`,
+): Promise<void> {
   writeFileSync(
     join(dir, 'all.yaml'),
     `apiVersion: rolegate.io/v1alpha1
@@ -33,8 +45,7 @@ spec:
 ---
 apiVersion: rolegate.io/v1alpha1
 kind: PrivilegedRole
-metadata: { name: pra, namespace: identity }
-spec: { providerRef: { name: tenant }, role: { id: ${PRA} }, mfaRequired: true }
+${role}
 `,
   );
   rt = await directoryRuntime({
@@ -144,5 +155,40 @@ describe('provider faults surface as conditions', () => {
       20,
     );
     expect(emulator.counts().writes).toBe(0);
+  });
+
+  it('a PIM for Groups access without RoleManagementPolicy.ReadWrite.AzureADGroup: Stalled PermissionDenied naming it', async () => {
+    // The application may write directory role policies and read group policies, not write them.
+    emulator.setClient({
+      clientId: DEFAULT_EMULATOR_CLIENT_ID,
+      graphRoles: [
+        ...DEFAULT_GRAPH_ROLES.filter((r) => r !== 'RoleManagementPolicy.ReadWrite.AzureADGroup'),
+        'RoleManagementPolicy.Read.AzureADGroup',
+      ],
+      armActions: [],
+    });
+    await start(`metadata: { name: tier0, namespace: identity }
+spec:
+  providerRef: { name: tenant }
+  group: { displayName: ${SEEDED_TIER0_GROUP}, access: member }
+  mfaRequired: true`);
+    await eventually(
+      () => {
+        const stalled = condition('Stalled', 'identity/tier0');
+        if (stalled?.reason !== 'PermissionDenied')
+          throw new Error(JSON.stringify(rt?.writer.report()));
+        expect(stalled.message).toContain(
+          'the application needs the Microsoft Graph application permission RoleManagementPolicy.ReadWrite.AzureADGroup',
+        );
+      },
+      15_000,
+      20,
+    );
+    // The write was tried and refused: nothing of the group policy changed.
+    const patches = emulator
+      .requests({ batchItems: true })
+      .filter((r) => r.method === 'PATCH' && r.path.includes('/roleManagementPolicies/Group_'));
+    expect(patches.length).toBeGreaterThan(0);
+    expect(patches.every((r) => r.status === 403)).toBe(true);
   });
 });

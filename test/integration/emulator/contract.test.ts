@@ -9,6 +9,7 @@ import {
   DEFAULT_SUBSCRIPTION_ID,
   groupId,
   SEEDED_TIER0_GROUP,
+  groupPolicyId,
   startGraphEmulator,
   userId,
   type GraphEmulator,
@@ -17,6 +18,8 @@ import {
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const READER = 'contract-reader';
+/** An application that may write directory role policies but not PIM for Groups ones. */
+const DIRECTORY_WRITER = 'contract-directory-writer';
 
 /** One row of the contract table. */
 interface Row {
@@ -85,6 +88,15 @@ async function emulator(): Promise<GraphEmulator> {
         graphRoles: ['RoleManagementPolicy.Read.Directory', 'RoleManagementAlert.Read.Directory'],
         armActions: ['Microsoft.Authorization/*/read'],
       },
+      {
+        clientId: DIRECTORY_WRITER,
+        graphRoles: [
+          'RoleManagementPolicy.ReadWrite.Directory',
+          'RoleManagement.ReadWrite.Directory',
+          'RoleManagementPolicy.Read.AzureADGroup',
+        ],
+        armActions: [],
+      },
     ],
   });
   running.push(e);
@@ -111,6 +123,7 @@ async function resolve(e: GraphEmulator, text: string): Promise<string> {
     .replaceAll('{sub}', DEFAULT_SUBSCRIPTION_ID)
     .replaceAll('{armPolicy}', armPolicy)
     .replaceAll('{tier0}', groupId(SEEDED_TIER0_GROUP))
+    .replaceAll('{gpolicy}', groupPolicyId(groupId(SEEDED_TIER0_GROUP), 'member'))
     .replaceAll('{alice}', userId('alice@contoso.example'))
     .replaceAll('{alert}', `DirectoryRole_${e.tenantId}_NoMfaOnRoleActivationAlert`);
 }
@@ -129,6 +142,8 @@ async function headersFor(
   if (as === 'graph-token') return bearer(e.token);
   if (as === 'reader')
     return bearer(e.issueToken({ clientId: READER, api: arm ? 'arm' : 'graph' }));
+  if (as === 'directory-writer')
+    return bearer(e.issueToken({ clientId: DIRECTORY_WRITER, api: 'graph' }));
   if (as === 'expired') return bearer(e.issueToken({ api: arm ? 'arm' : 'graph', lifetimeS: -60 }));
   if (as === 'foreign') {
     const other = await emulator();
@@ -222,6 +237,7 @@ describe('emulator contract (docs/emulator.md)', () => {
         'arm-token',
         'graph-token',
         'reader',
+        'directory-writer',
         'expired',
         'foreign',
         'origin',

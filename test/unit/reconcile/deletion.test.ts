@@ -13,6 +13,12 @@ const withMfa = live({
   settings: ['Justification', 'MultiFactorAuthentication'],
 });
 const input = (over: Partial<PlanInput> = {}): PlanInput => baseInput({ spec: spec(), ...over });
+/** MFA on activation and on active assignment. */
+const assignmentOn = live({
+  mfaRule: true,
+  assignmentMfa: true,
+  settings: ['Justification', 'MultiFactorAuthentication'],
+});
 
 /** A decision in one comparable line: kind, refused flag or actions. */
 function summary(d: DeletionDecision): string {
@@ -27,6 +33,8 @@ const cases: {
   reason: string;
   in: PlanInput;
   providerDefault: boolean | undefined;
+  /** The provider's default of the MFA-on-active-assignment rule (Entra: off). */
+  assignmentDefault?: boolean;
   want: string;
   message: RegExp;
 }[] = [
@@ -179,6 +187,85 @@ const cases: {
     message: /older PrivilegedRole team-a\/ga/,
   },
   {
+    name: 'assignment rule reset with --allow-weakening',
+    reason:
+      'the object managed MFA on active assignment: a reset returns it to the default (off), weakening allowed',
+    in: input({
+      spec: spec({ mfaRequired: true, mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: assignmentOn },
+      options: { allowWeakening: true },
+    }),
+    providerDefault: true,
+    assignmentDefault: false,
+    want: 'Reset:SetMfa:AssignmentRule:on->off',
+    message: /active assignment does not require MFA/,
+  },
+  {
+    name: 'assignment rule kept without --allow-weakening',
+    reason:
+      'turning the assignment rule off removes MFA: refused, the object goes, and the message names the flag',
+    in: input({
+      spec: spec({ mfaRequired: true, mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: assignmentOn },
+    }),
+    providerDefault: true,
+    assignmentDefault: false,
+    want: 'Release:refused',
+    message:
+      /MFA on active assignment kept: removing it requires the controller flag --allow-weakening/,
+  },
+  {
+    name: 'activation reset despite a kept assignment rule',
+    reason:
+      'a refused weakening of the assignment rule does not hold back restoring MFA on activation',
+    in: input({
+      spec: spec({ mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ mfaRule: false, assignmentMfa: true }) },
+    }),
+    providerDefault: true,
+    assignmentDefault: false,
+    want: 'Reset:SetMfa:ActivationRule:off->on',
+    message: /Resetting Global Administrator .*; MFA on active assignment kept/,
+  },
+  {
+    name: 'assignment rule already at the default',
+    reason: 'the declared assignment rule is already off, the default: nothing to write',
+    in: input({
+      spec: spec({ mfaRequired: true, mfaOnActiveAssignment: false }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: false }) },
+    }),
+    providerDefault: true,
+    assignmentDefault: false,
+    want: 'Release',
+    message: /Nothing to reset: .*active assignment does not require MFA, the provider's default$/,
+  },
+  {
+    name: 'assignment rule not managed',
+    reason:
+      'an object that never declared mfaOnActiveAssignment leaves the assignment rule alone, even with --allow-weakening',
+    in: input({
+      spec: spec({ mfaRequired: true }),
+      lookup: { kind: 'Found', role: assignmentOn },
+      options: { allowWeakening: true },
+    }),
+    providerDefault: true,
+    assignmentDefault: false,
+    want: 'Release',
+    message: /Nothing to reset/,
+  },
+  {
+    name: 'declared assignment rule not re-enforced',
+    reason:
+      "a provider without an assignment default: the reset does not write the object's own declared value back",
+    in: input({
+      spec: spec({ mfaRequired: true, mfaOnActiveAssignment: true }),
+      lookup: { kind: 'Found', role: live({ mfaRule: true, assignmentMfa: false }) },
+    }),
+    providerDefault: true,
+    want: 'Release',
+    message: /Nothing to reset/,
+  },
+  {
     name: 'no default',
     reason: 'a provider without a default is left alone',
     in: input(),
@@ -190,13 +277,41 @@ const cases: {
 
 describe('planDeletion', () => {
   it.each(cases)('$name: $reason', (c) => {
-    const d = planDeletion(c.in, c.providerDefault);
+    const d = planDeletion(c.in, c.providerDefault, c.assignmentDefault);
     expect(summary(d)).toBe(c.want);
     expect(d.message).toMatch(c.message);
   });
 
+  it('names what the guard kept from a reset it still makes, and nothing when it keeps nothing', () => {
+    const keep = planDeletion(
+      input({
+        spec: spec({ mfaOnActiveAssignment: true }),
+        lookup: { kind: 'Found', role: live({ mfaRule: false, assignmentMfa: true }) },
+      }),
+      true,
+      false,
+    );
+    expect(keep).toMatchObject({
+      kind: 'Reset',
+      kept: 'MFA on active assignment kept: removing it requires the controller flag --allow-weakening (Global Administrator)',
+    });
+    const all = planDeletion(
+      input({
+        spec: spec({ mfaOnActiveAssignment: true }),
+        lookup: { kind: 'Found', role: live({ mfaRule: false, assignmentMfa: true }) },
+        options: { allowWeakening: true },
+      }),
+      true,
+      false,
+    );
+    expect(all.kind).toBe('Reset');
+    expect(all).not.toHaveProperty('kept');
+  });
+
   it('is deterministic', () => {
     for (const c of cases)
-      expect(planDeletion(c.in, c.providerDefault)).toEqual(planDeletion(c.in, c.providerDefault));
+      expect(planDeletion(c.in, c.providerDefault, c.assignmentDefault)).toEqual(
+        planDeletion(c.in, c.providerDefault, c.assignmentDefault),
+      );
   });
 });

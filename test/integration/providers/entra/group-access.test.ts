@@ -5,16 +5,19 @@ import { switchEnabled } from '../../../../src/api/observation.js';
 import { groupScope } from '../../../../src/api/role-target.js';
 import { effectiveSpec } from '../../../../src/api/v1alpha1/types.js';
 import {
+  DEFAULT_GRAPH_ROLES,
   groupId,
   syntheticDirectory,
   SEEDED_TIER0_GROUP,
 } from '../../../../src/emulator/graph/index.js';
+import { createEntraProvider } from '../../../../src/providers/entra/index.js';
 import type { ProviderSnapshot } from '../../../../src/providers/types.js';
 import type { Action } from '../../../../src/reconcile/action.js';
 import { plan } from '../../../../src/reconcile/plan.js';
-import { emulator, provider } from './fixtures.js';
+import { emulator, provider, requireMfa } from './fixtures.js';
 
 const TIER0 = groupId(SEEDED_TIER0_GROUP);
+const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 
 describe('Entra PIM for Groups accesses', () => {
   it('resolves a group access by display name or id, member and owner apart, with clear misses', async () => {
@@ -112,6 +115,49 @@ describe('Entra PIM for Groups accesses', () => {
       message:
         'PIM for Groups policies were not read: this provider does not read them (groups: false)',
     });
+  });
+
+  it('a group policy write without RoleManagementPolicy.ReadWrite.AzureADGroup is refused, naming that permission', async () => {
+    const e = await emulator({
+      clients: [
+        {
+          clientId: 'directory-writer',
+          // Every permission of the default application but the PIM for Groups policy write.
+          graphRoles: [
+            ...DEFAULT_GRAPH_ROLES.filter(
+              (r) => r !== 'RoleManagementPolicy.ReadWrite.AzureADGroup',
+            ),
+            'RoleManagementPolicy.Read.AzureADGroup',
+          ],
+          armActions: [],
+        },
+      ],
+    });
+    const p = createEntraProvider(
+      {
+        tenantId: e.tenantId,
+        graphBaseUrl: e.url,
+        credentials: { type: 'Emulator', clientId: 'directory-writer' },
+      },
+      { holders: false, groups: true, retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 } },
+    );
+    const snap = await p.snapshot();
+    const member = snap.resolve({ id: TIER0 }, groupScope('member'));
+    if (member.kind !== 'Found') throw new Error('the group access must be read');
+    const ua = snap.resolve({ id: USER_ADMIN }, '/');
+    if (ua.kind !== 'Found') throw new Error('User Administrator must be read');
+    const [group, role] = await p.apply([requireMfa(member.role), requireMfa(ua.role)]);
+    expect(group).toMatchObject({ ok: false, error: { kind: 'PermissionDenied' } });
+    expect(!group?.ok && group?.error.message).toMatch(
+      /403 Authorization_RequestDenied.*the application needs the Microsoft Graph application permission RoleManagementPolicy\.ReadWrite\.AzureADGroup/,
+    );
+    // The directory permission still writes the directory role in the same apply.
+    expect(role?.ok).toBe(true);
+    // Nothing of the group policy was written.
+    const rules = e.getPolicy(member.role.handle)?.rules ?? [];
+    const enablement = rules.find((r) => r.id === 'Enablement_EndUser_Assignment') as
+      { enabledRules?: string[] } | undefined;
+    expect(enablement?.enabledRules).toEqual(['Justification']);
   });
 
   it('requires MFA on member activation through plan(), keeps the other rules, verifies, then writes nothing', async () => {

@@ -14,6 +14,7 @@ import {
   userId,
 } from '../../../../src/emulator/graph/index.js';
 import { readHolders } from '../../../../src/providers/entra/holders-read.js';
+import { assessCoverage } from '../../../../src/reconcile/coverage/assess-coverage.js';
 import { createEntraProvider } from '../../../../src/providers/entra/index.js';
 import { coverageByRole } from '../../../../src/providers/entra/holders.js';
 import type { LiveRole } from '../../../../src/api/observation.js';
@@ -69,12 +70,14 @@ describe('Entra holders', () => {
       `Active ${upn('erin')} until 2027-01-01T00:00:00Z`,
     ]);
     // The role-assignable group holds Security Administrator actively: its eligible member activates the
-    // membership (GroupEligible), its standing member holds the role (GroupActive).
+    // membership (GroupEligible), its standing member holds the role (GroupActive), and its owner can make
+    // herself a member (GroupOwner).
     const tier0 = groupId(SEEDED_TIER0_GROUP);
     const sec = role(roles, SECURITY_ADMIN).coverage;
     expect(summary(sec)).toEqual([
       `GroupActive ${upn('erin')} via ${SEEDED_TIER0_GROUP}`,
       `GroupEligible ${upn('dave')} via ${SEEDED_TIER0_GROUP}`,
+      `GroupOwner ${upn('olivia')} via ${SEEDED_TIER0_GROUP}`,
     ]);
     expect(sec?.holdings.every((h) => h.via?.id === tier0 && h.via.kind === 'Group')).toBe(true);
     // Member activation asks no MFA, owner activation does (the seeded group policies).
@@ -200,15 +203,80 @@ describe('Entra holders', () => {
     expect(large).toBe(small);
   });
 
-  it('reads groups in $batch: 4 lists per role-holding group, 20 a batch', async () => {
+  it('reads owners of role-holding groups: plain owners and eligible and active PIM for Groups owners, each once', async () => {
+    const e = await emulator({ seed: { roles: 3 } });
+    const [r0, r1] = e.roleDefinitions();
+    const active = stableGuid('owned-active');
+    const eligible = stableGuid('owned-eligible');
+    const [plain, pimActive, pimEligible, both] = [
+      'plain',
+      'pim-active',
+      'pim-eligible',
+      'both',
+    ].map((n) => userId(`${n}@x.example`));
+    e.seedDirectory({
+      users: ['plain', 'pim-active', 'pim-eligible', 'both'].map((n) => ({
+        userPrincipalName: `${n}@x.example`,
+      })),
+      groups: [
+        {
+          id: active,
+          displayName: 'Owned Active',
+          isAssignableToRole: true,
+          owners: [plain!, both!],
+          pim: { member: [], owner: ['MultiFactorAuthentication'] },
+        },
+        { id: eligible, displayName: 'Owned Eligible', isAssignableToRole: true, owners: [plain!] },
+      ],
+      // An active owner instance makes an owner (listed by groups/{id}/owners too); both is a plain owner and
+      // an eligible one: one holding.
+      groupAssignments: [
+        {
+          groupId: active,
+          principalId: pimActive!,
+          accessId: 'owner',
+          endDateTime: '2027-03-01T00:00:00Z',
+        },
+      ],
+      groupEligibilities: [
+        { groupId: active, principalId: pimEligible!, accessId: 'owner' },
+        { groupId: active, principalId: both!, accessId: 'owner' },
+      ],
+      roleAssignments: [{ principalId: active, roleDefinitionId: r0!.id }],
+      roleEligibilities: [{ principalId: eligible, roleDefinitionId: r1!.id }],
+    });
+    const roles = (await provider(e).snapshot()).roles();
+    const c0 = role(roles, r0!.id.toLowerCase()).coverage;
+    expect(summary(c0)).toEqual([
+      'GroupOwner both@x.example via Owned Active',
+      'GroupOwner pim-active@x.example via Owned Active until 2027-03-01T00:00:00Z',
+      'GroupOwner pim-eligible@x.example via Owned Active',
+      'GroupOwner plain@x.example via Owned Active',
+    ]);
+    // Owners are not members: no memberOf entry puts them in the group.
+    expect(c0?.memberOf[plain!]).toBeUndefined();
+    const c1 = role(roles, r1!.id.toLowerCase()).coverage;
+    expect(c1?.holdings).toEqual([
+      expect.objectContaining({ path: 'GroupOwner', groupEligibleForRole: true }),
+    ]);
+    // The pure core judges them: the owner activation MFA of the group does not cover what an owner grants
+    // themselves, and no Conditional Access policy of this tenant applies.
+    const verdicts = assessCoverage(role(roles, r0!.id.toLowerCase()));
+    expect(verdicts?.holdings.map((h) => `${h.verdict}:${h.gap ?? ''}`)).toEqual(
+      Array(4).fill('Uncovered:GroupOwnerWithoutMfa'),
+    );
+  });
+
+  it('reads groups in $batch: 5 lists per role-holding group, 20 a batch', async () => {
     const e = await emulator({ seed: { roles: 30 } });
     const ids = e.roleDefinitions().map((r) => r.id);
     e.seedDirectory(syntheticDirectory({ roleIds: ids, instances: 200, groups: 25 }));
     const p = provider(e, { pageSize: 999, groups: false });
     await p.snapshot();
     const batches = p.graph.stats.batches;
-    // 25 groups x 4 lists = 100 GETs = 5 batches; no page of theirs needs a second round at the default page size.
-    expect(batches).toBe(Math.ceil((25 * 4) / 20));
+    // 25 groups x 5 lists (members, owners, eligible and active instances, policies) = 125 GETs = 7 batches; no
+    // page of theirs needs a second round at the default page size.
+    expect(batches).toBe(Math.ceil((25 * 5) / 20));
     // Nothing was read per group outside $batch.
     const perGroup = e
       .requests()
@@ -292,6 +360,7 @@ describe('Entra holders', () => {
     expect(summary(armRole(contributor).coverage)).toEqual([
       `GroupActive ${upn('erin')} via ${SEEDED_TIER0_GROUP}`,
       `GroupEligible ${upn('dave')} via ${SEEDED_TIER0_GROUP}`,
+      `GroupOwner ${upn('olivia')} via ${SEEDED_TIER0_GROUP}`,
     ]);
     expect(armRole(contributor).coverage?.groupActivation).toEqual({
       [tier0]: { member: false, owner: true },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTokenError } from '../../../../src/providers/entra/graph-errors.js';
+import { classifyTokenError, permissionFor } from '../../../../src/providers/entra/graph-errors.js';
 
 const error = (name: string, message: string, extra: Record<string, unknown> = {}): Error =>
   Object.assign(new Error(message), { name }, extra);
@@ -47,5 +47,36 @@ describe('classifyTokenError', () => {
     },
   ])('$reason', ({ err, want }) => {
     expect(classifyTokenError('https://graph.microsoft.com/.default', err).kind).toBe(want);
+  });
+});
+
+describe('permissionFor', () => {
+  it.each([
+    {
+      method: 'PATCH',
+      path: '/policies/roleManagementPolicies/Group_0b1f6471-1bf0-4dda-aec3-cb9272f09590_f21b26d9-9ff9-4af1-b1d4-bddf28591369/rules/Enablement_EndUser_Assignment',
+      want: 'RoleManagementPolicy.ReadWrite.AzureADGroup',
+      reason: 'a PIM for Groups policy is written with the AzureADGroup permission only',
+    },
+    {
+      method: 'GET',
+      path: '/policies/roleManagementPolicies/Group_0b1f6471-1bf0-4dda-aec3-cb9272f09590_f21b26d9-9ff9-4af1-b1d4-bddf28591369',
+      want: 'RoleManagementPolicy.Read.AzureADGroup',
+      reason: 'and read with its read permission',
+    },
+    {
+      method: 'PATCH',
+      path: '/policies/roleManagementPolicies/DirectoryRole_x_y/rules/Enablement_EndUser_Assignment',
+      want: 'RoleManagementPolicy.ReadWrite.Directory',
+      reason: "a directory role's policy takes the directory permission",
+    },
+    {
+      method: 'GET',
+      path: '/groups/0b1f6471-1bf0-4dda-aec3-cb9272f09590/owners',
+      want: 'GroupMember.Read.All',
+      reason: 'group owners are read with the group member permission',
+    },
+  ])('$reason', ({ method, path, want }) => {
+    expect(permissionFor(method, path)).toBe(want);
   });
 });

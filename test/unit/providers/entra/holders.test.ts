@@ -62,7 +62,7 @@ const policy = (access: string, enabledRules: string[]): GraphPolicyAssignment =
 const lines = (r: HoldersRead): string[] =>
   (coverageByRole(r).get(ROLE)?.holdings ?? []).map(
     (h) =>
-      `${h.path} ${h.principal.displayName}${h.via ? ` via ${h.via.displayName}` : ''}${h.endDateTime ? ` until ${h.endDateTime}` : ''}`,
+      `${h.path} ${h.principal.displayName}${h.via ? ` via ${h.via.displayName}` : ''}${h.endDateTime ? ` until ${h.endDateTime}` : ''}${h.groupEligibleForRole ? ' (eligible group)' : ''}`,
   );
 
 describe('coverageByRole: holdings', () => {
@@ -119,7 +119,7 @@ describe('coverageByRole: holdings', () => {
     },
     {
       reason:
-        'a group holding the role actively: standing members GroupActive, eligible members GroupEligible, activated members only as eligible',
+        'a group holding the role actively: standing members GroupActive, eligible members GroupEligible, activated members only as eligible, an eligible owner GroupOwner',
       read: read({
         active: [inst(G.id, { assignmentType: 'Assigned' })],
         groups: {
@@ -147,22 +147,56 @@ describe('coverageByRole: holdings', () => {
           },
         },
       }),
-      want: ['GroupActive ann via Ops', 'GroupEligible ben via Ops', 'GroupEligible cid via Ops'],
+      want: [
+        'GroupActive ann via Ops',
+        'GroupEligible ben via Ops',
+        'GroupEligible cid via Ops',
+        'GroupOwner ann via Ops',
+      ],
     },
     {
       reason:
-        'a group eligible for the role: every member activates the role itself, so Eligible via the group',
+        'owners: a plain owner, and an active owner instance listed among the plain owners too, count once each',
+      read: read({
+        active: [inst(G.id, { assignmentType: 'Assigned' })],
+        groups: {
+          [G.id]: {
+            members: [],
+            owners: ['u-ann', 'u-ben'],
+            eligible: [],
+            active: [
+              {
+                principalId: 'u-ben',
+                groupId: G.id,
+                accessId: 'owner',
+                assignmentType: 'assigned',
+                endDateTime: '2026-12-01T00:00:00Z',
+              },
+            ],
+          },
+        },
+      }),
+      want: ['GroupOwner ann via Ops', 'GroupOwner ben via Ops until 2026-12-01T00:00:00Z'],
+    },
+    {
+      reason:
+        'a group eligible for the role: every member activates the role itself, so Eligible via the group; its owner is marked as owning a group eligible for the role',
       read: read({
         eligible: [inst(G.id)],
         groups: {
           [G.id]: {
             members: ['u-ann'],
+            owners: ['u-cid'],
             eligible: [{ principalId: 'u-ben', groupId: G.id, accessId: 'member' }],
             active: [],
           },
         },
       }),
-      want: ['Eligible ann via Ops', 'Eligible ben via Ops'],
+      want: [
+        'Eligible ann via Ops',
+        'Eligible ben via Ops',
+        'GroupOwner cid via Ops (eligible group)',
+      ],
     },
     {
       reason:

@@ -203,6 +203,15 @@ describe('holders (real server)', () => {
     expect((await passwordGrant('admin-cli', 'grace')).status).toBe(200);
     // A non-holder is not asked.
     expect((await passwordGrant('legacy', 'bob')).status).toBe(200);
+
+    // The flow's role condition matches effective roles: it also asks carl, who holds breakglass through the
+    // composite superadmin, so superadmin's holders have no DirectGrant path through legacy either.
+    const sa = await live('superadmin');
+    expect(holdings(sa)).toContain('carl:SignIn:direct');
+    expect(holdings(sa).filter((h) => h.includes('Legacy app'))).toEqual([]);
+    expect(holdings(sa)).toContain('carl:DirectGrant:Client admin-cli');
+    expect((await passwordGrant('legacy', 'carl')).status).not.toBe(200);
+    expect((await passwordGrant('admin-cli', 'carl')).status).toBe(200);
   });
 
   it('the issue: a realm role payroll.approver beside a client payroll is never reported protected', async () => {

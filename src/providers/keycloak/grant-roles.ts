@@ -28,11 +28,7 @@ export function grantRoles(
 ): GrantRoles {
   const memo = new Map<string, ReadonlySet<string>>();
   const byGroup = new Map(groups.map((g) => [g.id, g]));
-  const expand = (ids: Iterable<string>): Set<string> => {
-    const out = new Set<string>();
-    for (const id of ids) for (const e of effectiveRoles(exp, graph, id)) out.add(e);
-    return out;
-  };
+  const expand = (ids: Iterable<string>): Set<string> => effectiveRoles(exp, graph, ids);
   return (roleId, via) => {
     const key =
       via?.kind === 'Group'

@@ -59,9 +59,7 @@ export function clientScopeRoles(
       }
     }
   }
-  const out = new Set<string>();
-  for (const id of seeds) for (const e of effectiveRoles(exp, graph, id)) out.add(e);
-  return out;
+  return effectiveRoles(exp, graph, seeds);
 }
 
 /**

@@ -12,10 +12,12 @@ import { assessCoverage } from '../../../../src/reconcile/coverage/assess-covera
 import { holdersCondition } from '../../../../src/reconcile/holders-condition.js';
 import {
   createTestRealm,
+  isOtpPrompt,
+  liveRole,
+  passwordGrant,
+  realmRolesIn,
   loginWithPassword,
-  PASSWORD,
   setMfa,
-  type LoginOutcome,
   type TestRealm,
 } from './fixtures.js';
 
@@ -23,51 +25,12 @@ const REALM = 'rg-effective';
 let t: TestRealm;
 const r = `/${REALM}`;
 
-async function live(name: string): Promise<LiveRole> {
-  const l = (await t.newProvider().snapshot()).resolve({ displayName: name }, '/');
-  if (l.kind !== 'Found') throw new Error(`${name}: ${JSON.stringify(l)}`);
-  return l.role;
-}
-
 /** `username:path:via -> verdict` per holding, sorted. */
 function verdicts(role: LiveRole): string[] {
   const via = (h: Holding): string => (h.via ? `${h.via.kind} ${h.via.displayName}` : 'direct');
   const fmt = (c: HoldingCoverage): string =>
     `${c.holding.principal.userPrincipalName}:${c.holding.path}:${via(c.holding)} -> ${c.verdict}`;
   return (assessCoverage(role)?.holdings ?? []).map(fmt).sort();
-}
-
-function isOtpPrompt(o: LoginOutcome): boolean {
-  // A holder without OTP is sent to enrol it (CONFIGURE_TOTP); one with OTP gets the OTP form.
-  return (
-    o.kind === 'page' &&
-    /execution=CONFIGURE_TOTP|name="otp"/.test(`${o.formAction ?? ''} ${o.html}`)
-  );
-}
-
-async function passwordGrant(
-  clientId: string,
-  username: string,
-  scope?: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${t.admin.url}/realms/${REALM}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: clientId,
-      username,
-      password: PASSWORD,
-      ...(scope ? { scope } : {}),
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-function realmRolesIn(token: unknown): string[] {
-  const payload = JSON.parse(Buffer.from(String(token).split('.')[1]!, 'base64url').toString()) as {
-    realm_access?: { roles?: string[] };
-  };
-  return payload.realm_access?.roles ?? [];
 }
 
 async function clientUuid(clientId: string): Promise<string> {
@@ -143,7 +106,7 @@ describe('effective roles (real server)', () => {
     try {
       // rolegate says the same of breakglass's holders: the holders through superadmin and through top (which
       // contains superadmin) are covered by superadmin's step; alice, a direct holder, is not.
-      const bg = await live('breakglass');
+      const bg = await liveRole(t, 'breakglass');
       expect(switchEnabled(bg)).toBe(false);
       expect(verdicts(bg).filter((v) => v.includes(':SignIn:'))).toEqual([
         'alice:SignIn:direct -> Uncovered',
@@ -169,7 +132,7 @@ describe('effective roles (real server)', () => {
 
     // superadmin has no step of its own (its MFA switch stays off: plan would still write one), but every holder
     // is asked, through breakglass: no SignInWithoutMfa.
-    const sa = await live('superadmin');
+    const sa = await liveRole(t, 'superadmin');
     expect(switchEnabled(sa)).toBe(false);
     expect(verdicts(sa).filter((v) => v.includes(':SignIn:'))).toEqual([
       'carl:SignIn:direct -> Covered',
@@ -204,16 +167,16 @@ describe('effective roles (real server)', () => {
     expect(direct).toHaveLength(9);
 
     // Keycloak agrees, token by token: a password grant needs no OTP (the step is in the browser flow only).
-    const scoped = await passwordGrant('scoped', 'carl');
+    const scoped = await passwordGrant(t, 'scoped', 'carl');
     expect(scoped.status, JSON.stringify(scoped.body)).toBe(200);
     expect(realmRolesIn(scoped.body.access_token)).toContain('breakglass');
-    const narrow = await passwordGrant('narrow', 'carl');
+    const narrow = await passwordGrant(t, 'narrow', 'carl');
     expect(narrow.status, JSON.stringify(narrow.body)).toBe(200);
     expect(realmRolesIn(narrow.body.access_token)).not.toContain('breakglass');
     expect(realmRolesIn(narrow.body.access_token)).not.toContain('superadmin');
-    const optPlain = await passwordGrant('opt', 'carl');
+    const optPlain = await passwordGrant(t, 'opt', 'carl');
     expect(realmRolesIn(optPlain.body.access_token)).not.toContain('breakglass');
-    const optAsked = await passwordGrant('opt', 'carl', 'ops');
+    const optAsked = await passwordGrant(t, 'opt', 'carl', 'ops');
     expect(optAsked.status, JSON.stringify(optAsked.body)).toBe(200);
     expect(realmRolesIn(optAsked.body.access_token)).toEqual(
       expect.arrayContaining(['breakglass', 'superadmin']),

@@ -168,7 +168,8 @@ export class KeycloakSnapshot implements ProviderSnapshot {
       if (!this.directGrantModel(c.flowAlias) || this.forced(c.flowAlias, role.id)) continue;
       // A client whose tokens cannot carry the role is no way to use it (token-scope.ts).
       const rep = this.clientsById.get(c.clientId);
-      if (rep && !tokensCanCarry(this.state.export, rep, role, () => this.scopeOf(rep))) continue;
+      if (rep && !tokensCanCarry(this.state.export, this.graph, rep, role, () => this.scopeOf(rep)))
+        continue;
       for (const h of signIn) {
         const inFlow = (id: string): boolean => this.forced(c.flowAlias, id);
         if (otherRolesAsking(this.grants(role.id, h.via), role.id, inFlow).length > 0) continue;
@@ -270,9 +271,21 @@ export class KeycloakSnapshot implements ProviderSnapshot {
     const forced = e.forced && (e.owned.length === 0 || e.ownedIntact);
     const ambiguity = roleReference(this.names, role).ambiguity;
     const coverage = this.coverage(role);
+    // Without a step of its own, a composite's holders may still be asked by the steps of roles it contains: say
+    // so, so that "no step forces" is not read as "nobody is asked".
+    const contained = e.forced
+      ? []
+      : otherRolesAsking(this.grants(role.id, undefined), role.id, (id) =>
+          this.forced(undefined, id),
+        ).map((id) => roleLabel(this.graph.byId.get(id)));
     const detail = [
       ...(ambiguity ? [ambiguity] : []),
       describeEnforcement(this.state.browserFlow || '(none bound)', e),
+      ...(contained.length > 0
+        ? [
+            `its holders are asked for OTP by the step of ${contained.join(', ')}, which it contains (the step counts for holder coverage, not as this role's own)`,
+          ]
+        : []),
       ...this.warnings,
       ...(this.state.holdersError ? [this.state.holdersError] : []),
     ].join('; ');

@@ -7,9 +7,10 @@
 //
 // Two exceptions, where the token's roles are not what is checked: Keycloak's admin API judges tokens issued for
 // admin-cli and security-admin-console by the user's stored roles (MgmtPermissions: UserModelIdentity), and in
-// some releases by the token's audience rather than its issuer; so for those two clients, and for the admin roles
-// themselves (realm-management, and the `<realm>-realm` clients of master), a narrow scope is never taken as
-// proof that the role cannot be used.
+// some releases by the token's audience rather than its issuer (an audience mapper can put admin-cli in any
+// client's tokens); so for those two clients, and for the admin roles (realm-management, and the `<realm>-realm`
+// clients of master) and any composite containing one, a narrow scope is never taken as proof that the role
+// cannot be used.
 import type { RoleKey } from './flow-model.js';
 import type { ClientRep, RealmExport, ScopeMappingRep } from './realm-state.js';
 import { effectiveRoles, type RoleGraph } from './role-holders.js';
@@ -17,13 +18,16 @@ import { effectiveRoles, type RoleGraph } from './role-holders.js';
 /** Clients whose tokens the admin API judges by the user's roles, not the token's. */
 const ADMIN_CLIENTS: ReadonlySet<string> = new Set(['admin-cli', 'security-admin-console']);
 
-/** Whether a role is one of the admin API's own roles. */
-function isAdminRole(exp: RealmExport, role: RoleKey): boolean {
-  if (role.clientId === undefined) return false;
-  return (
-    role.clientId === 'realm-management' ||
-    (exp.realm === 'master' && role.clientId.endsWith('-realm'))
-  );
+/** Whether a role is, or contains through composites, one of the admin API's own roles. */
+function grantsAdminRole(exp: RealmExport, graph: RoleGraph, role: RoleKey): boolean {
+  const admin = (clientId: string | undefined): boolean =>
+    clientId !== undefined &&
+    (clientId === 'realm-management' || (exp.realm === 'master' && clientId.endsWith('-realm')));
+  if (admin(role.clientId)) return true;
+  for (const id of effectiveRoles(exp, graph, role.id)) {
+    if (admin(graph.byId.get(id)?.clientId)) return true;
+  }
+  return false;
 }
 
 /**
@@ -68,11 +72,12 @@ export function clientScopeRoles(
  */
 export function tokensCanCarry(
   exp: RealmExport,
+  graph: RoleGraph,
   client: ClientRep,
   role: RoleKey,
   scope: () => ReadonlySet<string>,
 ): boolean {
   if (client.fullScopeAllowed !== false) return true;
-  if (ADMIN_CLIENTS.has(client.clientId) || isAdminRole(exp, role)) return true;
+  if (ADMIN_CLIENTS.has(client.clientId) || grantsAdminRole(exp, graph, role)) return true;
   return scope().has(role.id.toLowerCase());
 }

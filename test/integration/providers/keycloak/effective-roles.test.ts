@@ -142,6 +142,7 @@ describe('effective roles (real server)', () => {
       (h) => h.holding.path === 'SignIn' && h.holding.principal.userPrincipalName === 'carl',
     );
     expect(carl?.by).toBe('OTP step of breakglass');
+    expect(sa.detail).toContain('its holders are asked for OTP by the step of breakglass');
     // HoldersCovered names only the password-grant paths (admin-cli, and opt whose optional scope maps
     // superadmin), not the sign-ins.
     const cond = holdersCondition(sa, assessCoverage(sa));

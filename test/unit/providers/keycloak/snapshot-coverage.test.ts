@@ -146,6 +146,11 @@ describe('Keycloak snapshot coverage with effective roles and client scopes', ()
   it("a composite's holder is covered by the step of a role it contains; only clients that can carry the composite, and whose flow does not ask, are reported", () => {
     const sup = role('super');
     expect(sup.coverage?.askedThrough).toEqual({ 'id-carl': ['breakglass'] });
+    // Its own switch stays off (no step of its own), and the detail says who asks its holders instead.
+    expect(sup.requirements[0]?.mechanisms).toEqual([
+      expect.objectContaining({ kind: 'Switch', enabled: false }),
+    ]);
+    expect(sup.detail).toContain('its holders are asked for OTP by the step of breakglass');
     expect(verdicts(sup).sort()).toEqual([
       // admin-cli: full scope, the realm's flow asks nobody.
       'carl:DirectGrant:admin-cli -> Uncovered',
@@ -158,6 +163,7 @@ describe('Keycloak snapshot coverage with effective roles and client scopes', ()
   it("a contained role's holders: its own step covers sign-in, and every client whose tokens can carry it is reported", () => {
     const bg = role('breakglass');
     expect(bg.coverage?.askedThrough).toBeUndefined();
+    expect(bg.detail).not.toContain('its holders are asked');
     expect(verdicts(bg).sort()).toEqual([
       'alice:DirectGrant:admin-cli -> Uncovered',
       'alice:DirectGrant:scoped -> Uncovered',

@@ -17,6 +17,12 @@ const EXPORT: RealmExport = {
       { id: 'BG', name: 'breakglass' },
       { id: 'SUPER', name: 'super', composite: true, composites: { realm: ['breakglass'] } },
       { id: 'AUD', name: 'auditor' },
+      {
+        id: 'PLAT',
+        name: 'platform-admin',
+        composite: true,
+        composites: { client: { 'realm-management': ['manage-users'] } },
+      },
     ],
     client: {
       legacy: [{ id: 'LEG-ADM', name: 'admin' }],
@@ -170,6 +176,14 @@ const CASES: Case[] = [
     carries: true,
   },
   {
+    name: 'narrow, a realm composite containing an admin role',
+    reason:
+      'the admin API may judge by the stored roles, which give manage-users through the composite',
+    client: narrow('bare'),
+    role: { id: 'PLAT', name: 'platform-admin' },
+    carries: true,
+  },
+  {
     name: "narrow, a master realm's admin role",
     reason: "in master, the '<realm>-realm' clients hold the admin roles",
     client: narrow('bare'),
@@ -183,7 +197,7 @@ describe("whether a client's tokens can carry a role (tokensCanCarry)", () => {
   it.each(CASES)('$name: $reason', (c) => {
     const exp = c.realm ? { ...EXPORT, realm: c.realm } : EXPORT;
     let reads = 0;
-    const got = tokensCanCarry(exp, c.client, c.role, () => {
+    const got = tokensCanCarry(exp, graph, c.client, c.role, () => {
       reads++;
       return clientScopeRoles(exp, graph, c.client);
     });

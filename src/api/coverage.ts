@@ -109,6 +109,11 @@ export interface CoverageFacts {
    * `payroll`): coverage cannot be proven and the role is Stalled with reason AmbiguousRoleName.
    */
   ambiguity?: string;
+  /**
+   * Keycloak: principal id -> the other roles (names for people) whose sign-in step asks that SignIn holder,
+   * because the grant that makes them a holder also gives them those roles (a role the composite contains).
+   */
+  askedThrough?: Record<string, string[]>;
 }
 
 /** Whether one holding's use of the role is behind a second factor. */

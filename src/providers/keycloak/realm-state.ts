@@ -1,6 +1,7 @@
 // The two reads a resync costs, whatever the number of roles: a partial export of the realm (binding, realm
-// and client roles, flows, authenticator configs, required actions, client flow overrides) and the execution
-// list of the bound browser flow (the only place execution ids and tree levels come from).
+// and client roles, flows, authenticator configs, required actions, client flow overrides, client scopes and
+// scope mappings) and the execution list of the bound browser flow (the only place execution ids and tree levels
+// come from).
 import type { KeycloakAdminClient } from './admin-client.js';
 import type { AuthenticatorConfig, ExecutionRow } from './flow-model.js';
 import { ProviderError } from '../types.js';
@@ -47,6 +48,13 @@ export interface GroupRep {
   clientRoles?: Record<string, string[]>;
 }
 
+/** A scope mapping as the partial export lists it: the client or client scope it belongs to, and role names. */
+export interface ScopeMappingRep {
+  client?: string;
+  clientScope?: string;
+  roles?: string[];
+}
+
 /** A client as the partial export lists it. */
 export interface ClientRep {
   /** The client's internal id (the path segment of /clients/{id}). */
@@ -57,6 +65,12 @@ export interface ClientRep {
   bearerOnly?: boolean;
   directAccessGrantsEnabled?: boolean;
   serviceAccountsEnabled?: boolean;
+  /** False when tokens carry only the roles in the client's scope (token-scope.ts); absent means true. */
+  fullScopeAllowed?: boolean;
+  /** The client scopes every token of the client gets, by name. */
+  defaultClientScopes?: string[];
+  /** The client scopes a token request may ask for with `scope`, by name. */
+  optionalClientScopes?: string[];
   /** Flow ids by binding: `browser`, `direct_grant`. */
   authenticationFlowBindingOverrides?: Record<string, string>;
 }
@@ -75,6 +89,10 @@ export interface RealmExport {
   authenticatorConfig?: AuthenticatorConfig[];
   requiredActions?: { alias: string; enabled?: boolean }[];
   clients?: ClientRep[];
+  /** Realm roles in the scope of each client or client scope (`client` or `clientScope` names the owner). */
+  scopeMappings?: ScopeMappingRep[];
+  /** Client roles in the scope of each client or client scope, by the clientId owning the roles. */
+  clientScopeMappings?: Record<string, ScopeMappingRep[]>;
 }
 
 /** The live state of one realm that snapshot() and apply() judge. */

@@ -89,8 +89,15 @@ export function compositesContaining(graph: RoleGraph, roleId: string): string[]
   return out;
 }
 
-/** The roles a role grants: itself and everything its composites contain, transitively (lower-case ids). */
-export function effectiveRoles(exp: RealmExport, graph: RoleGraph, roleId: string): Set<string> {
+/**
+ * The roles a role (or several) grants: itself and everything its composites contain, transitively (lower-case
+ * ids). Several seeds are expanded in one pass.
+ */
+export function effectiveRoles(
+  exp: RealmExport,
+  graph: RoleGraph,
+  roleId: string | Iterable<string>,
+): Set<string> {
   const reps = new Map(
     [...(exp.roles?.realm ?? []), ...Object.values(exp.roles?.client ?? {}).flat()].map((r) => [
       lower(r.id),
@@ -98,7 +105,7 @@ export function effectiveRoles(exp: RealmExport, graph: RoleGraph, roleId: strin
     ]),
   );
   const out = new Set<string>();
-  const stack = [lower(roleId)];
+  const stack = (typeof roleId === 'string' ? [roleId] : [...roleId]).map(lower);
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (out.has(id)) continue;

@@ -16,11 +16,17 @@ import type { RealmExport, RealmState } from './realm-state.js';
 import { roleDirectory, roleReference, type RoleDirectory } from './role-names.js';
 import {
   directGrantClients,
+  flattenGroups,
   planHolderReads,
   roleGraph,
+  roleLabel,
   signInHoldings,
   type DirectGrantClient,
+  type RoleGraph,
 } from './role-holders.js';
+import { grantRoles, otherRolesAsking, type GrantRoles } from './grant-roles.js';
+import { clientScopeRoles, tokensCanCarry } from './token-scope.js';
+import type { ClientRep } from './realm-state.js';
 import { rowsFromExport } from './exported-flow.js';
 
 /** A role of the realm with its place (realm or client). */
@@ -76,6 +82,12 @@ export class KeycloakSnapshot implements ProviderSnapshot {
   private readonly signIn: Map<string, Holding[]> | undefined;
   private readonly directGrant: DirectGrantClient[];
   private readonly directGrantModels = new Map<string, FlowModel | undefined>();
+  private readonly graph: RoleGraph;
+  private readonly grants: GrantRoles;
+  private readonly clientsById: ReadonlyMap<string, ClientRep>;
+  private readonly clientScopes = new Map<string, ReadonlySet<string>>();
+  /** `flow alias` + NUL + lower-case role id -> whether the flow forces a second factor on the role's holders. */
+  private readonly forcedIn = new Map<string, boolean>();
 
   constructor(
     readonly state: RealmState,
@@ -90,12 +102,14 @@ export class KeycloakSnapshot implements ProviderSnapshot {
     );
     this.all = rolesOf(state);
     this.warnings = realmWarnings(state);
+    this.graph = roleGraph(state.export);
+    this.grants = grantRoles(state.export, this.graph, flattenGroups(state.export, this.graph));
+    this.clientsById = new Map((state.export.clients ?? []).map((c) => [c.clientId, c]));
     if (state.holders) {
-      const graph = roleGraph(state.export);
       this.signIn = signInHoldings(
         state.export,
-        graph,
-        planHolderReads(state.export, graph),
+        this.graph,
+        planHolderReads(state.export, this.graph),
         state.holders,
       );
     } else {
@@ -139,15 +153,26 @@ export class KeycloakSnapshot implements ProviderSnapshot {
         : undefined;
     }
     const holdings: Holding[] = [...signIn];
-    const asks = new Map<string, boolean>();
-    for (const c of this.directGrant) {
-      if (!asks.has(c.flowAlias)) {
-        const model = this.directGrantModel(c.flowAlias);
-        // A missing flow fails every password grant: nothing to report for it.
-        asks.set(c.flowAlias, !model || assessRole(model, role, DIRECT_GRANT_STEPS).forced);
+    // Keycloak's role conditions match effective roles: the steps of the other roles a holder's grant gives them
+    // ask them too, at browser login and in a direct grant flow alike (grant-roles.ts).
+    const askedThrough: Record<string, string[]> = {};
+    const inBrowser = (id: string): boolean => this.forced(undefined, id);
+    for (const h of signIn) {
+      const others = otherRolesAsking(this.grants(role.id, h.via), role.id, inBrowser);
+      if (others.length > 0) {
+        askedThrough[h.principal.id] = others.map((id) => roleLabel(this.graph.byId.get(id)));
       }
-      if (asks.get(c.flowAlias)) continue;
+    }
+    for (const c of this.directGrant) {
+      // A missing flow fails every password grant: nothing to report for it.
+      if (!this.directGrantModel(c.flowAlias) || this.forced(c.flowAlias, role.id)) continue;
+      // A client whose tokens cannot carry the role is no way to use it (token-scope.ts).
+      const rep = this.clientsById.get(c.clientId);
+      if (rep && !tokensCanCarry(this.state.export, this.graph, rep, role, () => this.scopeOf(rep)))
+        continue;
       for (const h of signIn) {
+        const inFlow = (id: string): boolean => this.forced(c.flowAlias, id);
+        if (otherRolesAsking(this.grants(role.id, h.via), role.id, inFlow).length > 0) continue;
         holdings.push({
           principal: h.principal,
           path: 'DirectGrant',
@@ -161,7 +186,37 @@ export class KeycloakSnapshot implements ProviderSnapshot {
       memberOf: {},
       groupActivation: {},
       ...(ref.ambiguity ? { ambiguity: ref.ambiguity } : {}),
+      ...(Object.keys(askedThrough).length > 0 ? { askedThrough } : {}),
     };
+  }
+
+  /**
+   * Whether a flow forces a second factor on the holders of a role (by lower-case id): the bound browser flow
+   * (`flowAlias` undefined) or a direct grant flow. Memoised: each (flow, role) is judged once per snapshot.
+   */
+  private forced(flowAlias: string | undefined, roleId: string): boolean {
+    const key = `${flowAlias ?? ''}\0${roleId.toLowerCase()}`;
+    let hit = this.forcedIn.get(key);
+    if (hit === undefined) {
+      const k = this.graph.byId.get(roleId.toLowerCase());
+      const model = flowAlias === undefined ? this.model : this.directGrantModel(flowAlias);
+      hit =
+        k !== undefined &&
+        model !== undefined &&
+        assessRole(model, k, flowAlias === undefined ? undefined : DIRECT_GRANT_STEPS).forced;
+      this.forcedIn.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The roles a fullScopeAllowed-false client's tokens may carry, read once per client. */
+  private scopeOf(client: ClientRep): ReadonlySet<string> {
+    let hit = this.clientScopes.get(client.clientId);
+    if (!hit) {
+      hit = clientScopeRoles(this.state.export, this.graph, client);
+      this.clientScopes.set(client.clientId, hit);
+    }
+    return hit;
   }
 
   /** The raw verdict for a role, for tests and apply(). */
@@ -216,9 +271,21 @@ export class KeycloakSnapshot implements ProviderSnapshot {
     const forced = e.forced && (e.owned.length === 0 || e.ownedIntact);
     const ambiguity = roleReference(this.names, role).ambiguity;
     const coverage = this.coverage(role);
+    // Without a step of its own, a composite's holders may still be asked by the steps of roles it contains: say
+    // so, so that "no step forces" is not read as "nobody is asked".
+    const contained = e.forced
+      ? []
+      : otherRolesAsking(this.grants(role.id, undefined), role.id, (id) =>
+          this.forced(undefined, id),
+        ).map((id) => roleLabel(this.graph.byId.get(id)));
     const detail = [
       ...(ambiguity ? [ambiguity] : []),
       describeEnforcement(this.state.browserFlow || '(none bound)', e),
+      ...(contained.length > 0
+        ? [
+            `its holders are asked for OTP by the step of ${contained.join(', ')}, which it contains (the step counts for holder coverage, not as this role's own)`,
+          ]
+        : []),
       ...this.warnings,
       ...(this.state.holdersError ? [this.state.holdersError] : []),
     ].join('; ');

@@ -318,3 +318,49 @@ export function totp(secret: string, now = Date.now()): string {
   const bin = ((h[off]! & 0x7f) << 24) | (h[off + 1]! << 16) | (h[off + 2]! << 8) | h[off + 3]!;
   return String(bin % 1_000_000).padStart(6, '0');
 }
+
+/**
+ * Whether a login ended at a second-factor prompt: the OTP form, or OTP enrolment (CONFIGURE_TOTP) for a holder
+ * without OTP.
+ */
+export function isOtpPrompt(o: LoginOutcome): boolean {
+  return (
+    o.kind === 'page' &&
+    /execution=CONFIGURE_TOTP|name="otp"/.test(`${o.formAction ?? ''} ${o.html}`)
+  );
+}
+
+/** The password grant (OAuth resource owner password credentials) of a public client, optionally with `scope`. */
+export async function passwordGrant(
+  t: TestRealm,
+  clientId: string,
+  username: string,
+  scope?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${t.admin.url}/realms/${t.realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: clientId,
+      username,
+      password: PASSWORD,
+      ...(scope ? { scope } : {}),
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The realm roles (`realm_access.roles`) an access token carries. */
+export function realmRolesIn(token: unknown): string[] {
+  const payload = JSON.parse(Buffer.from(String(token).split('.')[1]!, 'base64url').toString()) as {
+    realm_access?: { roles?: string[] };
+  };
+  return payload.realm_access?.roles ?? [];
+}
+
+/** A realm role as a fresh snapshot sees it. */
+export async function liveRole(t: TestRealm, name: string): Promise<LiveRole> {
+  const l = (await t.newProvider().snapshot()).resolve({ displayName: name }, '/');
+  if (l.kind !== 'Found') throw new Error(`${name}: ${JSON.stringify(l)}`);
+  return l.role;
+}

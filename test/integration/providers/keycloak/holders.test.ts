@@ -8,11 +8,13 @@ import { switchEnabled, type LiveRole } from '../../../../src/api/observation.js
 import { planHolderReads, roleGraph } from '../../../../src/providers/keycloak/role-holders.js';
 import {
   addRoleSubflow,
+  isOtpPrompt,
+  liveRole,
+  passwordGrant,
+  realmRolesIn,
   createTestRealm,
   loginWithPassword,
-  PASSWORD,
   setMfa,
-  type LoginOutcome,
   type TestRealm,
 } from './fixtures.js';
 
@@ -28,49 +30,11 @@ async function userId(username: string): Promise<string> {
   return u!.id;
 }
 
-async function live(name: string): Promise<LiveRole> {
-  const l = (await t.newProvider().snapshot()).resolve({ displayName: name }, '/');
-  if (l.kind !== 'Found') throw new Error(`${name}: ${JSON.stringify(l)}`);
-  return l.role;
-}
-
 /** `username:path:via` per holding, sorted, for readable comparisons. */
 function holdings(role: LiveRole): string[] {
   const fmt = (h: Holding): string =>
     `${h.principal.userPrincipalName}:${h.path}:${h.via ? `${h.via.kind} ${h.via.displayName}` : 'direct'}`;
   return (role.coverage?.holdings ?? []).map(fmt).sort();
-}
-
-/** The password grant (OAuth resource owner password credentials) of a public client. */
-async function passwordGrant(
-  clientId: string,
-  username: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${t.admin.url}/realms/${REALM}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: clientId,
-      username,
-      password: PASSWORD,
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-function realmRolesIn(token: unknown): string[] {
-  const payload = JSON.parse(Buffer.from(String(token).split('.')[1]!, 'base64url').toString()) as {
-    realm_access?: { roles?: string[] };
-  };
-  return payload.realm_access?.roles ?? [];
-}
-
-function isOtpPrompt(o: LoginOutcome): boolean {
-  // A holder without OTP is sent to enrol it (CONFIGURE_TOTP); one with OTP gets the OTP form.
-  return (
-    o.kind === 'page' &&
-    /execution=CONFIGURE_TOTP|name="otp"/.test(`${o.formAction ?? ''} ${o.html}`)
-  );
 }
 
 beforeAll(async () => {
@@ -152,7 +116,7 @@ describe('holders (real server)', () => {
   it('a holder through a group and a holder through a composite are asked for OTP at a real browser login', async () => {
     const [res] = await t.provider.apply([setMfa(t.roles.breakglass!, 'breakglass', true)]);
     expect(res?.ok, res && !res.ok ? res.error.message : '').toBe(true);
-    const role = await live('breakglass');
+    const role = await liveRole(t, 'breakglass');
     expect(switchEnabled(role)).toBe(true);
     for (const username of ['grace', 'carl', 'alice']) {
       const { outcome } = await loginWithPassword(t.admin.url, REALM, username);
@@ -162,9 +126,9 @@ describe('holders (real server)', () => {
   });
 
   it('a direct-grant client is reported, and its password grant indeed gives the group holder a token without OTP', async () => {
-    const role = await live('breakglass');
+    const role = await liveRole(t, 'breakglass');
     expect(holdings(role)).toContain('grace:DirectGrant:Client Legacy app');
-    const grant = await passwordGrant('legacy', 'grace');
+    const grant = await passwordGrant(t, 'legacy', 'grace');
     expect(grant.status, JSON.stringify(grant.body)).toBe(200);
     // The token carries the role, obtained with the password alone: the gap the DirectGrant holding names.
     expect(realmRolesIn(grant.body.access_token)).toContain('breakglass');
@@ -195,14 +159,23 @@ describe('holders (real server)', () => {
       authenticationFlowBindingOverrides: { direct_grant: strict.id },
     });
 
-    const role = await live('breakglass');
+    const role = await liveRole(t, 'breakglass');
     expect(holdings(role).filter((h) => h.includes('Legacy app'))).toEqual([]);
     expect(holdings(role)).toContain('grace:DirectGrant:Client admin-cli');
     // Keycloak agrees: the holder without OTP gets no token from legacy, but still gets one from admin-cli.
-    expect((await passwordGrant('legacy', 'grace')).status).not.toBe(200);
-    expect((await passwordGrant('admin-cli', 'grace')).status).toBe(200);
+    expect((await passwordGrant(t, 'legacy', 'grace')).status).not.toBe(200);
+    expect((await passwordGrant(t, 'admin-cli', 'grace')).status).toBe(200);
     // A non-holder is not asked.
-    expect((await passwordGrant('legacy', 'bob')).status).toBe(200);
+    expect((await passwordGrant(t, 'legacy', 'bob')).status).toBe(200);
+
+    // The flow's role condition matches effective roles: it also asks carl, who holds breakglass through the
+    // composite superadmin, so superadmin's holders have no DirectGrant path through legacy either.
+    const sa = await liveRole(t, 'superadmin');
+    expect(holdings(sa)).toContain('carl:SignIn:direct');
+    expect(holdings(sa).filter((h) => h.includes('Legacy app'))).toEqual([]);
+    expect(holdings(sa)).toContain('carl:DirectGrant:Client admin-cli');
+    expect((await passwordGrant(t, 'legacy', 'carl')).status).not.toBe(200);
+    expect((await passwordGrant(t, 'admin-cli', 'carl')).status).toBe(200);
   });
 
   it('the issue: a realm role payroll.approver beside a client payroll is never reported protected', async () => {
@@ -220,7 +193,7 @@ describe('holders (real server)', () => {
     expect(pam.outcome.kind).toBe('code');
 
     // rolegate now says the same: not enforced (so plan is not in sync), and why, naming the role.
-    const role = await live('payroll.approver');
+    const role = await liveRole(t, 'payroll.approver');
     expect(switchEnabled(role)).toBe(false);
     expect(role.coverage?.ambiguity).toMatch(
       /realm role payroll\.approver cannot be named in Keycloak's role condition: "payroll\.approver" resolves to client payroll's role approver/,

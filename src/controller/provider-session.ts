@@ -18,7 +18,11 @@ export interface ProviderSessionOptions {
   now?: () => number;
 }
 
-/** A snapshot with verified writes laid over it, so that later reconciles see what was just written. */
+/**
+ * A snapshot with verified writes laid over it, so that later reconciles see what was just written. A read that
+ * was under way while a write went out may or may not show that write; the session lays such writes over the
+ * snapshot that read returns too (see ProviderSession.snapshot).
+ */
 class OverlaySnapshot implements ProviderSnapshot {
   readonly overrides = new Map<string, LiveRole>();
   constructor(
@@ -42,6 +46,12 @@ class OverlaySnapshot implements ProviderSnapshot {
 const overlayKey = (r: { roleId: string; scope: string; clientId?: string | undefined }): string =>
   `${r.clientId ?? ''}|${r.roleId}|${r.scope}`.toLowerCase();
 
+/** A verified write and when its answer came. */
+interface Written {
+  role: LiveRole;
+  at: number;
+}
+
 interface Pending {
   actions: Action[];
   signal: AbortSignal | undefined;
@@ -56,6 +66,14 @@ export class ProviderSession {
   private pending: Pending[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /**
+   * Verified writes that a read under way (or the next one) may not show: without them a snapshot read that
+   * started before a write and ended after it would show the role as it was before, and the next reconcile would
+   * find the drift it had just corrected and correct it again (no write, since the provider skips a rule already
+   * as wanted, but a second DriftCorrected Event and correction count). Kept until a read that started after
+   * them is installed.
+   */
+  private readonly written = new Map<string, Written>();
 
   constructor(
     readonly name: string,
@@ -86,8 +104,13 @@ export class ProviderSession {
         .snapshot(signal)
         .then(
           (s) => {
-            this.current = new OverlaySnapshot(s, started);
-            return this.current;
+            const next = new OverlaySnapshot(s, started);
+            for (const [key, w] of this.written) {
+              if (w.at >= started) next.overrides.set(key, w.role);
+              else this.written.delete(key); // written before this read started: the read shows it
+            }
+            this.current = next;
+            return next;
           },
           (err: unknown) => {
             this.current = undefined;
@@ -149,8 +172,13 @@ export class ProviderSession {
     const signal = batch.every((p) => p.signal === batch[0]?.signal) ? batch[0]?.signal : undefined;
     try {
       const results = await this.client.apply(all, signal);
-      for (const r of results)
-        if (r.ok && this.current) this.current.overrides.set(overlayKey(r.role), r.role);
+      const at = this.now();
+      for (const r of results) {
+        if (!r.ok) continue;
+        const key = overlayKey(r.role);
+        this.current?.overrides.set(key, r.role);
+        if (this.inflight) this.written.set(key, { role: r.role, at });
+      }
       let i = 0;
       for (const p of batch) {
         p.resolve(results.slice(i, i + p.actions.length));

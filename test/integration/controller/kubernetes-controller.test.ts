@@ -36,6 +36,7 @@ const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 const SEC_READER = '5d6b6bb7-de71-4623-b4af-96380a352509';
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
 let emulator: GraphEmulator;
 let kc: KubeConfig;
@@ -74,6 +75,28 @@ const get = async (name: string, namespace = ns): Promise<PrivilegedRole> =>
 const cond = (r: PrivilegedRole, type: string) =>
   r.status?.conditions?.find((c) => c.type === type);
 const writes = (): number => emulator.counts().writes;
+/** The namespace's Events: name, resourceVersion (any update changes it), the object and reason. */
+async function listEvents(): Promise<
+  { name: string; rv: string; regarding: string; reason: string }[]
+> {
+  const out = JSON.parse(
+    (await kubectl(['get', 'events.events.k8s.io', '-n', ns, '-o', 'json'])).stdout,
+  ) as {
+    items: {
+      metadata: { name: string; resourceVersion: string };
+      regarding: { name: string };
+      reason: string;
+    }[];
+  };
+  return out.items
+    .map((e) => ({
+      name: e.metadata.name,
+      rv: e.metadata.resourceVersion,
+      regarding: e.regarding.name,
+      reason: e.reason,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
 
 async function ready(name: string, namespace = ns): Promise<PrivilegedRole> {
   return eventually(
@@ -344,12 +367,88 @@ describe('rolegate run --kubernetes', () => {
       })) as { items: PrivilegedRole[] };
       return list.items.map((i) => `${i.metadata.name}@${i.metadata.resourceVersion}`).sort();
     };
-    await new Promise((r) => setTimeout(r, 2500));
-    const before = { rv: await rv(), writes: writes(), reads: emulator.counts().reads };
+    // more than an Event series' flush (10 s) after the last correction: a repeat pending then would show below
+    await new Promise((r) => setTimeout(r, 11_000));
+    const before = {
+      rv: await rv(),
+      events: await listEvents(),
+      writes: writes(),
+      reads: emulator.counts().reads,
+    };
     await new Promise((r) => setTimeout(r, 7000)); // three resyncs at 2 s
     expect(await rv()).toEqual(before.rv);
+    const after = await listEvents();
+    // No Event is created. The only Events updated are the repeated Warnings of roles that stay out of line on
+    // purpose in this file (Audit with drift, a weakening refused): their series count goes up. Every role in
+    // line is silent.
+    expect(after.map((e) => e.name)).toEqual(before.events.map((e) => e.name));
+    const updated = after.filter(
+      (e) => !before.events.some((b) => b.name === e.name && b.rv === e.rv),
+    );
+    for (const e of updated)
+      expect(['user-admin-audit', 'global-reader-off']).toContain(e.regarding);
+    expect(before.events.some((e) => e.regarding === 'privileged-role-admin')).toBe(true); // was corrected
     expect(writes()).toBe(before.writes);
     expect(emulator.counts().reads).toBeGreaterThan(before.reads); // it did observe
+  });
+
+  it('corrects drift once when a resync read under way at the write still shows the role as before', async () => {
+    emulator.setEnabledRules(EXCHANGE_ADMIN, ['Justification']);
+    // A snapshot to reconcile with meanwhile, showing the role without MFA: two more policy reads answered, the
+    // second of which started after the change above.
+    const policyReads = (): number =>
+      emulator
+        .requests()
+        .filter((q) => q.method === 'GET' && q.path.endsWith('/roleManagementPolicyAssignments'))
+        .length;
+    const readsBefore = policyReads();
+    await eventually(
+      () => {
+        if (policyReads() < readsBefore + 2) throw new Error('no fresh snapshot yet');
+        return Promise.resolve();
+      },
+      30_000,
+      50,
+    );
+    // The next snapshot read's role definitions answer 3 s late while its policies (with the rules) answer at
+    // once: the snapshot it gives shows the rules as they were when it started, before the write below.
+    emulator.injectFault({
+      match: { method: 'GET', pathIncludes: 'roleDefinitions', scope: 'request' },
+      delayMs: 3000,
+    });
+    await eventually(
+      () => {
+        if (emulator.pendingFaults() > 0) throw new Error('no snapshot read started yet');
+        return Promise.resolve();
+      },
+      10_000,
+      20,
+    );
+    const before = writes();
+    await create(role('exchange-admin', EXCHANGE_ADMIN));
+    expect((await ready('exchange-admin')).status?.drift?.corrections).toBe(1);
+    expect(writes()).toBe(before + 1);
+    // the slow read ends, then two more resyncs reconcile the role with it and after it
+    await new Promise((r) => setTimeout(r, 3000 + 2 * 2000));
+    const r = await get('exchange-admin');
+    expect(r.status?.drift?.corrections).toBe(1);
+    expect(writes()).toBe(before + 1);
+    const out = JSON.parse(
+      (
+        await kubectl([
+          'get',
+          'events.events.k8s.io',
+          '-n',
+          ns,
+          '--field-selector',
+          'regarding.name=exchange-admin',
+          '-o',
+          'json',
+        ])
+      ).stdout,
+    ) as { items: { reason: string; series?: { count: number } }[] };
+    // one correction, one Event: no second DriftCorrected folded into a series
+    expect(out.items.map((e) => [e.reason, e.series?.count ?? 1])).toEqual([['DriftCorrected', 1]]);
   });
 
   it('recovers when the API server is stopped and started again, without a restart', async () => {

@@ -23,7 +23,15 @@ import { emulatorFactory } from './emulator-factory.js';
 import type { GraphEmulator } from '../emulator/graph/index.js';
 import type { ServiceContext } from './service-lifecycle.js';
 import { readiness, type RunOptions, type RunSettings } from './run-settings.js';
-import { shardFieldManager, shardLeaseName } from '../sources/shard.js';
+import {
+  SHARD_CONFLICT_EVENT,
+  shardFieldManager,
+  shardLeaseAnnotations,
+  shardLeaseName,
+  type PeerShard,
+} from '../sources/shard.js';
+import { ShardPeers } from '../sources/shard-peers.js';
+import type { IdentityProvider } from '../api/v1alpha1/types.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -70,7 +78,9 @@ export async function startKubernetes(
   // every series of a shard's controller says which shard it is, so dashboards can sum or split them
   if (shard) metrics.registry.setDefaultLabels({ shard: shard.name });
   let elector: LeaderElector | undefined;
-  let current: { controller: Controller; registry: ProviderRegistry } | undefined;
+  let current:
+    | { controller: Controller; registry: ProviderRegistry; peers: ShardPeers | undefined }
+    | undefined;
   // A standby replica is healthy and ready: it is doing its job, which is to wait for the lease.
   const controllerNotReady = (): string[] =>
     elector && !elector.isLeader()
@@ -97,14 +107,37 @@ export async function startKubernetes(
   if (o.allowWeakening)
     log.warn('--allow-weakening is on: rolegate may remove MFA where a PrivilegedRole asks for it');
 
+  // A shard that another live shard outranks on a provider (both select it) leaves it to that one, and says so.
+  const onShardConflict = (idp: IdentityProvider, peer: PeerShard): void => {
+    if (!shard) return;
+    const name = idp.metadata.name;
+    const note = `IdentityProvider ${name} is selected by shard ${shard.name} (${shard.selector}) and by shard ${peer.name} (${peer.selector}); ${peer.name} is live and takes it (of the shards that select a provider, the one whose name sorts first does), so ${shard.name} does not reconcile it or its PrivilegedRoles. Shards' selectors must not overlap.`;
+    log.warn({ provider: name, peer: peer.name, peerSelector: peer.selector }, note);
+    events.record(idp, { type: 'Warning', reason: SHARD_CONFLICT_EVENT, action: 'Observe', note });
+  };
+
   const startController = async (): Promise<void> => {
     // leadership can arrive while the process is already stopping
     if (ctx.stopping.aborted) return;
+    const made: { source?: KubernetesSource } = {};
+    // The other shards are known before the first reconcile, so that a shard outranked on a provider never
+    // writes it; the Leases are listed again at a third of the lease duration.
+    const peers = shard
+      ? new ShardPeers(kube, shard, {
+          namespace: o.leaderElectionNamespace ?? namespace,
+          intervalMs: Math.max(1000, (timings.leaseDurationSeconds * 1000) / 3),
+          log,
+          onChange: () => made.source?.recheckPeers(),
+        })
+      : undefined;
+    await peers?.start();
     const source = new KubernetesSource(kube, {
       log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
       ...(shard ? { shard } : {}),
+      ...(peers ? { peers, onShardConflict } : {}),
     });
+    made.source = source;
     const observedFactory = PROVIDERS.factory(log, (name) => metrics.providerRequestObserver(name));
     const factory = emulator
       ? emulatorFactory(observedFactory, { graph: emulator.url, arm: emulator.armUrl }, log)
@@ -123,7 +156,7 @@ export async function startKubernetes(
       },
       { workers: s.workers, jitter: 0.1 },
     );
-    current = { controller, registry };
+    current = { controller, registry, peers };
     await controller.start();
   };
   let stopping: Promise<void> | undefined;
@@ -132,6 +165,7 @@ export async function startKubernetes(
     current = undefined;
     if (c) {
       stopping = (async () => {
+        await c.peers?.close();
         await c.controller.stop();
         await c.registry.close();
         await events.flush();
@@ -147,6 +181,7 @@ export async function startKubernetes(
       namespace: o.leaderElectionNamespace ?? namespace,
       name: leaseName,
       ...timings,
+      ...(shard ? { annotations: shardLeaseAnnotations(shard) } : {}),
       log,
       onStartedLeading: async () => {
         metrics.leader.set({ name: leaseName }, 1);

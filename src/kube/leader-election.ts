@@ -17,7 +17,13 @@ import { sleepUnlessAborted as sleep } from '../util/sleep.js';
 interface Lease {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   spec?: {
     holderIdentity?: string;
     leaseDurationSeconds?: number;
@@ -52,6 +58,11 @@ export interface LeaderElectionOptions {
   releaseOnCancel?: boolean;
   /** Called whenever the observed holder changes (including to this replica). */
   onNewLeader?: (identity: string) => void;
+  /**
+   * Annotations the holder keeps on the Lease (set when it creates, acquires or renews it): what a shard tells
+   * the other shards about itself.
+   */
+  annotations?: Record<string, string>;
   log?: Logger;
 }
 
@@ -219,7 +230,11 @@ export class LeaderElector {
         const created = await this.client.post<Lease>(this.path(''), {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
-          metadata: { name, namespace },
+          metadata: {
+            name,
+            namespace,
+            ...(this.options.annotations ? { annotations: this.options.annotations } : {}),
+          },
           spec: {
             holderIdentity: this.identity,
             leaseDurationSeconds,

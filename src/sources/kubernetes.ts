@@ -7,6 +7,10 @@
 // their status is never written here. A role moves in or out of the store, and is enqueued, when its providerRef
 // changes or when its provider enters or leaves the shard (relabelled, created, deleted); leaving the store reads
 // as gone to the reconciler, which forgets the role without writing.
+//
+// A provider this shard selects but a live shard ranked before it selects too (overlapping selectors, see
+// ShardPeers) is withheld: kept aside, out of the store, with its roles, and reported once through
+// `onShardConflict`; it comes back into the store when that shard goes or stops selecting it.
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import {
@@ -22,7 +26,7 @@ import { isStatusOnlyChange } from './status-only-change.js';
 import { MemoryStore } from './memory-store.js';
 import { ResilientInformer, type InformerEvent, type InformerOptions } from '../kube/informer.js';
 import type { Source, WatchedKind } from './types.js';
-import type { Shard } from './shard.js';
+import type { PeerShard, Shard } from './shard.js';
 import { matchesLabels } from '../kube/label-selector.js';
 
 /** Options of a KubernetesSource. */
@@ -32,6 +36,12 @@ export interface KubernetesSourceOptions {
   log?: Logger;
   /** Own only this shard's IdentityProviders and their PrivilegedRoles; the whole estate when absent. */
   shard?: Shard;
+  /** Sharded only: the other live shards, which a provider selected by one of them too may belong to. */
+  peers?: {
+    outranking(labels: Readonly<Record<string, string>> | undefined): PeerShard | undefined;
+  };
+  /** Sharded only: a provider this shard selects is withheld because `peer` takes it. */
+  onShardConflict?: (idp: IdentityProvider, peer: PeerShard) => void;
   /** Passed to both informers (backoff, watch timeout); for tests. */
   informer?: Pick<
     InformerOptions<PrivilegedRole>,
@@ -62,11 +72,17 @@ export class KubernetesSource implements Source {
   private readonly byProvider = new Map<string, Map<ObjectKey, PrivilegedRole>>();
   /** The provider each role of `byProvider` is filed under. */
   private readonly indexedUnder = new Map<ObjectKey, string>();
+  /** Sharded only: providers this shard selects that a live shard ranked before it takes, by name. */
+  private readonly withheld = new Map<string, IdentityProvider>();
+  private readonly peers: KubernetesSourceOptions['peers'];
+  private readonly onShardConflict: KubernetesSourceOptions['onShardConflict'];
 
   constructor(client: KubeClient, options: KubernetesSourceOptions = {}) {
     const base = `/apis/${GROUP}/${VERSION}`;
     const ns = options.namespace;
     this.shard = options.shard;
+    this.peers = options.peers;
+    this.onShardConflict = options.onShardConflict;
     // Both caches keep only what rolegate reads (see cache-transform), stripped as each page or event arrives,
     // with their strings shared (see string-interner).
     const interner = new StringInterner();
@@ -161,14 +177,32 @@ export class KubernetesSource implements Source {
   }
 
   /**
+   * Sharded only: decides again, for every provider this shard selects, whether another shard takes it; called
+   * when the live shards changed.
+   */
+  recheckPeers(): void {
+    if (!this.shard) return;
+    for (const idp of [...this.providers.list(), ...this.withheld.values()])
+      this.applyShardProvider('update', idp);
+  }
+
+  /**
    * An IdentityProvider event in a sharded source. The API server reports a provider relabelled out of the
    * selector as deleted and one relabelled into it as added; its roles follow it out of or into the store.
    */
   private applyShardProvider(event: InformerEvent, idp: IdentityProvider): void {
     const name = idp.metadata.name;
     // The API server filters by the selector; a provider that does not match anyway is never written here.
-    const mine =
+    const selected =
       event !== 'delete' && matchesLabels(this.shard?.requirements ?? [], idp.metadata.labels);
+    const peer = selected ? this.peers?.outranking(idp.metadata.labels) : undefined;
+    if (peer) {
+      if (!this.withheld.has(name)) this.onShardConflict?.(idp, peer);
+      this.withheld.set(name, idp);
+    } else {
+      this.withheld.delete(name);
+    }
+    const mine = selected && peer === undefined;
     const had = this.providers.get(name) !== undefined;
     if (!mine && !had) return;
     this.apply('IdentityProvider', this.providers, mine ? event : 'delete', idp);

@@ -121,6 +121,7 @@ describe('config/rbac', () => {
     ['create', 'events.events.k8s.io', 'any', []],
     ['patch', 'events.events.k8s.io', 'any', []],
     ['create', 'leases.coordination.k8s.io', 'rolegate-system', []],
+    ['list', 'leases.coordination.k8s.io', 'rolegate-system', []],
     ['update', 'leases.coordination.k8s.io/rolegate-controller', 'rolegate-system', []],
     ['get', 'secrets', 'rolegate-system', []],
   ] as const)('allows %s %s (ns %s) %j', async (verb, resource, namespace, extra) => {
@@ -138,6 +139,7 @@ describe('config/rbac', () => {
     ['get', 'secrets', 'any', []],
     ['update', 'leases.coordination.k8s.io/other-lease', 'rolegate-system', []],
     ['create', 'leases.coordination.k8s.io', 'any', []],
+    ['list', 'leases.coordination.k8s.io', 'any', []],
     ['delete', 'events.events.k8s.io', 'any', []],
     ['create', 'events', 'any', []],
   ] as const)('denies %s %s (ns %s) %j', async (verb, resource, namespace, extra) => {

@@ -72,16 +72,24 @@ The leader-election Leases: rolegate-controller, or rolegate-controller-<shard> 
 {{- end }}
 
 {{/*
-Shards are checked where the schema cannot: names unique (each names a Deployment and a Lease), and leader election
-on wherever a shard runs more than one replica.
+Shards are checked where the schema cannot: names unique (each names a Deployment and a Lease), no two selectors the
+same (spaces and `==` aside: both shards would reconcile every provider they select), and leader election on
+wherever a shard runs more than one replica. Selectors that differ but overlap are found at run time (a shard
+finds a provider claimed by another: ShardConflict).
 */}}
 {{- define "rolegate.checkShards" -}}
 {{- $seen := dict }}
+{{- $selectors := dict }}
 {{- range .Values.shards }}
 {{- if hasKey $seen .name }}
 {{- fail (printf "shards: the name %q is given twice; each shard needs its own name (it names the Deployment and the Lease)" .name) }}
 {{- end }}
 {{- $_ := set $seen .name true }}
+{{- $sel := .selector | default "" | nospace | replace "==" "=" }}
+{{- if hasKey $selectors $sel }}
+{{- fail (printf "shards: %q and %q have the same selector %q; both would reconcile, and write, every IdentityProvider it selects" (get $selectors $sel) .name .selector) }}
+{{- end }}
+{{- $_ := set $selectors $sel .name }}
 {{- if and (gt (int (default $.Values.replicaCount .replicas)) 1) (not $.Values.controller.leaderElection.enabled) }}
 {{- fail (printf "controller.leaderElection.enabled must be true when shard %q has more than one replica: two controllers would both write" .name) }}
 {{- end }}

@@ -662,6 +662,31 @@ describe('shards', () => {
       if (a.startsWith('--')) expect(help).toContain(a.split('=')[0]);
   });
 
+  it("makes RolegateNoLeader see a shard none of whose replicas is scraped: absent() of each shard's Lease", () => {
+    const groupsOf = (...args: string[]) =>
+      (
+        render('--set', 'metrics.prometheusRule.enabled=true', ...args).find(
+          (o) => o.kind === 'PrometheusRule',
+        ) as unknown as { spec: { groups: { rules: { alert?: string; expr: string }[] }[] } }
+      ).spec.groups;
+    const noLeader = (groups: ReturnType<typeof groupsOf>) =>
+      groups.flatMap((g) => g.rules).find((r) => r.alert === 'RolegateNoLeader')!;
+    const plain = groupsOf();
+    const sharded = groupsOf('-f', shardsValues);
+    // the rule as written, then one absent() per shard, in the order of `shards`
+    expect(noLeader(sharded).expr).toBe(
+      noLeader(plain).expr.trimEnd() +
+        shardNames
+          .map((n) => `\n  or absent(leader_election_master_status{name="${leaseName}-${n}"})`)
+          .join('') +
+        '\n',
+    );
+    // every other rule is as written
+    const others = (groups: ReturnType<typeof groupsOf>) =>
+      groups.flatMap((g) => g.rules).filter((r) => r.alert !== 'RolegateNoLeader');
+    expect(others(sharded)).toEqual(others(plain));
+  });
+
   it('is accepted by the API server, and lints', () => {
     expect(helm('lint', '--strict', chart, '-f', shardsValues)).toContain('0 chart(s) failed');
     const ns = namespace('tpl-shards');
@@ -680,6 +705,15 @@ describe('shards', () => {
       reason: 'a name that cannot suffix a Lease',
       args: ['--set-json', 'shards=[{"name":"Gold","selector":"x=1"}]'],
       message: "'/shards/0/name'",
+    },
+    {
+      reason:
+        'two shards with the same selector, spaces and == aside (both would write every provider it selects)',
+      args: [
+        '--set-json',
+        'shards=[{"name":"a","selector":"x = 1"},{"name":"b","selector":"y=2"},{"name":"c","selector":"x==1"}]',
+      ],
+      message: 'shards: "a" and "c" have the same selector "x==1"',
     },
     {
       reason: 'a shard without a selector',

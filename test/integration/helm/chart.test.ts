@@ -1009,6 +1009,8 @@ describe('helm install', () => {
       { verb: 'watch', resource: 'identityproviders.rolegate.io', where: '' },
       { verb: 'create', resource: 'events.events.k8s.io', where: '-n=OTHER' },
       { verb: 'create', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      // a shard reads the other shards' Leases (their selectors) to find overlapping selectors
+      { verb: 'list', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
       { verb: 'get', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
       { verb: 'update', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OWN' },
       { verb: 'get', resource: 'secrets', where: '-n=OWN' },
@@ -1030,7 +1032,7 @@ describe('helm install', () => {
       { verb: 'list', resource: 'pods', where: '-n=OWN' },
       { verb: 'update', resource: 'leases.coordination.k8s.io/LEASE', where: '-n=OTHER' },
       { verb: 'update', resource: 'leases.coordination.k8s.io/another-lease', where: '-n=OWN' },
-      { verb: 'list', resource: 'leases.coordination.k8s.io', where: '-n=OWN' },
+      { verb: 'list', resource: 'leases.coordination.k8s.io', where: '-n=OTHER' },
       { verb: 'list', resource: 'secrets', where: '-n=OWN' },
       { verb: 'watch', resource: 'secrets', where: '-n=OWN' },
       { verb: 'create', resource: 'clusterrolebindings.rbac.authorization.k8s.io', where: '' },

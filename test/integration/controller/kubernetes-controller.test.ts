@@ -75,6 +75,27 @@ const get = async (name: string, namespace = ns): Promise<PrivilegedRole> =>
 const cond = (r: PrivilegedRole, type: string) =>
   r.status?.conditions?.find((c) => c.type === type);
 const writes = (): number => emulator.counts().writes;
+/** The Events about PrivilegedRole `name` of the test namespace. */
+async function eventsAbout(
+  name: string,
+): Promise<{ type: string; reason: string; note: string; series?: { count: number } }[]> {
+  const out = await kubectl([
+    'get',
+    'events.events.k8s.io',
+    '-n',
+    ns,
+    '--field-selector',
+    `regarding.name=${name}`,
+    '-o',
+    'json',
+  ]);
+  return (
+    JSON.parse(out.stdout) as {
+      items: { type: string; reason: string; note: string; series?: { count: number } }[];
+    }
+  ).items;
+}
+
 /** The namespace's Events: name, resourceVersion (any update changes it), the object and reason. */
 async function listEvents(): Promise<
   { name: string; rv: string; regarding: string; reason: string }[]
@@ -172,22 +193,9 @@ describe('rolegate run --kubernetes', () => {
     expect(cond(fixed, 'Ready')?.status).toBe('True');
     const events = await eventually(
       async () => {
-        const out = JSON.parse(
-          (
-            await kubectl([
-              'get',
-              'events.events.k8s.io',
-              '-n',
-              ns,
-              '--field-selector',
-              'regarding.name=privileged-role-admin',
-              '-o',
-              'json',
-            ])
-          ).stdout,
-        ) as { items: { type: string; reason: string; note: string }[] };
-        if (out.items.length === 0) throw new Error('no Event yet');
-        return out.items;
+        const items = await eventsAbout('privileged-role-admin');
+        if (items.length === 0) throw new Error('no Event yet');
+        return items;
       },
       20_000,
       250,
@@ -433,22 +441,9 @@ describe('rolegate run --kubernetes', () => {
     const r = await get('exchange-admin');
     expect(r.status?.drift?.corrections).toBe(1);
     expect(writes()).toBe(before + 1);
-    const out = JSON.parse(
-      (
-        await kubectl([
-          'get',
-          'events.events.k8s.io',
-          '-n',
-          ns,
-          '--field-selector',
-          'regarding.name=exchange-admin',
-          '-o',
-          'json',
-        ])
-      ).stdout,
-    ) as { items: { reason: string; series?: { count: number } }[] };
+    const items = await eventsAbout('exchange-admin');
     // one correction, one Event: no second DriftCorrected folded into a series
-    expect(out.items.map((e) => [e.reason, e.series?.count ?? 1])).toEqual([['DriftCorrected', 1]]);
+    expect(items.map((e) => [e.reason, e.series?.count ?? 1])).toEqual([['DriftCorrected', 1]]);
   });
 
   it('recovers when the API server is stopped and started again, without a restart', async () => {

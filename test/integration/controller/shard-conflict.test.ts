@@ -15,11 +15,8 @@ import {
 } from '../../../src/api/v1alpha1/types.js';
 import { eventually, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
-import {
-  kubernetesRunArgs,
-  startRolegate,
-  type RolegateProcess,
-} from '../../harness/controller-process.js';
+import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import { scrape, shardRunArgs, statusManagers, statusWrites } from '../../harness/shard-process.js';
 
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
 const run = randomBytes(3).toString('hex');
@@ -36,28 +33,7 @@ const procs: Record<string, RolegateProcess> = {};
 
 /** Shard `name` with `selector`, one replica. */
 const start = (name: string, selector: string): RolegateProcess => {
-  procs[name] = startRolegate(
-    kubernetesRunArgs([
-      '--namespace',
-      ns,
-      '--leader-elect',
-      '--leader-election-namespace',
-      ns,
-      '--leader-election-id',
-      LEASE,
-      '--leader-elect-lease-duration',
-      '6s',
-      '--leader-elect-renew-deadline',
-      '4s',
-      '--leader-elect-retry-period',
-      '1s',
-      '--watch-label-selector',
-      selector,
-      '--shard-name',
-      name,
-    ]),
-    { POD_NAME: `${name}-0` },
-  );
+  procs[name] = startRolegate(shardRunArgs(ns, LEASE, name, selector), { POD_NAME: `${name}-0` });
   return procs[name];
 };
 const leads = (p: RolegateProcess): boolean =>
@@ -68,14 +44,9 @@ const getRole = async (name: string): Promise<PrivilegedRole> =>
 const getProvider = async (name: string): Promise<IdentityProvider> =>
   (await api.getClusterCustomObject({ ...providers, name })) as IdentityProvider;
 
-/** The field managers that wrote an object's status. */
-function statusManagers(obj: PrivilegedRole | IdentityProvider): string[] {
-  const meta = obj.metadata as { managedFields?: { manager?: string; subresource?: string }[] };
-  return (meta.managedFields ?? [])
-    .filter((f) => f.subresource === 'status')
-    .map((f) => f.manager ?? '')
-    .sort();
-}
+/** The field managers that wrote an object's status, sorted. */
+const managers = (obj: PrivilegedRole | IdentityProvider): string[] =>
+  Object.keys(statusManagers(obj)).sort();
 
 async function corrected(name: string, corrections: number): Promise<PrivilegedRole> {
   return eventually(
@@ -113,12 +84,6 @@ async function conflictEvents(): Promise<{ instance: string; note: string }[]> {
     .filter((e) => e.reason === 'ShardConflict')
     .map((e) => ({ instance: e.reportingInstance ?? '', note: e.note ?? '' }));
 }
-
-const statusWrites = async (p: RolegateProcess): Promise<number> =>
-  (await (await fetch(`${await p.opsUrl()}/metrics`)).text())
-    .split('\n')
-    .filter((l) => l.startsWith('rolegate_status_writes_total{'))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 
 beforeAll(async () => {
   api = kubeConfig().makeApiClient(CustomObjectsApi);
@@ -185,9 +150,9 @@ describe('two shards whose selectors overlap', () => {
     const r = await corrected('pra', 2);
     await new Promise((res) => setTimeout(res, 3000)); // more resyncs of both shards
     expect((await getRole('pra')).status?.drift?.corrections).toBe(2);
-    expect(statusManagers(r)).toEqual(['rolegate-a']);
-    expect(statusManagers(await getProvider(PROVIDER))).toEqual(['rolegate-a']);
-    expect(await statusWrites(b)).toBe(0);
+    expect(managers(r)).toEqual(['rolegate-a']);
+    expect(managers(await getProvider(PROVIDER))).toEqual(['rolegate-a']);
+    expect(statusWrites(await scrape(b))).toBe(0);
     expect(b.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('wrote:'))).toBe(false);
     expect(a.logs.filter((l) => l.msg === 'live shards').length).toBeGreaterThan(0);
   });
@@ -198,7 +163,7 @@ describe('two shards whose selectors overlap', () => {
     await a.stop('SIGTERM'); // releases a's Lease: a is no longer live
     emulator.setEnabledRules(PRA, ['Justification']);
     const r = await corrected('pra', 3);
-    expect(statusManagers(r)).toEqual(['rolegate-a', 'rolegate-b']);
-    expect(await statusWrites(b)).toBeGreaterThan(0);
+    expect(managers(r)).toEqual(['rolegate-a', 'rolegate-b']);
+    expect(statusWrites(await scrape(b))).toBeGreaterThan(0);
   });
 });

@@ -16,11 +16,8 @@ import {
 } from '../../../src/api/v1alpha1/types.js';
 import { eventually, kubeConfig, kubectl, uniqueNamespace } from '../../harness/kube-client.js';
 import { createEmulatorProvider, deleteProvider } from '../../harness/emulator-provider.js';
-import {
-  kubernetesRunArgs,
-  startRolegate,
-  type RolegateProcess,
-} from '../../harness/controller-process.js';
+import { startRolegate, type RolegateProcess } from '../../harness/controller-process.js';
+import { scrape, shardRunArgs, statusManagers, statusWrites } from '../../harness/shard-process.js';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PRA = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
@@ -39,28 +36,9 @@ const procs: Record<string, RolegateProcess> = {};
 
 const start = (shard: 'a' | 'b', replica: number): RolegateProcess => {
   const pod = `${shard}-${replica}`;
-  procs[pod] = startRolegate(
-    kubernetesRunArgs([
-      '--namespace',
-      ns,
-      '--leader-elect',
-      '--leader-election-namespace',
-      ns,
-      '--leader-election-id',
-      LEASE,
-      '--leader-elect-lease-duration',
-      '6s',
-      '--leader-elect-renew-deadline',
-      '4s',
-      '--leader-elect-retry-period',
-      '1s',
-      '--watch-label-selector',
-      `${LABEL}=${run}-${shard}`,
-      '--shard-name',
-      shard,
-    ]),
-    { POD_NAME: pod },
-  );
+  procs[pod] = startRolegate(shardRunArgs(ns, LEASE, shard, `${LABEL}=${run}-${shard}`), {
+    POD_NAME: pod,
+  });
   return procs[pod];
 };
 const leads = (p: RolegateProcess | undefined): number =>
@@ -88,17 +66,6 @@ const label = (provider: string, shard: string): Promise<unknown> =>
     { ...providers, name: provider, body: { metadata: { labels: { [LABEL]: shard } } } },
     merge,
   );
-
-/** The field managers that wrote an object's status, with when each last did. */
-function statusManagers(obj: PrivilegedRole | IdentityProvider): Record<string, string> {
-  const out: Record<string, string> = {};
-  const meta = obj.metadata as {
-    managedFields?: { manager?: string; subresource?: string; time?: string }[];
-  };
-  for (const f of meta.managedFields ?? [])
-    if (f.subresource === 'status') out[f.manager ?? ''] = f.time ?? '';
-  return out;
-}
 
 async function ready(name: string, minCorrections = 0): Promise<PrivilegedRole> {
   return eventually(
@@ -130,15 +97,6 @@ async function events(): Promise<{ name: string; instance: string; reason: strin
     reason: e.reason ?? '',
   }));
 }
-
-async function scrape(p: RolegateProcess): Promise<string> {
-  return (await fetch(`${await p.opsUrl()}/metrics`)).text();
-}
-const statusWrites = (text: string): number =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('rolegate_status_writes_total{'))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 
 beforeAll(async () => {
   api = kubeConfig().makeApiClient(CustomObjectsApi);

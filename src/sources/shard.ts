@@ -2,6 +2,7 @@
 // them. Several controllers, each with its own selector and Lease, split an estate between them the way Flux's
 // controllers split theirs with --watch-label-selector; what a shard owns only it writes.
 import { createHash } from 'node:crypto';
+import { compareText } from '../api/compare-text.js';
 import {
   matchesLabels,
   parseLabelSelector,
@@ -108,7 +109,7 @@ export function livePeers(leases: readonly ShardLease[], self: Shard, now: numbe
       // not a selector rolegate wrote; nothing to compare with
     }
   }
-  return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return out.sort((x, y) => compareText(x.name, y.name));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type IdentityProvider,
   type PrivilegedRole,
 } from '../../../src/api/v1alpha1/types.js';
+import { compareText } from '../../../src/api/compare-text.js';
 import {
   eventually,
   kubeConfig,
@@ -116,7 +117,7 @@ async function listEvents(): Promise<
       regarding: e.regarding.name,
       reason: e.reason,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }
 
 async function ready(name: string, namespace = ns): Promise<PrivilegedRole> {

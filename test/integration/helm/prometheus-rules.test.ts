@@ -1,6 +1,6 @@
 // The chart's alerting rules as Prometheus evaluates them: the rule groups of the rendered PrometheusRule, run by
 // `promtool test rules` (Prometheus's own rule unit tests) against series made up for each case. promtool is built
-// from the Go module proxy into the tool cache on first use (scripts/tools/go-tool.sh), like the other tools.
+// from the Go module proxy into the tool cache on first use (scripts/tools/promtool.sh), like the other tools.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { kubeEnv } from '../../harness/kube-client.js';
 
-const PROMTOOL_VERSION = 'v0.316.0';
 const chart = 'helm/rolegate';
 const shardsValues = 'test/fixtures/helm/shards-values.yaml';
 const HELM = kubeEnv().HELM; // throws (never skips) when the kube component was not started
@@ -58,16 +57,10 @@ const leader = (lease: string, shard: string, value: 0 | 1) => ({
 });
 
 beforeAll(() => {
-  promtool = execFileSync(
-    'bash',
-    [
-      'scripts/tools/go-tool.sh',
-      'promtool',
-      'github.com/prometheus/prometheus/cmd/promtool',
-      PROMTOOL_VERSION,
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  ).trim();
+  promtool = execFileSync('bash', ['scripts/tools/promtool.sh'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }, 1_200_000);
 
 describe('RolegateNoLeader, as promtool evaluates it', () => {

@@ -91,7 +91,7 @@ export function runCommand(): Command {
     )
     .option(
       '--watch-label-selector <selector>',
-      'Kubernetes mode: run as one shard, owning only the IdentityProviders with these labels (e.g. rolegate.io/shard=a, or !rolegate.io/shard for the rest) and the PrivilegedRoles whose providerRef names one of them',
+      'Kubernetes mode: run as one shard, owning only the IdentityProviders with these labels (e.g. rolegate.io/shard=a, or !rolegate.io/shard for the rest) and the PrivilegedRoles whose providerRef names one of them; a provider that another live shard named before this one selects too is left to it (a ShardConflict Event)',
     )
     .option(
       '--shard-name <name>',

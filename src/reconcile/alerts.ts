@@ -2,7 +2,7 @@
 // require multi-factor authentication for activation", computed from a snapshot for any provider.
 import { compareText } from '../api/compare-text.js';
 import { assessMfa, type LiveRole } from '../api/observation.js';
-import { assessCoverage } from './coverage/assess-coverage.js';
+import { coverageCounts } from './coverage/assess-coverage.js';
 
 /** One role without MFA on activation. */
 export interface RoleWithoutMfa {
@@ -37,7 +37,7 @@ export function holderCounts(roles: readonly LiveRole[]): HolderCounts | undefin
   let holders = 0;
   let holdersWithoutMfa = 0;
   for (const role of roles) {
-    const c = assessCoverage(role);
+    const c = coverageCounts(role);
     if (!c) continue;
     seen = true;
     holders += c.total;

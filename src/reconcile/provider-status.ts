@@ -11,7 +11,7 @@ import {
   Reason,
   type ConditionSpec,
 } from '../api/conditions.js';
-import { holderCounts, rolesWithoutMfa } from './alerts.js';
+import { holderCounts, rolesWithoutMfa, type HolderCounts, type RoleWithoutMfa } from './alerts.js';
 import type { ProviderProblem } from './plan.js';
 
 /** What the resync of an IdentityProvider found. */
@@ -32,12 +32,22 @@ export interface ProviderStatusContext {
   now: string;
 }
 
-/** The conditions an IdentityProvider reports for an observation. */
-export function providerConditions(o: ProviderObservation): ConditionSpec[] {
+/** What an observation shows of the tenant's roles: judged once per reconcile (every holding of every role). */
+interface TenantAlerts {
+  roles: RoleWithoutMfa[];
+  counts: HolderCounts | undefined;
+}
+
+function tenantAlerts(roles: readonly LiveRole[]): TenantAlerts {
+  return { roles: rolesWithoutMfa(roles), counts: holderCounts(roles) };
+}
+
+/** The conditions an IdentityProvider reports for an observation, with its alerts when it is Observed. */
+function providerConditions(o: ProviderObservation, alerts?: TenantAlerts): ConditionSpec[] {
   switch (o.kind) {
     case 'Observed': {
-      const without = rolesWithoutMfa(o.roles).length;
-      const counts = holderCounts(o.roles);
+      const { roles, counts } = alerts ?? tenantAlerts(o.roles);
+      const without = roles.length;
       const holders = counts
         ? `; ${counts.holdersWithoutMfa} of ${counts.holders} holdings not behind MFA`
         : '';
@@ -66,19 +76,20 @@ export function nextProviderStatus(
 ): IdentityProviderStatus {
   const out: IdentityProviderStatus = { type: ctx.type };
   if (ctx.generation !== undefined) out.observedGeneration = ctx.generation;
+  const alerts = o.kind === 'Observed' ? tenantAlerts(o.roles) : undefined;
   out.conditions = mergeConditions(
     prev?.conditions,
-    providerConditions(o),
+    providerConditions(o, alerts),
     ctx.generation,
     ctx.now,
   );
-  if (o.kind === 'Observed') {
-    const roles = rolesWithoutMfa(o.roles).map((r) => ({
+  if (o.kind === 'Observed' && alerts) {
+    const roles = alerts.roles.map((r) => ({
       ...r,
       declared: o.declared.has(r.roleId),
     }));
     out.alerts = { rolesWithoutMfa: roles.length, roles };
-    const counts = holderCounts(o.roles);
+    const counts = alerts.counts;
     if (counts) {
       out.alerts.holders = counts.holders;
       out.alerts.holdersWithoutMfa = counts.holdersWithoutMfa;

@@ -29,9 +29,27 @@ const RULES: Readonly<Record<CoveragePath, (input: RuleInput) => HoldingCoverage
 export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
   const facts = role.coverage;
   if (!facts) return undefined;
-  const holdings = facts.holdings
-    .map((holding) => RULES[holding.path]({ holding, role, facts }))
-    .sort(compareByHolder);
+  return tally(
+    facts.holdings
+      .map((holding) => RULES[holding.path]({ holding, role, facts }))
+      .sort(compareByHolder),
+  );
+}
+
+/**
+ * The counts of {@link assessCoverage} without the sorted list, for tenant-wide totals: the same verdicts, without
+ * sorting every holding of every role only to count them.
+ */
+export function coverageCounts(role: LiveRole): Omit<RoleCoverage, 'holdings'> | undefined {
+  const facts = role.coverage;
+  if (!facts) return undefined;
+  const { holdings: _, ...counts } = tally(
+    facts.holdings.map((holding) => RULES[holding.path]({ holding, role, facts })),
+  );
+  return counts;
+}
+
+function tally(holdings: HoldingCoverage[]): RoleCoverage {
   let covered = 0;
   let conditional = 0;
   let uncovered = 0;

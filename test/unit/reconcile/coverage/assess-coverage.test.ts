@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageFacts } from '../../../../src/api/coverage.js';
-import { assessCoverage } from '../../../../src/reconcile/coverage/assess-coverage.js';
+import {
+  assessCoverage,
+  coverageCounts,
+} from '../../../../src/reconcile/coverage/assess-coverage.js';
 import { live } from '../fixtures.js';
 import { facts, holding, policy, role, set, user, viaGroup } from './fixtures.js';
 
@@ -100,5 +103,17 @@ describe('assessCoverage', () => {
     ).toEqual(c.want);
     const [total, covered, conditional, uncovered] = c.counts!;
     expect(got).toMatchObject({ total, covered, conditional, uncovered });
+  });
+
+  it.each(cases)('coverageCounts agrees with assessCoverage: $name', (c) => {
+    const r = c.facts ? role(c.facts, { mfaRule: c.mfaRule ?? false }) : live();
+    const full = assessCoverage(r);
+    const counts = coverageCounts(r);
+    if (!full) {
+      expect(counts).toBeUndefined();
+      return;
+    }
+    const { holdings: _, ...want } = full;
+    expect(counts).toEqual(want);
   });
 });

@@ -27,7 +27,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/bundle-cli.mjs scripts/build-info.mjs ./scripts/
+COPY scripts/bundle-cli.mjs scripts/code-cache.mjs scripts/build-info.mjs ./scripts/
 # `rolegate version` reports the commit: the build has no .git, so it records the REVISION build argument.
 ARG REVISION
 RUN npm run build && node scripts/build-info.mjs --commit "${REVISION}"

@@ -6,8 +6,16 @@
 // cost more start-up than its work on a small repository. Code splitting keeps each command's lazy import():
 // `validate` loads the entry and its own chunks, never the controller's. The runtime dependencies stay external
 // (they are installed with the package), except the two in BUNDLED.
+//
+// Then `rolegate validate` once more, as one classic script (dist/cli/validate.script.js, from
+// src/cli/validate-script.ts) that main.js compiles with V8's code cache (src/cli/code-cache.ts), and the cache
+// itself, written by scripts/code-cache.mjs after a run over sample manifests (dist/cli/validate.script.cache).
+// Node.js 20 caches no compiled code for ES modules, and a validate run over a small repository is mostly V8
+// compiling the code it runs for the first time.
 // Usage: node scripts/bundle-cli.mjs
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -21,6 +29,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
  * which Node would otherwise scan for exports on every start).
  */
 const BUNDLED = ['commander', 'ajv'];
+
+const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.includes(d));
 
 const result = await build({
   // Paths in the metafile are relative to this.
@@ -36,7 +46,7 @@ const result = await build({
   chunkNames: 'chunk-[hash]',
   // Every chunk sits in dist/cli, as the modules it replaces did: `new URL('../../package.json', import.meta.url)`
   // and the like resolve as they do from tsc's output.
-  external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.includes(d)),
+  external,
   // commander is CommonJS and requires Node's built-ins, which an ES module bundle can only do through a require
   // of its own.
   banner: {
@@ -57,3 +67,39 @@ for (const f of readdirSync(outdir)) {
   const path = join(outdir, f);
   if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f) && !written.has(path)) rmSync(path);
 }
+
+// The validate script: esbuild's CommonJS bundle inside a function of (exports, require, module, importMetaUrl),
+// the shape src/cli/code-cache.ts runs, with import.meta.url given by the loader (the script's own URL, in the
+// same directory as the modules it replaces). The last line is the build's key, a hash of the rest, which the
+// cache file repeats.
+const scriptPath = join(outdir, 'validate.script.js');
+const cachePath = join(outdir, 'validate.script.cache');
+// A cache of an earlier build must never sit beside this build's script, even if the step below fails.
+rmSync(cachePath, { force: true });
+const script = await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'src/cli/validate-script.ts')],
+  bundle: true,
+  splitting: false,
+  write: false,
+  outfile: scriptPath,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  external,
+  define: { 'import.meta.url': '__rolegateImportMetaUrl' },
+  // import() becomes require(): a script compiled with node:vm can import only through an experimental option,
+  // and every module it imports (Node's built-ins, yaml, @azure/identity) can be required.
+  supported: { 'dynamic-import': false },
+  banner: { js: "(function (exports, require, module, __rolegateImportMetaUrl) {'use strict';" },
+  footer: { js: '})' },
+  minify: false,
+  legalComments: 'inline',
+  logLevel: 'warning',
+});
+const [code] = script.outputFiles;
+const key = createHash('sha256').update(code.text).digest('hex');
+// tsc has written dist/ before this script runs.
+const { KEY_LINE_PREFIX } = await import(join(root, 'dist/cli/code-cache.js'));
+writeFileSync(scriptPath, `${code.text}${KEY_LINE_PREFIX}${key}\n`);
+execFileSync(process.execPath, [join(root, 'scripts/code-cache.mjs')], { stdio: 'inherit' });

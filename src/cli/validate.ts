@@ -2,7 +2,6 @@
 // cross-file checks, every problem at file:line:col with an RFC 6901 pointer, in the formats CI systems read.
 // Exit codes: 0 valid (warnings allowed unless --strict), 1 invalid or could not run (a usage error, a missing
 // path, an unreadable file): the report says which.
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadManifests, ManifestPathError, type LoadResult } from '../manifests/load.js';
@@ -15,6 +14,8 @@ import { renderJson, toJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
 import { renderGithub } from './report/github.js';
 import { renderSarif } from './report/sarif.js';
+import { VALIDATE_V8_FLAGS } from './validate-flags.js';
+import { packageVersion } from './package-version.js';
 
 /** The output formats of `rolegate validate`. */
 export const FORMATS = ['text', 'json', 'yaml', 'junit', 'github', 'sarif'] as const;
@@ -47,11 +48,7 @@ export interface ValidateRun {
 
 function toolVersion(): string | undefined {
   try {
-    // Two levels up from both src/cli and dist/cli.
-    const pkg = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { version?: string };
-    return pkg.version;
+    return packageVersion();
   } catch {
     return undefined;
   }
@@ -149,15 +146,11 @@ function ioFailure(path: string, message: string): LoadResult {
 }
 
 /**
- * Keeps V8's young generation at its initial size for the rest of this process. A validate run allocates a
- * little short-lived data per file and keeps the loaded objects; by default V8 doubles the young generation's
- * semi-spaces on each scavenge that finds survivors, up to 16 MiB each, which makes the resident peak of a large
- * run grow by tens of MiB without making it faster. The growth factor is read when the young generation grows, so
- * it takes effect when set at run time (the semi-space size flags are read only when the heap is set up). Only
- * the command line does this: a process that embeds runValidate keeps its own settings.
+ * Sets validate's V8 flags (validate-flags.ts) for the rest of this process. Only the command line does this: a
+ * process that embeds runValidate keeps its own settings.
  */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
+function setValidateFlags(): void {
+  for (const flag of VALIDATE_V8_FLAGS) setFlagsFromString(flag);
 }
 
 /** Parses `--workers`: `auto` or a whole number from 0 to 64. */
@@ -234,7 +227,7 @@ Examples:
           workers?: number | 'auto';
         },
       ) => {
-        keepYoungGenerationSmall();
+        setValidateFlags();
         let paths: string[];
         let stdin: string | undefined;
         try {

@@ -338,9 +338,11 @@ export function crossCheck(
   };
   const where = (o: LoadedObject<unknown>): string => `${o.file}:${o.line}:${o.col}`;
 
-  // Same identity: the API server would keep only the last applied.
-  const identities = new Map<string, LoadedObject<PrivilegedRole | IdentityProvider>[]>();
-  const identity = (o: LoadedObject<PrivilegedRole | IdentityProvider>): string => {
+  // Same identity: the API server would keep only the last applied. An identity seen once (almost all) maps to
+  // its object, not to a list of one.
+  type Any = LoadedObject<PrivilegedRole | IdentityProvider>;
+  const identities = new Map<string, Any | Any[]>();
+  const identity = (o: Any): string => {
     const m = o.object.metadata;
     // kubectl puts an object without a namespace into the current one, and rolegate's directory mode into
     // "default": the same place for two such objects either way.
@@ -348,11 +350,17 @@ export function crossCheck(
       ? `PrivilegedRole/${m.namespace ?? 'default'}/${m.name}`
       : `IdentityProvider/${m.name}`;
   };
-  for (const o of [...roles, ...providers]) {
-    addTo(identities, identity(o), o);
-  }
+  const addIdentity = (o: Any): void => {
+    const key = identity(o);
+    const seen = identities.get(key);
+    if (seen === undefined) identities.set(key, o);
+    else if (Array.isArray(seen)) seen.push(o);
+    else identities.set(key, [seen, o]);
+  };
+  for (const o of roles) addIdentity(o);
+  for (const o of providers) addIdentity(o);
   for (const list of identities.values()) {
-    if (list.length < 2) continue;
+    if (!Array.isArray(list)) continue;
     for (const o of list) {
       const others = listSome(list, (x) => (x === o ? undefined : where(x)), list.length - 1);
       add(
@@ -367,24 +375,28 @@ export function crossCheck(
       );
     }
   }
+  // Not needed below, and as large as the objects' own bookkeeping: freed before the claims are indexed.
+  identities.clear();
 
   // Same claim: two objects would fight over one role; the controller enforces only the owner (the oldest). Each
   // message names one other claimant, so that the output grows with the claims, not with their square.
   const resolve = offlineRoleIds(
     new Map(providers.map((p) => [p.object.metadata.name, p.object.spec] as const)),
   );
-  const claims: {
+  // Generated one by one rather than listed: only duplicateClaims' index holds them.
+  function* claims(): Generator<{
     claim: string;
     claimant: { key: string; createdAt?: string | undefined; o: Role };
-  }[] = [];
-  for (const o of roles) {
-    const ref = claimRefOf(o.object);
-    const claim = ref && claimKey(ref, resolve);
-    if (claim === undefined) continue;
-    const m = o.object.metadata;
-    claims.push({ claim, claimant: { key: identity(o), createdAt: m.creationTimestamp, o } });
+  }> {
+    for (const o of roles) {
+      const ref = claimRefOf(o.object);
+      const claim = ref && claimKey(ref, resolve);
+      if (claim === undefined) continue;
+      const m = o.object.metadata;
+      yield { claim, claimant: { key: identity(o), createdAt: m.creationTimestamp, o } };
+    }
   }
-  for (const group of duplicateClaims(claims)) {
+  for (const group of duplicateClaims(claims())) {
     const owner = group[0]!.o;
     const others = group.filter((c) => identity(c.o) !== identity(owner));
     if (others.length === 0) continue; // the same object twice is a duplicate-object problem
@@ -515,13 +527,6 @@ function listSome<T>(
 /** The most IdentityProviders a mistyped providerRef is compared with for a "did you mean". */
 const MAX_HINT_CANDIDATES = 1000;
 
-/** Appends `value` to the list under `key`, starting one if there is none. */
-function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
 /**
  * Loads every manifest under `paths` (files, or directories searched recursively for .yaml, .yml and .json).
  * A path that does not exist throws ManifestPathError before anything is read. Otherwise bad input never
@@ -529,8 +534,48 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * else still loads.
  */
 export async function loadManifests(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
-  const cwd = process.cwd();
   const issues: ManifestIssue[] = [];
+  const result: LoadResult = { roles: [], providers: [], issues, files: [] };
+  // The list of files (absolute and shown paths) is dropped once they are parsed: it is as large as the loaded
+  // objects' own bookkeeping, and the cross-file checks below are where a run's memory peaks.
+  await parseFiles(
+    filesToRead(paths, issues, result.files),
+    parseManifestFile,
+    (p) => {
+      for (const o of p.roles) result.roles.push(o);
+      for (const o of p.providers) result.providers.push(o);
+      for (const i of p.issues) result.issues.push(i);
+      if (opts.strict && p.foreign) for (const i of p.foreign) result.issues.push(i);
+    },
+    opts,
+  );
+  for (const t of opts.texts ?? []) {
+    const p = parseManifestText(t.file, t.text);
+    for (const o of p.roles) result.roles.push(o);
+    for (const o of p.providers) result.providers.push(o);
+    for (const i of p.issues) result.issues.push(i);
+    result.files.unshift(t.file);
+  }
+  // One by one: a spread into push passes every element as an argument, on the stack.
+  for (const i of crossCheck(result.roles, result.providers, opts)) result.issues.push(i);
+  sortIssues(result.issues);
+  // The issue objects are shared with each object's `issues`, so one pass covers both lists.
+  for (const i of result.issues) i.message = sentence(i.message);
+  for (const o of result.roles) sortIssues(o.issues);
+  for (const o of result.providers) sortIssues(o.issues);
+  return result;
+}
+
+/**
+ * The files under `paths`, sorted by the path shown for them, which are also appended to `shown`. Problems of
+ * the walk go to `issues`; a path that does not exist throws ManifestPathError.
+ */
+function filesToRead(
+  paths: readonly string[],
+  issues: ManifestIssue[],
+  shown: string[],
+): { abs: string; shown: string }[] {
+  const cwd = process.cwd();
   /** Absolute path → path shown in issues. */
   const files = new Map<string, string>();
   // One tree for all paths: a directory or file reached through two paths (or a loop of links) is read once.
@@ -588,39 +633,10 @@ export async function loadManifests(paths: string[], opts: LoadOptions = {}): Pr
     }
   }
   for (const f of tree.files) files.set(f.abs, f.shown);
-  issues.push(...tree.problems);
+  for (const p of tree.problems) issues.push(p);
   const sorted = [...files]
     .map(([abs, shown]) => ({ abs, shown }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
-  const result: LoadResult = {
-    roles: [],
-    providers: [],
-    issues,
-    files: sorted.map((f) => f.shown),
-  };
-  await parseFiles(
-    sorted,
-    parseManifestFile,
-    (p) => {
-      for (const o of p.roles) result.roles.push(o);
-      for (const o of p.providers) result.providers.push(o);
-      for (const i of p.issues) result.issues.push(i);
-      if (opts.strict && p.foreign) for (const i of p.foreign) result.issues.push(i);
-    },
-    opts,
-  );
-  for (const t of opts.texts ?? []) {
-    const p = parseManifestText(t.file, t.text);
-    for (const o of p.roles) result.roles.push(o);
-    for (const o of p.providers) result.providers.push(o);
-    for (const i of p.issues) result.issues.push(i);
-    result.files.unshift(t.file);
-  }
-  // One by one: a spread into push passes every element as an argument, on the stack.
-  for (const i of crossCheck(result.roles, result.providers, opts)) result.issues.push(i);
-  sortIssues(result.issues);
-  // The issue objects are shared with each object's `issues`, so one pass covers both lists.
-  for (const i of result.issues) i.message = sentence(i.message);
-  for (const o of [...result.roles, ...result.providers]) sortIssues(o.issues);
-  return result;
+  for (const f of sorted) shown.push(f.shown);
+  return sorted;
 }

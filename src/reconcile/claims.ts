@@ -114,13 +114,15 @@ export function olderClaimant<C extends Claimant>(
 export function duplicateClaims<C extends Claimant>(
   claims: Iterable<{ claim: string; claimant: C }>,
 ): C[][] {
-  const groups = new Map<string, C[]>();
+  // A claim made once (almost all) maps to its claimant, not to a list of one: there can be tens of thousands.
+  const groups = new Map<string, C | C[]>();
   for (const { claim, claimant } of claims) {
     const g = groups.get(claim);
-    if (g === undefined) groups.set(claim, [claimant]);
-    else g.push(claimant);
+    if (g === undefined) groups.set(claim, claimant);
+    else if (Array.isArray(g)) g.push(claimant);
+    else groups.set(claim, [g, claimant]);
   }
   const out: C[][] = [];
-  for (const g of groups.values()) if (g.length > 1) out.push(g.sort(compareClaimants));
+  for (const g of groups.values()) if (Array.isArray(g)) out.push(g.sort(compareClaimants));
   return out;
 }

@@ -133,12 +133,22 @@ export interface EntraProviderOptions extends CredentialOptions {
    */
   holders?: boolean | undefined;
   /**
+   * The least time between the starts of two holder reads (default {@link HOLDERS_INTERVAL_MS}): a snapshot taken
+   * sooner carries the last complete read instead of starting another. Who holds a role changes far less often
+   * than a controller may resync, and a holder read is the largest read of a snapshot (two tenant-wide instance
+   * listings, names, and a `$batch` per 20 groups): resyncing every 10 s must not re-read them every 10 s.
+   */
+  holdersIntervalMs?: number | undefined;
+  /**
    * Read the PIM for Groups policies (member and owner) of the tenant's role-assignable groups with every snapshot,
    * so that PrivilegedRoles may name a group's access (spec.group): 1 + ceil(groups / 20) requests (default: as
    * `holders`). See group-policies-read.ts.
    */
   groups?: boolean | undefined;
 }
+
+/** How often holders are read at most, by default: see {@link EntraProviderOptions.holdersIntervalMs}. */
+export const HOLDERS_INTERVAL_MS = 60_000;
 
 /** The Authorization provider path under an ARM scope. */
 const ARM_PROVIDER = '/providers/Microsoft.Authorization';
@@ -193,6 +203,9 @@ export class EntraProvider implements ProviderClient {
   /** The last complete holder read, and the one running (see holders()). */
   private holdersDone: HolderFacts | undefined;
   private holdersInFlight: Promise<HolderFacts> | undefined;
+  /** When the holder read that is running, or produced holdersDone, started (ms since epoch). */
+  private holdersStartedAt: number | undefined;
+  private readonly holdersIntervalMs: number;
   private readonly logger: GraphClientLogger | undefined;
 
   constructor(
@@ -220,6 +233,7 @@ export class EntraProvider implements ProviderClient {
     this.expandedTop = opts.pageSize ?? EXPANDED_PAGE_SIZE;
     this.alertPageSize = opts.pageSize;
     this.readsHolders = opts.holders ?? true;
+    this.holdersIntervalMs = opts.holdersIntervalMs ?? HOLDERS_INTERVAL_MS;
     this.readsGroups = opts.groups ?? this.readsHolders;
     this.logger = opts.logger;
     this.alertRefresh = opts.alertRefresh ?? {};
@@ -296,7 +310,10 @@ export class EntraProvider implements ProviderClient {
    * ceil(CA policies/page) when some role has an authentication context enabled. Never per role.
    */
   async snapshot(signal?: AbortSignal): Promise<ProviderSnapshot> {
-    const armRead = Promise.all(this.armScopes.map((scope) => this.readArmScope(scope, signal)));
+    const readHolders = this.startsHolderRead();
+    const armRead = Promise.all(
+      this.armScopes.map((scope) => this.readArmScope(scope, readHolders, signal)),
+    );
     // Coverage judges holders against the tenant's Conditional Access policies, and the holder read needs the
     // groups they name (memberOf): when holders are read, the policies are listed once, at the start, for both.
     const caRead = this.wantsHolders() ? readConditionalAccess(this.graph, signal) : undefined;
@@ -315,7 +332,7 @@ export class EntraProvider implements ProviderClient {
       armRead,
       // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
       // of the holder read waits for the ARM instances.
-      this.holders(armRead, caRead, signal),
+      this.holders(armRead, caRead, readHolders, signal),
       this.readGroups(signal),
     ]);
     const groupPolicies = 'groups' in groupsRead ? groupsRead.groups : [];
@@ -356,21 +373,37 @@ export class EntraProvider implements ProviderClient {
 
   /**
    * The holder facts a snapshot carries. The first snapshot of a provider waits for its holder read; later ones
-   * start the next read (unless one is still running) and take the last complete one without waiting, so that
-   * reading holders (hundreds of requests in a large tenant) never delays reading and enforcing the policies.
-   * Coverage therefore lags at most one resync behind the tenant.
+   * start the next read (unless one is still running, or the last started less than holdersIntervalMs ago) and
+   * take the last complete one without waiting, so that reading holders (hundreds of requests in a large tenant)
+   * never delays reading and enforcing the policies. Coverage therefore lags the tenant by at most one resync or
+   * holdersIntervalMs, whichever is longer, plus the read itself.
    */
   private wantsHolders(): boolean {
     return this.readsHolders && (this.directoryRoles || this.armScopes.length > 0);
   }
 
+  /**
+   * Whether this snapshot starts a holder read: none is running, and the last one failed or started at least
+   * holdersIntervalMs ago (before that, snapshots carry the last complete read).
+   */
+  private startsHolderRead(): boolean {
+    if (!this.wantsHolders() || this.holdersInFlight) return false;
+    return (
+      this.holdersDone === undefined ||
+      this.holdersStartedAt === undefined ||
+      this.now().getTime() - this.holdersStartedAt >= this.holdersIntervalMs
+    );
+  }
+
   private holders(
     armRead: Promise<ArmScopeRead[]>,
     caRead: Promise<ConditionalAccessRead> | undefined,
+    start: boolean,
     signal?: AbortSignal,
   ): Promise<HolderFacts | undefined> {
     if (!this.wantsHolders()) return Promise.resolve(undefined);
-    if (!this.holdersInFlight) {
+    if (start) {
+      this.holdersStartedAt = this.now().getTime();
       const read = armRead.then(async (a) => {
         // The groups Conditional Access includes or excludes (none when the policies could not be read: then
         // the snapshot carries no holders at all, see snapshot()).
@@ -485,7 +518,11 @@ export class EntraProvider implements ProviderClient {
   }
 
   /** One scope's policy assignments (with their effective rules) and role definitions (for names). */
-  private async readArmScope(scope: string, signal?: AbortSignal): Promise<ArmScopeRead> {
+  private async readArmScope(
+    scope: string,
+    readHolders: boolean,
+    signal?: AbortSignal,
+  ): Promise<ArmScopeRead> {
     const arm = this.arm!;
     const [assignments, definitions, instances] = await Promise.all([
       arm.list<ArmPolicyAssignment>(
@@ -494,7 +531,7 @@ export class EntraProvider implements ProviderClient {
         signal,
       ),
       arm.list<ArmRoleDefinition>(`${scope}${ARM_PROVIDER}/roleDefinitions`, {}, signal),
-      this.readsHolders ? this.readArmInstances(scope, signal) : Promise.resolve(undefined),
+      readHolders ? this.readArmInstances(scope, signal) : Promise.resolve(undefined),
     ]);
     return {
       scope,

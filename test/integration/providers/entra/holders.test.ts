@@ -418,7 +418,7 @@ describe('Entra holders', () => {
 
   it('after the first snapshot, reads holders beside the next ones without waiting: coverage lags one resync at most', async () => {
     const e = await emulator();
-    const p = provider(e);
+    const p = provider(e, { holdersIntervalMs: 0 });
     expect(summary(role((await p.snapshot()).roles(), USER_ADMIN).coverage)).toHaveLength(1);
     e.seedDirectory({
       roleEligibilities: [{ principalId: userId(upn('dave')), roleDefinitionId: USER_ADMIN }],
@@ -431,6 +431,33 @@ describe('Entra holders', () => {
       `Eligible ${upn('bob')} until 2027-06-30T00:00:00Z`,
       `Eligible ${upn('dave')}`,
     ]);
+    await p.holdersSettled();
+  });
+
+  it('starts a holder read at most once per holdersIntervalMs: sooner snapshots carry the last one', async () => {
+    const e = await emulator();
+    let t = Date.parse('2026-12-06T00:00:00Z');
+    const p = provider(e, { holdersIntervalMs: 60_000, now: () => new Date(t) });
+    const reads = (): number =>
+      e.requests().filter((r) => /roleEligibilityScheduleInstances/.test(r.path)).length;
+    await p.snapshot();
+    await p.holdersSettled();
+    const first = reads();
+    expect(first).toBeGreaterThan(0);
+    e.seedDirectory({
+      roleEligibilities: [{ principalId: userId(upn('dave')), roleDefinitionId: USER_ADMIN }],
+    });
+    t += 59_000;
+    const sooner = await p.snapshot();
+    await p.holdersSettled();
+    expect(reads()).toBe(first);
+    expect(summary(role(sooner.roles(), USER_ADMIN).coverage)).toHaveLength(1);
+    t += 1_000;
+    await p.snapshot();
+    await p.holdersSettled();
+    expect(reads()).toBeGreaterThan(first);
+    // The read started at 60 s shows the new holder from the next snapshot on.
+    expect(summary(role((await p.snapshot()).roles(), USER_ADMIN).coverage)).toHaveLength(2);
     await p.holdersSettled();
   });
 

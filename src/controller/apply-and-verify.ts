@@ -12,8 +12,11 @@ import type { ProviderSession } from './provider-session.js';
 
 /** How a write went. */
 export type WriteOutcome =
-  /** Every action took effect and the read-back satisfies the caller. */
-  | { kind: 'Verified'; lookup: RoleLookup }
+  /**
+   * Every action took effect and the read-back satisfies the caller. `unchanged`: the provider found every setting
+   * already as wanted and wrote nothing (someone, or an earlier write, corrected it after the snapshot was read).
+   */
+  | { kind: 'Verified'; lookup: RoleLookup; unchanged: boolean }
   /** The provider took the write but did not show the wanted value on read-back (`lookup`, when it sent one). */
   | { kind: 'NotVerified'; message: string; lookup?: RoleLookup }
   /** The provider refused or failed; `decision` says what that means for the object. */
@@ -66,7 +69,7 @@ export async function applyAndVerify(
   if (!last?.ok) return { kind: 'NotVerified', message: NOT_SHOWN };
   const lookup: RoleLookup = { kind: 'Found', role: last.role };
   return ctx.verify(lookup)
-    ? { kind: 'Verified', lookup }
+    ? { kind: 'Verified', lookup, unchanged: results.every((r) => r.ok && r.unchanged === true) }
     : { kind: 'NotVerified', message: NOT_SHOWN, lookup };
 }
 
@@ -107,8 +110,12 @@ function logWrites(log: Logger, provider: string, results: readonly ActionResult
         after: 'after' in r.action ? r.action.after : undefined,
         // The provider's own view of the setting as read back after the write (Entra: PIM's enabled rules).
         ...(r.role.settings ? { settings: r.role.settings } : {}),
+        ...(r.unchanged ? { unchanged: true } : {}),
       },
-      `wrote: ${describeAction(r.action)}`,
+      // An audit log must not show a write that was never sent.
+      r.unchanged
+        ? `nothing written, already as wanted at the provider: ${describeAction(r.action)}`
+        : `wrote: ${describeAction(r.action)}`,
     );
   }
 }

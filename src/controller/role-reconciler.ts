@@ -106,6 +106,10 @@ export class RoleReconciler {
           'WriteNotVerified',
           `Wrote ${notes}, but the provider did not show it on read-back (drift: ${what})`,
         );
+      } else if (w.unchanged) {
+        // The snapshot showed drift the provider no longer has: nothing was written, so nothing was corrected
+        // by rolegate and no correction is reported or counted; status shows the role as it is now.
+        p = plan({ ...input, lookup: w.lookup });
       } else {
         p = plan({ ...input, lookup: w.lookup });
         corrected = true;

@@ -20,9 +20,12 @@ export interface ProviderSnapshot {
   roles(): readonly LiveRole[];
 }
 
-/** The result of one action. */
+/**
+ * The result of one action. `unchanged` says that the provider's fresh read before writing already showed the
+ * setting as wanted, so nothing was sent (a snapshot that showed drift was older than the provider's state).
+ */
 export type ActionResult =
-  | { action: Action; ok: true; role: LiveRole }
+  | { action: Action; ok: true; role: LiveRole; unchanged?: true }
   | { action: Action; ok: false; error: ProviderError };
 
 /** A provider alert about a role (Entra PIM: "Roles don't require multi-factor authentication for activation"). */

@@ -691,7 +691,12 @@ export class EntraProvider implements ProviderClient {
             verified.properties.rules,
           );
           const coverage = this.lastCoverage.get(coverageKey(a.scope, a.roleId));
-          results[i] = { action: a, ok: true, role: coverage ? { ...role, coverage } : role };
+          results[i] = {
+            action: a,
+            ok: true,
+            role: coverage ? { ...role, coverage } : role,
+            ...(changed.size === 0 ? { unchanged: true as const } : {}),
+          };
         }
       } catch (err) {
         for (const i of idx)
@@ -780,7 +785,12 @@ export class EntraProvider implements ProviderClient {
           ),
         };
       }
-      return { action, ok: true, role: this.liveRole(action, policy) };
+      return {
+        action,
+        ok: true,
+        role: this.liveRole(action, policy),
+        ...(writeOf.has(i) ? {} : { unchanged: true as const }),
+      };
     });
   }
 

@@ -80,6 +80,11 @@ export class FakeClient implements ProviderClient {
   applyError: ProviderError | undefined;
   /** When set, apply() reports success but does not change the role (a write that does not stick). */
   ignoreWrites = false;
+  /**
+   * When set, apply() finds each setting already as wanted (someone corrected it after the snapshot was read):
+   * the role changes, and the result says nothing was written.
+   */
+  alreadyAsWanted = false;
   defaultMfa = true;
 
   snapshot(): Promise<ProviderSnapshot> {
@@ -111,7 +116,9 @@ export class FakeClient implements ProviderClient {
               }
             : before;
         this.roles.set(action.roleId, after);
-        return { action, ok: true, role: after };
+        return this.alreadyAsWanted
+          ? { action, ok: true, role: after, unchanged: true }
+          : { action, ok: true, role: after };
       }),
     );
   }

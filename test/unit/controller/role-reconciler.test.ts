@@ -44,6 +44,20 @@ const cases: {
     writes: 1,
   },
   {
+    name: 'AlreadyCorrected',
+    reason:
+      'the provider finds the drift the snapshot showed already gone: nothing written, no correction reported',
+    setup: (h) => (h.client.alreadyAsWanted = true),
+    conditions: [
+      'Ready=True InSync',
+      'MFAEnforced=True MFARequired',
+      'HoldersCovered=Unknown HoldersNotObserved',
+    ],
+    events: [],
+    result: 'done',
+    writes: 1,
+  },
+  {
     name: 'NotVerified',
     reason: 'a write the read-back does not show is retried and reported as not verified',
     setup: (h) => (h.client.ignoreWrites = true),
@@ -183,6 +197,10 @@ describe('RoleReconciler', () => {
     expect(h.rec.events.map((e) => `${e.type} ${e.reason}`)).toEqual(c.events);
     expect(h.client.applied).toHaveLength(c.writes);
     if (c.name === 'ProviderInvalid') expect(h.builds()).toBe(0);
+    if (c.name === 'AlreadyCorrected' || c.name === 'Corrected')
+      expect(h.source.roles.get(KEY)?.status?.drift?.corrections ?? 0).toBe(
+        c.name === 'Corrected' ? 1 : 0,
+      );
   });
 
   it('a status that did not change is not written again', async () => {

@@ -282,6 +282,13 @@ describe('EntraProvider with azureRbac', () => {
     e.resetLog();
     expect(await p.apply(pl2.actions)).toEqual([]);
     expect(e.counts().writes).toBe(0);
+
+    // The first plan's action again, against a policy that has it already (as after a stale snapshot): the
+    // policy is read, nothing is written, and the result says so.
+    e.resetLog();
+    const [repeat] = await p.apply(pl.actions);
+    expect(repeat).toMatchObject({ ok: true, unchanged: true });
+    expect(e.requests().map((r) => r.method)).toEqual(['GET']);
   });
 
   it('keeps a Justification an administrator added since the snapshot (reads the policy before the PATCH)', async () => {

@@ -79,6 +79,7 @@ describe('Entra provider: the assignment rule (Enablement_Admin_Assignment)', ()
 
     const [result] = await p.apply([assignmentMfa(before, true)]);
     expect(result).toMatchObject({ ok: true, role: { roleId: PRA, assignmentMfa: true } });
+    expect(result && 'unchanged' in result).toBe(false);
     // read the policy fresh, write the one rule, read it back: the activation rule's path, request for request
     expect(e.counts()).toMatchObject({ requests: 3, reads: 2, writes: 1, batches: 0 });
     const writes = e.requests().filter((r) => r.method === 'PATCH');
@@ -96,7 +97,7 @@ describe('Entra provider: the assignment rule (Enablement_Admin_Assignment)', ()
     expect(after.assignmentMfa).toBe(true);
     e.resetLog();
     const [again] = await p.apply([assignmentMfa(after, true)]);
-    expect(again).toMatchObject({ ok: true, role: { assignmentMfa: true } });
+    expect(again).toMatchObject({ ok: true, role: { assignmentMfa: true }, unchanged: true });
     expect(e.counts().writes).toBe(0);
   });
 

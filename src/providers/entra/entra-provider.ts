@@ -129,7 +129,8 @@ export interface EntraProviderOptions extends CredentialOptions {
   onRequest?: RequestObserver | undefined;
   /**
    * Read who holds each directory role (schedule instances, role-assignable groups and their members, PIM for
-   * Groups) with every snapshot, for `LiveRole.coverage` (default true). See holders-read.ts for the cost.
+   * Groups) beside the snapshots, at most once per holdersIntervalMs, for `LiveRole.coverage` (default true). See
+   * holders-read.ts for the cost.
    */
   holders?: boolean | undefined;
   /**

@@ -27,13 +27,8 @@ const RULES: Readonly<Record<CoveragePath, (input: RuleInput) => HoldingCoverage
  * same facts always give the same list.
  */
 export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
-  const facts = role.coverage;
-  if (!facts) return undefined;
-  return tally(
-    facts.holdings
-      .map((holding) => RULES[holding.path]({ holding, role, facts }))
-      .sort(compareByHolder),
-  );
+  const verdicts = judgeHoldings(role);
+  return verdicts && tally(verdicts.sort(compareByHolder));
 }
 
 /**
@@ -41,12 +36,16 @@ export function assessCoverage(role: LiveRole): RoleCoverage | undefined {
  * sorting every holding of every role only to count them.
  */
 export function coverageCounts(role: LiveRole): Omit<RoleCoverage, 'holdings'> | undefined {
-  const facts = role.coverage;
-  if (!facts) return undefined;
-  const { holdings: _, ...counts } = tally(
-    facts.holdings.map((holding) => RULES[holding.path]({ holding, role, facts })),
-  );
+  const verdicts = judgeHoldings(role);
+  if (!verdicts) return undefined;
+  const { holdings: _, ...counts } = tally(verdicts);
   return counts;
+}
+
+/** Each holding's verdict, in the facts' order; undefined when holders were not read. */
+function judgeHoldings(role: LiveRole): HoldingCoverage[] | undefined {
+  const facts = role.coverage;
+  return facts?.holdings.map((holding) => RULES[holding.path]({ holding, role, facts }));
 }
 
 function tally(holdings: HoldingCoverage[]): RoleCoverage {

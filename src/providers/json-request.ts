@@ -1,12 +1,13 @@
-// The fetch options of a JSON API call with a bearer token, as both the Graph and the Keycloak admin clients send it.
+// The request options of a JSON API call with a bearer token, as both the Graph and the Keycloak admin clients send it.
+import type { HttpRequestInit } from './http-fetch.js';
 
-/** RequestInit for `method` with a bearer `token`, accepting JSON and sending `body` (if any) as JSON. */
+/** The request for `method` with a bearer `token`, accepting JSON and sending `body` (if any) as JSON. */
 export function jsonRequest(
   method: string,
   token: string,
   body: unknown,
   signal: AbortSignal | undefined,
-): RequestInit {
+): HttpRequestInit {
   return {
     method,
     headers: {

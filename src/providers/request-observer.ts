@@ -7,7 +7,7 @@ export interface RequestSample {
   operation: string;
   /** The HTTP status, or 0 when no response came (connection refused, reset, timeout, abort). */
   status: number;
-  /** Until the response headers arrived. */
+  /** Until the response arrived (rolegate's fetch answers once the body is read, see http-fetch.ts). */
   seconds: number;
 }
 
@@ -15,11 +15,11 @@ export interface RequestSample {
 export type RequestObserver = (sample: RequestSample) => void;
 
 /** Sends a request through `send` and reports it to `observer` (if any), whether it answered or failed. */
-export async function observeRequest(
+export async function observeRequest<R extends { readonly status: number }>(
   observer: RequestObserver | undefined,
   operation: string,
-  send: () => Promise<Response>,
-): Promise<Response> {
+  send: () => Promise<R>,
+): Promise<R> {
   if (!observer) return send();
   const started = performance.now();
   const report = (status: number): void =>

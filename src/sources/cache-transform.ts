@@ -10,25 +10,30 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
 
 /** The part of an object the transform looks at. */
 interface WithMetadata {
-  metadata?: {
-    managedFields?: unknown;
-    annotations?: Record<string, string> | null;
-  } | null;
+  metadata?: Record<string, unknown> | null;
 }
 
 /**
- * Removes, in place, what rolegate never reads from an object about to be cached: `metadata.managedFields` (often
- * larger than the object itself) and the last-applied-configuration annotation. Everything else — spec, status,
- * labels, other annotations, finalizers, resourceVersion, generation, uid, timestamps — is kept. Objects without
- * metadata (watch errors) pass through unchanged. Returns the same object, for use as a map function.
+ * Removes what rolegate never reads from an object about to be cached: `metadata.managedFields` (often larger than
+ * the object itself) and the last-applied-configuration annotation. Everything else — spec, status, labels, other
+ * annotations, finalizers, resourceVersion, generation, uid, timestamps — is kept. Objects without metadata (watch
+ * errors) pass through unchanged. Returns the same object, for use as a map function; its metadata (and annotations)
+ * are replaced by copies without the dropped fields rather than deleted from: V8 keeps an object that lost a
+ * property as a hash table, about 450 bytes per cached object's metadata instead of about 100.
  */
 export function stripForCache<T>(obj: T): T {
-  const meta = (obj as WithMetadata | null | undefined)?.metadata;
+  const holder = obj as WithMetadata | null | undefined;
+  const meta = holder?.metadata;
   if (!meta || typeof meta !== 'object') return obj;
-  delete meta.managedFields;
-  const annotations = meta.annotations;
-  if (annotations && typeof annotations === 'object' && LAST_APPLIED_ANNOTATION in annotations) {
-    delete annotations[LAST_APPLIED_ANNOTATION];
+  const annotations = meta.annotations as Record<string, string> | null | undefined;
+  const dropAnnotation =
+    !!annotations && typeof annotations === 'object' && LAST_APPLIED_ANNOTATION in annotations;
+  if (!('managedFields' in meta) && !dropAnnotation) return obj;
+  const { managedFields: _managedFields, ...kept } = meta;
+  if (dropAnnotation) {
+    const { [LAST_APPLIED_ANNOTATION]: _lastApplied, ...rest } = annotations;
+    kept.annotations = rest;
   }
+  holder.metadata = kept;
   return obj;
 }

@@ -7,6 +7,7 @@ import { GraphClient, type GraphStats } from './graph-client.js';
 import type { RetryOptions } from './retry.js';
 import { transportError } from './graph-errors.js';
 import type { RequestObserver } from '../request-observer.js';
+import type { HttpFetch } from '../http-fetch.js';
 
 /** The ARM api-version of role management policies rolegate speaks. */
 export const ARM_API_VERSION = '2020-10-01';
@@ -20,7 +21,7 @@ export interface ArmClientOptions {
   baseUrl: string;
   credential: TokenCredential;
   retry?: RetryOptions;
-  fetch?: typeof fetch;
+  fetch?: HttpFetch;
   random?: () => number;
   /** Times every request sent (metrics). */
   onRequest?: RequestObserver | undefined;

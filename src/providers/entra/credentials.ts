@@ -9,6 +9,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/ident
 import type { IdentityProviderSpec } from '../../api/v1alpha1/generated.js';
 import { isLoopbackUrl } from '../../util/loopback.js';
 import { ProviderConfigError } from '../types.js';
+import { httpFetch, type HttpResponse } from '../http-fetch.js';
 
 /**
  * An Entra spec that cannot yield credentials (a missing secret or client id, Emulator credentials aimed at a
@@ -39,6 +40,9 @@ const EMULATOR_CLIENT_SECRET = 'rolegate-emulator-development-secret';
 
 /** How long a token request to the emulator may take. */
 const EMULATOR_TOKEN_TIMEOUT_MS = 10_000;
+
+/** The token endpoint is called as Graph is (see http-fetch.ts). */
+const emulatorFetch = httpFetch();
 
 /** A credential that always returns the same token: the Emulator credential type. */
 export class StaticTokenCredential implements TokenCredential {
@@ -85,9 +89,9 @@ export class EmulatorCredential implements TokenCredential {
     const signal = options?.abortSignal
       ? AbortSignal.any([options.abortSignal as AbortSignal, timeout])
       : timeout;
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(url, {
+      res = await emulatorFetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({

@@ -104,13 +104,14 @@ import { isLoopbackUrl } from '../../util/loopback.js';
 import type { RetryOptions } from './retry.js';
 import type { TokenCredential } from '@azure/identity';
 import type { RequestObserver } from '../request-observer.js';
+import type { HttpFetch } from '../http-fetch.js';
 
 /** What the caller resolves (the client secret) or injects (a credential, retry tuning, a clock). */
 export interface EntraProviderOptions extends CredentialOptions {
   /** Replaces the credential built from the spec (tests, custom chains). */
   credential?: TokenCredential | undefined;
   retry?: RetryOptions | undefined;
-  fetch?: typeof fetch | undefined;
+  fetch?: HttpFetch | undefined;
   /** Jitter source for retries (tests make it deterministic). */
   random?: (() => number) | undefined;
   now?: (() => Date) | undefined;

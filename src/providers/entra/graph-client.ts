@@ -1,4 +1,4 @@
-// A small Microsoft Graph client over plain fetch: a bearer token from a TokenCredential per request (the
+// A small Microsoft Graph client over fetch (see http-fetch.ts): a bearer token from a TokenCredential per request (the
 // credential caches tokens), retries of transient failures, @odata.nextLink paging (asking for large pages with
 // `$top`, and dropping it for good when a server refuses it) and JSON batching, and request counters that tests
 // and benchmarks read.
@@ -24,6 +24,7 @@ import {
   type RetryOptions,
   type RetryPolicy,
 } from './retry.js';
+import { httpFetch, type HttpFetch, type HttpHeaders, type HttpResponse } from '../http-fetch.js';
 import { jsonRequest } from '../json-request.js';
 import { observeRequest, type RequestObserver } from '../request-observer.js';
 import {
@@ -104,8 +105,8 @@ export interface GraphClientOptions {
   /** The token scope (default `{baseUrl}/.default`). */
   scope?: string;
   retry?: RetryOptions;
-  /** Replaces global fetch (proxies). Tests use the real one against the emulator. */
-  fetch?: typeof fetch;
+  /** Replaces rolegate's fetch over node:http(s) (see http-fetch.ts), e.g. with a proxy's. */
+  fetch?: HttpFetch;
   /** Source of randomness for jitter (tests make it deterministic). */
   random?: () => number;
   /**
@@ -135,7 +136,7 @@ export interface GraphResult<T> {
   status: number;
   body: T | undefined;
   /** The response headers (Location of a 202, for long-running operations). */
-  headers?: Headers;
+  headers?: HttpHeaders;
 }
 
 /** One request of a batch; `url` is relative to the version root, such as `/policies/...`. */
@@ -184,7 +185,7 @@ export class GraphClient {
   readonly root: string;
   readonly scope: string;
   private readonly policy: RetryPolicy;
-  private readonly doFetch: typeof fetch;
+  private readonly doFetch: HttpFetch;
   private readonly random: () => number;
   private readonly classifyError: typeof classifyGraphError;
   private readonly classifyTransport: typeof classifyTransportError;
@@ -204,7 +205,7 @@ export class GraphClient {
     this.root = `${base}/${GRAPH_VERSION}`;
     this.scope = opts.scope ?? `${base}/.default`;
     this.policy = retryPolicy(opts.retry);
-    this.doFetch = opts.fetch ?? fetch;
+    this.doFetch = opts.fetch ?? httpFetch();
     this.random = opts.random ?? Math.random;
     this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
     this.gate = gateKey(base, `${this.scope} ${opts.throttlePartition ?? ''}`);
@@ -270,7 +271,7 @@ export class GraphClient {
       this.stats.requests++;
       this.stats.reads += count.reads;
       this.stats.writes += count.writes;
-      let res: Response;
+      let res: HttpResponse;
       let text: string;
       try {
         const operation = /\/\$batch$/.test(url) ? 'batch' : count.writes > 0 ? 'write' : 'read';

@@ -1,10 +1,13 @@
 // The Keycloak Admin REST API over HTTP: a client-credentials token, TLS options, error classification and
 // request counting (the counts are how tests prove that a converged apply writes nothing).
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import { ProviderError } from '../types.js';
+import {
+  httpFetch,
+  type HttpFetch,
+  type HttpFetchOptions,
+  type HttpResponse,
+} from '../http-fetch.js';
 import { jsonRequest } from '../json-request.js';
 import { observeRequest, type RequestObserver } from '../request-observer.js';
 import {
@@ -30,7 +33,7 @@ export interface AdminClientOptions {
   clientSecret?: string | undefined;
   tls?: AdminTlsOptions | undefined;
   /** Replaces the HTTP transport (tests, proxies). When set, tls is ignored. */
-  fetch?: typeof fetch | undefined;
+  fetch?: HttpFetch | undefined;
   /** Times every admin and token request sent (metrics). */
   onRequest?: RequestObserver | undefined;
   /** The deadline of one request, token requests included (default: the process default). */
@@ -77,7 +80,7 @@ export class KeycloakAdminClient {
   /** Request counters, for tests and metrics. */
   readonly stats: RequestStats = { requests: 0, reads: 0, writes: 0, retries: 0, tokens: 0 };
   private readonly base: string;
-  private readonly doFetch: typeof fetch;
+  private readonly doFetch: HttpFetch;
   private token: { value: string; expiresAt: number } | undefined;
   private readonly timeoutMs: number;
   /** The Retry-After gate shared by every client of this server and realm. */
@@ -87,11 +90,7 @@ export class KeycloakAdminClient {
     this.base = opts.url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? defaultRequestTimeout();
     this.gate = gateKey(this.base, `realm ${opts.tokenRealm}`);
-    this.doFetch =
-      opts.fetch ??
-      (opts.tls?.caFile || opts.tls?.ca || opts.tls?.insecureSkipVerify
-        ? nodeFetch(opts.tls)
-        : fetch);
+    this.doFetch = opts.fetch ?? httpFetch(tlsOptions(opts.tls));
   }
 
   /** How long this client's Retry-After gate stays closed (0 when open). */
@@ -117,7 +116,7 @@ export class KeycloakAdminClient {
       else this.stats.reads++;
       // A write that was sent is not aborted by the caller, only by its deadline (see attemptSignal).
       const a = attemptSignal(this.timeoutMs, o.signal, write);
-      let res: Response;
+      let res: HttpResponse;
       let text: string;
       try {
         res = await observeRequest(this.opts.onRequest, write ? 'write' : 'read', () =>
@@ -128,7 +127,7 @@ export class KeycloakAdminClient {
         );
         // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
         if (res.status === 401 && attempt === 0) {
-          await res.body?.cancel();
+          await res.text(); // read to the end, so that the connection is reused
           this.token = undefined;
           this.stats.retries++;
           recordAnswer(this.base);
@@ -168,7 +167,7 @@ export class KeycloakAdminClient {
     });
     if (this.opts.clientSecret !== undefined) form.set('client_secret', this.opts.clientSecret);
     this.stats.tokens++;
-    let res: Response;
+    let res: HttpResponse;
     let text: string;
     try {
       res = await observeRequest(this.opts.onRequest, 'token', () =>
@@ -238,7 +237,7 @@ function errorText(text: string): string {
 function httpError(
   method: string,
   path: string,
-  res: Response,
+  res: HttpResponse,
   text: string,
   gate: string,
 ): ProviderError {
@@ -275,52 +274,13 @@ function transportError(method: string, path: string, err: unknown): ProviderErr
   );
 }
 
-/**
- * A fetch over node:https for TLS options global fetch cannot take without undici's Agent: an extra CA
- * bundle (added to, not replacing, the system roots) or no verification at all.
- */
-function nodeFetch(tls: NonNullable<AdminClientOptions['tls']>): typeof fetch {
-  // The private CA is trusted in addition to the public roots: Keycloak behind a public certificate still works.
-  const extra = [tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined, tls.ca].filter(
+/** The TLS settings of the client's fetch: an extra CA bundle (added to the public roots), or no verification. */
+function tlsOptions(tls: AdminClientOptions['tls']): HttpFetchOptions {
+  const ca = [tls?.caFile ? readFileSync(tls.caFile, 'utf8') : undefined, tls?.ca].filter(
     (x): x is string => Boolean(x),
   );
-  const ca = extra.length > 0 ? [...rootCertificates, ...extra] : undefined;
-  return ((input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    new Promise<Response>((resolve, reject) => {
-      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-      const headers: Record<string, string> = {};
-      new Headers(init?.headers).forEach((v, k) => {
-        headers[k] = v;
-      });
-      const body = typeof init?.body === 'string' ? init.body : undefined;
-      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
-        url,
-        {
-          method: init?.method ?? 'GET',
-          headers,
-          ...(url.protocol === 'https:'
-            ? { rejectUnauthorized: !tls.insecureSkipVerify, ...(ca ? { ca } : {}) }
-            : {}),
-          ...(init?.signal ? { signal: init.signal } : {}),
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (typeof v === 'string') h.set(k, v);
-              else if (Array.isArray(v)) for (const x of v) h.append(k, x);
-            }
-            const status = res.statusCode ?? 500;
-            const noBody = status === 204 || status === 304;
-            resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: h }));
-          });
-        },
-      );
-      req.on('error', reject);
-      if (body !== undefined) req.write(body);
-      req.end();
-    })) as typeof fetch;
+  return {
+    ...(ca.length > 0 ? { ca } : {}),
+    ...(tls?.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+  };
 }

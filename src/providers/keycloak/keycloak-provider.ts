@@ -31,6 +31,7 @@ import {
 import { directoryOf, KeycloakSnapshot, type KeycloakRole } from './snapshot.js';
 import { roleReference } from './role-names.js';
 import type { RequestObserver } from '../request-observer.js';
+import type { HttpFetch } from '../http-fetch.js';
 
 /** The Keycloak part of an IdentityProvider spec. */
 export type KeycloakSpec = NonNullable<IdentityProviderSpec['keycloak']>;
@@ -40,7 +41,7 @@ export interface KeycloakProviderOptions {
   clientSecret?: string | undefined;
   /** PEM certificates to trust (the Secret or ConfigMap behind tls.caSecretRef / tls.caConfigMapRef). */
   caCertificates?: string | undefined;
-  fetch?: typeof fetch | undefined;
+  fetch?: HttpFetch | undefined;
   /** Times every admin and token request sent (metrics). */
   onRequest?: RequestObserver | undefined;
 }

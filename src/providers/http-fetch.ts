@@ -7,7 +7,7 @@
 // text() and json() — with fetch's behaviour where they depend on it: gzip/deflate/br bodies decoded, a failed
 // connection rejected as TypeError('fetch failed') with the socket error as cause, an abort rejected with the
 // signal's reason.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
@@ -48,10 +48,10 @@ export interface HttpFetchOptions {
 const decoders: Record<string, (b: Buffer, cb: (err: Error | null, out: Buffer) => void) => void> =
   { gzip: gunzip, 'x-gzip': gunzip, deflate: inflate, br: brotliDecompress };
 
-const plainAgent = new HttpAgent({ keepAlive: true });
-const defaultTlsAgent = new HttpsAgent({ keepAlive: true });
-
-/** A fetch over node:http(s), keeping connections alive, with `options`' TLS settings for https URLs. */
+/**
+ * A fetch over node:http(s) with `options`' TLS settings for https URLs. Without them it sends through Node's global
+ * agents, which keep connections alive (Node >= 19) and are the ones Node's own proxy settings apply to.
+ */
 export function httpFetch(options: HttpFetchOptions = {}): HttpFetch {
   const custom = (options.ca?.length ?? 0) > 0 || options.rejectUnauthorized === false;
   const tlsAgent = custom
@@ -61,11 +61,15 @@ export function httpFetch(options: HttpFetchOptions = {}): HttpFetch {
         // added to the public roots, not replacing them: a server behind a public certificate still works
         ...(options.ca?.length ? { ca: [...rootCertificates, ...options.ca] } : {}),
       })
-    : defaultTlsAgent;
+    : undefined;
   return (url, init = {}) => send(new URL(url), init, tlsAgent);
 }
 
-function send(url: URL, init: HttpRequestInit, tlsAgent: HttpsAgent): Promise<HttpResponse> {
+function send(
+  url: URL,
+  init: HttpRequestInit,
+  tlsAgent: HttpsAgent | undefined,
+): Promise<HttpResponse> {
   const { signal } = init;
   return new Promise<HttpResponse>((resolve, reject) => {
     if (signal?.aborted) {
@@ -89,7 +93,7 @@ function send(url: URL, init: HttpRequestInit, tlsAgent: HttpsAgent): Promise<Ht
     };
     const req = (https ? httpsRequest : httpRequest)(
       url,
-      { method: init.method ?? 'GET', headers, agent: https ? tlsAgent : plainAgent },
+      { method: init.method ?? 'GET', headers, ...(https && tlsAgent ? { agent: tlsAgent } : {}) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

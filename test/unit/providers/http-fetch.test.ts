@@ -13,6 +13,11 @@ interface Seen {
   body: string;
 }
 
+/** A page the size of a Graph listing of 999 policies (several MB), in many socket chunks. */
+const large = JSON.stringify({
+  value: Array.from({ length: 20_000 }, (_, i) => ({ id: `policy-${i}`, ü: 'ö' })),
+});
+
 let server: Server;
 let base: string;
 const seen: Seen[] = [];
@@ -35,6 +40,22 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/br': (_req, res) => {
     res.writeHead(200, { 'content-encoding': 'br' });
     res.end(brotliCompressSync('{"z":"br"}'));
+  },
+  '/split': (_req, res) => {
+    // a two-byte character cut between two writes, as a socket may cut it
+    const bytes = Buffer.from('{"name":"Jürgen"}');
+    const cut = bytes.indexOf(0xc3) + 1;
+    res.writeHead(200);
+    res.write(bytes.subarray(0, cut));
+    setTimeout(() => res.end(bytes.subarray(cut)), 10);
+  },
+  '/large-gzip': (_req, res) => {
+    res.writeHead(200, { 'content-encoding': 'gzip' });
+    res.end(gzipSync(large));
+  },
+  '/empty-gzip': (_req, res) => {
+    res.writeHead(204, { 'content-encoding': 'gzip' });
+    res.end();
   },
   '/empty': (_req, res) => {
     res.writeHead(204);
@@ -105,6 +126,27 @@ describe('httpFetch', () => {
     { why: 'deflate is decoded', path: '/deflate', status: 200, ok: true, text: '{"z":"deflate"}' },
     { why: 'brotli is decoded', path: '/br', status: 200, ok: true, text: '{"z":"br"}' },
     { why: '204 has an empty body', path: '/empty', status: 204, ok: true, text: '' },
+    {
+      why: 'an empty body declared as gzip is empty, not a decoding error',
+      path: '/empty-gzip',
+      status: 204,
+      ok: true,
+      text: '',
+    },
+    {
+      why: 'a character cut between two chunks is decoded whole',
+      path: '/split',
+      status: 200,
+      ok: true,
+      text: '{"name":"Jürgen"}',
+    },
+    {
+      why: 'a large compressed page arrives in many chunks and is decoded whole',
+      path: '/large-gzip',
+      status: 200,
+      ok: true,
+      text: large,
+    },
     {
       why: 'an error status is an answer, not a failure; a repeated header is joined as fetch joins it',
       path: '/throttled',

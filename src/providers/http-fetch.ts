@@ -95,19 +95,19 @@ function send(
       url,
       { method: init.method ?? 'GET', headers, ...(https && tlsAgent ? { agent: tlsAgent } : {}) },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const body = new BodyBuffer(Number(res.headers['content-length']));
+        res.on('data', (c: Buffer) => body.append(c));
         res.on('error', fail);
         res.on('close', () => {
           if (!res.complete) fail(new Error('the connection closed before the response ended'));
         });
         res.on('end', () => {
           if (settled) return;
-          decode(res, Buffer.concat(chunks), (err, body) => {
+          decode(res, body.bytes(), (err, bytes) => {
             if (err) return fail(err);
             settled = true;
             signal?.removeEventListener('abort', onAbort);
-            resolve(response(res, body));
+            resolve(response(res, bytes));
           });
         });
       },
@@ -116,6 +116,38 @@ function send(
     req.on('error', fail);
     req.end(init.body);
   });
+}
+
+/**
+ * A response body gathered into one buffer as it arrives (sized by Content-Length when the server sends one,
+ * doubled when it must grow), so that the socket's chunks die young: kept in a list until the end and then
+ * concatenated, a page of several MB held its chunks and their copy at once, and the chunks, promoted to V8's old
+ * generation by then, kept their native memory until the next full collection.
+ */
+class BodyBuffer {
+  private buf: Buffer;
+  private length = 0;
+
+  constructor(expected: number) {
+    this.buf = Buffer.allocUnsafe(
+      Number.isSafeInteger(expected) && expected > 0 ? expected : 16_384,
+    );
+  }
+
+  append(chunk: Buffer): void {
+    if (this.length + chunk.length > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + chunk.length));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    chunk.copy(this.buf, this.length);
+    this.length += chunk.length;
+  }
+
+  /** The bytes received (a view, not a copy). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 function decode(

@@ -53,6 +53,12 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res.writeHead(200, { 'content-encoding': 'gzip' });
     res.end(gzipSync(large));
   },
+  '/large-chunked': (_req, res) => {
+    // no Content-Length: the body grows as it comes
+    res.writeHead(200, { 'transfer-encoding': 'chunked' });
+    for (let i = 0; i < large.length; i += 100_000) res.write(large.slice(i, i + 100_000));
+    res.end();
+  },
   '/empty-gzip': (_req, res) => {
     res.writeHead(204, { 'content-encoding': 'gzip' });
     res.end();
@@ -139,6 +145,13 @@ describe('httpFetch', () => {
       status: 200,
       ok: true,
       text: '{"name":"Jürgen"}',
+    },
+    {
+      why: 'a large page without Content-Length (chunked, as Graph sends large pages) arrives whole',
+      path: '/large-chunked',
+      status: 200,
+      ok: true,
+      text: large,
     },
     {
       why: 'a large compressed page arrives in many chunks and is decoded whole',

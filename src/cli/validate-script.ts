@@ -4,8 +4,6 @@
 import { buildProgram, runProgram } from './program.js';
 import { validateCommand } from './validate.js';
 
-export { runValidate } from './validate.js';
-
 /** Runs a `rolegate validate …` command line (`argv` as in process.argv). */
 export function main(argv: readonly string[]): Promise<void> {
   return runProgram(() => buildProgram([validateCommand()]), argv);

@@ -106,17 +106,17 @@ export class RoleReconciler {
           'WriteNotVerified',
           `Wrote ${notes}, but the provider did not show it on read-back (drift: ${what})`,
         );
-      } else if (w.unchanged) {
-        // The snapshot showed drift the provider no longer has: nothing was written, so nothing was corrected
-        // by rolegate and no correction is reported or counted; status shows the role as it is now.
-        p = plan({ ...input, lookup: w.lookup });
       } else {
         p = plan({ ...input, lookup: w.lookup });
-        corrected = true;
-        this.deps.metrics?.driftCorrected.inc({ provider: o.session.name });
-        // A Warning even when corrected: a privileged role was found weaker than declared, which someone
-        // should look into (who changed it, and when) although rolegate has put it right.
-        this.warn(role, CORRECTED_EVENT, `Corrected drift (${what}): ${notes}`);
+        // Unchanged: the snapshot showed drift the provider no longer has. Nothing was written, so rolegate
+        // corrected nothing and reports or counts no correction; status shows the role as it is now.
+        if (!w.unchanged) {
+          corrected = true;
+          this.deps.metrics?.driftCorrected.inc({ provider: o.session.name });
+          // A Warning even when corrected: a privileged role was found weaker than declared, which someone
+          // should look into (who changed it, and when) although rolegate has put it right.
+          this.warn(role, CORRECTED_EVENT, `Corrected drift (${what}): ${notes}`);
+        }
       }
     } else if (p.outcome === 'Refused') {
       this.deps.metrics?.writesRefused.inc(provider);

@@ -27,6 +27,7 @@ import { emptyTree, specialFileProblem, specialKind, walkTree } from './tree-wal
 import type { LoadedObject, LoadResult, ManifestIssue, ParsedFile } from './types.js';
 import { yamlLib } from './yaml-lib.js';
 import { roleTarget } from '../api/role-target.js';
+import { repeatedGroups } from '../api/repeated-groups.js';
 
 export { findNode, pointerOffset, pointerPosition, type FoundNode } from './find-node.js';
 export { sortIssues } from './sort-issues.js';
@@ -338,10 +339,8 @@ export function crossCheck(
   };
   const where = (o: LoadedObject<unknown>): string => `${o.file}:${o.line}:${o.col}`;
 
-  // Same identity: the API server would keep only the last applied. An identity seen once (almost all) maps to
-  // its object, not to a list of one.
+  // Same identity: the API server would keep only the last applied.
   type Any = LoadedObject<PrivilegedRole | IdentityProvider>;
-  const identities = new Map<string, Any | Any[]>();
   const identity = (o: Any): string => {
     const m = o.object.metadata;
     // kubectl puts an object without a namespace into the current one, and rolegate's directory mode into
@@ -350,17 +349,11 @@ export function crossCheck(
       ? `PrivilegedRole/${m.namespace ?? 'default'}/${m.name}`
       : `IdentityProvider/${m.name}`;
   };
-  const addIdentity = (o: Any): void => {
-    const key = identity(o);
-    const seen = identities.get(key);
-    if (seen === undefined) identities.set(key, o);
-    else if (Array.isArray(seen)) seen.push(o);
-    else identities.set(key, [seen, o]);
-  };
-  for (const o of roles) addIdentity(o);
-  for (const o of providers) addIdentity(o);
-  for (const list of identities.values()) {
-    if (!Array.isArray(list)) continue;
+  function* everyObject(): Generator<Any> {
+    yield* roles;
+    yield* providers;
+  }
+  for (const list of repeatedGroups(everyObject(), identity)) {
     for (const o of list) {
       const others = listSome(list, (x) => (x === o ? undefined : where(x)), list.length - 1);
       add(
@@ -375,8 +368,6 @@ export function crossCheck(
       );
     }
   }
-  // Not needed below, and as large as the objects' own bookkeeping: freed before the claims are indexed.
-  identities.clear();
 
   // Same claim: two objects would fight over one role; the controller enforces only the owner (the oldest). Each
   // message names one other claimant, so that the output grows with the claims, not with their square.

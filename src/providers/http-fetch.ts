@@ -105,6 +105,7 @@ function send(
           if (settled) return;
           decode(res, body.bytes(), (err, bytes) => {
             if (err) return fail(err);
+            if (settled) return; // aborted while decoding
             settled = true;
             signal?.removeEventListener('abort', onAbort);
             resolve(response(res, bytes));
@@ -124,13 +125,17 @@ function send(
  * concatenated, a page of several MB held its chunks and their copy at once, and the chunks, promoted to V8's old
  * generation by then, kept their native memory until the next full collection.
  */
+const MAX_PRESIZE = 32 << 20;
+
 class BodyBuffer {
   private buf: Buffer;
   private length = 0;
 
   constructor(expected: number) {
+    // A Content-Length is trusted up to 32 MiB: a larger (or false) one costs doublings as the bytes come, never
+    // an allocation the bytes may not follow.
     this.buf = Buffer.allocUnsafe(
-      Number.isSafeInteger(expected) && expected > 0 ? expected : 16_384,
+      Number.isSafeInteger(expected) && expected > 0 ? Math.min(expected, MAX_PRESIZE) : 16_384,
     );
   }
 

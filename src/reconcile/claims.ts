@@ -5,6 +5,7 @@
 // displaced by a newer one. `rolegate validate`, `rolegate plan` and the controller all decide with these
 // functions.
 
+import { repeatedGroups } from '../api/repeated-groups.js';
 import { groupScope } from '../api/role-target.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -114,15 +115,7 @@ export function olderClaimant<C extends Claimant>(
 export function duplicateClaims<C extends Claimant>(
   claims: Iterable<{ claim: string; claimant: C }>,
 ): C[][] {
-  // A claim made once (almost all) maps to its claimant, not to a list of one: there can be tens of thousands.
-  const groups = new Map<string, C | C[]>();
-  for (const { claim, claimant } of claims) {
-    const g = groups.get(claim);
-    if (g === undefined) groups.set(claim, claimant);
-    else if (Array.isArray(g)) g.push(claimant);
-    else groups.set(claim, [g, claimant]);
-  }
-  const out: C[][] = [];
-  for (const g of groups.values()) if (Array.isArray(g)) out.push(g.sort(compareClaimants));
-  return out;
+  return repeatedGroups(claims, (c) => c.claim).map((g) =>
+    g.map((c) => c.claimant).sort(compareClaimants),
+  );
 }

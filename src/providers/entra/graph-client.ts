@@ -1,7 +1,7 @@
-// A small Microsoft Graph client over fetch (see http-fetch.ts): a bearer token from a TokenCredential per request (the
-// credential caches tokens), retries of transient failures, @odata.nextLink paging (asking for large pages with
-// `$top`, and dropping it for good when a server refuses it) and JSON batching, and request counters that tests
-// and benchmarks read.
+// A small Microsoft Graph client over fetch (see http-fetch.ts): a bearer token from a TokenCredential per
+// request (the credential caches tokens), retries of transient failures, @odata.nextLink paging (asking for large
+// pages with `$top`, and dropping it for good when a server refuses it) and JSON batching, and request counters
+// that tests and benchmarks read.
 //
 // Retrying writes is safe here because every write rolegate sends is idempotent: a rule PATCH carries absolute
 // values (the whole enabledRules array, isEnabled plus claimValue), so sending it twice leaves the same state

@@ -127,7 +127,8 @@ export class KeycloakAdminClient {
         );
         // A token can be revoked or expire early (clock skew); one fresh token is worth a retry.
         if (res.status === 401 && attempt === 0) {
-          await res.text(); // read to the end, so that the connection is reused
+          // read to the end: a fetch passed in (global fetch) reuses the connection only then
+          await res.text();
           this.token = undefined;
           this.stats.retries++;
           recordAnswer(this.base);

@@ -8,6 +8,13 @@ import { GA, T0, harness, liveRole, provider, role } from './fakes.js';
 type H = ReturnType<typeof harness>;
 const KEY = 'identity/ga';
 
+/** The conditions of a role that requires MFA, its holders not read. */
+const IN_SYNC = [
+  'Ready=True InSync',
+  'MFAEnforced=True MFARequired',
+  'HoldersCovered=Unknown HoldersNotObserved',
+];
+
 const cases: {
   name: string;
   reason: string;
@@ -21,11 +28,7 @@ const cases: {
     name: 'InSync',
     reason: 'a role that already requires MFA: Ready, nothing written, no Event',
     setup: (h) => h.client.roles.set(GA, liveRole({ mfaRule: true })),
-    conditions: [
-      'Ready=True InSync',
-      'MFAEnforced=True MFARequired',
-      'HoldersCovered=Unknown HoldersNotObserved',
-    ],
+    conditions: IN_SYNC,
     events: [],
     result: 'done',
     writes: 0,
@@ -34,11 +37,7 @@ const cases: {
     name: 'Corrected',
     reason: 'drift is written, verified on read-back, and reported once as corrected',
     setup: () => undefined,
-    conditions: [
-      'Ready=True InSync',
-      'MFAEnforced=True MFARequired',
-      'HoldersCovered=Unknown HoldersNotObserved',
-    ],
+    conditions: IN_SYNC,
     events: ['Warning DriftCorrected'],
     result: 'done',
     writes: 1,
@@ -48,11 +47,7 @@ const cases: {
     reason:
       'the provider finds the drift the snapshot showed already gone: nothing written, no correction reported',
     setup: (h) => (h.client.alreadyAsWanted = true),
-    conditions: [
-      'Ready=True InSync',
-      'MFAEnforced=True MFARequired',
-      'HoldersCovered=Unknown HoldersNotObserved',
-    ],
+    conditions: IN_SYNC,
     events: [],
     result: 'done',
     writes: 1,

@@ -78,6 +78,12 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/slow': () => {
     // never answers: the caller's signal must end it
   },
+  '/false-length': (_req, res) => {
+    // a Content-Length of 1 TiB, then a few bytes and a closed connection
+    res.writeHead(200, { 'content-length': String(2 ** 40) });
+    res.write('{"partial":');
+    setTimeout(() => res.socket?.destroy(), 20);
+  },
   '/drop': (_req, res) => {
     res.writeHead(200, { 'content-length': '1000' });
     res.write('{"partial":');
@@ -228,6 +234,12 @@ describe('httpFetch', () => {
     const err = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
     expect(err).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  });
+
+  it('a false, huge Content-Length is not allocated up front: the request fails as a dropped one', async () => {
+    const err = await fetch(`${base}/false-length`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toMatchObject({ message: 'fetch failed' });
   });
 
   it('a connection dropped in the middle of the body fails the request rather than answering half of it', async () => {

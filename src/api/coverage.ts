@@ -98,9 +98,16 @@ export interface CoverageFacts {
   holdings: Holding[];
   /** The tenant's Conditional Access policies that could apply (Entra); empty elsewhere. */
   policies: AccessPolicy[];
-  /** Principal id -> the ids of the groups it is a member of, transitively (for include/exclude by group). */
+  /**
+   * Principal id -> the ids of the groups it is a member of, transitively (for include/exclude by group). Read by
+   * holder id only: a provider may share one record between the roles of a snapshot, so it can name principals
+   * that do not hold this role.
+   */
   memberOf: Record<string, string[]>;
-  /** Role-assignable group id -> its PIM-for-Groups activation rule, for GroupEligible holders. */
+  /**
+   * Role-assignable group id -> its PIM-for-Groups activation rule, for GroupEligible holders. Read by group id
+   * only; like `memberOf`, it may be shared between roles and name groups this role is not held through.
+   */
   groupActivation: Record<string, GroupActivation>;
   /** The role's directory role template id, matched against includeRoles / excludeRoles. */
   directoryRoleId?: string;

@@ -415,7 +415,10 @@ function factsOf(
 ): CoverageFacts {
   const directoryRoleId = (templateId ?? roleId).toLowerCase();
   const facts = holders.get(roleId.toLowerCase());
-  return facts ? { ...facts, directoryRoleId } : emptyFacts(directoryRoleId);
+  if (!facts) return emptyFacts(directoryRoleId);
+  // The holder read's own facts when they already name this template (built-in roles): a copy per role and
+  // snapshot, with its own copy of the id, is memory for nothing while the facts are read-only.
+  return facts.directoryRoleId === directoryRoleId ? facts : { ...facts, directoryRoleId };
 }
 
 /**

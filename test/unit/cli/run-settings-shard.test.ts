@@ -1,25 +1,8 @@
 // `rolegate run --watch-label-selector/--shard-name`: checked with the other run flags before anything starts, so
 // that a bad selector is a usage error and not a controller that lists forever against a refusing API server.
 import { describe, expect, it } from 'vitest';
-import { runSettings, type RunOptions } from '../../../src/cli/run-settings.js';
-
-const base: RunOptions = {
-  logFormat: 'json',
-  kubernetes: true,
-  emulator: false,
-  emulatorPort: '0',
-  allowWeakening: false,
-  workers: '20',
-  resync: '5m',
-  requestTimeout: '30s',
-  shutdownTimeout: '25s',
-  httpAddr: '127.0.0.1:0',
-  leaderElect: true,
-  leaderElectionId: 'rolegate-controller',
-  leaderElectLeaseDuration: '15s',
-  leaderElectRenewDeadline: '10s',
-  leaderElectRetryPeriod: '2s',
-};
+import { runSettings } from '../../../src/cli/run-settings.js';
+import { base } from './run-options-fixture.js';
 
 describe('runSettings: shards', () => {
   it.each([

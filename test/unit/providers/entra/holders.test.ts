@@ -252,8 +252,15 @@ describe('coverageByRole: memberOf, groupActivation, directoryRoleId', () => {
       },
     });
     const f = coverageByRole(r, () => 'template-1').get(ROLE);
-    // ann is in both groups; ben in none (no entry); cid holds nothing here (no entry either).
-    expect(f?.memberOf).toEqual({ 'u-ann': ['g-all', 'g-excluded'] });
+    // ann is in both groups (sorted, once each); ben in none (no entry). The record is the read's, not the
+    // role's: cid and the nested group are members too, though they hold nothing here.
+    expect(f?.memberOf['u-ann']).toEqual(['g-all', 'g-excluded']);
+    expect(f?.memberOf['u-ben']).toBeUndefined();
+    expect(f?.memberOf).toEqual({
+      'u-ann': ['g-all', 'g-excluded'],
+      'u-cid': ['g-all'],
+      'g-inner': ['g-excluded'],
+    });
     expect(f?.directoryRoleId).toBe('template-1');
     expect(f?.policies).toEqual([]);
   });
@@ -299,6 +306,45 @@ describe('coverageByRole: memberOf, groupActivation, directoryRoleId', () => {
     expect(coverageByRole(r).get(ROLE)?.groupActivation).toEqual({
       [G.id]: { member: true, owner: false },
     });
+  });
+
+  it('shares one memberOf and one groupActivation record between the roles of a read', () => {
+    // Thousands of roles whose holders hold many roles each: a record per role was memory for nothing.
+    const r = read({
+      active: [
+        inst('u-ann', { assignmentType: 'Assigned' }),
+        { ...inst(G.id, { assignmentType: 'Assigned' }), roleDefinitionId: 'role-2' },
+      ],
+      groups: {
+        'g-all': { members: ['u-ann'] },
+        [G.id]: { members: ['u-ben'], eligible: [], active: [], policies: [] },
+      },
+    });
+    const facts = coverageByRole(r);
+    const one = facts.get(ROLE);
+    const two = facts.get('role-2');
+    expect(one?.memberOf).toBe(two?.memberOf);
+    expect(one?.groupActivation).toBe(two?.groupActivation);
+    expect(two?.groupActivation[G.id]).toEqual({ member: false, owner: false });
+    expect(one?.memberOf['u-ann']).toEqual(['g-all']);
+  });
+
+  it.each([
+    { other: {}, same: true, reason: 'held the same way: one read-only object serves both roles' },
+    { other: { endDateTime: '2027-01-01T00:00:00Z' }, same: false, reason: 'another end date' },
+  ])('shares a holding between roles: $reason', ({ other, same }) => {
+    const r = read({
+      active: [
+        inst('u-ann', { assignmentType: 'Assigned' }),
+        { ...inst('u-ann', { assignmentType: 'Assigned', ...other }), roleDefinitionId: 'role-2' },
+      ],
+    });
+    const facts = coverageByRole(r);
+    const [a] = facts.get(ROLE)?.holdings ?? [];
+    const [b] = facts.get('role-2')?.holdings ?? [];
+    expect(a?.principal.id).toBe('u-ann');
+    expect(b?.principal.id).toBe('u-ann');
+    expect(a === b).toBe(same);
   });
 
   it('gives a role without holders no entry; emptyFacts is its observed-but-empty facts', () => {

@@ -1,5 +1,6 @@
 // The options of `rolegate run` shared by both modes, and what they mean once checked: every value is checked
 // before anything starts, so that a bad flag is a usage error and not a half-started controller.
+import { getHeapStatistics } from 'node:v8';
 import { formatDuration, MIN_INTERVAL, MIN_INTERVAL_MS, parseDuration } from '../api/duration.js';
 import { MIN_REQUEST_TIMEOUT_MS } from '../providers/request-deadline.js';
 import { unansweredFor } from '../providers/reachability.js';
@@ -34,21 +35,36 @@ export interface RunOptions extends LogFlags {
   optimizeFor: string;
 }
 
-/** What V8 favours in the controller's process (`--optimize-for`). */
+/** What V8 favours in the controller's process (`--optimize-for`, once `auto` is resolved). */
 export type OptimizeFor = 'memory' | 'speed';
 
 /**
  * The V8 flags of each `--optimize-for` goal, set at run time (v8.setFlagsFromString) as the controller starts:
- * Node.js refuses `--optimize-for-size` in NODE_OPTIONS, and an npm bin or a container's entrypoint has no portable
- * way to pass it on node's own command line. `memory` is V8's optimize-for-size, under which (among other things)
- * the heap grows less between full collections: a controller is sized by its memory limit and spends most of its
- * time idle, and measured at 5,000 roles its peak fell by about 10 MB (20 MB with holders) with no slower
- * convergence (docs/benchmarks.md). `speed` leaves V8's defaults.
+ * Node.js refuses `--optimize-for-size` in NODE_OPTIONS, and an npm bin has no portable way to pass it on node's
+ * own command line. `memory` is V8's optimize-for-size, under which the heap grows less between full collections:
+ * measured at 5,000 roles, ~11 MB less resident memory (~20 MB with holders, ~110 MB at 50,000 roles) for ~15-20%
+ * more CPU while converging (~60-80% more at 50,000 roles, in more frequent collections of a large heap; see
+ * docs/benchmarks.md). `speed` leaves V8's defaults.
  */
 export const OPTIMIZE_FOR_V8_FLAGS: Readonly<Record<OptimizeFor, readonly string[]>> = {
   memory: ['--optimize-for-size'],
   speed: [],
 };
+
+/**
+ * `--optimize-for auto` optimizes for memory up to this V8 heap limit (MiB) and for speed above it. A small heap
+ * limit is a memory-bound pod (the chart's default 256Mi gives a 128 MiB old generation), where a tighter heap
+ * keeps the container from its limit; a large one is an operator who gave the process memory (or no container
+ * limit at all, when V8 sizes the heap from the machine), where a tighter heap would only cost CPU.
+ */
+export const AUTO_MEMORY_HEAP_LIMIT_MIB = 256;
+
+/** The goal `--optimize-for` names, with `auto` resolved against V8's heap limit (bytes). */
+export function optimizeFor(goal: string, heapLimitBytes: number): OptimizeFor {
+  if (goal === 'memory' || goal === 'speed') return goal;
+  if (goal !== 'auto') throw new Error(`--optimize-for ${goal} is none of auto, memory, speed`);
+  return heapLimitBytes <= AUTO_MEMORY_HEAP_LIMIT_MIB * 1024 * 1024 ? 'memory' : 'speed';
+}
 
 /** The checked settings. */
 export interface RunSettings {
@@ -60,7 +76,11 @@ export interface RunSettings {
   emulatorPort: number;
   /** The shard this controller owns (--watch-label-selector); undefined: the whole estate. */
   shard: Shard | undefined;
-  /** V8 flags to set before the controller starts (--optimize-for). */
+  /** What V8 favours (--optimize-for, `auto` resolved). */
+  optimizeFor: OptimizeFor;
+  /** V8's heap limit, MiB (what `auto` was resolved against). */
+  heapLimitMiB: number;
+  /** V8 flags to set before the controller starts (for optimizeFor). */
   v8Flags: readonly string[];
 }
 
@@ -77,8 +97,14 @@ function duration(flag: string, text: string, minMs: number, min: string): numbe
   return ms;
 }
 
-/** Checks the options; throws a usage error naming the flag. */
-export function runSettings(o: RunOptions): RunSettings {
+/**
+ * Checks the options; throws a usage error naming the flag. `heapLimitBytes` is V8's heap limit (what
+ * `--optimize-for auto` is resolved against).
+ */
+export function runSettings(
+  o: RunOptions,
+  heapLimitBytes = getHeapStatistics().heap_size_limit,
+): RunSettings {
   const workers = Number(o.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 1000)
     throw new Error(`--workers ${o.workers} is not a whole number from 1 to 1000`);
@@ -88,8 +114,7 @@ export function runSettings(o: RunOptions): RunSettings {
   const shard = shardOf(o.watchLabelSelector, o.shardName);
   if (shard && !o.kubernetes)
     throw new Error('--watch-label-selector is for --kubernetes: a directory is one shard already');
-  if (o.optimizeFor !== 'memory' && o.optimizeFor !== 'speed')
-    throw new Error(`--optimize-for ${o.optimizeFor} is neither memory nor speed`);
+  const goal = optimizeFor(o.optimizeFor, heapLimitBytes);
   const requestTimeoutMs = duration(
     '--request-timeout',
     o.requestTimeout,
@@ -104,7 +129,9 @@ export function runSettings(o: RunOptions): RunSettings {
     http: parseListenAddress(o.httpAddr, '--http-addr'),
     emulatorPort,
     shard,
-    v8Flags: OPTIMIZE_FOR_V8_FLAGS[o.optimizeFor],
+    optimizeFor: goal,
+    heapLimitMiB: Math.round(heapLimitBytes / (1024 * 1024)),
+    v8Flags: OPTIMIZE_FOR_V8_FLAGS[goal],
   };
 }
 

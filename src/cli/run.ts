@@ -120,11 +120,11 @@ export function runCommand(): Command {
     .addOption(
       new Option(
         '--optimize-for <goal>',
-        "what the JavaScript engine favours: memory (V8's optimize-for-size: a smaller heap, the figures the Helm chart's memory limit is sized by) or speed (V8's defaults)",
+        "what the JavaScript engine favours: memory (V8's optimize-for-size: a smaller heap for more CPU), speed (V8's defaults), or auto: memory when V8's heap limit is at most 256 MiB (as under the Helm chart's default memory limit), speed above",
       )
-        .choices(['memory', 'speed'])
+        .choices(['auto', 'memory', 'speed'])
         .env('ROLEGATE_OPTIMIZE_FOR')
-        .default('memory'),
+        .default('auto'),
     )
     .addHelpText(
       'after',
@@ -143,6 +143,10 @@ Examples:
       // Before anything is loaded or allocated: the heap's growth follows the flags from here on.
       for (const flag of settings.v8Flags) setFlagsFromString(flag);
       const log = commandLogger(o, 'info', { timestamps: true });
+      log.info(
+        { optimizeFor: settings.optimizeFor, heapLimitMiB: settings.heapLimitMiB },
+        `JavaScript engine optimizing for ${settings.optimizeFor}`,
+      );
       setDefaultRequestTimeout(settings.requestTimeoutMs);
       await runService({ log, shutdownTimeoutMs: settings.shutdownTimeoutMs }, async (ctx) => {
         // each mode loads only its own modules (the Kubernetes controller never needs chokidar, and vice versa)

@@ -18,5 +18,5 @@ export const base: RunOptions = {
   leaderElectLeaseDuration: '15s',
   leaderElectRenewDeadline: '10s',
   leaderElectRetryPeriod: '2s',
-  optimizeFor: 'memory',
+  optimizeFor: 'auto',
 };

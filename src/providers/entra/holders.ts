@@ -212,10 +212,24 @@ export function coverageByRole(
 
   // One record of memberships and one of group activation rules for the whole read, shared by every role's facts:
   // a tenant's holders hold many roles each, and a record per role (even of shared lists) was a hash table per
-  // role, about a megabyte at 5,000 roles. A lookup by a holder's id finds the same groups in either.
+  // role, about a megabyte at 5,000 roles. A lookup by a holder's id finds the same groups in either. Only holders
+  // and the groups roles are held through get an entry: a group Conditional Access names can have a whole
+  // directory of members, who need none.
   const memberOf = idRecord<string[]>();
-  for (const [id, groups] of memberOfAll) memberOf[id] = [...new Set(groups)].sort();
   const groupActivation = idRecord<GroupActivation>();
+  const enter = (id: string): void => {
+    if (id in memberOf) return;
+    const all = memberOfAll.get(id);
+    if (all) memberOf[id] = [...new Set(all)].sort();
+  };
+  for (const m of holdings.values())
+    for (const h of m.values()) {
+      enter(h.principal.id);
+      if (h.via?.kind !== 'Group') continue;
+      enter(h.via.id);
+      if (!(h.via.id in groupActivation))
+        groupActivation[h.via.id] = groupActivationOf(read.groups.get(h.via.id));
+    }
 
   const out = new Map<string, CoverageFacts>();
   for (const [roleId, m] of holdings) {
@@ -228,9 +242,6 @@ export function coverageByRole(
         ) ||
         compareText(a.principal.id, b.principal.id),
     );
-    for (const h of list)
-      if (h.via?.kind === 'Group' && !(h.via.id in groupActivation))
-        groupActivation[h.via.id] = groupActivationOf(read.groups.get(h.via.id));
     const template = templateIdOf(roleId);
     out.set(roleId, {
       holdings: list,

@@ -324,6 +324,26 @@ describe('coverageByRole: memberOf, groupActivation, directoryRoleId', () => {
     expect(one?.memberOf).toEqual({ 'u-ann': ['g-all'], 'u-ben': ['g-all', G.id] });
   });
 
+  it('gives the group a role is held through its own groups, so that its eligible members count as in them', () => {
+    // dora is only eligible to become a member of G; once she activates she is in G, and so in the group that
+    // contains G. Coverage follows memberOf from the group she holds the role through (holder-groups.ts).
+    const r = read({
+      active: [inst(G.id, { assignmentType: 'Assigned' })],
+      groups: {
+        [G.id]: {
+          members: [],
+          eligible: [{ principalId: 'u-dora', groupId: G.id, accessId: 'member' }],
+          active: [],
+          policies: [],
+        },
+        'g-excluded': { members: [G.id] },
+      },
+    });
+    const f = coverageByRole(r).get(ROLE);
+    expect(f?.holdings.map((h) => `${h.path} ${h.principal.id}`)).toEqual(['GroupEligible u-dora']);
+    expect(f?.memberOf).toEqual({ [G.id]: ['g-excluded'] });
+  });
+
   it.each([
     { other: {}, same: true, reason: 'held the same way: one read-only object serves both roles' },
     { other: { endDateTime: '2027-01-01T00:00:00Z' }, same: false, reason: 'another end date' },

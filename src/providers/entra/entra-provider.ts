@@ -94,7 +94,7 @@ import {
   type RulePatchBody,
 } from './mapping.js';
 import { EntraSnapshot, type ArmScopeRead } from './snapshot.js';
-import { readHolders } from './holders-read.js';
+import { readHolders, type ReadHoldersOptions } from './holders-read.js';
 import { readGroupPolicies } from './group-policies-read.js';
 import type { GroupPolicyRead } from './group-policies.js';
 import { groupOfScope, groupRoleScope } from '../../api/role-target.js';
@@ -321,6 +321,8 @@ export class EntraProvider implements ProviderClient {
     const caRead = this.wantsHolders() ? readConditionalAccess(this.graph, signal) : undefined;
     // Awaited below only once the other reads succeed: a failure of this read meanwhile must not go unhandled.
     caRead?.catch(() => undefined);
+    // The PIM for Groups policies serve the holder read too (the activation rules of groups holding roles).
+    const groupsReading = this.readGroups(signal);
     const [[definitions, assignments], arm, holdersRead, groupsRead] = await Promise.all([
       this.directoryRoles
         ? Promise.all([
@@ -334,8 +336,8 @@ export class EntraProvider implements ProviderClient {
       armRead,
       // Azure roles' holders are named and their groups expanded with the directory roles' own, so the Graph part
       // of the holder read waits for the ARM instances.
-      this.holders(armRead, caRead, readHolders, signal),
-      this.readGroups(signal),
+      this.holders(armRead, caRead, groupsReading, readHolders, signal),
+      groupsReading,
     ]);
     const groupPolicies = 'groups' in groupsRead ? groupsRead.groups : [];
     const usesContext =
@@ -400,6 +402,7 @@ export class EntraProvider implements ProviderClient {
   private holders(
     armRead: Promise<ArmScopeRead[]>,
     caRead: Promise<ConditionalAccessRead> | undefined,
+    groupsRead: Promise<{ groups: GroupPolicyRead[] } | { note: string }>,
     start: boolean,
     signal?: AbortSignal,
   ): Promise<HolderFacts | undefined> {
@@ -414,7 +417,12 @@ export class EntraProvider implements ProviderClient {
           ...p.include.groups,
           ...p.exclude.groups,
         ]);
-        return this.readHolderFacts(a, groups, signal);
+        const groupPolicies = groupsRead.then((r) =>
+          'groups' in r
+            ? new Map(r.groups.map((g) => [g.group.id.toLowerCase(), g.assignments] as const))
+            : undefined,
+        );
+        return this.readHolderFacts(a, groups, groupPolicies, signal);
       });
       this.holdersInFlight = read;
       read
@@ -478,6 +486,7 @@ export class EntraProvider implements ProviderClient {
   private async readHolderFacts(
     arm: readonly ArmScopeRead[],
     referencedGroups: readonly string[],
+    groupPolicies: ReadHoldersOptions['groupPolicies'],
     signal?: AbortSignal,
   ): Promise<HolderFacts> {
     try {
@@ -491,6 +500,7 @@ export class EntraProvider implements ProviderClient {
           otherInstances: armInstances,
           directoryRoles: this.directoryRoles,
           referencedGroups,
+          groupPolicies,
         },
         signal,
       );

@@ -5,17 +5,16 @@
 // https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicyassignments), so N groups cost
 // 1 + ceil(N / 20) requests, whatever the number of PrivilegedRoles that name them.
 import type { GraphClient } from './graph-client.js';
-import type { GraphGroup, GroupPolicyRead } from './group-policies.js';
+import {
+  groupPolicyAssignmentsPath,
+  type GraphGroup,
+  type GroupPolicyRead,
+} from './group-policies.js';
 import { batchedLists } from './holders-read.js';
 import { slimAssignment, type GraphPolicyAssignment } from './mapping.js';
 
 /** The listing of role-assignable groups, only the fields the snapshot reads. */
 export const ASSIGNABLE_GROUPS_PATH = `/groups?$filter=${encodeURIComponent('isAssignableToRole eq true')}&$select=id,displayName`;
-
-/** The policy assignments (member and owner) of one group, with their policies and rules. */
-export function groupPolicyAssignmentsPath(groupId: string): string {
-  return `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(`scopeId eq '${groupId}' and scopeType eq 'Group'`)}&$expand=policy($expand=rules)`;
-}
 
 /** Reads every role-assignable group and its PIM for Groups policies. Throws a ProviderError on failure. */
 export async function readGroupPolicies(

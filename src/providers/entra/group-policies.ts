@@ -19,6 +19,14 @@ export interface GroupPolicyRead {
   assignments: readonly GraphPolicyAssignment[];
 }
 
+/**
+ * The policy assignments (member and owner) of one group, with their policies and rules: the holder read and the
+ * PIM for Groups read ask for the same.
+ */
+export function groupPolicyAssignmentsPath(groupId: string): string {
+  return `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(`scopeId eq '${groupId}' and scopeType eq 'Group'`)}&$expand=policy($expand=rules)`;
+}
+
 /** The access a policy assignment of a group governs, when it is one rolegate knows. */
 export function accessOf(a: GraphPolicyAssignment): GroupAccess | undefined {
   const k = a.roleDefinitionId.toLowerCase();

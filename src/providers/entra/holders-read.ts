@@ -8,7 +8,8 @@
 //     (https://learn.microsoft.com/graph/api/directoryobject-getbyids).
 //  3. Per group, through $batch (20 a request): the transitive members of every group that holds a role or that
 //     Conditional Access names, and for the groups holding roles their owners, PIM for Groups instances (member
-//     and owner access) and policies. Owners are read per group (https://learn.microsoft.com/graph/api/group-list-owners)
+//     and owner access) and policies (unless the caller read the policies already: the snapshot reads those of
+//     every role-assignable group for PrivilegedRoles naming groups, and passes them in). Owners are read per group (https://learn.microsoft.com/graph/api/group-list-owners)
 //     rather than with `$expand=owners` on a group listing: an expanded directory relationship "typically returns a
 //     maximum of 20 items ... and has no @odata.nextLink" (https://learn.microsoft.com/graph/query-parameters), so
 //     a group with more owners could not be proven complete.
@@ -26,6 +27,7 @@ import {
   type HoldersRead,
   type RoleScheduleInstance,
 } from './holders.js';
+import { groupPolicyAssignmentsPath } from './group-policies.js';
 import { slimAssignment, type GraphPolicyAssignment } from './mapping.js';
 
 /** The most ids one getByIds call takes. */
@@ -56,6 +58,13 @@ export interface ReadHoldersOptions {
   otherInstances?: readonly RoleScheduleInstance[] | undefined;
   /** Whether to list the directory roles' instances (default true; false for a provider of Azure roles only). */
   directoryRoles?: boolean | undefined;
+  /**
+   * The PIM for Groups policy assignments of role-assignable groups (lower-case group id ->), when the caller reads
+   * them anyway (the snapshot does, for PrivilegedRoles naming groups): a group found here is not read again. It
+   * is awaited once the groups holding roles are known; undefined, or a group missing from it, is read here.
+   */
+  groupPolicies?:
+    Promise<ReadonlyMap<string, readonly GraphPolicyAssignment[]> | undefined> | undefined;
 }
 
 /** A directoryObject as Graph lists it. */
@@ -215,6 +224,8 @@ export async function readHolders(
 
   const holding = ids.filter((id) => principals.get(id)?.type === 'Group');
   const holdingSet = new Set(holding);
+  // A failed or stopped read of the caller's leaves every group to be read here, as without it.
+  const knownPolicies = await o.groupPolicies?.catch(() => undefined);
   const named = [...new Set(caGroups.map(lc))].filter((g) => !holdingSet.has(g));
   const lists = new Map<string, string>();
   const members = (g: string): string =>
@@ -230,10 +241,7 @@ export async function readHolders(
       `a${i}`,
       `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=groupId eq ${q(g)}`,
     );
-    lists.set(
-      `p${i}`,
-      `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(`scopeId eq '${g}' and scopeType eq 'Group'`)}&$expand=policy($expand=rules)`,
-    );
+    if (!knownPolicies?.has(g)) lists.set(`p${i}`, groupPolicyAssignmentsPath(g));
   });
   named.forEach((g, i) => lists.set(`n${i}`, members(g)));
   const got = await batchedLists(graph, lists, signal);
@@ -252,7 +260,9 @@ export async function readHolders(
       eligible: got.get(`e${i}`) as GroupScheduleInstance[],
       active: got.get(`a${i}`) as GroupScheduleInstance[],
       // Only the activation rule is read of each group policy.
-      policies: (got.get(`p${i}`) as GraphPolicyAssignment[]).map(slimAssignment),
+      policies: knownPolicies?.has(g)
+        ? [...knownPolicies.get(g)!]
+        : (got.get(`p${i}`) as GraphPolicyAssignment[]).map(slimAssignment),
     });
   });
   named.forEach((g, i) => groups.set(g, { members: memberIds(`n${i}`) }));

@@ -287,6 +287,40 @@ describe('Entra holders', () => {
     expect(perGroup).toEqual([]);
   });
 
+  it("reads each group's PIM policies once when the snapshot reads them for groups anyway, with the same rules", async () => {
+    const e = await emulator({ seed: { roles: 30 } });
+    const ids = e.roleDefinitions().map((r) => r.id);
+    e.seedDirectory(syntheticDirectory({ roleIds: ids, instances: 200, groups: 25 }));
+    const alone = await provider(e, { pageSize: 999, groups: false }).snapshot();
+    e.resetLog();
+    const p = provider(e, { pageSize: 999 });
+    const both = await p.snapshot();
+    // The PIM for Groups read: 25 groups' policies, 20 a batch (2); the holder read: 4 lists per group (5).
+    expect(p.graph.stats.batches).toBe(Math.ceil(25 / 20) + Math.ceil((25 * 4) / 20));
+    const policyReads = e
+      .requests({ batchItems: true })
+      .filter(
+        (r) =>
+          /roleManagementPolicyAssignments/.test(r.path) &&
+          /scopeType eq 'Group'/.test(decodeURIComponent(r.query)),
+      );
+    const perGroup = new Map<string, number>();
+    for (const r of policyReads) {
+      const g = /scopeId eq '([^']+)'/.exec(decodeURIComponent(r.query))?.[1] ?? r.query;
+      perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+    }
+    expect(perGroup.size).toBe(25);
+    expect([...perGroup.values()].every((n) => n === 1)).toBe(true);
+    // The activation rules the holders are judged by are the same either way.
+    const activation = (s: typeof both): unknown[] =>
+      s
+        .roles()
+        .filter((r) => r.scope === '/')
+        .map((r) => r.coverage?.groupActivation);
+    expect(activation(both)).toEqual(activation(alone));
+    expect(activation(both).some((a) => Object.keys(a ?? {}).length > 0)).toBe(true);
+  });
+
   it('leaves coverage absent and names the missing permission when holders cannot be read; MFA is still enforced', async () => {
     const e = await emulator();
     e.setClient({

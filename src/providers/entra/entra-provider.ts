@@ -417,10 +417,15 @@ export class EntraProvider implements ProviderClient {
           ...p.include.groups,
           ...p.exclude.groups,
         ]);
-        const groupPolicies = groupsRead.then((r) =>
-          'groups' in r
-            ? new Map(r.groups.map((g) => [g.group.id.toLowerCase(), g.assignments] as const))
-            : undefined,
+        // A failed or stopped read gives undefined (the holder read then reads the policies itself) here, not
+        // when the holder read gets to it: it may never, if it fails first, and a rejection nobody awaits would
+        // end the process.
+        const groupPolicies = groupsRead.then(
+          (r) =>
+            'groups' in r
+              ? new Map(r.groups.map((g) => [g.group.id.toLowerCase(), g.assignments] as const))
+              : undefined,
+          () => undefined,
         );
         return this.readHolderFacts(a, groups, groupPolicies, signal);
       });

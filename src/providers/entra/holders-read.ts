@@ -61,7 +61,8 @@ export interface ReadHoldersOptions {
   /**
    * The PIM for Groups policy assignments of role-assignable groups (lower-case group id ->), when the caller reads
    * them anyway (the snapshot does, for PrivilegedRoles naming groups): a group found here is not read again. It
-   * is awaited once the groups holding roles are known; undefined, or a group missing from it, is read here.
+   * is awaited once the groups holding roles are known; undefined, or a group missing from it, is read here. The
+   * caller makes sure it never rejects unawaited (this read may fail before it awaits it).
    */
   groupPolicies?:
     Promise<ReadonlyMap<string, readonly GraphPolicyAssignment[]> | undefined> | undefined;

@@ -119,14 +119,15 @@ function send(
   });
 }
 
+/** The largest Content-Length a body buffer is allocated for before its bytes arrive. */
+const MAX_PRESIZE = 32 << 20;
+
 /**
  * A response body gathered into one buffer as it arrives (sized by Content-Length when the server sends one,
  * doubled when it must grow), so that the socket's chunks die young: kept in a list until the end and then
  * concatenated, a page of several MB held its chunks and their copy at once, and the chunks, promoted to V8's old
  * generation by then, kept their native memory until the next full collection.
  */
-const MAX_PRESIZE = 32 << 20;
-
 class BodyBuffer {
   private buf: Buffer;
   private length = 0;

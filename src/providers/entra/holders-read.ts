@@ -9,8 +9,9 @@
 //  3. Per group, through $batch (20 a request): the transitive members of every group that holds a role or that
 //     Conditional Access names, and for the groups holding roles their owners, PIM for Groups instances (member
 //     and owner access) and policies (unless the caller read the policies already: the snapshot reads those of
-//     every role-assignable group for PrivilegedRoles naming groups, and passes them in). Owners are read per group (https://learn.microsoft.com/graph/api/group-list-owners)
-//     rather than with `$expand=owners` on a group listing: an expanded directory relationship "typically returns a
+//     every role-assignable group for PrivilegedRoles naming groups, and passes them in). Owners are read per
+//     group (https://learn.microsoft.com/graph/api/group-list-owners) rather than with `$expand=owners` on a group
+//     listing: an expanded directory relationship "typically returns a
 //     maximum of 20 items ... and has no @odata.nextLink" (https://learn.microsoft.com/graph/query-parameters), so
 //     a group with more owners could not be proven complete.
 //     PIM for Groups lists require a groupId or principalId filter
@@ -261,9 +262,8 @@ export async function readHolders(
       eligible: got.get(`e${i}`) as GroupScheduleInstance[],
       active: got.get(`a${i}`) as GroupScheduleInstance[],
       // Only the activation rule is read of each group policy.
-      policies: knownPolicies?.has(g)
-        ? [...knownPolicies.get(g)!]
-        : (got.get(`p${i}`) as GraphPolicyAssignment[]).map(slimAssignment),
+      policies:
+        knownPolicies?.get(g) ?? (got.get(`p${i}`) as GraphPolicyAssignment[]).map(slimAssignment),
     });
   });
   named.forEach((g, i) => groups.set(g, { members: memberIds(`n${i}`) }));

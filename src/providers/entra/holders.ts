@@ -41,7 +41,7 @@ export interface GroupRead {
   /** PIM for Groups assignment instances. */
   active?: GroupScheduleInstance[];
   /** The group's policy assignments (scopeType Group) with their policies and rules. */
-  policies?: GraphPolicyAssignment[];
+  policies?: readonly GraphPolicyAssignment[];
 }
 
 /** Everything one bulk read of holders returned. */
@@ -164,8 +164,8 @@ export function coverageByRole(
   // One object per distinct holding, shared by every role held that way: an administrator is usually eligible
   // for (or assigned) several roles the same way, and the facts are read-only.
   const distinct = new Map<string, Holding>();
-  const shared = (h: Holding): Holding => {
-    const k = `${holdingKey(h)}|${h.endDateTime ?? ''}|${h.groupEligibleForRole === true}`;
+  const shared = (h: Holding, key: string): Holding => {
+    const k = `${key}|${h.endDateTime ?? ''}|${h.groupEligibleForRole === true}`;
     const known = distinct.get(k);
     if (known) return known;
     distinct.set(k, h);
@@ -175,7 +175,10 @@ export function coverageByRole(
     const k = lc(roleId);
     let m = holdings.get(k);
     if (!m) holdings.set(k, (m = new Map()));
-    for (const h of hs) if (!m.has(holdingKey(h))) m.set(holdingKey(h), shared(h));
+    for (const h of hs) {
+      const key = holdingKey(h);
+      if (!m.has(key)) m.set(key, shared(h, key));
+    }
   };
   const endOf = (x: RoleScheduleInstance): { endDateTime?: string } =>
     typeof x.endDateTime === 'string' ? { endDateTime: x.endDateTime } : {};

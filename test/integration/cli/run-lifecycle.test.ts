@@ -147,6 +147,42 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('--optimize-for: what the JavaScript engine favours', () => {
+  it.each([
+    {
+      reason:
+        "memory: V8's optimize-for-size set at start, and the controller does its job under it",
+      extra: ['--optimize-for', 'memory'],
+      want: 'memory',
+    },
+    {
+      reason: 'auto without heap flags: V8 sizes the heap from the machine, so speed',
+      extra: [],
+      want: 'speed',
+    },
+  ])('$reason', async ({ extra, want }) => {
+    const p = run(extra);
+    const line = await p.waitForLog((l) => l.msg === `JavaScript engine optimizing for ${want}`);
+    expect(line.optimizeFor).toBe(want);
+    expect(typeof line.heapLimitMiB).toBe('number');
+    const url = await p.opsUrl();
+    await eventually(
+      async () => {
+        const s = (await (await fetch(`${url}/status`)).json()) as {
+          roles: { key: string; status?: { conditions?: { type: string; status: string }[] } }[];
+        };
+        expect(s.roles).toHaveLength(2);
+        for (const r of s.roles)
+          expect(r.status?.conditions?.find((c) => c.type === 'Ready')?.status, r.key).toBe('True');
+      },
+      20_000,
+      100,
+    );
+    expect(emulator.counts().writes).toBeGreaterThan(0);
+    expect(await p.stop('SIGTERM')).toBe(0);
+  });
+});
+
 describe('a provider that stops answering', () => {
   it('fails requests at the deadline, never reports InSync, and makes /readyz fail after 3 resyncs', async () => {
     emulator.injectFault({ match: { method: 'GET' }, delayMs: 60_000, times: 1000 });
